@@ -1,0 +1,102 @@
+import type { AppConfig } from "./config.ts";
+import type { DialogueSettings } from "./conversation/ports.ts";
+import { CaseRepository } from "./db/case-repository.ts";
+import { ConversationStore } from "./db/conversation-store.ts";
+import { type Database, openSqliteDatabase } from "./db/database.ts";
+import { IdentityStore } from "./db/identity-store.ts";
+import { OutboxStore } from "./db/outbox-store.ts";
+import { createTranslator, loadLocales } from "./i18n/i18n.ts";
+import type { Logger } from "./logging/logger.ts";
+import { FieldCipher } from "./security/field-cipher.ts";
+import { Hasher } from "./security/hasher.ts";
+import {
+  type KeyRing,
+  keyRingFromEnvironment,
+  keyRingFromFile,
+  loadOrCreateEmbeddedKeys,
+} from "./security/key-ring.ts";
+import { type Clock, realSleep, type Sleep, systemClock } from "./services/clock.ts";
+import { ConversationService } from "./services/conversation-service.ts";
+
+/** The assembled bot core, shared by `npm start`, the simulator, the admin CLI and tests. */
+export interface App {
+  config: AppConfig;
+  logger: Logger;
+  database: Database;
+  identities: IdentityStore;
+  conversations: ConversationStore;
+  outbox: OutboxStore;
+  cases: CaseRepository;
+  conversation: ConversationService;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+/** Test and benchmark seams: a controlled clock, no real sleeping, in-memory keys. */
+export interface AppOverrides {
+  clock?: Clock;
+  sleep?: Sleep;
+  keys?: KeyRing;
+  strictLocales?: boolean;
+}
+
+/** Loads the keys the configuration names, generating the embedded default on first run. */
+export function loadKeys(config: AppConfig, logger: Logger): KeyRing {
+  const source = config.keys;
+  if (source.kind === "environment") return keyRingFromEnvironment(source.dataKeys, source.hmacKey);
+  if (source.kind === "key-file") return keyRingFromFile(source.path);
+  logger.warn({
+    event: "keys.embedded",
+    msg: "Using encryption keys generated in the data directory. Production must supply DATA_KEYS and HMAC_KEY, or a KEY_FILE kept outside the data directory and its backups.",
+  });
+  return loadOrCreateEmbeddedKeys(source.dataDir);
+}
+
+/** Builds the core from configuration: config -> keys -> database -> stores -> services. */
+export async function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
+  const keys = overrides.keys ?? loadKeys(config, logger);
+  const cipher = new FieldCipher(keys);
+  const hasher = new Hasher(keys.hmacKey);
+  const database = await openSqliteDatabase({
+    path: config.databasePath,
+    synchronous: config.sqliteSynchronous,
+    logger,
+  });
+  const db = database.prisma;
+  const clock = overrides.clock ?? systemClock;
+  const identities = new IdentityStore(db, cipher, hasher);
+  const conversations = new ConversationStore(db, cipher);
+  const outbox = new OutboxStore(db, cipher);
+  const cases = new CaseRepository(db);
+  const settings: DialogueSettings = {
+    maxReportsPerDay: config.maxReportsPerDay,
+    conversationTtlMs: config.conversationTtlMs,
+    defaultLanguage: config.defaultLanguage,
+  };
+  const conversation = new ConversationService({
+    db,
+    identities,
+    conversations,
+    outbox,
+    cases,
+    cipher,
+    hasher,
+    translate: createTranslator(loadLocales(), { strict: overrides.strictLocales ?? false }),
+    settings,
+    clock,
+    sleep: overrides.sleep ?? realSleep,
+    logger,
+  });
+  return {
+    config,
+    logger,
+    database,
+    identities,
+    conversations,
+    outbox,
+    cases,
+    conversation,
+    clock,
+    close: () => database.close(),
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { LANGUAGES } from "../domain/language.ts";
+
+/** The channels the bot is reachable on; the prefix of every ChannelAddress. */
+export const CHANNEL_KINDS = ["tg", "wa", "term"] as const;
+/** One of CHANNEL_KINDS. */
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/** A chat on a channel, prefixed like a URN: "tg:123", "wa:62812...@s.whatsapp.net", "term:alice". */
+export type ChannelAddress = `${ChannelKind}:${string}`;
+
+/** zod schema of a channel address. */
+export const ChannelAddressSchema = z
+  .string()
+  .regex(/^(tg|wa|term):[^\s]{1,200}$/, "a channel address such as tg:123 or term:alice")
+  .transform((s) => s as ChannelAddress);
+
+/** The channel an address belongs to. */
+export function channelOf(address: ChannelAddress): ChannelKind {
+  return address.slice(0, address.indexOf(":")) as ChannelKind;
+}
+
+/** One option the person can pick; adapters render buttons or a numbered list. */
+export interface Choice {
+  id: string;
+  label: string;
+}
+
+/** A message the bot sends, channel-neutral. */
+export interface OutboundMessage {
+  text: string;
+  choices?: Choice[];
+}
+
+/** zod schema of an outbound message, for payloads read back from the outbox. */
+export const OutboundMessageSchema = z.object({
+  text: z.string(),
+  choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
+});
+
+/** zod schema of what an adapter hands to the engine; parsed at the service boundary. */
+export const InboundMessageSchema = z.object({
+  address: ChannelAddressSchema,
+  /** The platform's id for this message or update, unique within the channel: the dedupe key. */
+  messageId: z.string().min(1).max(200),
+  receivedAt: z.date(),
+  text: z.string().max(8000).optional(),
+  /** The id of a pressed button (Telegram callback data, a WhatsApp list reply). */
+  choiceId: z.string().max(64).optional(),
+  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
+  /** The language the platform reports for the person, used until they choose one. */
+  languageHint: z.enum(LANGUAGES).optional(),
+});
+
+/** A message or button press received from a person, channel-neutral. */
+export type InboundMessage = z.infer<typeof InboundMessageSchema>;

@@ -1,0 +1,28 @@
+/**
+ * The terminal simulator: `npm run --silent chat -- --user <name> [--lang id|en]` talks to the
+ * bot as `term:<name>` on the same database as `npm start`.
+ */
+import { createApp } from "../app.ts";
+import { runSimulator } from "../channels/terminal/simulator.ts";
+import { loadConfig } from "../config.ts";
+import { createLogger } from "../logging/logger.ts";
+import { runCli } from "./run-cli.ts";
+import { parseSimulatorArgs } from "./simulator-args.ts";
+
+runCli(async () => {
+  const args = parseSimulatorArgs(process.argv.slice(2), "local");
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const app = await createApp(config, logger);
+  try {
+    await runSimulator(app, {
+      user: args.user,
+      ...(args.language ? { language: args.language } : {}),
+      input: process.stdin,
+      output: process.stdout,
+      interactive: Boolean(process.stdin.isTTY),
+    });
+  } finally {
+    await app.close();
+  }
+});

@@ -1,0 +1,108 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/** Thrown when the environment is invalid; the message names each variable and what it expects. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const blankAsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optionalString = z.preprocess(blankAsUnset, z.string().optional());
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: `a whole number from ${min} to ${max}` })
+      .int({ error: `a whole number from ${min} to ${max}` })
+      .min(min, { error: `a whole number from ${min} to ${max}` })
+      .max(max, { error: `a whole number from ${min} to ${max}` })
+      .default(fallback),
+  );
+
+const EnvSchema = z.object({
+  LOG_LEVEL: z.preprocess(
+    blankAsUnset,
+    z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: "one of fatal, error, warn, info, debug, trace, silent",
+      })
+      .default("info"),
+  ),
+  DATA_DIR: z.preprocess(blankAsUnset, z.string().default("./data")),
+  DATABASE_URL: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^file:.+/, { error: 'a "file:" URL such as file:./data/bot.db (PostgreSQL support is not built yet)' })
+      .optional(),
+  ),
+  DATA_KEYS: optionalString,
+  HMAC_KEY: optionalString,
+  KEY_FILE: optionalString,
+  DEFAULT_LANGUAGE: z.preprocess(blankAsUnset, z.enum(["id", "en"], { error: '"id" or "en"' }).default("id")),
+  MAX_REPORTS_PER_DAY: wholeNumber(1, 1000, 5),
+  CONVERSATION_TTL_MINUTES: wholeNumber(5, 60 * 24 * 30, 24 * 60),
+  SQLITE_SYNCHRONOUS: z.preprocess(
+    blankAsUnset,
+    z.enum(["NORMAL", "FULL"], { error: '"NORMAL" or "FULL"' }).default("NORMAL"),
+  ),
+});
+
+/** Where the encryption and HMAC keys come from. */
+export type KeySource =
+  | { kind: "environment"; dataKeys: string; hmacKey: string }
+  | { kind: "key-file"; path: string }
+  | { kind: "embedded"; dataDir: string };
+
+/** The bot's settings, parsed once from the environment at start. */
+export interface AppConfig {
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  dataDir: string;
+  /** Absolute path of the SQLite database file. */
+  databasePath: string;
+  keys: KeySource;
+  defaultLanguage: "id" | "en";
+  maxReportsPerDay: number;
+  conversationTtlMs: number;
+  sqliteSynchronous: "NORMAL" | "FULL";
+}
+
+/** Turns a file: URL (relative or absolute) into an absolute path. */
+export function databasePathFromUrl(url: string): string {
+  const withoutQuery = url.replace(/\?.*$/, "");
+  if (withoutQuery.startsWith("file://")) return fileURLToPath(withoutQuery);
+  return path.resolve(withoutQuery.slice("file:".length));
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: expected ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  let keys: KeySource;
+  if (e.DATA_KEYS || e.HMAC_KEY) {
+    if (!e.DATA_KEYS || !e.HMAC_KEY) {
+      throw new ConfigError("Invalid configuration:\n  DATA_KEYS and HMAC_KEY: expected both to be set, or neither");
+    }
+    keys = { kind: "environment", dataKeys: e.DATA_KEYS, hmacKey: e.HMAC_KEY };
+  } else if (e.KEY_FILE) {
+    keys = { kind: "key-file", path: path.resolve(e.KEY_FILE) };
+  } else {
+    keys = { kind: "embedded", dataDir };
+  }
+  return {
+    logLevel: e.LOG_LEVEL,
+    dataDir,
+    databasePath: e.DATABASE_URL ? databasePathFromUrl(e.DATABASE_URL) : path.join(dataDir, "bot.db"),
+    keys,
+    defaultLanguage: e.DEFAULT_LANGUAGE,
+    maxReportsPerDay: e.MAX_REPORTS_PER_DAY,
+    conversationTtlMs: e.CONVERSATION_TTL_MINUTES * 60_000,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+  };
+}

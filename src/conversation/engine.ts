@@ -1,0 +1,183 @@
+import type { InboundMessage, OutboundMessage } from "../channels/types.ts";
+import type { UserInput } from "./choices.ts";
+import { type Command, detectCommand } from "./commands.ts";
+import { continueIntake, intakePrompt, startIntake } from "./intake.ts";
+import {
+  languagePrompt,
+  type MenuAction,
+  matchLanguage,
+  matchMenu,
+  menuMessage,
+  sayEmergency,
+  sayWelcome,
+} from "./menu.ts";
+import type { TurnContext } from "./ports.ts";
+import { type ConversationDoc, newConversation } from "./state.ts";
+import { continueStatus, startStatus, statusPrompt } from "./status-check.ts";
+import { Turn, type TurnEffect } from "./turn.ts";
+
+/** The outcome of one message: the new state to store, the replies to send, and effects. */
+export interface TurnResult {
+  doc: ConversationDoc;
+  replies: OutboundMessage[];
+  effects: TurnEffect[];
+}
+
+/** The parts of an inbound message the engine reads. */
+export type EngineInput = Pick<InboundMessage, "text" | "choiceId" | "location" | "languageHint">;
+
+/**
+ * The channel-neutral dialogue: (stored state, one message) -> (new state, replies, effects).
+ * It never touches a channel or the database; case operations go through ctx.desk.
+ */
+export async function converse(
+  stored: ConversationDoc | null,
+  message: EngineInput,
+  ctx: TurnContext,
+): Promise<TurnResult> {
+  const doc = stored
+    ? structuredClone(stored)
+    : newConversation(message.languageHint ?? ctx.settings.defaultLanguage, ctx.now);
+  if (!doc.languageChosen && message.languageHint) doc.language = message.languageHint;
+  const turn = new Turn(doc, ctx);
+
+  const idleFor = ctx.now.getTime() - Date.parse(doc.updatedAt);
+  if (doc.state.flow !== "idle" && idleFor > ctx.settings.conversationTtlMs) {
+    doc.state = { flow: "idle", expiredNotice: true };
+    doc.askingLanguage = false;
+  }
+  if (doc.state.flow === "idle" && doc.state.expiredNotice) {
+    turn.sayKey("common:expired");
+    doc.state = { flow: "idle" };
+  }
+
+  const input: UserInput = {
+    ...(message.text !== undefined ? { text: message.text } : {}),
+    ...(message.choiceId !== undefined ? { choiceId: message.choiceId } : {}),
+    ...(message.location !== undefined ? { location: message.location } : {}),
+  };
+  await dispatch(turn, input, stored === null);
+
+  if (!turn.answeredInvalid) doc.invalidAnswers = 0;
+  addPrompt(turn);
+  doc.updatedAt = ctx.now.toISOString();
+  return { doc, replies: turn.replies, effects: turn.effects };
+}
+
+async function dispatch(turn: Turn, input: UserInput, firstContact: boolean): Promise<void> {
+  if (turn.doc.askingLanguage) {
+    turn.doc.askingLanguage = false;
+    const language = matchLanguage(turn, input);
+    if (language) {
+      turn.setLanguage(language);
+      turn.sayKey("common:language.changed");
+      return;
+    }
+  }
+  const command = input.text !== undefined && input.choiceId === undefined ? detectCommand(input.text) : null;
+  if (command) {
+    await runCommand(turn, command);
+    return;
+  }
+  const state = turn.doc.state;
+  switch (state.flow) {
+    case "intake":
+      await continueIntake(turn, state, input);
+      return;
+    case "status":
+      await continueStatus(turn, state, input);
+      return;
+    case "idle": {
+      const action = matchMenu(turn, input);
+      if (action) await runMenuAction(turn, action);
+      else if (firstContact || turn.replies.length === 0) sayWelcome(turn);
+      return;
+    }
+  }
+}
+
+async function runMenuAction(turn: Turn, action: MenuAction): Promise<void> {
+  const commands: Record<MenuAction, Command> = {
+    report: { kind: "report" },
+    status: { kind: "status" },
+    mine: { kind: "myReports" },
+    emergency: { kind: "emergency" },
+    language: { kind: "language" },
+    delete: { kind: "delete" },
+    help: { kind: "help" },
+  };
+  await runCommand(turn, commands[action]);
+}
+
+async function runCommand(turn: Turn, command: Command): Promise<void> {
+  const flow = turn.doc.state.flow;
+  switch (command.kind) {
+    case "help":
+      turn.sayKey("common:help");
+      return;
+    case "emergency":
+      sayEmergency(turn);
+      return;
+    case "language":
+      turn.doc.askingLanguage = true;
+      return;
+    case "setLanguage":
+      turn.setLanguage(command.language);
+      turn.sayKey("common:language.changed");
+      return;
+    case "delete":
+      turn.setState({ flow: "idle" });
+      turn.effects.push({ type: "forgetChat" });
+      turn.sayKey("common:deleted");
+      return;
+    case "cancel":
+      if (flow === "intake") turn.sayKey("intake:cancelled");
+      else if (flow === "status") turn.sayKey("common:stopped");
+      else turn.sayKey("common:nothingToCancel");
+      turn.setState({ flow: "idle" });
+      return;
+    case "menu":
+      // A long report must not be lost to a stray "menu": say how to stop instead.
+      if (flow === "intake") turn.sayKey("intake:menuDuringReport");
+      else turn.setState({ flow: "idle" });
+      return;
+    case "report":
+      if (flow === "intake") turn.sayKey("intake:alreadyInProgress");
+      else await startIntake(turn);
+      return;
+    case "status":
+    case "myReports":
+      if (flow === "intake") {
+        turn.sayKey("intake:finishFirst");
+        return;
+      }
+      await startStatus(turn, {
+        ...(command.kind === "status" && command.reference ? { reference: command.reference } : {}),
+        ...(command.kind === "status" && command.pin ? { pin: command.pin } : {}),
+        mine: command.kind === "myReports",
+      });
+      return;
+  }
+}
+
+/** Ends every turn with the question the person is expected to answer, so no reply is a dead end. */
+function addPrompt(turn: Turn): void {
+  const { doc, t } = turn;
+  if (doc.askingLanguage) {
+    turn.replies.push(languagePrompt(t));
+    return;
+  }
+  const state = doc.state;
+  if (state.flow === "intake") {
+    turn.replies.push(intakePrompt(state, t));
+    return;
+  }
+  if (state.flow === "status") {
+    turn.replies.push(statusPrompt(state, t));
+    return;
+  }
+  const menu = menuMessage(t);
+  const last = turn.replies[turn.replies.length - 1];
+  if (last && !last.choices) last.choices = menu.choices as NonNullable<typeof last.choices>;
+  else turn.replies.push(menu);
+}

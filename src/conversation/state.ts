@@ -1,0 +1,157 @@
+import { z } from "zod";
+import {
+  AGE_GROUPS,
+  CATEGORIES,
+  CONTACT_PREFERENCES,
+  GENDERS,
+  IndicatorsSchema,
+  REPORTER_ROLES,
+  URGENCIES,
+  VICTIM_COUNTS,
+} from "../domain/case.ts";
+import { LANGUAGES } from "../domain/language.ts";
+
+/** The steps of the reporter intake, in the order they are usually asked (DESIGN §2). */
+export const INTAKE_STEPS = [
+  "danger",
+  "role",
+  "category",
+  "ind_documents",
+  "ind_free",
+  "ind_debt",
+  "ind_deceived",
+  "place",
+  "country",
+  "home_province",
+  "victim_age",
+  "victim_gender",
+  "victim_count",
+  "story",
+  "contact",
+  "contact_number",
+  "consent",
+  "consent_declined",
+  "summary",
+  "edit",
+] as const;
+/** One of INTAKE_STEPS. */
+export type IntakeStep = (typeof INTAKE_STEPS)[number];
+
+/** The parts of a report the reporter can go back and change from the summary. */
+export const EDIT_SECTIONS = ["role", "category", "place", "victim", "story", "contact"] as const;
+/** One of EDIT_SECTIONS. */
+export type EditSection = (typeof EDIT_SECTIONS)[number];
+
+const PlaceSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("province"), provinceCode: z.string() }),
+  z.object({
+    kind: z.literal("abroad"),
+    country: z.string().nullable(),
+    countryText: z.string().nullable(),
+    homeProvinceCode: z.string().nullable(),
+  }),
+  z.object({ kind: z.literal("unknown") }),
+]);
+/** Where it is happening, as far as the reporter knows. */
+export type Place = z.infer<typeof PlaceSchema>;
+
+/** The answers given so far in an intake. Every field is optional until its step is answered. */
+export const DraftSchema = z.object({
+  urgency: z.enum(URGENCIES).optional(),
+  reporterRole: z.enum(REPORTER_ROLES).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  indicators: IndicatorsSchema.default({}),
+  indicatorsSkipped: z.boolean().optional(),
+  place: PlaceSchema.optional(),
+  placeText: z.string().optional(),
+  pin: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+  victimAgeGroup: z.enum(AGE_GROUPS).optional(),
+  victimGender: z.enum(GENDERS).optional(),
+  victimCount: z.enum(VICTIM_COUNTS).optional(),
+  story: z.string().nullable().optional(),
+  contactPreference: z.enum(CONTACT_PREFERENCES).optional(),
+  contactNumber: z.string().optional(),
+  consent: z.boolean().optional(),
+});
+/** The answers given so far in an intake. */
+export type Draft = z.infer<typeof DraftSchema>;
+
+const IdleSchema = z.object({
+  flow: z.literal("idle"),
+  /** Set when an unfinished conversation expired; the next reply says so gently. */
+  expiredNotice: z.boolean().optional(),
+});
+
+const IntakeSchema = z.object({
+  flow: z.literal("intake"),
+  step: z.enum(INTAKE_STEPS),
+  draft: DraftSchema,
+  /** When changing one part from the summary: return to the summary after it. */
+  editing: z.enum(EDIT_SECTIONS).nullable().default(null),
+  /** Province candidates to pick from after an ambiguous typed name. */
+  candidates: z.array(z.string()).optional(),
+});
+
+const StatusSchema = z.object({
+  flow: z.literal("status"),
+  step: z.enum(["reference", "pin"]),
+  reference: z.string().optional(),
+  /** References of reports sent from this chat, offered as choices. */
+  references: z.array(z.string()).default([]),
+});
+
+/** Where a person is in the dialogue: a discriminated union by flow. */
+export const FlowStateSchema = z.discriminatedUnion("flow", [IdleSchema, IntakeSchema, StatusSchema]);
+/** Where a person is in the dialogue. */
+export type FlowState = z.infer<typeof FlowStateSchema>;
+/** The intake variant of FlowState. */
+export type IntakeState = z.infer<typeof IntakeSchema>;
+/** The status-check variant of FlowState. */
+export type StatusState = z.infer<typeof StatusSchema>;
+
+/** Bumped when the stored shape changes; older documents are migrated or reset on load. */
+export const CONVERSATION_SCHEMA_VERSION = 1;
+
+/** Everything the engine remembers about one chat, stored encrypted between messages. */
+export const ConversationDocSchema = z.object({
+  v: z.literal(CONVERSATION_SCHEMA_VERSION),
+  language: z.enum(LANGUAGES),
+  /** True once the person picked a language; until then the channel's hint may change it. */
+  languageChosen: z.boolean().default(false),
+  /** The language question is showing on top of the flow. */
+  askingLanguage: z.boolean().default(false),
+  /** Consecutive answers the current question could not use. */
+  invalidAnswers: z.number().int().min(0).default(0),
+  updatedAt: z.string(),
+  state: FlowStateSchema,
+});
+/** Everything the engine remembers about one chat. */
+export type ConversationDoc = z.infer<typeof ConversationDocSchema>;
+
+/** A fresh conversation for someone writing for the first time. */
+export function newConversation(language: ConversationDoc["language"], now: Date): ConversationDoc {
+  return {
+    v: CONVERSATION_SCHEMA_VERSION,
+    language,
+    languageChosen: false,
+    askingLanguage: false,
+    invalidAnswers: 0,
+    updatedAt: now.toISOString(),
+    state: { flow: "idle" },
+  };
+}
+
+/** Reads a stored document; anything unreadable (old or corrupt) starts over as idle rather than crash. */
+export function parseConversation(
+  raw: unknown,
+  fallbackLanguage: ConversationDoc["language"],
+  now: Date,
+): ConversationDoc {
+  const parsed = ConversationDocSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const language =
+    typeof raw === "object" && raw !== null && (raw as { language?: unknown }).language === "en"
+      ? "en"
+      : fallbackLanguage;
+  return { ...newConversation(language, now), state: { flow: "idle", expiredNotice: true } };
+}

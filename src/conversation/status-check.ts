@@ -1,0 +1,98 @@
+import type { OutboundMessage } from "../channels/types.ts";
+import { parsePin, parseReference } from "../domain/reference.ts";
+import { statusStageFor } from "../domain/status-view.ts";
+import { type ChoiceDef, matchChoice, renderChoices, type UserInput } from "./choices.ts";
+import type { Translate } from "./ports.ts";
+import type { StatusState } from "./state.ts";
+import type { Turn } from "./turn.ts";
+
+const referenceChoices = (state: StatusState): ChoiceDef[] =>
+  state.references.map((reference) => ({ id: reference.replace(/-/g, ""), label: { text: reference } }));
+
+/** Starts a status check, optionally with the reference and PIN given inline or from "my reports". */
+export async function startStatus(
+  turn: Turn,
+  options: { reference?: string; pin?: string; mine?: boolean },
+): Promise<void> {
+  const { desk, identityId, now } = turn.ctx;
+  const lockedUntil = await desk.lookupLockedUntil(identityId, now);
+  if (lockedUntil) {
+    sayLocked(turn, lockedUntil);
+    return;
+  }
+  const references = (await desk.listReports(identityId)).map((r) => r.reference);
+  if (options.mine) {
+    if (references.length === 0) {
+      turn.sayKey("status:noReports");
+      turn.setState({ flow: "idle" });
+      return;
+    }
+    turn.sayKey("status:myReports", { count: references.length });
+  }
+  if (options.reference && options.pin) {
+    await check(turn, options.reference, options.pin, references);
+  } else if (options.reference) {
+    turn.setState({ flow: "status", step: "pin", reference: options.reference, references });
+  } else {
+    turn.setState({ flow: "status", step: "reference", references });
+  }
+}
+
+/** The question of the current status step. */
+export function statusPrompt(state: StatusState, t: Translate): OutboundMessage {
+  if (state.step === "pin") return { text: t("status:askPin", { reference: state.reference }) };
+  const choices = renderChoices(referenceChoices(state), t);
+  return { text: t(choices.length > 0 ? "status:askReferenceOrPick" : "status:askReference"), choices };
+}
+
+/** Handles an answer in the status check. */
+export async function continueStatus(turn: Turn, state: StatusState, input: UserInput): Promise<void> {
+  if (state.step === "reference") {
+    const picked = matchChoice(input, referenceChoices(state), turn.allLanguages);
+    const reference = picked ? parseReference(picked) : input.text ? parseReference(input.text) : null;
+    if (!reference) {
+      turn.invalid("status:hint.reference");
+      return;
+    }
+    turn.setState({ ...state, step: "pin", reference });
+    return;
+  }
+  const pin = input.text ? parsePin(input.text) : null;
+  if (!pin || !state.reference) {
+    turn.invalid("status:hint.pin");
+    return;
+  }
+  await check(turn, state.reference, pin, state.references);
+}
+
+async function check(turn: Turn, reference: string, pin: string, references: string[]): Promise<void> {
+  const { desk, identityId, now } = turn.ctx;
+  const answer = await desk.checkStatus(identityId, reference, pin, now);
+  if (answer.kind === "locked") {
+    sayLocked(turn, answer.until);
+    return;
+  }
+  if (answer.kind === "not_found") {
+    // The same words whether the reference does not exist or the PIN is wrong.
+    turn.sayKey("status:notFound");
+    turn.setState({ flow: "status", step: "reference", references });
+    return;
+  }
+  const stage = statusStageFor(answer.viewer, answer.status, answer.assistanceStage);
+  const date = new Intl.DateTimeFormat(turn.doc.language === "id" ? "id-ID" : "en-GB", {
+    dateStyle: "long",
+    timeZone: "Asia/Jakarta",
+  }).format(answer.updatedAt);
+  turn.sayKey("status:answer", {
+    reference: answer.reference,
+    stage: turn.t(`status:stage.${stage}`),
+    date,
+  });
+  turn.setState({ flow: "idle" });
+}
+
+function sayLocked(turn: Turn, until: Date): void {
+  const minutes = Math.max(1, Math.ceil((until.getTime() - turn.ctx.now.getTime()) / 60_000));
+  turn.sayKey("status:locked", { minutes });
+  turn.setState({ flow: "idle" });
+}

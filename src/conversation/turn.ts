@@ -1,0 +1,66 @@
+import type { Choice, OutboundMessage } from "../channels/types.ts";
+import type { Language } from "../domain/language.ts";
+import type { Translate, TurnContext } from "./ports.ts";
+import type { ConversationDoc, FlowState } from "./state.ts";
+
+/** Something the engine asks its caller to do beyond sending replies. */
+export type TurnEffect = { type: "forgetChat" };
+
+/** After this many unusable answers in a row, the hint also shows the emergency numbers. */
+const INVALID_BEFORE_EMERGENCY_HINT = 2;
+
+/** One message being handled: the document being changed, the replies and effects so far. */
+export class Turn {
+  readonly replies: OutboundMessage[] = [];
+  readonly effects: TurnEffect[] = [];
+  /** Set when this turn's answer could not be used; keeps the invalid-answer count going. */
+  answeredInvalid = false;
+  readonly doc: ConversationDoc;
+  readonly ctx: TurnContext;
+
+  constructor(doc: ConversationDoc, ctx: TurnContext) {
+    this.doc = doc;
+    this.ctx = ctx;
+  }
+
+  /** Renders locale keys in the conversation's current language. */
+  get t(): Translate {
+    return this.ctx.translate(this.doc.language);
+  }
+
+  /** Renderers for both languages, for matching labels typed in either. */
+  get allLanguages(): Translate[] {
+    return [this.ctx.translate("id"), this.ctx.translate("en")];
+  }
+
+  /** Adds a reply. */
+  say(text: string, choices?: Choice[]): void {
+    this.replies.push(choices && choices.length > 0 ? { text, choices } : { text });
+  }
+
+  /** Adds a reply rendered from a locale key. */
+  sayKey(key: string, params?: Record<string, unknown>): void {
+    this.say(this.t(key, params));
+  }
+
+  /** Moves the conversation to another state. */
+  setState(state: FlowState): void {
+    this.doc.state = state;
+  }
+
+  /** Switches the language for this and later replies. */
+  setLanguage(language: Language): void {
+    this.doc.language = language;
+    this.doc.languageChosen = true;
+  }
+
+  /** Explains why the answer was not usable; the engine then asks the question again. */
+  invalid(hintKey: string, params?: Record<string, unknown>): void {
+    this.answeredInvalid = true;
+    this.doc.invalidAnswers += 1;
+    const hint = this.t(hintKey, params);
+    this.say(
+      this.doc.invalidAnswers >= INVALID_BEFORE_EMERGENCY_HINT ? `${hint}\n\n${this.t("common:stuckHint")}` : hint,
+    );
+  }
+}

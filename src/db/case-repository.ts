@@ -1,0 +1,133 @@
+import { z } from "zod";
+import {
+  ASSISTANCE_STAGES,
+  type AssistanceStage,
+  CASE_STATUSES,
+  type CaseStatus,
+  REPORTER_ROLES,
+  type ReporterRole,
+} from "../domain/case.ts";
+import type { Db } from "./database.ts";
+
+/** The coded columns of a case, safe to list: no personal data. */
+export interface CaseListing {
+  reference: string;
+  status: CaseStatus;
+  assistanceStage: string | null;
+  urgency: string;
+  category: string;
+  reporterRole: string;
+  provinceCode: string | null;
+  regencyCode: string | null;
+  country: string | null;
+  homeProvinceCode: string | null;
+  officeCode: string | null;
+  language: string;
+  lookupFlagged: boolean;
+  createdAt: Date;
+}
+
+/** What a status look-up needs of a case. */
+export interface CaseForLookup {
+  id: string;
+  reference: string;
+  pinHash: string;
+  status: CaseStatus;
+  assistanceStage: AssistanceStage | null;
+  reporterRole: ReporterRole;
+  lookupFlagged: boolean;
+  updatedAt: Date;
+}
+
+// Coded columns are plain text in the database; read them back through the domain's enums.
+const StatusColumn = z.enum(CASE_STATUSES);
+const StageColumn = z.enum(ASSISTANCE_STAGES).nullable();
+const RoleColumn = z.enum(REPORTER_ROLES);
+const toStatus = (value: string): CaseStatus => StatusColumn.parse(value);
+
+/** Reads of cases and status look-ups; writes go through the step's transaction. */
+export class CaseRepository {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** How many cases an identity reported since a time. */
+  countByReporterSince(identityId: string, since: Date): Promise<number> {
+    return this.#db.case.count({ where: { reporterIdentityId: identityId, createdAt: { gte: since } } });
+  }
+
+  /** The references an identity reported, newest first. */
+  async listByReporter(identityId: string): Promise<Array<{ reference: string; createdAt: Date }>> {
+    return this.#db.case.findMany({
+      where: { reporterIdentityId: identityId },
+      orderBy: { createdAt: "desc" },
+      select: { reference: true, createdAt: true },
+      take: 20,
+    });
+  }
+
+  /** A case by its reference, for a status look-up. */
+  async findForLookup(reference: string): Promise<CaseForLookup | null> {
+    const row = await this.#db.case.findUnique({
+      where: { reference },
+      select: {
+        id: true,
+        reference: true,
+        pinHash: true,
+        status: true,
+        assistanceStage: true,
+        reporterRole: true,
+        lookupFlagged: true,
+        updatedAt: true,
+      },
+    });
+    return row
+      ? {
+          ...row,
+          status: toStatus(row.status),
+          assistanceStage: StageColumn.parse(row.assistanceStage),
+          reporterRole: RoleColumn.parse(row.reporterRole),
+        }
+      : null;
+  }
+
+  /** When an identity's failed look-ups happened since a time. */
+  async failedLookupsByIdentity(identityId: string, since: Date): Promise<Date[]> {
+    const rows = await this.#db.statusLookup.findMany({
+      where: { identityId, success: false, createdAt: { gt: since } },
+      select: { createdAt: true },
+    });
+    return rows.map((r) => r.createdAt);
+  }
+
+  /** How many failed look-ups a reference had since a time, whoever made them. */
+  failedLookupsByReference(referenceHash: string, since: Date): Promise<number> {
+    return this.#db.statusLookup.count({ where: { referenceHash, success: false, createdAt: { gt: since } } });
+  }
+
+  /** Every case, newest first, with coded columns only. */
+  async list(): Promise<CaseListing[]> {
+    const rows = await this.#db.case.findMany({
+      orderBy: { createdAt: "desc" },
+      select: {
+        reference: true,
+        status: true,
+        assistanceStage: true,
+        urgency: true,
+        category: true,
+        reporterRole: true,
+        provinceCode: true,
+        regencyCode: true,
+        country: true,
+        homeProvinceCode: true,
+        officeCode: true,
+        language: true,
+        lookupFlagged: true,
+        createdAt: true,
+      },
+    });
+    return rows.map((row) => ({ ...row, status: toStatus(row.status) }));
+  }
+}

@@ -1,0 +1,130 @@
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import type { Logger } from "../logging/logger.ts";
+import { migrateSqlite } from "./migrate-sqlite.ts";
+
+export { Prisma };
+/** The generated Prisma client; only src/db/ constructs it. */
+export type Db = PrismaClient;
+
+/** An open database: the Prisma client and how to close it. */
+export interface Database {
+  prisma: Db;
+  path: string;
+  close(): Promise<void>;
+}
+
+/** Options for opening the embedded SQLite database. */
+export interface SqliteOptions {
+  path: string;
+  synchronous: "NORMAL" | "FULL";
+  logger: Logger;
+}
+
+/**
+ * Opens the embedded SQLite database: applies committed migrations, then connects Prisma
+ * through better-sqlite3 with WAL (readers never block the writer), secure_delete (freed
+ * pages keep nothing) and a busy timeout shared with other processes such as `npm run chat`.
+ */
+export async function openSqliteDatabase(options: SqliteOptions): Promise<Database> {
+  mkdirSync(path.dirname(options.path), { recursive: true, mode: 0o700 });
+  migrateSqlite(options.path, {
+    applied: (name) => options.logger.info({ event: "db.migration_applied", migration: name }),
+    changed: (name) => options.logger.warn({ event: "db.migration_changed_after_apply", migration: name }),
+  });
+  // Victims' data: only the service account may read the file (SQLite gives the WAL the same mode).
+  if (existsSync(options.path)) chmodSync(options.path, 0o600);
+  const inner = new PrismaBetterSqlite3({ url: `file:${options.path}`, timeout: 10_000 });
+  const pragmas = `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous}; PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;`;
+  // The adapter opens its own connection; run the per-connection pragmas on it before use.
+  const adapter = {
+    provider: "sqlite" as const,
+    adapterName: inner.adapterName,
+    connect: async () => {
+      const connection = await inner.connect();
+      await connection.executeScript(pragmas);
+      cachePreparedStatements(connection);
+      return connection;
+    },
+    connectToShadowDb: () => inner.connectToShadowDb(),
+  };
+  // "minimal" skips capturing a stack trace on every query, and keeps error messages free of query arguments.
+  const prisma = new PrismaClient({ adapter, errorFormat: "minimal" });
+  await prisma.$connect();
+  return {
+    prisma,
+    path: options.path,
+    close: () => prisma.$disconnect(),
+  };
+}
+
+/** The part of better-sqlite3's Database the Prisma adapter uses to run a query. */
+interface PreparingClient {
+  prepare(sql: string): BetterSqliteStatement;
+}
+interface BetterSqliteStatement {
+  readonly reader: boolean;
+  run(...args: unknown[]): unknown;
+  columns(): unknown[];
+  raw(on?: boolean): BetterSqliteStatement;
+  all(...args: unknown[]): unknown[];
+}
+
+const STATEMENT_CACHE_LIMIT = 500;
+
+/**
+ * The adapter prepares every query afresh (`client.prepare(sql).bind(args)`), which costs a
+ * SQLite compile per query. Prisma's queries repeat exactly, so keep the compiled statements
+ * and hand the adapter a binding view of them. Only the calls the adapter makes are offered.
+ */
+function cachePreparedStatements(connection: object): void {
+  const holder = connection as { client?: PreparingClient };
+  const client = holder.client;
+  if (!client || typeof client.prepare !== "function") return;
+  const cache = new Map<string, BetterSqliteStatement>();
+  const prepare = (sql: string): BetterSqliteStatement => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = client.prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_LIMIT) cache.clear();
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  holder.client = new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== "prepare") return Reflect.get(target, property, receiver);
+      return (sql: string) => {
+        const statement = prepare(sql);
+        return {
+          run: () => statement.run(),
+          bind: (args: unknown[]) => ({
+            reader: statement.reader,
+            run: () => statement.run(args),
+            columns: () => statement.columns(),
+            raw: () => ({ all: () => statement.raw(true).all(args) }),
+          }),
+        };
+      };
+    },
+  });
+}
+
+/** True when an error is a unique-constraint violation (Prisma P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+}
+
+/** True when an error is the inbound dedupe row refusing a message already handled. */
+export function isDuplicateInbound(error: unknown): boolean {
+  if (!isUniqueViolation(error)) return false;
+  const meta = (error as { meta?: { modelName?: unknown } }).meta;
+  return meta?.modelName === "InboundMessage";
+}
+
+/** True when an update found no row to change (Prisma P2025), e.g. a stale row version. */
+export function isRecordNotFound(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025";
+}

@@ -1,0 +1,61 @@
+import type {
+  AgeGroup,
+  AssistanceStage,
+  CaseStatus,
+  Category,
+  ContactPreference,
+  Gender,
+  Indicators,
+  ReporterRole,
+  Urgency,
+  VictimCount,
+} from "./case.ts";
+import type { Language } from "./language.ts";
+import type { StatusViewer } from "./status-view.ts";
+
+/** A confirmed report, ready to become a case. Free-text fields are encrypted when stored. */
+export interface NewReport {
+  urgency: Urgency;
+  reporterRole: ReporterRole;
+  category: Category;
+  indicators: Indicators;
+  provinceCode: string | null;
+  /** ISO 3166-1 alpha-2 when abroad and known. */
+  country: string | null;
+  homeProvinceCode: string | null;
+  /** What the reporter typed about the place, and a shared pin, if any. */
+  placeDetail: { text?: string; latitude?: number; longitude?: number } | null;
+  victimAgeGroup: AgeGroup;
+  victimGender: Gender;
+  victimCount: VictimCount;
+  narrative: string | null;
+  contactPreference: ContactPreference;
+  contactNumber: string | null;
+  consentToShare: boolean;
+  language: Language;
+}
+
+/** What the reporter receives once the report is stored. */
+export interface SubmittedReport {
+  reference: string;
+  pin: string;
+}
+
+/** A report listed under "my reports": the reference only, the status needs the PIN. */
+export interface ReportListing {
+  reference: string;
+  createdAt: Date;
+}
+
+/** The answer to a status look-up; "not found" covers a wrong PIN too, on purpose. */
+export type StatusAnswer =
+  | {
+      kind: "found";
+      reference: string;
+      status: CaseStatus;
+      assistanceStage: AssistanceStage | null;
+      viewer: StatusViewer;
+      updatedAt: Date;
+    }
+  | { kind: "not_found" }
+  | { kind: "locked"; until: Date };

@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import i18next from "i18next";
+import { z } from "zod";
+import type { Translate } from "../conversation/ports.ts";
+import { LANGUAGES, type Language } from "../domain/language.ts";
+
+/** The locales folder at the repository root. */
+export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../locales");
+
+type LocaleTree = { [key: string]: string | LocaleTree };
+const LocaleTreeSchema: z.ZodType<LocaleTree> = z.lazy(() =>
+  z.record(z.string(), z.union([z.string(), LocaleTreeSchema])),
+);
+
+/** All namespaces of all languages, read from locales/<lng>/<namespace>.json. */
+export type LocaleResources = Record<Language, Record<string, LocaleTree>>;
+
+/** Reads and validates every locale file. */
+export function loadLocales(dir: string = LOCALES_DIR): LocaleResources {
+  const resources = {} as LocaleResources;
+  for (const language of LANGUAGES) {
+    resources[language] = {};
+    for (const file of readdirSync(path.join(dir, language)).filter((f) => f.endsWith(".json"))) {
+      const content = JSON.parse(readFileSync(path.join(dir, language, file), "utf8"));
+      resources[language][file.replace(/\.json$/, "")] = LocaleTreeSchema.parse(content);
+    }
+  }
+  return resources;
+}
+
+/** Thrown in strict mode when code asks for a key the locales do not have. */
+export class MissingTranslationError extends Error {
+  override name = "MissingTranslationError";
+}
+
+/**
+ * Creates the translator the engine uses: one fixed `t` per language. In strict mode (tests)
+ * a missing key throws instead of showing the key to a person.
+ */
+export function createTranslator(
+  resources: LocaleResources,
+  options: { strict?: boolean } = {},
+): (language: Language) => Translate {
+  const instance = i18next.createInstance();
+  void instance.init({
+    resources,
+    lng: "id",
+    fallbackLng: false,
+    supportedLngs: [...LANGUAGES],
+    ns: Object.keys(resources.id),
+    defaultNS: "common",
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    initAsync: false,
+  });
+  const fixed = new Map<Language, Translate>();
+  for (const language of LANGUAGES) {
+    const t = instance.getFixedT(language);
+    // Labels and questions without parameters are rendered on every message: keep them.
+    const plain = new Map<string, string>();
+    fixed.set(language, (key, params) => {
+      if (!params) {
+        const cached = plain.get(key);
+        if (cached !== undefined) return cached;
+      }
+      if (options.strict && !instance.exists(key, { lng: language })) {
+        throw new MissingTranslationError(`missing locale key ${language}:${key}`);
+      }
+      const text = t(key, params ?? {}) as string;
+      if (!params) plain.set(key, text);
+      return text;
+    });
+  }
+  return (language) => fixed.get(language) as Translate;
+}

@@ -1,0 +1,81 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import type { KeyRing } from "./key-ring.ts";
+
+const VERSION = 1;
+const IV_LENGTH = 12;
+const TAG_LENGTH = 16;
+
+/** Thrown when a stored envelope cannot be opened (unknown key id, tampering, wrong context). */
+export class DecryptionError extends Error {
+  override name = "DecryptionError";
+}
+
+/**
+ * AES-256-GCM for fields at rest. Each envelope carries the id of the key that sealed it, so
+ * keys can rotate while old rows stay readable, and is bound to a context string (table and
+ * field) so a ciphertext cannot be moved to another column.
+ */
+export class FieldCipher {
+  readonly #keys: KeyRing;
+
+  constructor(keys: KeyRing) {
+    this.#keys = keys;
+  }
+
+  /** The id of the key new envelopes are sealed with. */
+  get currentKeyId(): string {
+    return this.#keys.currentKeyId;
+  }
+
+  /** Encrypts text for the given context ("case.narrative"). */
+  seal(plaintext: string, context: string): Uint8Array<ArrayBuffer> {
+    const keyId = this.#keys.currentKeyId;
+    const key = this.#keys.dataKeys.get(keyId);
+    if (!key) throw new DecryptionError(`no data key "${keyId}"`);
+    const iv = randomBytes(IV_LENGTH);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+    const id = Buffer.from(keyId);
+    const out = new Uint8Array(new ArrayBuffer(2 + id.length + IV_LENGTH + TAG_LENGTH + body.length));
+    out[0] = VERSION;
+    out[1] = id.length;
+    out.set(id, 2);
+    out.set(iv, 2 + id.length);
+    out.set(cipher.getAuthTag(), 2 + id.length + IV_LENGTH);
+    out.set(body, 2 + id.length + IV_LENGTH + TAG_LENGTH);
+    return out;
+  }
+
+  /** Decrypts an envelope sealed for the same context. */
+  open(envelope: Uint8Array, context: string): string {
+    const buf = Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
+    if (buf[0] !== VERSION || buf.length < 2) throw new DecryptionError("unknown envelope version");
+    const idLength = buf[1] as number;
+    const keyId = buf.subarray(2, 2 + idLength).toString();
+    const key = this.#keys.dataKeys.get(keyId);
+    if (!key) throw new DecryptionError(`no data key "${keyId}"`);
+    const ivStart = 2 + idLength;
+    const decipher = createDecipheriv("aes-256-gcm", key, buf.subarray(ivStart, ivStart + IV_LENGTH));
+    decipher.setAAD(Buffer.from(context));
+    decipher.setAuthTag(buf.subarray(ivStart + IV_LENGTH, ivStart + IV_LENGTH + TAG_LENGTH));
+    try {
+      return Buffer.concat([
+        decipher.update(buf.subarray(ivStart + IV_LENGTH + TAG_LENGTH)),
+        decipher.final(),
+      ]).toString("utf8");
+    } catch {
+      throw new DecryptionError("envelope failed authentication");
+    }
+  }
+
+  /** Encrypts a JSON-serialisable value. */
+  sealJson(value: unknown, context: string): Uint8Array<ArrayBuffer> {
+    return this.seal(JSON.stringify(value), context);
+  }
+
+  /** Decrypts an envelope holding JSON; validate the result with zod at the caller. */
+  openJson(envelope: Uint8Array, context: string): unknown {
+    return JSON.parse(this.open(envelope, context));
+  }
+}

@@ -1,0 +1,29 @@
+import type { App } from "../app.ts";
+
+const DEDUPE_RETENTION_MS = 30 * 24 * 60 * 60_000;
+
+/**
+ * Periodic housekeeping inside the service: unfinished conversations past their expiry lose
+ * their answers (the person is greeted gently when they return), and old dedupe rows go.
+ */
+export async function runMaintenance(app: App): Promise<{ expired: number; prunedInbound: number }> {
+  const now = app.clock.now();
+  const expired = await app.conversations.expireAbandoned(now, app.config.defaultLanguage);
+  const pruned = await app.database.prisma.inboundMessage.deleteMany({
+    where: { receivedAt: { lt: new Date(now.getTime() - DEDUPE_RETENTION_MS) } },
+  });
+  if (expired > 0 || pruned.count > 0) {
+    app.logger.info({ event: "maintenance.done", expiredConversations: expired, prunedInbound: pruned.count });
+  }
+  return { expired, prunedInbound: pruned.count };
+}
+
+/** Runs maintenance now and then every interval until stopped. */
+export function startMaintenance(app: App, intervalMs = 5 * 60_000): () => void {
+  const tick = () =>
+    runMaintenance(app).catch((error: unknown) => app.logger.error({ event: "maintenance.failed", err: error }));
+  void tick();
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

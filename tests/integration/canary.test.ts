@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { textOf } from "../support/engine-chat.ts";
+import { REPORT_LINES, startTestApp } from "../support/test-app.ts";
+
+const NAME = "Ratnasari Wulandari";
+const PHONE = "081377712345";
+const PHONE_INTERNATIONAL = "+6281377712345";
+const USER = "canary-reporter-7731";
+
+/** Every form in which the canary could sit in a file: UTF-8, UTF-16 and without spaces. */
+function forms(secret: string): Buffer[] {
+  return [Buffer.from(secret, "utf8"), Buffer.from(secret, "utf16le"), Buffer.from(secret.replace(/\s/g, ""), "utf8")];
+}
+
+describe("the canary: personal data never rests in plain text", () => {
+  it("finds neither the name nor the phone number in the database files or the logs", async () => {
+    const t = await startTestApp();
+    const story = `Saya ${NAME}, nomor saya ${PHONE}. Majikan menahan paspor saya.`;
+    const done = textOf(await t.sendAll(USER, ...REPORT_LINES(story, PHONE)));
+    expect(done).toContain("Nomor laporan");
+    // Another person gives up half-way, after typing the same details.
+    await t.sendAll(
+      "abandons",
+      "halo",
+      "lapor",
+      "tidak",
+      "1",
+      "1",
+      "lewati",
+      "jatim",
+      "1",
+      "1",
+      "1",
+      story,
+      "2",
+      PHONE,
+    );
+    // A status check and a wrong guess, from a chat named after the canary.
+    const reference = /Nomor laporan: (\S+)/.exec(done)?.[1] as string;
+    await t.send(`${USER}-again`, `status ${reference} 000000`);
+    await t.close();
+
+    const files = ["bot.db", "bot.db-wal", "bot.db-journal", "bot.db-shm"]
+      .map((f) => path.join(t.dir, f))
+      .filter((f) => existsSync(f));
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    const logs = Buffer.from(t.logs.join(""), "utf8");
+    expect(t.logs.length).toBeGreaterThan(20);
+    for (const haystack of [...files.map((f) => readFileSync(f)), logs]) {
+      for (const secret of [NAME, "Ratnasari", "Wulandari", PHONE, PHONE_INTERNATIONAL, USER]) {
+        for (const needle of forms(secret)) expect(haystack.includes(needle), secret).toBe(false);
+      }
+    }
+    // The search itself works: the same check finds a coded value that is stored in plain text.
+    const database = readFileSync(path.join(t.dir, "bot.db"));
+    const wal = existsSync(path.join(t.dir, "bot.db-wal"))
+      ? readFileSync(path.join(t.dir, "bot.db-wal"))
+      : Buffer.alloc(0);
+    expect(database.includes(Buffer.from(reference)) || wal.includes(Buffer.from(reference))).toBe(true);
+  });
+});

@@ -1,0 +1,34 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../support/run-command.ts";
+
+const run = promisify(execFile);
+const check = (schema: string) =>
+  run(process.execPath, ["--import", "tsx", "scripts/create-migration.ts", "--check", "--schema", schema], {
+    cwd: REPO_ROOT,
+  }).then(
+    () => 0,
+    (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr ?? "" }),
+  );
+
+describe("the committed migrations", () => {
+  it("build exactly the schema in prisma/schema.prisma", async () => {
+    expect(await check("prisma/schema.prisma")).toBe(0);
+  });
+
+  it("are reported stale when the schema gains a column without a migration", async () => {
+    const changed = readFileSync(path.join(REPO_ROOT, "prisma/schema.prisma"), "utf8").replace(
+      "lookupFlagged      Boolean   @default(false)",
+      "lookupFlagged      Boolean   @default(false)\n  extraColumn        String?",
+    );
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "schema-")), "schema.prisma");
+    writeFileSync(file, changed);
+    const result = await check(file);
+    expect(result).toMatchObject({ code: 1 });
+    expect((result as { stderr: string }).stderr).toContain("extraColumn");
+  });
+});

@@ -1,0 +1,68 @@
+import type { CaseDesk } from "../../src/conversation/ports.ts";
+import { generatePin, generateReference } from "../../src/domain/reference.ts";
+import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../../src/domain/report.ts";
+import { chatLockedUntil } from "../../src/domain/status-lookup.ts";
+import { viewerForReporter } from "../../src/domain/status-view.ts";
+
+/** A stored report in the fake. */
+export interface FakeCase {
+  identityId: string;
+  reference: string;
+  pin: string;
+  report: NewReport;
+  createdAt: Date;
+}
+
+/** An in-memory CaseDesk with assertion helpers, for engine tests. */
+export class FakeDesk implements CaseDesk {
+  readonly cases: FakeCase[] = [];
+  readonly failures: Array<{ identityId: string; at: Date }> = [];
+
+  async submitReport(identityId: string, report: NewReport): Promise<SubmittedReport> {
+    const submitted = { reference: generateReference(), pin: generatePin() };
+    this.cases.push({ identityId, ...submitted, report, createdAt: new Date() });
+    return submitted;
+  }
+
+  async countReportsSince(identityId: string, since: Date): Promise<number> {
+    return this.cases.filter((c) => c.identityId === identityId && c.createdAt >= since).length;
+  }
+
+  async listReports(identityId: string): Promise<ReportListing[]> {
+    return this.cases
+      .filter((c) => c.identityId === identityId)
+      .map((c) => ({ reference: c.reference, createdAt: c.createdAt }))
+      .reverse();
+  }
+
+  async lookupLockedUntil(identityId: string, now: Date): Promise<Date | null> {
+    return chatLockedUntil(
+      this.failures.filter((f) => f.identityId === identityId).map((f) => f.at),
+      now,
+    );
+  }
+
+  async checkStatus(identityId: string, reference: string, pin: string, now: Date): Promise<StatusAnswer> {
+    const locked = await this.lookupLockedUntil(identityId, now);
+    if (locked) return { kind: "locked", until: locked };
+    const found = this.cases.find((c) => c.reference === reference && c.pin === pin);
+    if (!found) {
+      this.failures.push({ identityId, at: now });
+      return { kind: "not_found" };
+    }
+    return {
+      kind: "found",
+      reference,
+      status: "RECEIVED",
+      assistanceStage: null,
+      viewer: viewerForReporter(found.report.reporterRole),
+      updatedAt: found.createdAt,
+    };
+  }
+
+  /** The only stored case; fails the test when there is not exactly one. */
+  only(): FakeCase {
+    if (this.cases.length !== 1) throw new Error(`expected one case, found ${this.cases.length}`);
+    return this.cases[0] as FakeCase;
+  }
+}

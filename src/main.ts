@@ -12,7 +12,8 @@ import { startMaintenance } from "./services/maintenance.ts";
 
 runCli(async () => {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  // A person typing at a terminal wants the conversation, not info logs, unless they ask for them.
+  const logger = createLogger(process.stdin.isTTY && !process.env.LOG_LEVEL ? "warn" : config.logLevel);
   const args = parseSimulatorArgs(process.argv.slice(2), "local");
   const app = await createApp(config, logger);
   const stopMaintenance = startMaintenance(app);
@@ -39,6 +40,7 @@ runCli(async () => {
       input: process.stdin,
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY),
+      promptOutput: process.stderr,
     });
   } finally {
     stopMaintenance();

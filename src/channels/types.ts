@@ -44,7 +44,8 @@ export const InboundMessageSchema = z.object({
   /** The platform's id for this message or update, unique within the channel: the dedupe key. */
   messageId: z.string().min(1).max(200),
   receivedAt: z.date(),
-  text: z.string().max(8000).optional(),
+  // WhatsApp allows 65,536 characters; a long story must not be refused.
+  text: z.string().max(65_536).optional(),
   /** The id of a pressed button (Telegram callback data, a WhatsApp list reply). */
   choiceId: z.string().max(64).optional(),
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),

@@ -12,7 +12,8 @@ import { parseSimulatorArgs } from "./simulator-args.ts";
 runCli(async () => {
   const args = parseSimulatorArgs(process.argv.slice(2), "local");
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  // A person typing at a terminal wants the conversation, not info logs, unless they ask for them.
+  const logger = createLogger(process.stdin.isTTY && !process.env.LOG_LEVEL ? "warn" : config.logLevel);
   const app = await createApp(config, logger);
   try {
     await runSimulator(app, {
@@ -21,6 +22,7 @@ runCli(async () => {
       input: process.stdin,
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY),
+      promptOutput: process.stderr,
     });
   } finally {
     await app.close();

@@ -132,6 +132,8 @@ function saysAbroad(turn: Turn, text: string): boolean {
 }
 
 const PHONE = /^\+?\d{8,15}$/;
+/** Long enough for any story told in a chat; bounds the encrypted state. */
+const MAX_STORY_LENGTH = 20_000;
 
 /** Accepts a phone number as people type it; local 0-prefixed numbers become +62. */
 export function normalizePhone(text: string): string | null {
@@ -287,7 +289,7 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     question: (t) => t("intake:story.question"),
     choices: () => [skip],
     onChoice: (state) => next({ ...state.draft, story: null }),
-    onText: (state, text) => next({ ...state.draft, story: text.trim().slice(0, 4000) }),
+    onText: (state, text) => next({ ...state.draft, story: text.trim().slice(0, MAX_STORY_LENGTH) }),
     hintKey: "intake:hint.story",
   },
   contact: {

@@ -14,6 +14,8 @@ export interface SimulatorOptions {
   output: Writable;
   /** On a TTY the simulator also shows messages that arrive while it waits for input. */
   interactive: boolean;
+  /** Where the interactive prompt and the echo of typed input go (stderr, so stdout stays the bot's). */
+  promptOutput?: Writable;
   pollMs?: number;
 }
 
@@ -69,9 +71,10 @@ export async function runSimulator(app: App, options: SimulatorOptions): Promise
   const printer = new PendingPrinter(app, identity, options.output);
   await printer.flush();
 
+  const interactive = options.interactive && options.promptOutput !== undefined;
   const lines = createInterface({
     input: options.input,
-    terminal: options.interactive,
+    ...(interactive ? { output: options.promptOutput, terminal: true, prompt: "> " } : { terminal: false }),
     crlfDelay: Number.POSITIVE_INFINITY,
   });
   let poll: NodeJS.Timeout | undefined;
@@ -79,15 +82,18 @@ export async function runSimulator(app: App, options: SimulatorOptions): Promise
     poll = setInterval(() => void printer.flush(), options.pollMs ?? 1000);
     poll.unref();
   }
+  if (interactive) lines.prompt();
   try {
     for await (const line of lines) {
-      if (line.trim() === "") continue;
-      try {
-        await app.conversation.handle(lineToInbound(line, address, options.language, app.clock.now()));
-      } catch (error) {
-        app.logger.error({ event: "simulator.handle_failed", identityId: identity.id, err: error });
+      if (line.trim() !== "") {
+        try {
+          await app.conversation.handle(lineToInbound(line, address, options.language, app.clock.now()));
+        } catch (error) {
+          app.logger.error({ event: "simulator.handle_failed", identityId: identity.id, err: error });
+        }
+        await printer.flush();
       }
-      await printer.flush();
+      if (interactive) lines.prompt();
     }
   } finally {
     if (poll) clearInterval(poll);

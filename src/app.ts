@@ -5,6 +5,10 @@ import { ConversationStore } from "./db/conversation-store.ts";
 import { type Database, openSqliteDatabase } from "./db/database.ts";
 import { IdentityStore } from "./db/identity-store.ts";
 import { OutboxStore } from "./db/outbox-store.ts";
+import { loadOfficeDirectory, loadRoutingMatrix } from "./directory/directory-data.ts";
+import { OfficeRepository } from "./directory/office-repository.ts";
+import { StaffRepository } from "./directory/staff-repository.ts";
+import type { RoutingMatrix } from "./domain/routing.ts";
 import { createTranslator, loadLocales } from "./i18n/i18n.ts";
 import type { Logger } from "./logging/logger.ts";
 import { FieldCipher } from "./security/field-cipher.ts";
@@ -17,16 +21,21 @@ import {
 } from "./security/key-ring.ts";
 import { type Clock, realSleep, type Sleep, systemClock } from "./services/clock.ts";
 import { ConversationService } from "./services/conversation-service.ts";
+import { releaseWaitingCards } from "./services/office-destinations.ts";
 
 /** The assembled bot core, shared by `npm start`, the simulator, the admin CLI and tests. */
 export interface App {
   config: AppConfig;
   logger: Logger;
   database: Database;
+  cipher: FieldCipher;
   identities: IdentityStore;
   conversations: ConversationStore;
   outbox: OutboxStore;
   cases: CaseRepository;
+  offices: OfficeRepository;
+  staff: StaffRepository;
+  matrix: RoutingMatrix;
   conversation: ConversationService;
   clock: Clock;
   close(): Promise<void>;
@@ -68,8 +77,14 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const conversations = new ConversationStore(db, cipher);
   const outbox = new OutboxStore(db, cipher);
   const cases = new CaseRepository(db);
+  const offices = new OfficeRepository(db);
+  const staff = new StaffRepository(db, hasher);
+  const directory = loadOfficeDirectory();
+  const matrix = loadRoutingMatrix(directory);
+  await offices.seed(clock.now(), directory);
   const settings: DialogueSettings = {
     maxReportsPerDay: config.maxReportsPerDay,
+    maxRelaysPerDay: config.maxRelaysPerDay,
     conversationTtlMs: config.conversationTtlMs,
     defaultLanguage: config.defaultLanguage,
   };
@@ -79,6 +94,9 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     conversations,
     outbox,
     cases,
+    offices,
+    staff,
+    matrix,
     cipher,
     hasher,
     translate: createTranslator(loadLocales(), { strict: overrides.strictLocales ?? false }),
@@ -86,15 +104,20 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     clock,
     sleep: overrides.sleep ?? realSleep,
     logger,
+    onStaffEnrolled: () => releaseWaitingCards({ offices, outbox, matrix, clock, logger }),
   });
   return {
     config,
     logger,
     database,
+    cipher,
     identities,
     conversations,
     outbox,
     cases,
+    offices,
+    staff,
+    matrix,
     conversation,
     clock,
     close: () => database.close(),

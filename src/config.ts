@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   KEY_FILE: optionalString,
   DEFAULT_LANGUAGE: z.preprocess(blankAsUnset, z.enum(["id", "en"], { error: '"id" or "en"' }).default("id")),
   MAX_REPORTS_PER_DAY: wholeNumber(1, 1000, 5),
+  MAX_RELAYS_PER_DAY: wholeNumber(1, 10_000, 20),
   CONVERSATION_TTL_MINUTES: wholeNumber(5, 60 * 24 * 30, 24 * 60),
   SQLITE_SYNCHRONOUS: z.preprocess(
     blankAsUnset,
@@ -64,6 +65,7 @@ export interface AppConfig {
   keys: KeySource;
   defaultLanguage: "id" | "en";
   maxReportsPerDay: number;
+  maxRelaysPerDay: number;
   conversationTtlMs: number;
   sqliteSynchronous: "NORMAL" | "FULL";
 }
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keys,
     defaultLanguage: e.DEFAULT_LANGUAGE,
     maxReportsPerDay: e.MAX_REPORTS_PER_DAY,
+    maxRelaysPerDay: e.MAX_RELAYS_PER_DAY,
     conversationTtlMs: e.CONVERSATION_TTL_MINUTES * 60_000,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
   };

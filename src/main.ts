@@ -9,6 +9,7 @@ import { parseSimulatorArgs } from "./cli/simulator-args.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logging/logger.ts";
 import { startMaintenance } from "./services/maintenance.ts";
+import { warnAboutMissingDestinations } from "./services/office-destinations.ts";
 
 runCli(async () => {
   const config = loadConfig();
@@ -16,6 +17,7 @@ runCli(async () => {
   const logger = createLogger(process.stdin.isTTY && !process.env.LOG_LEVEL ? "warn" : config.logLevel);
   const args = parseSimulatorArgs(process.argv.slice(2), "local");
   const app = await createApp(config, logger);
+  await warnAboutMissingDestinations(app);
   const stopMaintenance = startMaintenance(app);
   const shutdown = async (signal: string) => {
     logger.info({ event: "shutdown", signal });

@@ -49,6 +49,8 @@ export const InboundMessageSchema = z.object({
   /** The id of a pressed button (Telegram callback data, a WhatsApp list reply). */
   choiceId: z.string().max(64).optional(),
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
+  /** In a group chat: who wrote (the address above is the group). Absent in a private chat. */
+  sender: ChannelAddressSchema.optional(),
   /** The language the platform reports for the person, used until they choose one. */
   languageHint: z.enum(LANGUAGES).optional(),
 });

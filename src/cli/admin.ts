@@ -3,17 +3,68 @@
  * (stdout holds only that JSON); logs and warnings go to stderr.
  */
 import { parseArgs } from "node:util";
-import { createApp } from "../app.ts";
+import { type App, createApp } from "../app.ts";
+import { ChannelAddressSchema } from "../channels/types.ts";
 import { loadConfig } from "../config.ts";
+import { caseDetailsMessage } from "../conversation/notices.ts";
 import type { CaseListing } from "../db/case-repository.ts";
+import type { Office } from "../directory/office-repository.ts";
+import { DEFAULT_INVITE_TTL_MS, type StaffMember } from "../directory/staff-repository.ts";
+import { STAFF_ROLES, type StaffRole } from "../domain/case.ts";
+import { isLanguage } from "../domain/language.ts";
+import { parseReference } from "../domain/reference.ts";
+import { createTranslator, loadLocales } from "../i18n/i18n.ts";
 import { createLogger } from "../logging/logger.ts";
+import { releaseWaitingCards, warnAboutMissingDestinations } from "../services/office-destinations.ts";
+import { caseDetailsOf } from "../services/staff-desk.ts";
 import { runCli } from "./run-cli.ts";
 import { UsageError } from "./simulator-args.ts";
 
-const USAGE = `usage: npm run admin -- <command>
+const USAGE = `usage: npm run admin -- <command> [--json]
 
-commands:
-  cases [list] [--json]   list every case with its coded fields (no personal data)`;
+offices list                                   every office, its chat destination and waiting cards
+offices show <code>                            one office and its staff
+offices set-destination <code> --staff-chats   cards go to each enrolled staff member's own chat
+offices set-destination <code> --group <addr>  cards go to one group chat (tg:-100..., wa:...@g.us)
+offices set-destination <code> --none          no destination: cards go to the national desk
+staff add --name <name> --office <code> --role agent|supervisor|national [--lang id|en] [--expires-hours N]
+staff list                                     every staff member
+staff invite <staff-id> [--expires-hours N]    a new single-use invite code
+staff deactivate <staff-id>                    the staff member can no longer act or receive cards
+cases [list]                                   every case, coded fields only (no personal data)
+cases show <reference>                         one case with its details (the view is audited)`;
+
+type Values = {
+  json?: boolean | undefined;
+  help?: boolean | undefined;
+  name?: string | undefined;
+  office?: string | undefined;
+  role?: string | undefined;
+  lang?: string | undefined;
+  group?: string | undefined;
+  "staff-chats"?: boolean | undefined;
+  none?: boolean | undefined;
+  "expires-hours"?: string | undefined;
+};
+
+function out(text: string): void {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+function json(value: unknown): void {
+  out(JSON.stringify(value, null, 2));
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  return [header, ...rows]
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
 
 /** The machine-readable form of a case in `cases --json`. */
 export function caseToJson(row: CaseListing): Record<string, unknown> {
@@ -29,66 +80,301 @@ export function caseToJson(row: CaseListing): Record<string, unknown> {
     country: row.country,
     homeProvinceCode: row.homeProvinceCode,
     officeCode: row.officeCode,
+    copiedTo: row.copiedTo,
     language: row.language,
     lookupFlagged: row.lookupFlagged,
     createdAt: row.createdAt.toISOString(),
   };
 }
 
-function printCaseTable(rows: CaseListing[]): void {
-  if (rows.length === 0) {
-    process.stdout.write("No cases yet.\n");
+async function officeJson(app: App, office: Office, waiting: Map<string, number>) {
+  const recipients = await app.offices.recipientsOf(office.code);
+  const address =
+    office.destinationKind === "GROUP" && office.destinationIdentityId
+      ? await app.identities.addressOf(office.destinationIdentityId)
+      : null;
+  return {
+    code: office.code,
+    kind: office.kind,
+    name: office.name,
+    provinceCode: office.provinceCode,
+    destination: { kind: office.destinationKind, address, chats: recipients.length },
+    active: recipients.length > 0,
+    waiting: waiting.get(office.code) ?? 0,
+  };
+}
+
+function staffJson(member: StaffMember) {
+  return {
+    id: member.id,
+    name: member.name,
+    officeCode: member.officeCode,
+    role: member.role,
+    language: member.language,
+    active: member.active,
+    enrolled: member.identityId !== null,
+    createdAt: member.createdAt.toISOString(),
+  };
+}
+
+async function requireOffice(app: App, code: string | undefined): Promise<Office> {
+  if (!code) throw new UsageError(`an office code is needed\n${USAGE}`);
+  const office = await app.offices.get(code);
+  if (!office) throw new UsageError(`unknown office: ${code} (see npm run admin -- offices list)`);
+  return office;
+}
+
+async function requireStaff(app: App, id: string | undefined): Promise<StaffMember> {
+  if (!id) throw new UsageError(`a staff id is needed\n${USAGE}`);
+  const member = await app.staff.get(id);
+  if (!member) throw new UsageError(`unknown staff id: ${id} (see npm run admin -- staff list)`);
+  return member;
+}
+
+function inviteTtl(values: Values): number {
+  if (values["expires-hours"] === undefined) return DEFAULT_INVITE_TTL_MS;
+  const hours = Number(values["expires-hours"]);
+  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30)
+    throw new UsageError("--expires-hours: expected a number of hours from 1 to 720");
+  return hours * 60 * 60_000;
+}
+
+async function offices(app: App, args: string[], values: Values): Promise<void> {
+  const [sub, code] = args;
+  const waiting = await app.outbox.waitingByOffice();
+  if (sub === undefined || sub === "list") {
+    const all = await Promise.all((await app.offices.list()).map((o) => officeJson(app, o, waiting)));
+    await warnAboutMissingDestinations(app);
+    if (values.json) return json(all);
+    out(
+      table(
+        ["CODE", "DESTINATION", "WAITING", "NAME"],
+        all.map((o) => [
+          o.code,
+          o.destination.kind === "NONE"
+            ? "-"
+            : `${o.destination.kind.toLowerCase()}${o.active ? "" : " (no chat yet)"}`,
+          String(o.waiting),
+          o.name,
+        ]),
+      ),
+    );
+    const inactive = all.filter((o) => !o.active).length;
+    if (inactive > 0)
+      process.stderr.write(`Warning: ${inactive} of ${all.length} offices have no active chat destination.\n`);
     return;
   }
-  const header = ["REFERENCE", "STATUS", "URGENCY", "CATEGORY", "PLACE", "LANG", "CREATED"];
-  const lines = rows.map((r) => [
-    r.reference,
-    r.status,
-    r.urgency,
-    r.category,
-    r.provinceCode ?? (r.country ? `abroad:${r.country}` : "-"),
-    r.language,
-    r.createdAt.toISOString().slice(0, 16).replace("T", " "),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
-  for (const line of [header, ...lines]) {
-    process.stdout.write(
-      `${line
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd()}\n`,
+  const office = await requireOffice(app, code);
+  if (sub === "show") {
+    const staff = (await app.staff.list()).filter((s) => s.officeCode === office.code).map(staffJson);
+    const view = { ...(await officeJson(app, office, waiting)), staff };
+    if (values.json) return json(view);
+    out(
+      [
+        `${view.code}  ${view.name}`,
+        `destination: ${view.destination.kind}${view.destination.address ? ` ${view.destination.address}` : ""} (${view.destination.chats} chat(s))`,
+        `waiting cards: ${view.waiting}`,
+        "staff:",
+        ...(staff.length > 0
+          ? staff.map(
+              (s) =>
+                `  ${s.id}  ${s.name}  ${s.role}${s.active ? "" : " (inactive)"}${s.enrolled ? "" : " (not enrolled)"}`,
+            )
+          : ["  none"]),
+      ].join("\n"),
     );
+    return;
   }
-  process.stdout.write(`\n${rows.length} case(s)\n`);
+  if (sub === "set-destination") {
+    const chosen = [values.group !== undefined, values["staff-chats"] === true, values.none === true].filter(
+      Boolean,
+    ).length;
+    if (chosen !== 1) throw new UsageError(`choose exactly one of --group <address>, --staff-chats, --none\n${USAGE}`);
+    const now = app.clock.now();
+    if (values.group !== undefined) {
+      const address = ChannelAddressSchema.safeParse(values.group);
+      if (!address.success)
+        throw new UsageError("--group: expected a chat address such as tg:-1001234567890 or wa:1203...@g.us");
+      const identity = await app.identities.resolve(address.data, now);
+      await app.offices.setDestination(office.code, "GROUP", identity.id, now);
+    } else {
+      await app.offices.setDestination(office.code, values.none ? "NONE" : "STAFF_CHATS", null, now);
+    }
+    const released = await releaseWaitingCards(app);
+    const view = await officeJson(
+      app,
+      (await app.offices.get(office.code)) as Office,
+      await app.outbox.waitingByOffice(),
+    );
+    if (values.json) return json({ ...view, released });
+    out(
+      `${office.code}: destination ${view.destination.kind}${view.active ? "" : " (no chat yet: enrol staff with an invite code)"}; ${released} waiting card(s) released`,
+    );
+    return;
+  }
+  throw new UsageError(`unknown command: offices ${sub}\n${USAGE}`);
+}
+
+async function staff(app: App, args: string[], values: Values): Promise<void> {
+  const [sub, id] = args;
+  const now = app.clock.now();
+  if (sub === undefined || sub === "list") {
+    const all = (await app.staff.list()).map(staffJson);
+    if (values.json) return json(all);
+    out(
+      table(
+        ["ID", "NAME", "OFFICE", "ROLE", "STATE"],
+        all.map((s) => [
+          s.id,
+          s.name,
+          s.officeCode,
+          s.role,
+          s.active ? (s.enrolled ? "enrolled" : "invited") : "inactive",
+        ]),
+      ),
+    );
+    return;
+  }
+  if (sub === "add") {
+    if (!values.name?.trim()) throw new UsageError(`--name is needed\n${USAGE}`);
+    const office = await requireOffice(app, values.office);
+    const role = (values.role ?? "").toUpperCase();
+    if (!(STAFF_ROLES as readonly string[]).includes(role))
+      throw new UsageError("--role: expected agent, supervisor or national");
+    const language = values.lang ?? "id";
+    if (!isLanguage(language)) throw new UsageError('--lang: expected "id" or "en"');
+    const ttl = inviteTtl(values);
+    const member = await app.staff.add(
+      { name: values.name.trim(), officeCode: office.code, role: role as StaffRole, language },
+      now,
+    );
+    const invite = await app.staff.createInvite(member.id, now, ttl);
+    await app.database.prisma.auditLog.create({
+      data: {
+        actor: "admin",
+        action: "staff.added",
+        caseId: null,
+        detail: `${member.id} ${office.code} ${role}`,
+        createdAt: now,
+      },
+    });
+    if (values.json)
+      return json({ ...staffJson(member), invite: { code: invite.code, expiresAt: invite.expiresAt.toISOString() } });
+    out(
+      `Added ${member.name} (${member.role.toLowerCase()}, ${office.code}) as ${member.id}.\nInvite code: ${invite.code} (single use, expires ${invite.expiresAt.toISOString()}).\nIn their chat with the bot they type: /staff ${invite.code}`,
+    );
+    return;
+  }
+  const member = await requireStaff(app, id);
+  if (sub === "invite") {
+    const invite = await app.staff.createInvite(member.id, now, inviteTtl(values));
+    await app.database.prisma.auditLog.create({
+      data: { actor: "admin", action: "staff.invited", caseId: null, detail: member.id, createdAt: now },
+    });
+    if (values.json)
+      return json({ id: member.id, invite: { code: invite.code, expiresAt: invite.expiresAt.toISOString() } });
+    out(`Invite code for ${member.name}: ${invite.code} (single use, expires ${invite.expiresAt.toISOString()}).`);
+    return;
+  }
+  if (sub === "deactivate") {
+    await app.staff.deactivate(member.id, now);
+    await app.database.prisma.auditLog.create({
+      data: { actor: "admin", action: "staff.deactivated", caseId: null, detail: member.id, createdAt: now },
+    });
+    if (values.json) return json({ ...staffJson(member), active: false });
+    out(`${member.name} (${member.id}) is deactivated.`);
+    return;
+  }
+  throw new UsageError(`unknown command: staff ${sub}\n${USAGE}`);
+}
+
+async function cases(app: App, args: string[], values: Values): Promise<void> {
+  const [sub, reference] = args;
+  if (sub === undefined || sub === "list") {
+    const rows = await app.cases.list();
+    if (values.json) return json(rows.map(caseToJson));
+    if (rows.length === 0) return out("No cases yet.");
+    out(
+      table(
+        ["REFERENCE", "STATUS", "URGENCY", "CATEGORY", "PLACE", "OFFICE", "LANG", "CREATED"],
+        rows.map((r) => [
+          r.reference,
+          r.status,
+          r.urgency,
+          r.category,
+          r.provinceCode ?? (r.country ? `abroad:${r.country}` : "-"),
+          r.officeCode ?? "-",
+          r.language,
+          r.createdAt.toISOString().slice(0, 16).replace("T", " "),
+        ]),
+      ),
+    );
+    out(`\n${rows.length} case(s)`);
+    return;
+  }
+  if (sub === "show") {
+    const parsed = reference ? parseReference(reference) : null;
+    if (!parsed) throw new UsageError("cases show: expected a reference such as K7QM-4TZP-9XWR");
+    const row = await app.cases.findForStaff(parsed);
+    if (!row) throw new UsageError(`unknown case: ${parsed}`);
+    const details = await caseDetailsOf(app, row);
+    await app.database.prisma.auditLog.create({
+      data: {
+        actor: "admin",
+        action: "case.details_viewed",
+        caseId: row.id,
+        detail: "admin cases show",
+        createdAt: app.clock.now(),
+      },
+    });
+    if (values.json)
+      return json({
+        ...details,
+        createdAt: details.createdAt.toISOString(),
+        messages: details.messages.map((m) => ({ ...m, at: m.at.toISOString() })),
+      });
+    const t = createTranslator(loadLocales())("en");
+    out(caseDetailsMessage(t, details, (d) => d.toISOString().slice(0, 16).replace("T", " ")).text);
+    return;
+  }
+  throw new UsageError(`unknown command: cases ${sub}\n${USAGE}`);
 }
 
 runCli(async () => {
-  let parsed: ReturnType<
-    typeof parseArgs<{ options: { json: { type: "boolean" }; help: { type: "boolean" } }; allowPositionals: true }>
-  >;
+  let parsed: { values: Values; positionals: string[] };
   try {
     parsed = parseArgs({
       args: process.argv.slice(2),
-      options: { json: { type: "boolean" }, help: { type: "boolean" } },
+      options: {
+        json: { type: "boolean" },
+        help: { type: "boolean" },
+        name: { type: "string" },
+        office: { type: "string" },
+        role: { type: "string" },
+        lang: { type: "string" },
+        group: { type: "string" },
+        "staff-chats": { type: "boolean" },
+        none: { type: "boolean" },
+        "expires-hours": { type: "string" },
+      },
       allowPositionals: true,
     });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
-  const [command, sub] = parsed.positionals;
-  if (parsed.values.help || !command) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  if (command !== "cases" || (sub !== undefined && sub !== "list")) {
-    throw new UsageError(`unknown command: ${parsed.positionals.join(" ")}\n${USAGE}`);
-  }
+  const [command, ...rest] = parsed.positionals;
+  if (parsed.values.help || !command) return out(USAGE);
+  const handlers: Record<string, (app: App, args: string[], values: Values) => Promise<void>> = {
+    offices,
+    staff,
+    cases,
+  };
+  const handler = handlers[command];
+  if (!handler) throw new UsageError(`unknown command: ${command}\n${USAGE}`);
   const config = loadConfig();
   const app = await createApp(config, createLogger(config.logLevel));
   try {
-    const rows = await app.cases.list();
-    if (parsed.values.json) process.stdout.write(`${JSON.stringify(rows.map(caseToJson), null, 2)}\n`);
-    else printCaseTable(rows);
+    await handler(app, rest, parsed.values);
   } finally {
     await app.close();
   }

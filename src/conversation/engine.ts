@@ -1,5 +1,5 @@
 import type { InboundMessage, OutboundMessage } from "../channels/types.ts";
-import type { UserInput } from "./choices.ts";
+import { matchChoice, type UserInput } from "./choices.ts";
 import { type Command, detectCommand } from "./commands.ts";
 import { continueIntake, intakePrompt, startIntake } from "./intake.ts";
 import {
@@ -12,6 +12,8 @@ import {
   sayWelcome,
 } from "./menu.ts";
 import type { TurnContext } from "./ports.ts";
+import { runStaffAction, runStaffCommand } from "./staff.ts";
+import { actionFromChoice, detectStaffCommand } from "./staff-commands.ts";
 import { type ConversationDoc, newConversation } from "./state.ts";
 import { continueStatus, startStatus, statusPrompt } from "./status-check.ts";
 import { Turn, type TurnEffect } from "./turn.ts";
@@ -64,7 +66,24 @@ export async function converse(
   return { doc, replies: turn.replies, effects: turn.effects };
 }
 
-async function dispatch(turn: Turn, input: UserInput, firstContact: boolean): Promise<void> {
+async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Promise<void> {
+  const input = answerToLatestChoices(turn, raw);
+  if (input.choiceId?.startsWith("x:")) {
+    const action = actionFromChoice(input.choiceId);
+    if (action) await runStaffAction(turn, action);
+    else turn.suppressMenu = true;
+    return;
+  }
+  const staffCommand = input.text !== undefined ? detectStaffCommand(input.text, turn.allLanguages) : null;
+  if (staffCommand) {
+    await runStaffCommand(turn, staffCommand);
+    return;
+  }
+  // In a group only staff commands are answered; everything else there is conversation between people.
+  if (turn.ctx.inGroup) {
+    turn.suppressMenu = true;
+    return;
+  }
   if (turn.doc.askingLanguage) {
     turn.doc.askingLanguage = false;
     const language = matchLanguage(turn, input);
@@ -90,10 +109,40 @@ async function dispatch(turn: Turn, input: UserInput, firstContact: boolean): Pr
     case "idle": {
       const action = matchMenu(turn, input);
       if (action) await runMenuAction(turn, action);
+      else if (!firstContact && (await relayed(turn, input))) return;
       else if (firstContact || turn.replies.length === 0) sayWelcome(turn);
       return;
     }
   }
+}
+
+/**
+ * A number or label answers the latest message with choices the chat received. Usually that is
+ * the current question; when it is a staff card or notice (choices with "x:" ids) written by
+ * another conversation, the answer belongs to that message.
+ */
+function answerToLatestChoices(turn: Turn, input: UserInput): UserInput {
+  const latest = turn.ctx.latestChoices;
+  if (!latest || input.choiceId !== undefined || input.text === undefined) return input;
+  if (!latest.some((choice) => choice.id.startsWith("x:"))) return input;
+  const prompt = currentQuestion(turn)?.choices ?? [];
+  if (prompt.length === latest.length && prompt.every((choice, i) => choice.id === latest[i]?.id)) return input;
+  const id = matchChoice(
+    input,
+    latest.map((choice) => ({ id: choice.id, label: { text: choice.label } })),
+    [],
+  );
+  return id ? { choiceId: id } : input;
+}
+
+/** A message from a reporter outside any flow goes to the office handling their open case. */
+async function relayed(turn: Turn, input: UserInput): Promise<boolean> {
+  const text = input.text?.trim();
+  if (!text || /^\d{1,2}[.)]?$/.test(text)) return false;
+  const outcome = await turn.ctx.desk.relayFromReporter(turn.ctx.identityId, text);
+  if (outcome === "no_case") return false;
+  turn.sayKey(outcome === "relayed" ? "common:relayed" : "common:relayLimited");
+  return true;
 }
 
 async function runMenuAction(turn: Turn, action: MenuAction): Promise<void> {
@@ -160,24 +209,25 @@ async function runCommand(turn: Turn, command: Command): Promise<void> {
   }
 }
 
+/** The question the conversation is waiting on: a step's prompt, the language choice, or the menu. */
+function currentQuestion(turn: Turn) {
+  const { doc, t } = turn;
+  if (doc.askingLanguage) return languagePrompt(t);
+  const state = doc.state;
+  if (state.flow === "intake") return intakePrompt(state, t);
+  if (state.flow === "status") return statusPrompt(state, t);
+  return menuMessage(t);
+}
+
 /** Ends every turn with the question the person is expected to answer, so no reply is a dead end. */
 function addPrompt(turn: Turn): void {
-  const { doc, t } = turn;
-  if (doc.askingLanguage) {
-    turn.replies.push(languagePrompt(t));
+  const question = currentQuestion(turn);
+  if (turn.doc.askingLanguage || turn.doc.state.flow !== "idle") {
+    turn.replies.push(question);
     return;
   }
-  const state = doc.state;
-  if (state.flow === "intake") {
-    turn.replies.push(intakePrompt(state, t));
-    return;
-  }
-  if (state.flow === "status") {
-    turn.replies.push(statusPrompt(state, t));
-    return;
-  }
-  const menu = menuMessage(t);
+  if (turn.suppressMenu) return;
   const last = turn.replies[turn.replies.length - 1];
-  if (last && !last.choices) last.choices = menu.choices as NonNullable<typeof last.choices>;
-  else turn.replies.push(menu);
+  if (last && !last.choices) last.choices = question.choices as NonNullable<typeof last.choices>;
+  else turn.replies.push(question);
 }

@@ -106,6 +106,7 @@ export function toReport(draft: Draft, language: NewReport["language"]): NewRepo
     category: draft.category ?? "UNSURE",
     indicators: draft.indicators,
     provinceCode: place.kind === "province" ? place.provinceCode : null,
+    abroad: place.kind === "abroad",
     country: place.kind === "abroad" ? place.country : null,
     homeProvinceCode: place.kind === "abroad" ? place.homeProvinceCode : null,
     placeDetail: Object.keys(detail).length > 0 ? detail : null,

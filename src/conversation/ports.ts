@@ -1,5 +1,7 @@
+import type { Choice } from "../channels/types.ts";
 import type { Language } from "../domain/language.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
+import type { CaseLine, EnrolOutcome, StaffAction, StaffActor, StaffOutcome } from "../domain/staff-actions.ts";
 
 /** Renders a locale key in one language. */
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
@@ -19,11 +21,27 @@ export interface CaseDesk {
   lookupLockedUntil(identityId: string, now: Date): Promise<Date | null>;
   /** Checks a reference + PIN, counting failures per chat and per reference. */
   checkStatus(identityId: string, reference: string, pin: string, now: Date): Promise<StatusAnswer>;
+  /**
+   * Attaches a message written outside any flow to the chat's latest open case and tells its
+   * office; "no_case" when the chat has none, "limited" past the daily limit.
+   */
+  relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited">;
+}
+
+/** The staff operations the dialogue needs; every action is authorised and audited behind it. */
+export interface StaffDesk {
+  /** Links the chat identity to the staff record of a single-use invite code. */
+  enrol(identityId: string, code: string): Promise<EnrolOutcome>;
+  /** The open cases a staff member may work on, newest first. */
+  listCases(staff: StaffActor): Promise<CaseLine[]>;
+  /** Carries out one action on a case, or says why not. */
+  act(staff: StaffActor, action: StaffAction): Promise<StaffOutcome>;
 }
 
 /** Settings that shape the dialogue. */
 export interface DialogueSettings {
   maxReportsPerDay: number;
+  maxRelaysPerDay: number;
   conversationTtlMs: number;
   defaultLanguage: Language;
 }
@@ -34,5 +52,12 @@ export interface TurnContext {
   identityId: string;
   translate(language: Language): Translate;
   desk: CaseDesk;
+  staffDesk: StaffDesk;
+  /** The enrolled staff member behind this message, if any (active or not). */
+  staff: StaffActor | null;
+  /** The choices of the latest message with choices sent to this chat, which may be a staff card. */
+  latestChoices: Choice[] | null;
+  /** True in a group chat, where only staff commands are answered. */
+  inGroup: boolean;
   settings: DialogueSettings;
 }

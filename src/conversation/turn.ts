@@ -3,8 +3,13 @@ import type { Language } from "../domain/language.ts";
 import type { Translate, TurnContext } from "./ports.ts";
 import type { ConversationDoc, FlowState } from "./state.ts";
 
-/** Something the engine asks its caller to do beyond sending replies. */
-export type TurnEffect = { type: "forgetChat" };
+/** Something the engine asks its caller to do beyond sending replies to this chat. */
+export type TurnEffect =
+  | { type: "forgetChat" }
+  /** Send to the person who wrote, in their own chat, rather than to the group they wrote in. */
+  | { type: "replyPrivately"; message: OutboundMessage }
+  /** A staff member enrolled: cards waiting for their office can now be delivered. */
+  | { type: "staffEnrolled" };
 
 /** After this many unusable answers in a row, the hint also shows the emergency numbers. */
 const INVALID_BEFORE_EMERGENCY_HINT = 2;
@@ -15,6 +20,8 @@ export class Turn {
   readonly effects: TurnEffect[] = [];
   /** Set when this turn's answer could not be used; keeps the invalid-answer count going. */
   answeredInvalid = false;
+  /** Set by staff actions: their replies must not be followed by the reporter menu (it would replace a card's choices). */
+  suppressMenu = false;
   readonly doc: ConversationDoc;
   readonly ctx: TurnContext;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CHANNEL_KINDS, type ChannelKind } from "../channels/types.ts";
 import {
   ASSISTANCE_STAGES,
   type AssistanceStage,
@@ -22,6 +23,7 @@ export interface CaseListing {
   country: string | null;
   homeProvinceCode: string | null;
   officeCode: string | null;
+  copiedTo: string[];
   language: string;
   lookupFlagged: boolean;
   createdAt: Date;
@@ -35,6 +37,7 @@ export interface CaseForLookup {
   status: CaseStatus;
   assistanceStage: AssistanceStage | null;
   reporterRole: ReporterRole;
+  victimPinHash: string | null;
   lookupFlagged: boolean;
   updatedAt: Date;
 }
@@ -79,6 +82,7 @@ export class CaseRepository {
         status: true,
         assistanceStage: true,
         reporterRole: true,
+        victimPinHash: true,
         lookupFlagged: true,
         updatedAt: true,
       },
@@ -123,11 +127,84 @@ export class CaseRepository {
         country: true,
         homeProvinceCode: true,
         officeCode: true,
+        copies: { select: { officeCode: true }, orderBy: { createdAt: "asc" } },
         language: true,
         lookupFlagged: true,
         createdAt: true,
       },
     });
-    return rows.map((row) => ({ ...row, status: toStatus(row.status) }));
+    return rows.map(({ copies, ...row }) => ({
+      ...row,
+      status: toStatus(row.status),
+      copiedTo: copies.map((c) => c.officeCode),
+    }));
+  }
+
+  /** Everything about a case that staff actions and the details view need, by reference. */
+  findForStaff(reference: string) {
+    return this.#db.case.findUnique({
+      where: { reference },
+      include: {
+        copies: { select: { officeCode: true }, orderBy: { createdAt: "asc" } },
+        messages: { orderBy: { id: "asc" } },
+      },
+    });
+  }
+
+  /** The channel of a chat identity (to write to a reporter), or null if it no longer exists. */
+  async channelOfIdentity(identityId: string): Promise<ChannelKind | null> {
+    const row = await this.#db.contactIdentity.findUnique({ where: { id: identityId }, select: { channel: true } });
+    return row && (CHANNEL_KINDS as readonly string[]).includes(row.channel) ? (row.channel as ChannelKind) : null;
+  }
+
+  /** The reporter's most recent case that is not closed, or null. */
+  latestOpenOfReporter(identityId: string) {
+    return this.#db.case.findFirst({
+      where: { reporterIdentityId: identityId, status: { not: "CLOSED" } },
+      orderBy: { createdAt: "desc" },
+      select: {
+        id: true,
+        reference: true,
+        officeCode: true,
+        urgency: true,
+        category: true,
+        provinceCode: true,
+        country: true,
+        homeProvinceCode: true,
+        victimAgeGroup: true,
+        status: true,
+        assistanceStage: true,
+        regencyCode: true,
+      },
+    });
+  }
+
+  /** How many messages a reporter had passed on to offices since a time. */
+  relaysSince(identityId: string, since: Date): Promise<number> {
+    return this.#db.caseMessage.count({
+      where: { direction: "FROM_REPORTER", createdAt: { gte: since }, case: { reporterIdentityId: identityId } },
+    });
+  }
+
+  /** Open cases an office holds or was copied, or all open cases; newest first. */
+  async openCases(officeCode: string | null, limit = 30) {
+    const where =
+      officeCode === null
+        ? { status: { not: "CLOSED" } }
+        : { status: { not: "CLOSED" }, OR: [{ officeCode }, { copies: { some: { officeCode } } }] };
+    return this.#db.case.findMany({
+      where,
+      orderBy: { createdAt: "desc" },
+      take: limit,
+      select: {
+        reference: true,
+        status: true,
+        urgency: true,
+        category: true,
+        provinceCode: true,
+        country: true,
+        createdAt: true,
+      },
+    });
   }
 }

@@ -20,6 +20,8 @@ export interface NewReport {
   category: Category;
   indicators: Indicators;
   provinceCode: string | null;
+  /** True when it happens outside Indonesia, whether or not the country is known. */
+  abroad: boolean;
   /** ISO 3166-1 alpha-2 when abroad and known. */
   country: string | null;
   homeProvinceCode: string | null;

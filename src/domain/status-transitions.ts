@@ -15,3 +15,8 @@ export const STATUS_TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus
 export function canTransition(from: CaseStatus, to: CaseStatus): boolean {
   return STATUS_TRANSITIONS[from].includes(to);
 }
+
+/** True when a status change is allowed, counting a new service stage within ASSISTANCE as one. */
+export function canChangeStatus(from: CaseStatus, to: CaseStatus): boolean {
+  return canTransition(from, to) || (from === "ASSISTANCE" && to === "ASSISTANCE");
+}

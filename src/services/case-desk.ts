@@ -1,91 +1,193 @@
 import { randomUUID } from "node:crypto";
-import type { CaseDesk } from "../conversation/ports.ts";
+import { caseCard, reporterMessageNotice } from "../conversation/notices.ts";
+import type { CaseDesk, DialogueSettings, Translate } from "../conversation/ports.ts";
 import type { CaseRepository } from "../db/case-repository.ts";
+import type { OutboxStore } from "../db/outbox-store.ts";
 import type { StepWriter } from "../db/step-writer.ts";
+import type { OfficeRepository } from "../directory/office-repository.ts";
+import type { StaffRepository } from "../directory/staff-repository.ts";
+import type { Language } from "../domain/language.ts";
 import { generatePin, generateReference } from "../domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
+import { decideRoute, type RoutingMatrix, type RoutingPlace, victimTypeOf } from "../domain/routing.ts";
+import type { CaseFacts } from "../domain/staff-actions.ts";
 import { chatLockedUntil, LOOKUP_RULES, reachesFlagThreshold, referenceSlowdownMs } from "../domain/status-lookup.ts";
 import { viewerForReporter } from "../domain/status-view.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
 import type { Hasher } from "../security/hasher.ts";
 import type { Sleep } from "./clock.ts";
+import { OfficeMailer } from "./office-mailer.ts";
 
-/** What the desk needs besides the step's writer. */
+/** What the desks need besides the step's writer. */
 export interface CaseDeskDeps {
   cases: CaseRepository;
+  offices: OfficeRepository;
+  staff: StaffRepository;
+  outbox: OutboxStore;
   cipher: FieldCipher;
   hasher: Hasher;
+  translate: (language: Language) => Translate;
+  matrix: RoutingMatrix;
+  settings: DialogueSettings;
   sleep: Sleep;
   logger: Logger;
 }
 
+const DAY_MS = 24 * 60 * 60_000;
+
+/** The place of a new report, as the routing matrix reads it. */
+function routingPlace(report: NewReport): RoutingPlace {
+  if (report.provinceCode) return { kind: "province", provinceCode: report.provinceCode };
+  // Abroad even when the country is not known: the migrant-worker desk is responsible.
+  if (report.abroad) return { kind: "abroad", homeProvinceCode: report.homeProvinceCode };
+  return { kind: "unknown" };
+}
+
+/** Office names by code, for cards. */
+async function officeName(offices: OfficeRepository, code: string): Promise<string> {
+  return (await offices.get(code))?.name ?? code;
+}
+
 /**
  * The CaseDesk over the database for one inbound message: reads go straight to the
- * repository, writes join the step's transaction so they commit with the reply.
+ * repositories, writes join the step's transaction so they commit with the reply.
  */
 export class PrismaCaseDesk implements CaseDesk {
   readonly #deps: CaseDeskDeps;
   readonly #writer: StepWriter;
   readonly #now: Date;
+  readonly #mailer: OfficeMailer;
 
   constructor(deps: CaseDeskDeps, writer: StepWriter, now: Date) {
     this.#deps = deps;
     this.#writer = writer;
     this.#now = now;
+    this.#mailer = new OfficeMailer({ ...deps, fallbackOffice: deps.matrix.fallback }, writer, now);
   }
 
   async submitReport(identityId: string, report: NewReport): Promise<SubmittedReport> {
-    const { cipher, hasher } = this.#deps;
+    const { cipher, hasher, matrix, offices } = this.#deps;
     const reference = generateReference();
     const pin = generatePin();
     const id = randomUUID();
     const now = this.#now;
-    const data = {
-      id,
+    const victimType = victimTypeOf(report.victimAgeGroup, report.victimGender, report.victimCount);
+    const decision = decideRoute(matrix, routingPlace(report), victimType);
+    const facts: CaseFacts = {
       reference,
-      pinHash: hasher.pin(reference, pin),
-      status: "RECEIVED",
+      status: "ROUTED",
+      assistanceStage: null,
       urgency: report.urgency,
       category: report.category,
-      indicators: JSON.stringify(report.indicators),
-      reporterRole: report.reporterRole,
       provinceCode: report.provinceCode,
+      regencyCode: null,
       country: report.country,
       homeProvinceCode: report.homeProvinceCode,
-      placeCipher: report.placeDetail ? cipher.sealJson(report.placeDetail, "case.place") : null,
       victimAgeGroup: report.victimAgeGroup,
-      victimGender: report.victimGender,
-      victimCount: report.victimCount,
-      narrativeCipher: report.narrative ? cipher.seal(report.narrative, "case.narrative") : null,
-      contactPreference: report.contactPreference,
-      contactCipher: report.contactNumber ? cipher.seal(report.contactNumber, "case.contact") : null,
-      reporterIdentityId: identityId,
-      consentToShare: report.consentToShare,
-      consentAt: report.consentToShare ? now : null,
-      language: report.language,
-      keyId: cipher.currentKeyId,
-      createdAt: now,
-      updatedAt: now,
+      officeCode: decision.responsible,
     };
+    // Cards go out in the same transaction as the case: a confirmed report always reaches an office.
+    const responsibleName = await officeName(offices, decision.responsible);
+    const delivery = await this.#mailer.send(decision.responsible, (t, viaFallback) =>
+      caseCard(t, facts, { reason: "NEW", officeName: responsibleName, viaFallback }),
+    );
+    const copyEvents: Array<{ type: string; actor: string; reason: string; createdAt: Date }> = [];
+    for (const copy of decision.copies) {
+      const name = await officeName(offices, copy);
+      await this.#mailer.send(copy, (t, viaFallback) =>
+        caseCard(t, facts, { reason: "COPY", officeName: name, viaFallback }),
+      );
+      copyEvents.push({
+        type: "COPIED",
+        actor: "system",
+        reason: `copied to ${copy}: ${decision.reason}`,
+        createdAt: now,
+      });
+    }
+    const deliveryEvent = delivery.viaFallback
+      ? [
+          {
+            type: "CARD_FALLBACK",
+            actor: "system",
+            reason: `${decision.responsible} has no chat destination; card delivered to ${delivery.deliveredTo}`,
+            createdAt: now,
+          },
+        ]
+      : delivery.deliveredTo === null
+        ? [
+            {
+              type: "CARD_WAITING",
+              actor: "system",
+              reason: `neither ${decision.responsible} nor ${matrix.fallback} has a chat destination; the card waits`,
+              createdAt: now,
+            },
+          ]
+        : [];
     this.#writer.add((db) =>
       db.case.create({
         data: {
-          ...data,
+          id,
+          reference,
+          pinHash: hasher.pin(reference, pin),
+          status: "ROUTED",
+          urgency: report.urgency,
+          category: report.category,
+          indicators: JSON.stringify(report.indicators),
+          reporterRole: report.reporterRole,
+          provinceCode: report.provinceCode,
+          country: report.country,
+          homeProvinceCode: report.homeProvinceCode,
+          placeCipher: report.placeDetail ? cipher.sealJson(report.placeDetail, "case.place") : null,
+          victimAgeGroup: report.victimAgeGroup,
+          victimGender: report.victimGender,
+          victimCount: report.victimCount,
+          narrativeCipher: report.narrative ? cipher.seal(report.narrative, "case.narrative") : null,
+          contactPreference: report.contactPreference,
+          contactCipher: report.contactNumber ? cipher.seal(report.contactNumber, "case.contact") : null,
+          reporterIdentityId: identityId,
+          consentToShare: report.consentToShare,
+          consentAt: report.consentToShare ? now : null,
+          language: report.language,
+          officeCode: decision.responsible,
+          cardOfficeCode: delivery.deliveredTo,
+          keyId: cipher.currentKeyId,
+          createdAt: now,
+          updatedAt: now,
+          copies: { create: decision.copies.map((officeCode) => ({ officeCode, createdAt: now })) },
           events: {
-            create: {
-              type: "RECEIVED",
-              actor: "reporter",
-              toStatus: "RECEIVED",
-              reason: report.urgency === "URGENT" ? "reported; someone in immediate danger" : "reported",
-              createdAt: now,
-            },
+            create: [
+              {
+                type: "RECEIVED",
+                actor: "reporter",
+                toStatus: "RECEIVED",
+                reason: report.urgency === "URGENT" ? "reported; someone in immediate danger" : "reported",
+                createdAt: now,
+              },
+              {
+                type: "ROUTED",
+                actor: "system",
+                fromStatus: "RECEIVED",
+                toStatus: "ROUTED",
+                reason: `${decision.reason} (victim type ${victimType})`,
+                data: JSON.stringify({ officeCode: decision.responsible, copies: decision.copies }),
+                createdAt: now,
+              },
+              ...copyEvents,
+              ...deliveryEvent,
+            ],
           },
         },
         select: { id: true },
       }),
     );
-    this.#deps.logger.info({ event: "case.submitted", caseId: id, urgency: report.urgency });
+    this.#deps.logger.info({
+      event: "case.submitted",
+      caseId: id,
+      urgency: report.urgency,
+      officeCode: decision.responsible,
+      cardOffice: delivery.deliveredTo,
+    });
     return { reference, pin };
   }
 
@@ -115,7 +217,13 @@ export class PrismaCaseDesk implements CaseDesk {
     if (delay > 0) await sleep(delay);
 
     const found = await cases.findForLookup(reference);
-    const success = found !== null && hasher.verifyPin(reference, pin, found.pinHash);
+    const asReporter = found !== null && hasher.verifyPin(reference, pin, found.pinHash);
+    const asVictim =
+      found !== null &&
+      !asReporter &&
+      found.victimPinHash !== null &&
+      hasher.verifyVictimPin(reference, pin, found.victimPinHash);
+    const success = asReporter || asVictim;
     this.#writer.add((db) => db.statusLookup.create({ data: { identityId, referenceHash, success, createdAt: now } }));
     if (!found || !success) {
       if (found && !found.lookupFlagged && reachesFlagThreshold(failuresToday + 1)) {
@@ -146,8 +254,45 @@ export class PrismaCaseDesk implements CaseDesk {
       reference: found.reference,
       status: found.status,
       assistanceStage: found.assistanceStage,
-      viewer: viewerForReporter(found.reporterRole),
+      viewer: asVictim ? "VICTIM" : viewerForReporter(found.reporterRole),
       updatedAt: found.updatedAt,
     };
+  }
+
+  async relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited"> {
+    const { cases, cipher, settings, logger } = this.#deps;
+    const open = await cases.latestOpenOfReporter(identityId);
+    if (!open) return "no_case";
+    const since = new Date(this.#now.getTime() - DAY_MS);
+    if ((await cases.relaysSince(identityId, since)) >= settings.maxRelaysPerDay) return "limited";
+    const now = this.#now;
+    this.#writer.add((db) =>
+      db.case.update({
+        where: { id: open.id },
+        data: {
+          updatedAt: now,
+          messages: {
+            create: {
+              direction: "FROM_REPORTER",
+              bodyCipher: cipher.seal(text, "case.message"),
+              keyId: cipher.currentKeyId,
+              createdAt: now,
+            },
+          },
+          events: {
+            create: {
+              type: "REPORTER_MESSAGE",
+              actor: "reporter",
+              reason: "message relayed to the office",
+              createdAt: now,
+            },
+          },
+        },
+        select: { id: true },
+      }),
+    );
+    if (open.officeCode) await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference));
+    logger.info({ event: "case.reporter_message", caseId: open.id });
+    return "relayed";
   }
 }

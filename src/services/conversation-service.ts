@@ -1,34 +1,25 @@
 import { type InboundMessage, InboundMessageSchema, type OutboundMessage } from "../channels/types.ts";
 import { converse, type TurnResult } from "../conversation/engine.ts";
-import type { DialogueSettings, Translate } from "../conversation/ports.ts";
-import type { CaseRepository } from "../db/case-repository.ts";
 import type { ConversationStore, StoredConversation } from "../db/conversation-store.ts";
-import { type Db, isDuplicateInbound, isRecordNotFound, isUniqueViolation } from "../db/database.ts";
+import type { Db } from "../db/database.ts";
+import { isDuplicateInbound, isRecordNotFound, isUniqueViolation } from "../db/database.ts";
 import type { Identity, IdentityStore } from "../db/identity-store.ts";
-import type { OutboxStore } from "../db/outbox-store.ts";
 import { StepWriter } from "../db/step-writer.ts";
-import type { Language } from "../domain/language.ts";
-import type { Logger } from "../logging/logger.ts";
-import type { FieldCipher } from "../security/field-cipher.ts";
-import type { Hasher } from "../security/hasher.ts";
+import type { StaffActor } from "../domain/staff-actions.ts";
+import type { CaseDeskDeps } from "./case-desk.ts";
 import { PrismaCaseDesk } from "./case-desk.ts";
-import type { Clock, Sleep } from "./clock.ts";
+import type { Clock } from "./clock.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
+import { PrismaStaffDesk } from "./staff-desk.ts";
 
 /** Everything the conversation service is built from. */
-export interface ConversationServiceDeps {
+export interface ConversationServiceDeps extends CaseDeskDeps {
   db: Db;
   identities: IdentityStore;
   conversations: ConversationStore;
-  outbox: OutboxStore;
-  cases: CaseRepository;
-  cipher: FieldCipher;
-  hasher: Hasher;
-  translate: (language: Language) => Translate;
-  settings: DialogueSettings;
   clock: Clock;
-  sleep: Sleep;
-  logger: Logger;
+  /** Runs after a commit in which staff enrolled, to deliver cards that waited for them. */
+  onStaffEnrolled?: () => Promise<unknown>;
 }
 
 /** What happened to one inbound message. */
@@ -45,15 +36,17 @@ class StaleConversationError extends Error {
 }
 
 const MAX_ATTEMPTS = 3;
+const NOT_STAFF_TTL_MS = 30_000;
 
 /**
  * The one door every inbound message goes through, whatever the channel: dedupe, the
  * dialogue engine, and one transaction holding the dedupe row, the new state, any case
- * rows and the replies in the outbox (DESIGN §6). Messages of one chat are handled in order.
+ * rows and every message it causes in the outbox (DESIGN §6). A chat's messages are handled in order.
  */
 export class ConversationService {
   readonly #deps: ConversationServiceDeps;
   readonly #mutex = new KeyedMutex();
+  readonly #notStaff = new Map<string, number>();
 
   constructor(deps: ConversationServiceDeps) {
     this.#deps = deps;
@@ -62,11 +55,13 @@ export class ConversationService {
   /** Handles one message from a person; a redelivered message (same channel and id) acts once. */
   async handle(raw: InboundMessage): Promise<HandleOutcome> {
     const message = InboundMessageSchema.parse(raw);
-    const identity = await this.#deps.identities.resolve(message.address, this.#deps.clock.now());
+    const now = this.#deps.clock.now();
+    const identity = await this.#deps.identities.resolve(message.address, now);
+    const sender = message.sender ? await this.#deps.identities.resolve(message.sender, now) : null;
     return this.#mutex.run(identity.id, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.#handleOnce(identity, message);
+          return await this.#handleOnce(identity, sender, message);
         } catch (error) {
           if (!(error instanceof StaleConversationError) || attempt >= MAX_ATTEMPTS) throw error;
         }
@@ -74,8 +69,30 @@ export class ConversationService {
     });
   }
 
-  async #handleOnce(identity: Identity, message: InboundMessage): Promise<HandleOutcome> {
-    const { conversations, settings, clock, logger } = this.#deps;
+  async #staffBehind(identityId: string, now: Date): Promise<StaffActor | null> {
+    // Most messages come from reporters; remembering "not staff" for a short while saves a query
+    // per message. "Is staff" is never remembered, so a deactivation takes effect at once.
+    const notStaffUntil = this.#notStaff.get(identityId);
+    if (notStaffUntil !== undefined && notStaffUntil > now.getTime()) return null;
+    const member = await this.#deps.staff.byIdentity(identityId);
+    if (!member) {
+      if (this.#notStaff.size >= 10_000) this.#notStaff.clear();
+      this.#notStaff.set(identityId, now.getTime() + NOT_STAFF_TTL_MS);
+    } else this.#notStaff.delete(identityId);
+    return member
+      ? {
+          id: member.id,
+          name: member.name,
+          officeCode: member.officeCode,
+          role: member.role,
+          active: member.active,
+          language: member.language,
+        }
+      : null;
+  }
+
+  async #handleOnce(identity: Identity, sender: Identity | null, message: InboundMessage): Promise<HandleOutcome> {
+    const { conversations, settings, clock, logger, outbox } = this.#deps;
     const now = clock.now();
     const stored = await conversations.load(identity.id, settings.defaultLanguage, now);
     const writer = new StepWriter();
@@ -83,6 +100,8 @@ export class ConversationService {
     writer.add((db) =>
       db.inboundMessage.create({ data: { channel: identity.channel, messageId: message.messageId, receivedAt: now } }),
     );
+    const staff = await this.#staffBehind((sender ?? identity).id, now);
+    const inGroup = sender !== null;
     let result: TurnResult;
     try {
       result = await converse(stored?.doc ?? null, message, {
@@ -90,6 +109,11 @@ export class ConversationService {
         identityId: identity.id,
         translate: this.#deps.translate,
         desk: new PrismaCaseDesk(this.#deps, writer, now),
+        staffDesk: new PrismaStaffDesk(this.#deps, writer, now),
+        staff,
+        // Only staff chats and groups receive messages with choices written by other conversations (cards).
+        latestChoices: staff || inGroup ? await outbox.latestChoices(identity.id) : null,
+        inGroup,
         settings,
       });
     } catch (error) {
@@ -100,9 +124,16 @@ export class ConversationService {
     writer.add(save.write);
     this.#queueReplies(writer, identity, result.replies, now);
     for (const effect of result.effects) {
-      if (effect.type === "forgetChat") writer.add(this.#deps.outbox.forgetSentWrite(identity.id));
+      if (effect.type === "forgetChat") writer.add(outbox.forgetSentWrite(identity.id));
+      if (effect.type === "replyPrivately") this.#queueReplies(writer, sender ?? identity, [effect.message], now);
     }
     const outcome = await this.#commit(writer, identity, save.stored, result.replies.length);
+    if (outcome.status === "handled" && result.effects.some((e) => e.type === "staffEnrolled")) {
+      this.#notStaff.delete((sender ?? identity).id);
+      await this.#deps
+        .onStaffEnrolled?.()
+        .catch((error: unknown) => logger.error({ event: "outbox.release_failed", err: error }));
+    }
     if (outcome.status === "handled") {
       const state = result.doc.state;
       logger.info({

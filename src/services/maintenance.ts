@@ -1,4 +1,5 @@
 import type { App } from "../app.ts";
+import { releaseWaitingCards } from "./office-destinations.ts";
 
 const DEDUPE_RETENTION_MS = 30 * 24 * 60 * 60_000;
 
@@ -9,6 +10,7 @@ const DEDUPE_RETENTION_MS = 30 * 24 * 60 * 60_000;
 export async function runMaintenance(app: App): Promise<{ expired: number; prunedInbound: number }> {
   const now = app.clock.now();
   const expired = await app.conversations.expireAbandoned(now, app.config.defaultLanguage);
+  await releaseWaitingCards(app);
   const pruned = await app.database.prisma.inboundMessage.deleteMany({
     where: { receivedAt: { lt: new Date(now.getTime() - DEDUPE_RETENTION_MS) } },
   });

@@ -64,14 +64,15 @@ describe("npm start with no channel configured", () => {
     const cases = JSON.parse(listing.stdout) as Array<Record<string, unknown>>;
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({
-      status: "RECEIVED",
+      status: "ROUTED",
       assistanceStage: null,
       urgency: "NORMAL",
       category: "CHILD_EXPLOITATION",
       provinceCode: "61",
       regencyCode: null,
       country: null,
-      officeCode: null,
+      officeCode: "UPTDPPA-61",
+      copiedTo: [],
       language: "id",
     });
     expect(String(cases[0]?.reference)).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
@@ -91,7 +92,14 @@ describe("npm run chat", () => {
     expect(result.stdout).toContain("You chose to stay anonymous");
 
     const json = JSON.parse((await runNpm("admin", ["cases", "list", "--json"], "", env)).stdout);
-    expect(json[0]).toMatchObject({ country: "HK", provinceCode: null, homeProvinceCode: "35", language: "en" });
+    expect(json[0]).toMatchObject({
+      country: "HK",
+      provinceCode: null,
+      homeProvinceCode: "35",
+      language: "en",
+      officeCode: "KP2MI",
+      copiedTo: ["DINSOS-35"],
+    });
     const table = await runNpm("admin", ["cases"], "", env);
     expect(table.stdout).toContain("abroad:HK");
     expect(table.stdout).toContain("1 case(s)");

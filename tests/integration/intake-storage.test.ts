@@ -30,7 +30,7 @@ describe("a report stored in SQLite", () => {
     const db = t.app.database.prisma;
     const row = await db.case.findUniqueOrThrow({ where: { reference }, include: { events: true } });
     expect(row).toMatchObject({
-      status: "RECEIVED",
+      status: "ROUTED",
       urgency: "NORMAL",
       category: "FORCED_LABOUR",
       reporterRole: "FAMILY",
@@ -40,7 +40,8 @@ describe("a report stored in SQLite", () => {
       contactPreference: "OTHER_NUMBER",
       consentToShare: true,
       language: "id",
-      officeCode: null,
+      officeCode: "UPTDPPA-35",
+      cardOfficeCode: null,
     });
     expect(JSON.parse(row.indicators)).toEqual({
       documentsHeld: "YES",
@@ -52,7 +53,11 @@ describe("a report stored in SQLite", () => {
     expect(cipher.open(row.narrativeCipher as Uint8Array, "case.narrative")).toBe("Kakak saya ditahan di pabrik.");
     expect(cipher.open(row.contactCipher as Uint8Array, "case.contact")).toBe("+6281211112222");
     expect(row.pinHash).not.toContain(pinIn(done));
-    expect(row.events.map((e) => [e.type, e.actor, e.toStatus])).toEqual([["RECEIVED", "reporter", "RECEIVED"]]);
+    expect(row.events.map((e) => [e.type, e.actor, e.toStatus])).toEqual([
+      ["RECEIVED", "reporter", "RECEIVED"],
+      ["ROUTED", "system", "ROUTED"],
+      ["CARD_WAITING", "system", null],
+    ]);
     expect(await t.app.cases.list()).toHaveLength(1);
     // The audit trail is append-only, enforced by the database itself.
     const eventId = row.events[0]?.id as number;
@@ -111,7 +116,7 @@ describe("status look-ups against the database", () => {
     const pin = pinIn(done);
     const wrong = pin === "999999" ? "888888" : "999999";
 
-    expect(textOf(await t.send("friend", `status ${reference} ${pin}`))).toContain("Status: Diterima");
+    expect(textOf(await t.send("friend", `status ${reference} ${pin}`))).toContain("Status: Diteruskan");
 
     for (let i = 0; i < 5; i++)
       expect(textOf(await t.send("guesser-1", `status ${reference} ${wrong}`))).toContain("tidak ditemukan");
@@ -127,7 +132,7 @@ describe("status look-ups against the database", () => {
     expect(t.sleeps).toEqual([]);
 
     // The owner is slowed, never locked out.
-    expect(textOf(await t.send("owner", `status ${reference} ${pin}`))).toContain("Status: Diterima");
+    expect(textOf(await t.send("owner", `status ${reference} ${pin}`))).toContain("Status: Diteruskan");
     expect(t.sleeps).toEqual([1000]);
     // An unknown reference is slowed the same way after its own 10 failures: the delay reveals nothing.
     for (let i = 0; i < 10; i++) await t.send(`prober-${i}`, "status ZZZZ-ZZZZ-ZZZZ 123456");

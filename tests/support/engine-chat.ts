@@ -1,10 +1,11 @@
 import type { OutboundMessage } from "../../src/channels/types.ts";
 import { converse } from "../../src/conversation/engine.ts";
-import type { CaseDesk, DialogueSettings } from "../../src/conversation/ports.ts";
+import type { CaseDesk, DialogueSettings, StaffDesk } from "../../src/conversation/ports.ts";
 import type { ConversationDoc } from "../../src/conversation/state.ts";
 import type { Language } from "../../src/domain/language.ts";
+import type { StaffActor } from "../../src/domain/staff-actions.ts";
 import { createTranslator, loadLocales } from "../../src/i18n/i18n.ts";
-import { FakeDesk } from "./fake-desk.ts";
+import { FakeDesk, FakeStaffDesk } from "./fake-desk.ts";
 
 const translate = createTranslator(loadLocales(), { strict: true });
 
@@ -13,6 +14,9 @@ export class EngineChat {
   doc: ConversationDoc | null = null;
   now = new Date("2026-11-28T10:00:00Z");
   readonly desk: CaseDesk;
+  readonly staffDesk: StaffDesk;
+  staff: StaffActor | null;
+  inGroup = false;
   readonly settings: DialogueSettings;
   readonly identityId: string;
   readonly transcript: OutboundMessage[] = [];
@@ -21,16 +25,21 @@ export class EngineChat {
   constructor(
     options: {
       desk?: CaseDesk;
+      staffDesk?: StaffDesk;
+      staff?: StaffActor;
       identityId?: string;
       languageHint?: Language;
       settings?: Partial<DialogueSettings>;
     } = {},
   ) {
     this.desk = options.desk ?? new FakeDesk();
+    this.staffDesk = options.staffDesk ?? new FakeStaffDesk();
+    this.staff = options.staff ?? null;
     this.identityId = options.identityId ?? "identity-1";
     this.languageHint = options.languageHint;
     this.settings = {
       maxReportsPerDay: 5,
+      maxRelaysPerDay: 20,
       conversationTtlMs: 24 * 60 * 60_000,
       defaultLanguage: "id",
       ...options.settings,
@@ -46,7 +55,17 @@ export class EngineChat {
     const result = await converse(
       this.doc,
       { ...message, ...(this.languageHint ? { languageHint: this.languageHint } : {}) },
-      { now: this.now, identityId: this.identityId, translate, desk: this.desk, settings: this.settings },
+      {
+        now: this.now,
+        identityId: this.identityId,
+        translate,
+        desk: this.desk,
+        staffDesk: this.staffDesk,
+        staff: this.staff,
+        latestChoices: this.lastChoiceObjects(),
+        inGroup: this.inGroup,
+        settings: this.settings,
+      },
     );
     this.doc = result.doc;
     this.transcript.push(...result.replies);
@@ -64,6 +83,20 @@ export class EngineChat {
   /** The text of the last reply. */
   lastText(): string {
     return this.transcript[this.transcript.length - 1]?.text ?? "";
+  }
+
+  /** Delivers a message written by someone else (a card, a notice), as the outbox would. */
+  receive(message: OutboundMessage): void {
+    this.transcript.push(message);
+  }
+
+  /** The choices of the last message with choices, as the outbox reports them to the engine. */
+  lastChoiceObjects(): NonNullable<OutboundMessage["choices"]> | null {
+    for (let i = this.transcript.length - 1; i >= 0; i--) {
+      const choices = this.transcript[i]?.choices;
+      if (choices && choices.length > 0) return choices;
+    }
+    return null;
   }
 
   /** The labels of the last reply with choices. */

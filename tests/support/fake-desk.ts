@@ -1,6 +1,7 @@
-import type { CaseDesk } from "../../src/conversation/ports.ts";
+import type { CaseDesk, StaffDesk } from "../../src/conversation/ports.ts";
 import { generatePin, generateReference } from "../../src/domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../../src/domain/report.ts";
+import type { CaseLine, EnrolOutcome, StaffAction, StaffActor, StaffOutcome } from "../../src/domain/staff-actions.ts";
 import { chatLockedUntil } from "../../src/domain/status-lookup.ts";
 import { viewerForReporter } from "../../src/domain/status-view.ts";
 
@@ -17,6 +18,7 @@ export interface FakeCase {
 export class FakeDesk implements CaseDesk {
   readonly cases: FakeCase[] = [];
   readonly failures: Array<{ identityId: string; at: Date }> = [];
+  readonly relays: Array<{ identityId: string; text: string }> = [];
 
   async submitReport(identityId: string, report: NewReport): Promise<SubmittedReport> {
     const submitted = { reference: generateReference(), pin: generatePin() };
@@ -60,9 +62,36 @@ export class FakeDesk implements CaseDesk {
     };
   }
 
+  async relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited"> {
+    if (!this.cases.some((c) => c.identityId === identityId)) return "no_case";
+    this.relays.push({ identityId, text });
+    return "relayed";
+  }
+
   /** The only stored case; fails the test when there is not exactly one. */
   only(): FakeCase {
     if (this.cases.length !== 1) throw new Error(`expected one case, found ${this.cases.length}`);
     return this.cases[0] as FakeCase;
+  }
+}
+
+/** A StaffDesk that records what it was asked and answers with prepared outcomes. */
+export class FakeStaffDesk implements StaffDesk {
+  readonly actions: StaffAction[] = [];
+  enrolOutcome: EnrolOutcome = { kind: "invalid" };
+  cases: CaseLine[] = [];
+  answer: (action: StaffAction) => StaffOutcome = (action) => ({ kind: "not_found", reference: action.reference });
+
+  async enrol(): Promise<EnrolOutcome> {
+    return this.enrolOutcome;
+  }
+
+  async listCases(_staff: StaffActor): Promise<CaseLine[]> {
+    return this.cases;
+  }
+
+  async act(_staff: StaffActor, action: StaffAction): Promise<StaffOutcome> {
+    this.actions.push(action);
+    return this.answer(action);
   }
 }

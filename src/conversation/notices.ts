@@ -1,0 +1,173 @@
+import type { OutboundMessage } from "../channels/types.ts";
+import type { AssistanceStage, CaseStatus, Resolution } from "../domain/case.ts";
+import type { CaseDetails, CaseFacts, CaseLine } from "../domain/staff-actions.ts";
+import { type StatusViewer, statusStageFor } from "../domain/status-view.ts";
+import { provinceByCode } from "../regions/provinces.ts";
+import type { Translate } from "./ports.ts";
+
+/** Why a card is sent. */
+export type CardReason = "NEW" | "COPY" | "TRANSFER";
+
+/** The id of a card button: "x:<action>:<reference without hyphens>[:<argument>]". */
+export function actionChoiceId(action: string, reference: string, argument?: string): string {
+  return `x:${action}:${reference.replace(/-/g, "")}${argument ? `:${argument}` : ""}`;
+}
+
+/** Where a case happened, in words, as staff read it. */
+export function placeLabel(
+  t: Translate,
+  facts: Pick<CaseFacts, "provinceCode" | "country" | "homeProvinceCode">,
+): string {
+  if (facts.provinceCode) return provinceByCode(facts.provinceCode)?.name ?? facts.provinceCode;
+  if (facts.country || facts.homeProvinceCode) {
+    const country = facts.country ? t(`countries:${facts.country}`) : t("staff:place.countryUnknown");
+    const home = facts.homeProvinceCode ? provinceByCode(facts.homeProvinceCode)?.name : null;
+    return home ? t("staff:place.abroadWithHome", { country, home }) : t("staff:place.abroad", { country });
+  }
+  return t("staff:place.unknown");
+}
+
+/** A status as staff read it, with the service stage when there is one. */
+export function statusLabel(t: Translate, status: CaseStatus, stage: AssistanceStage | null): string {
+  const name = t(`staff:statusName.${status}`);
+  return stage && status === "ASSISTANCE" ? `${name}: ${t(`staff:stageName.${stage}`)}` : name;
+}
+
+/**
+ * The short card an office receives: reference, urgency, category, place, victim age group.
+ * Never the narrative, names or contacts, because a whole group may read it.
+ */
+export function caseCard(
+  t: Translate,
+  facts: CaseFacts,
+  card: { reason: CardReason; officeName: string; viaFallback: boolean },
+): OutboundMessage {
+  const title =
+    card.reason === "COPY"
+      ? t("staff:card.titleCopy")
+      : card.reason === "TRANSFER"
+        ? t("staff:card.titleTransfer")
+        : t(facts.urgency === "URGENT" ? "staff:card.titleUrgent" : "staff:card.title");
+  const lines = [
+    card.reason !== "NEW" && facts.urgency === "URGENT" ? `${title}${t("staff:urgentMark")}` : title,
+    t("staff:card.reference", { reference: facts.reference }),
+    t("staff:card.category", { category: t(`intake:category.${facts.category}`) }),
+    t("staff:card.place", { place: placeLabel(t, facts) }),
+    t("staff:card.victim", { victim: t(`intake:victimAge.${facts.victimAgeGroup}`) }),
+    t("staff:card.office", { office: card.officeName }),
+  ];
+  if (card.viaFallback) lines.push(t("staff:card.viaFallback", { office: card.officeName }));
+  lines.push(t("staff:card.hint", { reference: facts.reference }));
+  return {
+    text: lines.join("\n"),
+    choices: [
+      { id: actionChoiceId("acc", facts.reference), label: t("staff:card.accept") },
+      { id: actionChoiceId("det", facts.reference), label: t("staff:card.details") },
+      { id: actionChoiceId("st", facts.reference), label: t("staff:card.setStatus") },
+      { id: actionChoiceId("cl", facts.reference), label: t("staff:card.close") },
+    ],
+  };
+}
+
+/** The private view of a case for the staff member who asked (audited where it is produced). */
+export function caseDetailsMessage(
+  t: Translate,
+  details: CaseDetails,
+  formatDate: (d: Date) => string,
+): OutboundMessage {
+  const ref = details.reference;
+  const lines = [
+    t("staff:details.title"),
+    t("staff:details.reference", { reference: ref }),
+    t("staff:details.status", { status: statusLabel(t, details.status, details.assistanceStage) }),
+  ];
+  if (details.officeName) lines.push(t("staff:details.office", { office: details.officeName }));
+  if (details.copiedTo.length > 0) lines.push(t("staff:details.copiedTo", { offices: details.copiedTo.join(", ") }));
+  if (details.assignedStaffName) lines.push(t("staff:details.assigned", { name: details.assignedStaffName }));
+  lines.push(
+    t("staff:details.received", { date: formatDate(details.createdAt) }),
+    t("staff:details.urgency", { value: t(details.urgency === "URGENT" ? "common:choice.yes" : "common:choice.no") }),
+    `${t("intake:summary.role")}: ${t(`intake:role.${details.reporterRole}`)}`,
+    `${t("intake:summary.category")}: ${t(`intake:category.${details.category}`)}`,
+  );
+  const indicators = Object.entries(details.indicators);
+  if (indicators.length > 0) {
+    const words = indicators.map(
+      ([k, v]) => `${t(`intake:indicators.short.${k}`)}: ${t(`intake:indicators.answer.${v}`)}`,
+    );
+    lines.push(`${t("intake:summary.indicators")}: ${words.join("; ")}`);
+  }
+  lines.push(`${t("intake:summary.place")}: ${placeLabel(t, details)}`);
+  if (details.placeDetail?.text) lines.push(t("staff:details.placeText", { text: details.placeDetail.text }));
+  if (details.placeDetail?.latitude !== undefined && details.placeDetail.longitude !== undefined) {
+    lines.push(
+      t("staff:details.pin", { latitude: details.placeDetail.latitude, longitude: details.placeDetail.longitude }),
+    );
+  }
+  lines.push(
+    `${t("intake:summary.victim")}: ${[
+      t(`intake:victimAge.${details.victimAgeGroup}`),
+      t(`intake:victimGender.${details.victimGender}`),
+      t(`intake:victimCount.${details.victimCount}`),
+    ].join(", ")}`,
+    `${t("intake:summary.story")}: ${details.narrative ? `"${details.narrative}"` : t("intake:summary.none")}`,
+  );
+  if (details.contactPreference === "CHAT") lines.push(t("staff:details.contactChat", { reference: ref }));
+  else if (details.contactPreference === "OTHER_NUMBER") {
+    lines.push(t("staff:details.contactNumber", { number: details.contactNumber ?? "-" }));
+  } else lines.push(t("staff:details.contactNone"));
+  if (details.messages.length > 0) {
+    lines.push("", t("staff:details.messages"));
+    for (const m of details.messages) {
+      const who =
+        m.direction === "FROM_REPORTER"
+          ? t("staff:details.fromReporter")
+          : t(m.direction === "NOTE" ? "staff:details.note" : "staff:details.toReporter", { name: m.staffName ?? "-" });
+      lines.push(`• [${formatDate(m.at)}, ${who}] ${m.text}`);
+    }
+  }
+  lines.push("", t("staff:details.commands", { reference: ref }));
+  return { text: lines.join("\n") };
+}
+
+/** One line of the staff case list. */
+export function caseLineText(t: Translate, line: CaseLine): string {
+  return t("staff:caseLine", {
+    reference: line.reference,
+    status: t(`staff:statusName.${line.status}`),
+    category: t(`intake:category.${line.category}`),
+    place: placeLabel(t, { provinceCode: line.provinceCode, country: line.country, homeProvinceCode: null }),
+    urgent: line.urgency === "URGENT" ? t("staff:urgentMark") : "",
+  });
+}
+
+/** What a reporter or victim is told when the stage they can see changes; the first line names nothing. */
+export function statusNotification(
+  t: Translate,
+  viewer: StatusViewer,
+  reference: string,
+  status: CaseStatus,
+  stage: AssistanceStage | null,
+): OutboundMessage {
+  return {
+    text: t("status:notification", { reference, stage: t(`status:stage.${statusStageFor(viewer, status, stage)}`) }),
+  };
+}
+
+/** A staff reply relayed to the reporter, without revealing who wrote it. */
+export function staffMessageToReporter(t: Translate, reference: string, text: string): OutboundMessage {
+  return { text: t("status:staffMessage", { reference, text }) };
+}
+
+/** The notice an office gets when a reporter writes about a case; the text itself is read privately. */
+export function reporterMessageNotice(t: Translate, reference: string): OutboundMessage {
+  return {
+    text: t("staff:reporterMessage", { reference }),
+    choices: [{ id: actionChoiceId("det", reference), label: t("staff:card.details") }],
+  };
+}
+
+/** The label of a resolution in the staff member's language. */
+export function resolutionLabel(t: Translate, resolution: Resolution): string {
+  return t(`staff:resolutionName.${resolution}`);
+}

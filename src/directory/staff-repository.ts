@@ -1,0 +1,121 @@
+import { randomInt, randomUUID } from "node:crypto";
+import type { Db } from "../db/database.ts";
+import { STAFF_ROLES, type StaffRole } from "../domain/case.ts";
+import type { Language } from "../domain/language.ts";
+import { CROCKFORD_ALPHABET } from "../domain/reference.ts";
+import type { Hasher } from "../security/hasher.ts";
+
+/** A staff member as the rest of the code sees them. */
+export interface StaffMember {
+  id: string;
+  name: string;
+  officeCode: string;
+  role: StaffRole;
+  language: Language;
+  active: boolean;
+  identityId: string | null;
+  createdAt: Date;
+}
+
+/** How long an invite code stays valid unless the admin says otherwise. */
+export const DEFAULT_INVITE_TTL_MS = 72 * 60 * 60_000;
+
+/** Makes an invite code such as 7KQ2-M9XT: 40 random bits, easy to read out on the phone. */
+export function generateInviteCode(): string {
+  let code = "";
+  for (let i = 0; i < 8; i++) code += CROCKFORD_ALPHABET[randomInt(0, 32)];
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+/** Reads an invite code as typed (case, spaces and hyphens do not matter). */
+export function normalizeInviteCode(input: string): string {
+  const compact = input.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
+  return compact.length === 8 ? `${compact.slice(0, 4)}-${compact.slice(4)}` : compact;
+}
+
+type StaffRow = {
+  id: string;
+  name: string;
+  officeCode: string;
+  role: string;
+  language: string;
+  active: boolean;
+  identityId: string | null;
+  createdAt: Date;
+};
+
+function toStaff(row: StaffRow): StaffMember {
+  return {
+    ...row,
+    role: (STAFF_ROLES as readonly string[]).includes(row.role) ? (row.role as StaffRole) : "AGENT",
+    language: row.language === "en" ? "en" : "id",
+  };
+}
+
+/** Staff records and their invite codes. */
+export class StaffRepository {
+  readonly #db: Db;
+  readonly #hasher: Hasher;
+
+  constructor(db: Db, hasher: Hasher) {
+    this.#db = db;
+    this.#hasher = hasher;
+  }
+
+  /** Adds a staff member (not yet linked to a chat). */
+  async add(
+    input: { name: string; officeCode: string; role: StaffRole; language: Language },
+    now: Date,
+  ): Promise<StaffMember> {
+    const row = await this.#db.staff.create({
+      data: { id: randomUUID(), ...input, active: true, createdAt: now },
+    });
+    return toStaff(row);
+  }
+
+  /** Every staff member, by office. */
+  async list(): Promise<StaffMember[]> {
+    return (await this.#db.staff.findMany({ orderBy: [{ officeCode: "asc" }, { createdAt: "asc" }] })).map(toStaff);
+  }
+
+  /** A staff member by id, or null. */
+  async get(id: string): Promise<StaffMember | null> {
+    const row = await this.#db.staff.findUnique({ where: { id } });
+    return row ? toStaff(row) : null;
+  }
+
+  /** The staff member linked to a chat identity, or null. */
+  async byIdentity(identityId: string): Promise<StaffMember | null> {
+    const row = await this.#db.staff.findUnique({ where: { identityId } });
+    return row ? toStaff(row) : null;
+  }
+
+  /** Deactivates a staff member: they can no longer act, and stop receiving cards. */
+  async deactivate(id: string, now: Date): Promise<void> {
+    await this.#db.staff.update({ where: { id }, data: { active: false, deactivatedAt: now } });
+  }
+
+  /** Creates a single-use invite code for a staff member; only its hash is stored. */
+  async createInvite(
+    staffId: string,
+    now: Date,
+    ttlMs: number = DEFAULT_INVITE_TTL_MS,
+  ): Promise<{ code: string; expiresAt: Date }> {
+    const code = generateInviteCode();
+    const expiresAt = new Date(now.getTime() + ttlMs);
+    await this.#db.staffInvite.create({
+      data: { codeHash: this.#hasher.invite(code), staffId, expiresAt, createdAt: now },
+    });
+    return { code, expiresAt };
+  }
+
+  /** Looks up an invite by the code as typed. */
+  async findInvite(
+    code: string,
+  ): Promise<{ codeHash: string; staffId: string; expiresAt: Date; usedAt: Date | null } | null> {
+    return this.#db.staffInvite.findUnique({
+      where: { codeHash: this.#hasher.invite(normalizeInviteCode(code)) },
+      select: { codeHash: true, staffId: true, expiresAt: true, usedAt: true },
+    });
+  }
+}

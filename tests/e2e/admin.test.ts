@@ -1,0 +1,104 @@
+import path from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { freshDataDir, runNpm } from "../support/run-command.ts";
+
+const REPORT = [
+  "lapor",
+  "tidak",
+  "2",
+  "1",
+  "1",
+  "2",
+  "1",
+  "1",
+  "jatim",
+  "2",
+  "1",
+  "1",
+  "Kakak saya ditahan di pabrik.",
+  "1",
+  "1",
+  "1",
+];
+
+describe("npm run admin", () => {
+  it("lists offices, enrols staff by invite, and shows a case's details with an audit row", async () => {
+    const { dir, env } = freshDataDir();
+    const offices = await runNpm("admin", ["offices", "list", "--json"], "", env);
+    expect(offices.code).toBe(0);
+    const list = JSON.parse(offices.stdout) as Array<{ code: string; active: boolean; name: string }>;
+    expect(list).toHaveLength(79);
+    expect(list.every((o) => !o.active)).toBe(true);
+    expect(list.find((o) => o.code === "DINSOS-32")?.name).toBe("Dinas Sosial Provinsi Jawa Barat");
+    expect(offices.stderr).toContain("offices.without_destination");
+
+    const added = await runNpm(
+      "admin",
+      ["staff", "add", "--name", "Ani", "--office", "uptdppa-35", "--role", "agent", "--json"],
+      "",
+      env,
+    );
+    expect(added.code).toBe(0);
+    const staff = JSON.parse(added.stdout) as { id: string; invite: { code: string }; officeCode: string };
+    expect(staff.officeCode).toBe("UPTDPPA-35");
+    expect(staff.invite.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const set = await runNpm("admin", ["offices", "set-destination", "UPTDPPA-35", "--staff-chats"], "", env);
+    expect(set.stdout).toContain("UPTDPPA-35: destination STAFF_CHATS");
+
+    const enrol = await runNpm("chat", ["--user", "ani"], `/staff ${staff.invite.code}\n`, env);
+    expect(enrol.stdout).toContain("Selamat datang, Ani");
+    await runNpm("chat", ["--user", "reporter"], `${REPORT.join("\n")}\n`, env);
+    const card = await runNpm("chat", ["--user", "ani"], "", env);
+    expect(card.stdout).toContain("Laporan baru masuk");
+    expect(card.stdout).not.toContain("pabrik");
+    const reference = /Nomor: (\S+)/.exec(card.stdout)?.[1] as string;
+
+    const cases = JSON.parse((await runNpm("admin", ["cases", "--json"], "", env)).stdout);
+    expect(cases[0]).toMatchObject({ reference, officeCode: "UPTDPPA-35", copiedTo: [], status: "ROUTED" });
+
+    const show = await runNpm("admin", ["cases", "show", reference, "--json"], "", env);
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      reference,
+      narrative: "Kakak saya ditahan di pabrik.",
+      contactPreference: "CHAT",
+    });
+    const readable = await runNpm("admin", ["cases", "show", reference.toLowerCase()], "", env);
+    expect(readable.stdout).toContain("Report details (confidential, do not forward)");
+    const db = new Database(path.join(dir, "bot.db"), { readonly: true });
+    const audit = db.prepare("SELECT actor, action FROM audit_log WHERE action = 'case.details_viewed'").all();
+    db.close();
+    expect(audit).toEqual([
+      { actor: "admin", action: "case.details_viewed" },
+      { actor: "admin", action: "case.details_viewed" },
+    ]);
+
+    const table = await runNpm("admin", ["offices", "show", "UPTDPPA-35"], "", env);
+    expect(table.stdout).toContain("Ani  AGENT");
+    const deactivated = await runNpm("admin", ["staff", "deactivate", staff.id], "", env);
+    expect(deactivated.stdout).toContain("is deactivated");
+    const listed = JSON.parse((await runNpm("admin", ["staff", "list", "--json"], "", env)).stdout);
+    expect(listed[0]).toMatchObject({ name: "Ani", active: false, enrolled: true });
+  });
+
+  it("says clearly what is wrong with an unknown office, staff id, case or option", async () => {
+    const { env } = freshDataDir();
+    const office = await runNpm("admin", ["offices", "show", "DINSOS-99"], "", env);
+    expect(office.code).toBe(2);
+    expect(office.stderr).toContain("unknown office: DINSOS-99");
+    expect(office.stdout).toBe("");
+    const staff = await runNpm("admin", ["staff", "deactivate", "nobody"], "", env);
+    expect(staff.stderr).toContain("unknown staff id: nobody");
+    const role = await runNpm(
+      "admin",
+      ["staff", "add", "--name", "X", "--office", "DINSOS-32", "--role", "boss"],
+      "",
+      env,
+    );
+    expect(role.stderr).toContain("--role: expected agent, supervisor or national");
+    const destination = await runNpm("admin", ["offices", "set-destination", "DINSOS-32"], "", env);
+    expect(destination.stderr).toContain("choose exactly one of --group <address>, --staff-chats, --none");
+    const unknownCase = await runNpm("admin", ["cases", "show", "ZZZZ-ZZZZ-ZZZZ"], "", env);
+    expect(unknownCase.stderr).toContain("unknown case: ZZZZ-ZZZZ-ZZZZ");
+  });
+});

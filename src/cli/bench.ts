@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { createApp } from "../app.ts";
 import { INTAKE_SCRIPTS } from "../bench/intake-scripts.ts";
+import { benchResolver } from "../bench/resolver-bench.ts";
 import { loadConfig } from "../config.ts";
 import { migrateSqlite } from "../db/migrate-sqlite.ts";
 import { createLogger } from "../logging/logger.ts";
@@ -176,6 +177,8 @@ runCli(async () => {
       intake_to_raw_ratio: { value: Number((intake.stepsPerSecond / raw.stepsPerSecond).toFixed(4)), unit: "ratio" },
       intake_steps: { value: intake.steps, unit: "steps" },
     };
+    progress("resolver: typed places and GPS points from tests/fixtures/regions");
+    Object.assign(figures, benchResolver());
     if (values.json) {
       process.stdout.write(`${JSON.stringify(figures)}\n`);
     } else {

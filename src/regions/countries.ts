@@ -3,9 +3,10 @@
  * with the names people type in Indonesian and English. Display names live in the locales.
  */
 
-/** A destination country: ISO 3166-1 alpha-2 code and lower-case names and aliases. */
+/** A destination country: ISO 3166-1 alpha-2 code, English name, and lower-case names and aliases. */
 export interface Country {
   code: string;
+  name: string;
   names: readonly string[];
 }
 
@@ -14,17 +15,36 @@ export const COMMON_DESTINATIONS: readonly string[] = ["MY", "SA", "HK", "TW", "
 
 /** Destination countries the intake recognises when typed. */
 export const COUNTRIES: readonly Country[] = [
-  { code: "MY", names: ["malaysia", "malaysa", "malaisia", "sabah", "sarawak", "kuala lumpur", "johor", "penang"] },
+  {
+    code: "MY",
+    name: "Malaysia",
+    names: [
+      "malaysia",
+      "malaysa",
+      "malaisia",
+      "sabah",
+      "sarawak",
+      "kuala lumpur",
+      "johor",
+      "penang",
+      "negeri jiran",
+      "kuching",
+      "kota kinabalu",
+      "tawau",
+    ],
+  },
   {
     code: "SA",
+    name: "Saudi Arabia",
     names: ["saudi arabia", "arab saudi", "saudi", "ksa", "arab", "riyadh", "jeddah", "jedah", "mekkah", "makkah"],
   },
-  { code: "HK", names: ["hong kong", "hongkong", "hk"] },
-  { code: "TW", names: ["taiwan", "taipei"] },
-  { code: "SG", names: ["singapore", "singapura"] },
-  { code: "BN", names: ["brunei", "brunei darussalam"] },
+  { code: "HK", name: "Hong Kong", names: ["hong kong", "hongkong", "hk", "hongkang"] },
+  { code: "TW", name: "Taiwan", names: ["taiwan", "taipei"] },
+  { code: "SG", name: "Singapore", names: ["singapore", "singapura", "singapur"] },
+  { code: "BN", name: "Brunei", names: ["brunei", "brunei darussalam"] },
   {
     code: "AE",
+    name: "United Arab Emirates",
     names: [
       "uae",
       "united arab emirates",
@@ -35,40 +55,40 @@ export const COUNTRIES: readonly Country[] = [
       "persatuan emirat arab",
     ],
   },
-  { code: "QA", names: ["qatar", "katar", "doha"] },
-  { code: "OM", names: ["oman"] },
-  { code: "KW", names: ["kuwait"] },
-  { code: "BH", names: ["bahrain"] },
-  { code: "JO", names: ["jordan", "yordania"] },
-  { code: "TR", names: ["turkey", "turki", "turkiye"] },
-  { code: "JP", names: ["japan", "jepang"] },
-  { code: "KR", names: ["south korea", "korea selatan", "korea", "korsel"] },
-  { code: "KH", names: ["cambodia", "kamboja", "phnom penh", "sihanoukville"] },
-  { code: "MM", names: ["myanmar", "burma", "birma"] },
-  { code: "LA", names: ["laos"] },
-  { code: "TH", names: ["thailand", "thailan", "bangkok"] },
-  { code: "PH", names: ["philippines", "filipina"] },
-  { code: "VN", names: ["vietnam", "viet nam"] },
-  { code: "CN", names: ["china", "tiongkok", "cina"] },
-  { code: "TL", names: ["timor leste", "timor-leste", "east timor", "dili"] },
-  { code: "PG", names: ["papua new guinea", "papua nugini", "png"] },
-  { code: "AU", names: ["australia"] },
-  { code: "US", names: ["united states", "amerika serikat", "amerika", "usa"] },
-  { code: "GB", names: ["united kingdom", "inggris", "uk", "britain"] },
-  { code: "NZ", names: ["new zealand", "selandia baru"] },
-  { code: "PL", names: ["poland", "polandia"] },
-  { code: "DE", names: ["germany", "jerman"] },
-  { code: "NL", names: ["netherlands", "belanda"] },
-  { code: "IT", names: ["italy", "italia"] },
-  { code: "ES", names: ["spain", "spanyol"] },
-  { code: "FR", names: ["france", "prancis", "perancis"] },
-  { code: "RU", names: ["russia", "rusia"] },
-  { code: "IN", names: ["india"] },
-  { code: "LK", names: ["sri lanka"] },
-  { code: "FJ", names: ["fiji"] },
-  { code: "ZA", names: ["south africa", "afrika selatan"] },
-  { code: "SO", names: ["somalia"] },
-  { code: "MV", names: ["maldives", "maladewa"] },
+  { code: "QA", name: "Qatar", names: ["qatar", "katar", "doha"] },
+  { code: "OM", name: "Oman", names: ["oman"] },
+  { code: "KW", name: "Kuwait", names: ["kuwait"] },
+  { code: "BH", name: "Bahrain", names: ["bahrain"] },
+  { code: "JO", name: "Jordan", names: ["jordan", "yordania"] },
+  { code: "TR", name: "Turkey", names: ["turkey", "turki", "turkiye"] },
+  { code: "JP", name: "Japan", names: ["japan", "jepang", "tokyo", "osaka"] },
+  { code: "KR", name: "South Korea", names: ["south korea", "korea selatan", "korea", "korsel", "seoul", "busan"] },
+  { code: "KH", name: "Cambodia", names: ["cambodia", "kamboja", "phnom penh", "sihanoukville"] },
+  { code: "MM", name: "Myanmar", names: ["myanmar", "burma", "birma"] },
+  { code: "LA", name: "Laos", names: ["laos"] },
+  { code: "TH", name: "Thailand", names: ["thailand", "thailan", "bangkok"] },
+  { code: "PH", name: "Philippines", names: ["philippines", "filipina"] },
+  { code: "VN", name: "Vietnam", names: ["vietnam", "viet nam"] },
+  { code: "CN", name: "China", names: ["china", "tiongkok", "cina"] },
+  { code: "TL", name: "Timor-Leste", names: ["timor leste", "timor-leste", "east timor", "dili"] },
+  { code: "PG", name: "Papua New Guinea", names: ["papua new guinea", "papua nugini", "png"] },
+  { code: "AU", name: "Australia", names: ["australia"] },
+  { code: "US", name: "United States", names: ["united states", "amerika serikat", "amerika", "usa"] },
+  { code: "GB", name: "United Kingdom", names: ["united kingdom", "inggris", "uk", "britain"] },
+  { code: "NZ", name: "New Zealand", names: ["new zealand", "selandia baru"] },
+  { code: "PL", name: "Poland", names: ["poland", "polandia"] },
+  { code: "DE", name: "Germany", names: ["germany", "jerman"] },
+  { code: "NL", name: "Netherlands", names: ["netherlands", "belanda"] },
+  { code: "IT", name: "Italy", names: ["italy", "italia"] },
+  { code: "ES", name: "Spain", names: ["spain", "spanyol"] },
+  { code: "FR", name: "France", names: ["france", "prancis", "perancis"] },
+  { code: "RU", name: "Russia", names: ["russia", "rusia"] },
+  { code: "IN", name: "India", names: ["india"] },
+  { code: "LK", name: "Sri Lanka", names: ["sri lanka"] },
+  { code: "FJ", name: "Fiji", names: ["fiji"] },
+  { code: "ZA", name: "South Africa", names: ["south africa", "afrika selatan"] },
+  { code: "SO", name: "Somalia", names: ["somalia"] },
+  { code: "MV", name: "Maldives", names: ["maldives", "maladewa"] },
 ];
 
 /** All codes the locales must name. */

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { runNpm } from "../support/run-command.ts";
+
+describe("npm run locate", () => {
+  it("prints exactly one JSON resolution per input line and nothing else on stdout", async () => {
+    const lines = ["Jogja", "", "@-6.175,106.827", "Banjar", "Malaysia", "@-12,100", "asdfgh"];
+    const result = await runNpm("locate", [], `${lines.join("\n")}\n`, {});
+    expect(result.code).toBe(0);
+    const out = result.stdout.split("\n");
+    expect(out.pop()).toBe("");
+    expect(out).toHaveLength(lines.length);
+    const parsed = out.map((line) => JSON.parse(line) as { query: string; status: string; province: unknown });
+    expect(parsed.map((p) => p.query)).toEqual(lines);
+    expect(parsed.map((p) => p.status)).toEqual([
+      "resolved",
+      "not_found",
+      "resolved",
+      "ambiguous",
+      "abroad",
+      "not_found",
+      "not_found",
+    ]);
+    expect(parsed[2]?.province).toEqual({ code: "31", name: "Daerah Khusus Ibukota Jakarta" });
+  });
+});

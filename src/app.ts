@@ -1,5 +1,6 @@
 import type { AppConfig } from "./config.ts";
 import type { DialogueSettings } from "./conversation/ports.ts";
+import { AttachmentStore } from "./db/attachment-store.ts";
 import { CaseRepository } from "./db/case-repository.ts";
 import { ConversationStore } from "./db/conversation-store.ts";
 import { type Database, openSqliteDatabase } from "./db/database.ts";
@@ -32,6 +33,7 @@ export interface App {
   identities: IdentityStore;
   conversations: ConversationStore;
   outbox: OutboxStore;
+  attachments: AttachmentStore;
   cases: CaseRepository;
   offices: OfficeRepository;
   staff: StaffRepository;
@@ -77,6 +79,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const conversations = new ConversationStore(db, cipher);
   const outbox = new OutboxStore(db, cipher);
   const cases = new CaseRepository(db);
+  const attachments = new AttachmentStore(db, cipher);
   const offices = new OfficeRepository(db);
   const staff = new StaffRepository(db, hasher);
   const directory = loadOfficeDirectory();
@@ -114,6 +117,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     identities,
     conversations,
     outbox,
+    attachments,
     cases,
     offices,
     staff,

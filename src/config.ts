@@ -44,6 +44,33 @@ const EnvSchema = z.object({
   MAX_REPORTS_PER_DAY: wholeNumber(1, 1000, 5),
   MAX_RELAYS_PER_DAY: wholeNumber(1, 10_000, 20),
   CONVERSATION_TTL_MINUTES: wholeNumber(5, 60 * 24 * 30, 24 * 60),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, { error: "a bot token from @BotFather, such as 123456789:AAE..." })
+      .optional(),
+  ),
+  TELEGRAM_API_ROOT: z.preprocess(
+    blankAsUnset,
+    z
+      .url({ protocol: /^https?$/, error: "an http(s) URL such as https://api.telegram.org" })
+      .default("https://api.telegram.org"),
+  ),
+  TELEGRAM_WEBHOOK_URL: z.preprocess(
+    blankAsUnset,
+    z.url({ protocol: /^https?$/, error: "the public https URL Telegram posts updates to" }).optional(),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: "16 to 256 letters, digits, _ or -" })
+      .optional(),
+  ),
+  HOST: z.preprocess(blankAsUnset, z.string().default("0.0.0.0")),
+  PORT: wholeNumber(1, 65_535, 8080),
+  ATTACHMENT_MAX_BYTES: wholeNumber(1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
   SQLITE_SYNCHRONOUS: z.preprocess(
     blankAsUnset,
     z.enum(["NORMAL", "FULL"], { error: '"NORMAL" or "FULL"' }).default("NORMAL"),
@@ -55,6 +82,13 @@ export type KeySource =
   | { kind: "environment"; dataKeys: string; hmacKey: string }
   | { kind: "key-file"; path: string }
   | { kind: "embedded"; dataDir: string };
+
+/** Telegram settings: long polling unless a webhook URL is configured. */
+export interface TelegramConfig {
+  token: string;
+  apiRoot: string;
+  webhook: { url: string; secret: string; host: string; port: number } | null;
+}
 
 /** The bot's settings, parsed once from the environment at start. */
 export interface AppConfig {
@@ -68,6 +102,8 @@ export interface AppConfig {
   maxRelaysPerDay: number;
   conversationTtlMs: number;
   sqliteSynchronous: "NORMAL" | "FULL";
+  telegram: TelegramConfig | null;
+  maxAttachmentBytes: number;
 }
 
 /** Turns a file: URL (relative or absolute) into an absolute path. */
@@ -97,6 +133,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   } else {
     keys = { kind: "embedded", dataDir };
   }
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      "Invalid configuration:\n  TELEGRAM_WEBHOOK_SECRET: expected a secret (16 to 256 letters, digits, _ or -) whenever TELEGRAM_WEBHOOK_URL is set",
+    );
+  }
+  const telegram: TelegramConfig | null = e.TELEGRAM_BOT_TOKEN
+    ? {
+        token: e.TELEGRAM_BOT_TOKEN,
+        apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+        webhook:
+          e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
+            ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, host: e.HOST, port: e.PORT }
+            : null,
+      }
+    : null;
   return {
     logLevel: e.LOG_LEVEL,
     dataDir,
@@ -107,5 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxRelaysPerDay: e.MAX_RELAYS_PER_DAY,
     conversationTtlMs: e.CONVERSATION_TTL_MINUTES * 60_000,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    telegram,
+    maxAttachmentBytes: e.ATTACHMENT_MAX_BYTES,
   };
 }

@@ -1,24 +1,53 @@
 /**
- * `npm start`: config -> logger -> database -> services -> channels. With no channel
- * configured it runs the terminal simulator on the embedded SQLite database.
+ * `npm start`: config -> logger -> database -> services -> channels. Telegram when
+ * TELEGRAM_BOT_TOKEN is set; with no channel configured, the terminal simulator on the
+ * embedded SQLite database.
  */
 import { createApp } from "./app.ts";
+import { startTelegram } from "./channels/telegram/run-telegram.ts";
 import { runSimulator } from "./channels/terminal/simulator.ts";
 import { runCli } from "./cli/run-cli.ts";
 import { parseSimulatorArgs } from "./cli/simulator-args.ts";
 import { loadConfig } from "./config.ts";
 import { createLogger } from "./logging/logger.ts";
 import { startMaintenance } from "./services/maintenance.ts";
-import { warnAboutMissingDestinations } from "./services/office-destinations.ts";
+import { releaseWaitingCards, warnAboutMissingDestinations } from "./services/office-destinations.ts";
+
+/** Shutdown must finish within this; after it the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 runCli(async () => {
   const config = loadConfig();
+  const terminal = config.telegram === null;
   // A person typing at a terminal wants the conversation, not info logs, unless they ask for them.
-  const logger = createLogger(process.stdin.isTTY && !process.env.LOG_LEVEL ? "warn" : config.logLevel);
+  const logger = createLogger(terminal && process.stdin.isTTY && !process.env.LOG_LEVEL ? "warn" : config.logLevel);
   const args = parseSimulatorArgs(process.argv.slice(2), "local");
   const app = await createApp(config, logger);
   await warnAboutMissingDestinations(app);
+  await releaseWaitingCards(app);
   const stopMaintenance = startMaintenance(app);
+
+  if (config.telegram) {
+    const telegram = await startTelegram(app, config.telegram);
+    logger.info({ event: "start", channel: "telegram", mode: config.telegram.webhook ? "webhook" : "polling" });
+    await new Promise<void>((resolve) => {
+      const shutdown = (signal: string) => {
+        logger.info({ event: "shutdown", signal });
+        const deadline = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS);
+        deadline.unref();
+        stopMaintenance();
+        telegram
+          .stop()
+          .then(() => app.close())
+          .catch((error: unknown) => logger.error({ event: "shutdown.failed", err: error }))
+          .finally(resolve);
+      };
+      process.once("SIGTERM", () => shutdown("SIGTERM"));
+      process.once("SIGINT", () => shutdown("SIGINT"));
+    });
+    return;
+  }
+
   const shutdown = async (signal: string) => {
     logger.info({ event: "shutdown", signal });
     stopMaintenance();
@@ -27,7 +56,6 @@ runCli(async () => {
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
-
   logger.info({ event: "start", channel: "terminal", database: "sqlite" });
   if (process.stdin.isTTY) {
     process.stderr.write(

@@ -38,17 +38,31 @@ export const OutboundMessageSchema = z.object({
   choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
 });
 
+/** Kinds of file a person can send with a report. */
+export const ATTACHMENT_KINDS = ["PHOTO", "VOICE", "AUDIO", "VIDEO", "DOCUMENT"] as const;
+/** One of ATTACHMENT_KINDS. */
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+
 /** zod schema of what an adapter hands to the engine; parsed at the service boundary. */
 export const InboundMessageSchema = z.object({
   address: ChannelAddressSchema,
   /** The platform's id for this message or update, unique within the channel: the dedupe key. */
   messageId: z.string().min(1).max(200),
+  /** The id of the message within its chat, when the platform can delete it later ("hapus"). */
+  platformMessageId: z.string().max(100).optional(),
   receivedAt: z.date(),
   // WhatsApp allows 65,536 characters; a long story must not be refused.
   text: z.string().max(65_536).optional(),
   /** The id of a pressed button (Telegram callback data, a WhatsApp list reply). */
   choiceId: z.string().max(64).optional(),
   location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).optional(),
+  /** Files already downloaded and stored encrypted by the adapter (platform links expire). */
+  attachments: z
+    .array(z.object({ id: z.string(), kind: z.enum(ATTACHMENT_KINDS) }))
+    .max(20)
+    .optional(),
+  /** Something the bot cannot read: an edited message, a sticker, a file over the size cap. */
+  unsupported: z.enum(["edited", "type", "too_large"]).optional(),
   /** In a group chat: who wrote (the address above is the group). Absent in a private chat. */
   sender: ChannelAddressSchema.optional(),
   /** The language the platform reports for the person, used until they choose one. */

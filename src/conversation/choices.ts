@@ -15,6 +15,8 @@ export interface UserInput {
   text?: string;
   choiceId?: string;
   location?: { latitude: number; longitude: number };
+  attachments?: Array<{ id: string; kind: string }>;
+  unsupported?: "edited" | "type" | "too_large";
 }
 
 /** Renders choice definitions in one language. */

@@ -26,7 +26,10 @@ export interface TurnResult {
 }
 
 /** The parts of an inbound message the engine reads. */
-export type EngineInput = Pick<InboundMessage, "text" | "choiceId" | "location" | "languageHint">;
+export type EngineInput = Pick<
+  InboundMessage,
+  "text" | "choiceId" | "location" | "languageHint" | "attachments" | "unsupported"
+>;
 
 /**
  * The channel-neutral dialogue: (stored state, one message) -> (new state, replies, effects).
@@ -57,13 +60,33 @@ export async function converse(
     ...(message.text !== undefined ? { text: message.text } : {}),
     ...(message.choiceId !== undefined ? { choiceId: message.choiceId } : {}),
     ...(message.location !== undefined ? { location: message.location } : {}),
+    ...(message.attachments?.length ? { attachments: message.attachments } : {}),
+    ...(message.unsupported !== undefined ? { unsupported: message.unsupported } : {}),
   };
   await dispatch(turn, input, stored === null);
 
   if (!turn.answeredInvalid) doc.invalidAnswers = 0;
   addPrompt(turn);
   doc.updatedAt = ctx.now.toISOString();
-  return { doc, replies: turn.replies, effects: turn.effects };
+  return { doc, replies: joinReplies(turn.replies), effects: turn.effects };
+}
+
+/**
+ * One turn, one message where possible: text without choices is joined to the message after
+ * it. Fewer notifications for the person, and platforms allow about one message a second per chat.
+ */
+function joinReplies(replies: readonly OutboundMessage[]): OutboundMessage[] {
+  const joined: OutboundMessage[] = [];
+  let pending: string[] = [];
+  for (const reply of replies) {
+    if (!reply.choices && reply !== replies[replies.length - 1]) {
+      pending.push(reply.text);
+      continue;
+    }
+    joined.push({ ...reply, text: [...pending, reply.text].join("\n\n") });
+    pending = [];
+  }
+  return joined;
 }
 
 async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Promise<void> {
@@ -84,6 +107,11 @@ async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Prom
     turn.suppressMenu = true;
     return;
   }
+  if (input.unsupported) {
+    turn.sayKey(`common:unsupported.${input.unsupported}`);
+    return;
+  }
+  if (input.attachments && input.attachments.length > 0 && (await attachmentsTaken(turn, input))) return;
   if (turn.doc.askingLanguage) {
     turn.doc.askingLanguage = false;
     const language = matchLanguage(turn, input);
@@ -133,6 +161,25 @@ function answerToLatestChoices(turn: Turn, input: UserInput): UserInput {
     [],
   );
   return id ? { choiceId: id } : input;
+}
+
+/**
+ * Files join the report being written, or the chat's open case. Returns true when the message
+ * needs nothing more (a caption in the story step is still read as the story).
+ */
+async function attachmentsTaken(turn: Turn, input: UserInput): Promise<boolean> {
+  const ids = (input.attachments ?? []).map((a) => a.id);
+  const state = turn.doc.state;
+  if (state.flow === "intake") {
+    const draft = { ...state.draft, attachmentIds: [...(state.draft.attachmentIds ?? []), ...ids].slice(0, 20) };
+    turn.setState({ ...state, draft });
+    if (state.step === "story" && input.text?.trim()) return false;
+    turn.sayKey("common:attachmentSaved", { count: ids.length });
+    return true;
+  }
+  const outcome = await turn.ctx.desk.attachToOpenCase(turn.ctx.identityId, ids);
+  turn.sayKey(outcome === "attached" ? "common:attachmentForwarded" : "common:attachmentNeedsReport");
+  return true;
 }
 
 /** A message from a reporter outside any flow goes to the office handling their open case. */

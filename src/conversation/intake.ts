@@ -118,5 +118,6 @@ export function toReport(draft: Draft, language: NewReport["language"]): NewRepo
     contactNumber: draft.contactPreference === "OTHER_NUMBER" ? (draft.contactNumber ?? null) : null,
     consentToShare: true,
     language,
+    attachmentIds: draft.attachmentIds ?? [],
   };
 }

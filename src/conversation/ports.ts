@@ -26,6 +26,8 @@ export interface CaseDesk {
    * office; "no_case" when the chat has none, "limited" past the daily limit.
    */
   relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited">;
+  /** Adds files to the chat's latest open case and tells its office; "no_case" when there is none. */
+  attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case">;
 }
 
 /** The staff operations the dialogue needs; every action is authorised and audited behind it. */
@@ -53,6 +55,8 @@ export interface TurnContext {
   translate(language: Language): Translate;
   desk: CaseDesk;
   staffDesk: StaffDesk;
+  /** Who wrote: the chat itself in a private chat, the member in a group (staff enrol as themselves). */
+  senderIdentityId: string;
   /** The enrolled staff member behind this message, if any (active or not). */
   staff: StaffActor | null;
   /** The choices of the latest message with choices sent to this chat, which may be a staff card. */

@@ -25,7 +25,8 @@ export async function runStaffCommand(turn: Turn, command: StaffCommand): Promis
   }
   const staff = turn.ctx.staff;
   if (!staff) {
-    turn.sayKey("staff:notStaff");
+    // In a group, someone who is not staff gets no answer: the group is not a place to argue.
+    if (!turn.ctx.inGroup) turn.sayKey("staff:notStaff");
     return;
   }
   if (!staff.active) {
@@ -47,7 +48,7 @@ export async function runStaffCommand(turn: Turn, command: StaffCommand): Promis
 }
 
 async function enrol(turn: Turn, code: string): Promise<void> {
-  const outcome = await turn.ctx.staffDesk.enrol(turn.ctx.identityId, code);
+  const outcome = await turn.ctx.staffDesk.enrol(turn.ctx.senderIdentityId, code);
   switch (outcome.kind) {
     case "enrolled":
       turn.setLanguage(outcome.staff.language);
@@ -71,7 +72,7 @@ export async function runStaffAction(turn: Turn, action: StaffAction): Promise<v
   turn.suppressMenu = true;
   const staff = turn.ctx.staff;
   if (!staff) {
-    turn.sayKey("staff:notStaff");
+    if (!turn.ctx.inGroup) turn.sayKey("staff:notStaff");
     return;
   }
   if (!staff.active) {

@@ -72,6 +72,8 @@ export const DraftSchema = z.object({
   contactPreference: z.enum(CONTACT_PREFERENCES).optional(),
   contactNumber: z.string().optional(),
   consent: z.boolean().optional(),
+  /** Files sent while writing the report; they join the case when it is sent. */
+  attachmentIds: z.array(z.string()).optional(),
 });
 /** The answers given so far in an intake. */
 export type Draft = z.infer<typeof DraftSchema>;

@@ -8,6 +8,8 @@ import { type Db, isUniqueViolation } from "./database.ts";
 export interface Identity {
   id: string;
   channel: ChannelKind;
+  /** The platform refused delivery (blocked bot); cleared when the person writes again. */
+  unreachable?: boolean;
 }
 
 const ADDRESS_CONTEXT = "identity.address";
@@ -35,7 +37,10 @@ export class IdentityStore {
     const cached = this.#cache.get(lookupHash);
     if (cached) return cached;
     const channel = channelOf(address);
-    let row = await this.#db.contactIdentity.findUnique({ where: { lookupHash }, select: { id: true } });
+    let row: { id: string; unreachableAt: Date | null } | null = await this.#db.contactIdentity.findUnique({
+      where: { lookupHash },
+      select: { id: true, unreachableAt: true },
+    });
     if (!row) {
       try {
         row = await this.#db.contactIdentity.create({
@@ -47,15 +52,18 @@ export class IdentityStore {
             keyId: this.#cipher.currentKeyId,
             createdAt: now,
           },
-          select: { id: true },
+          select: { id: true, unreachableAt: true },
         });
       } catch (error) {
         // Another process created it first.
         if (!isUniqueViolation(error)) throw error;
-        row = await this.#db.contactIdentity.findUniqueOrThrow({ where: { lookupHash }, select: { id: true } });
+        row = await this.#db.contactIdentity.findUniqueOrThrow({
+          where: { lookupHash },
+          select: { id: true, unreachableAt: true },
+        });
       }
     }
-    const identity = { id: row.id, channel };
+    const identity: Identity = { id: row.id, channel, ...(row.unreachableAt ? { unreachable: true } : {}) };
     if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
     this.#cache.set(lookupHash, identity);
     return identity;
@@ -68,6 +76,18 @@ export class IdentityStore {
       select: { id: true, channel: true },
     });
     return row ? { id: row.id, channel: row.channel as ChannelKind } : null;
+  }
+
+  /** Records that the platform refused to deliver to this chat (the person blocked the bot). */
+  async markUnreachable(identityId: string, now: Date): Promise<void> {
+    await this.#db.contactIdentity.update({ where: { id: identityId }, data: { unreachableAt: now } });
+    for (const identity of this.#cache.values()) if (identity.id === identityId) identity.unreachable = true;
+  }
+
+  /** A person who writes again can be reached again. */
+  async markReachable(identity: Identity): Promise<void> {
+    await this.#db.contactIdentity.update({ where: { id: identity.id }, data: { unreachableAt: null } });
+    delete identity.unreachable;
   }
 
   /** Decrypts the address of an identity, for the channel that sends to it. */

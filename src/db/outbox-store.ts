@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { type ChannelKind, type Choice, type OutboundMessage, OutboundMessageSchema } from "../channels/types.ts";
+import type { Delivery } from "../outbox/channel-sender.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
 import type { Db, Prisma } from "./database.ts";
 
@@ -10,6 +12,17 @@ export interface PendingMessage {
   message: OutboundMessage;
   attempts: number;
 }
+
+/** An outbox row the dispatcher may send now: the oldest pending one of its chat. */
+export interface DispatchCandidate {
+  id: number;
+  identityId: string;
+  delivery: Delivery;
+  attempts: number;
+  nextAttemptAt: Date | null;
+}
+
+const DeleteSchema = z.object({ platformMessageIds: z.array(z.string()) });
 
 /** A chat that should receive a message, with its channel. */
 export interface OutboxRecipient {
@@ -73,7 +86,7 @@ export class OutboxStore {
   /** Pending messages in the order they were written, for one identity or one channel. */
   async pending(filter: { identityId?: string; channel?: ChannelKind }, limit = 100): Promise<PendingMessage[]> {
     const rows = await this.#db.outboxMessage.findMany({
-      where: { status: "PENDING", ...filter },
+      where: { status: "PENDING", kind: "MESSAGE", ...filter },
       orderBy: { id: "asc" },
       take: limit,
       select: { id: true, identityId: true, channel: true, payloadCipher: true, attempts: true },
@@ -98,9 +111,103 @@ export class OutboxStore {
   }
 
   /** Marks messages sent; called only after the channel accepted them. */
-  async markSent(ids: readonly number[], now: Date): Promise<void> {
+  async markSent(ids: readonly number[], now: Date, platformMessageId: string | null = null): Promise<void> {
     if (ids.length === 0) return;
-    await this.#db.outboxMessage.updateMany({ where: { id: { in: [...ids] } }, data: { status: "SENT", sentAt: now } });
+    await this.#db.outboxMessage.updateMany({
+      where: { id: { in: [...ids] } },
+      data: { status: "SENT", sentAt: now, platformMessageId },
+    });
+  }
+
+  /** The write that asks the channel to delete recent messages of a chat, in order with its other messages. */
+  enqueueDeleteWrite(
+    identityId: string,
+    channel: ChannelKind,
+    platformMessageIds: readonly string[],
+    now: Date,
+  ): (db: Db) => Prisma.PrismaPromise<unknown> {
+    const data = {
+      identityId,
+      channel,
+      status: "PENDING",
+      kind: "DELETE",
+      payloadCipher: this.#cipher.sealJson({ platformMessageIds }, PAYLOAD_CONTEXT),
+      keyId: this.#cipher.currentKeyId,
+      createdAt: now,
+    };
+    return (db) => db.outboxMessage.create({ data, select: { id: true } });
+  }
+
+  /**
+   * For each chat of a channel, its oldest pending message: a chat's messages go out strictly
+   * in order, so only that one may be sent (once its retry time has come).
+   */
+  async dispatchCandidates(channel: ChannelKind, limit = 500): Promise<DispatchCandidate[]> {
+    const heads = await this.#db.outboxMessage.groupBy({
+      by: ["identityId"],
+      where: { status: "PENDING", channel, identityId: { not: null } },
+      _min: { id: true },
+      orderBy: { _min: { id: "asc" } },
+      take: limit,
+    });
+    const ids = heads.flatMap((h) => (h._min.id === null ? [] : [h._min.id]));
+    if (ids.length === 0) return [];
+    const rows = await this.#db.outboxMessage.findMany({
+      where: { id: { in: ids } },
+      orderBy: { id: "asc" },
+      select: { id: true, identityId: true, kind: true, payloadCipher: true, attempts: true, nextAttemptAt: true },
+    });
+    return rows.flatMap((row) => {
+      if (!row.identityId) return [];
+      const payload = this.#cipher.openJson(row.payloadCipher, PAYLOAD_CONTEXT);
+      const delivery: Delivery =
+        row.kind === "DELETE"
+          ? { kind: "delete", platformMessageIds: DeleteSchema.parse(payload).platformMessageIds }
+          : { kind: "message", message: OutboundMessageSchema.parse(payload) };
+      return [
+        { id: row.id, identityId: row.identityId, delivery, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt },
+      ];
+    });
+  }
+
+  /** Puts a message back for a later try. */
+  async retryLater(id: number, attempts: number, nextAttemptAt: Date, lastError: string): Promise<void> {
+    await this.#db.outboxMessage.update({
+      where: { id },
+      data: { attempts, nextAttemptAt, lastError: lastError.slice(0, 300) },
+    });
+  }
+
+  /** Gives up on a message the platform will never accept. */
+  async markFailed(id: number, lastError: string): Promise<void> {
+    await this.#db.outboxMessage.update({
+      where: { id },
+      data: { status: "FAILED", lastError: lastError.slice(0, 300) },
+    });
+  }
+
+  /** Gives up on every pending message of a chat that blocked the bot. */
+  async failAllFor(identityId: string, lastError: string): Promise<number> {
+    const result = await this.#db.outboxMessage.updateMany({
+      where: { identityId, status: "PENDING" },
+      data: { status: "FAILED", lastError },
+    });
+    return result.count;
+  }
+
+  /** The platform ids of a chat's messages, both ways, since a time: what "hapus" may delete. */
+  async recentPlatformMessageIds(identityId: string, since: Date): Promise<string[]> {
+    const [sent, received] = await Promise.all([
+      this.#db.outboxMessage.findMany({
+        where: { identityId, status: "SENT", sentAt: { gte: since }, platformMessageId: { not: null } },
+        select: { platformMessageId: true },
+      }),
+      this.#db.inboundMessage.findMany({
+        where: { identityId, receivedAt: { gte: since }, platformMessageId: { not: null } },
+        select: { platformMessageId: true },
+      }),
+    ]);
+    return [...sent, ...received].flatMap((r) => (r.platformMessageId ? [r.platformMessageId] : []));
   }
 
   /** The write that removes an identity's already-sent messages ("hapus"); pending ones still go out. */

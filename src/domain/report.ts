@@ -35,6 +35,8 @@ export interface NewReport {
   contactNumber: string | null;
   consentToShare: boolean;
   language: Language;
+  /** Files sent with the report, already stored encrypted. */
+  attachmentIds: string[];
 }
 
 /** What the reporter receives once the report is stored. */

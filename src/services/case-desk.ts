@@ -181,6 +181,15 @@ export class PrismaCaseDesk implements CaseDesk {
         select: { id: true },
       }),
     );
+    if (report.attachmentIds.length > 0) {
+      // Only files this chat uploaded can join its case.
+      this.#writer.add((db) =>
+        db.attachment.updateMany({
+          where: { id: { in: report.attachmentIds }, identityId, caseId: null },
+          data: { caseId: id },
+        }),
+      );
+    }
     this.#deps.logger.info({
       event: "case.submitted",
       caseId: id,
@@ -294,5 +303,30 @@ export class PrismaCaseDesk implements CaseDesk {
     if (open.officeCode) await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference));
     logger.info({ event: "case.reporter_message", caseId: open.id });
     return "relayed";
+  }
+
+  async attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case"> {
+    const open = await this.#deps.cases.latestOpenOfReporter(identityId);
+    if (!open) return "no_case";
+    const now = this.#now;
+    this.#writer.add((db) =>
+      db.attachment.updateMany({
+        where: { id: { in: [...attachmentIds] }, identityId, caseId: null },
+        data: { caseId: open.id },
+      }),
+    );
+    this.#writer.add((db) =>
+      db.caseEvent.create({
+        data: {
+          caseId: open.id,
+          type: "ATTACHMENT_ADDED",
+          actor: "reporter",
+          reason: `${attachmentIds.length} file(s) added`,
+          createdAt: now,
+        },
+      }),
+    );
+    if (open.officeCode) await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference));
+    return "attached";
   }
 }

@@ -37,6 +37,7 @@ class StaleConversationError extends Error {
 
 const MAX_ATTEMPTS = 3;
 const NOT_STAFF_TTL_MS = 30_000;
+const RECENT_DELETABLE_MS = 47 * 60 * 60_000;
 
 /**
  * The one door every inbound message goes through, whatever the channel: dedupe, the
@@ -57,6 +58,7 @@ export class ConversationService {
     const message = InboundMessageSchema.parse(raw);
     const now = this.#deps.clock.now();
     const identity = await this.#deps.identities.resolve(message.address, now);
+    if (identity.unreachable) await this.#deps.identities.markReachable(identity);
     const sender = message.sender ? await this.#deps.identities.resolve(message.sender, now) : null;
     return this.#mutex.run(identity.id, async () => {
       for (let attempt = 1; ; attempt++) {
@@ -98,7 +100,15 @@ export class ConversationService {
     const writer = new StepWriter();
     // First in the transaction: a redelivered message fails here and nothing else commits.
     writer.add((db) =>
-      db.inboundMessage.create({ data: { channel: identity.channel, messageId: message.messageId, receivedAt: now } }),
+      db.inboundMessage.create({
+        data: {
+          channel: identity.channel,
+          messageId: message.messageId,
+          receivedAt: now,
+          identityId: identity.id,
+          platformMessageId: message.platformMessageId ?? null,
+        },
+      }),
     );
     const staff = await this.#staffBehind((sender ?? identity).id, now);
     const inGroup = sender !== null;
@@ -107,6 +117,7 @@ export class ConversationService {
       result = await converse(stored?.doc ?? null, message, {
         now,
         identityId: identity.id,
+        senderIdentityId: (sender ?? identity).id,
         translate: this.#deps.translate,
         desk: new PrismaCaseDesk(this.#deps, writer, now),
         staffDesk: new PrismaStaffDesk(this.#deps, writer, now),
@@ -122,9 +133,16 @@ export class ConversationService {
     }
     const save = conversations.saveWrite(identity.id, stored, result.doc, settings.conversationTtlMs);
     writer.add(save.write);
+    for (const effect of result.effects) {
+      if (effect.type !== "forgetChat") continue;
+      // Delete what the platform still allows (Telegram: under 48 hours), before the reply that says so.
+      const recent = await outbox.recentPlatformMessageIds(identity.id, new Date(now.getTime() - RECENT_DELETABLE_MS));
+      if (message.platformMessageId) recent.push(message.platformMessageId);
+      if (recent.length > 0) writer.add(outbox.enqueueDeleteWrite(identity.id, identity.channel, recent, now));
+      writer.add(outbox.forgetSentWrite(identity.id));
+    }
     this.#queueReplies(writer, identity, result.replies, now);
     for (const effect of result.effects) {
-      if (effect.type === "forgetChat") writer.add(outbox.forgetSentWrite(identity.id));
       if (effect.type === "replyPrivately") this.#queueReplies(writer, sender ?? identity, [effect.message], now);
     }
     const outcome = await this.#commit(writer, identity, save.stored, result.replies.length);

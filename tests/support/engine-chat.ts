@@ -58,6 +58,7 @@ export class EngineChat {
       {
         now: this.now,
         identityId: this.identityId,
+        senderIdentityId: this.identityId,
         translate,
         desk: this.desk,
         staffDesk: this.staffDesk,

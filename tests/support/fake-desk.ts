@@ -19,6 +19,7 @@ export class FakeDesk implements CaseDesk {
   readonly cases: FakeCase[] = [];
   readonly failures: Array<{ identityId: string; at: Date }> = [];
   readonly relays: Array<{ identityId: string; text: string }> = [];
+  readonly attached: string[] = [];
 
   async submitReport(identityId: string, report: NewReport): Promise<SubmittedReport> {
     const submitted = { reference: generateReference(), pin: generatePin() };
@@ -66,6 +67,12 @@ export class FakeDesk implements CaseDesk {
     if (!this.cases.some((c) => c.identityId === identityId)) return "no_case";
     this.relays.push({ identityId, text });
     return "relayed";
+  }
+
+  async attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case"> {
+    if (!this.cases.some((c) => c.identityId === identityId)) return "no_case";
+    this.attached.push(...attachmentIds);
+    return "attached";
   }
 
   /** The only stored case; fails the test when there is not exactly one. */

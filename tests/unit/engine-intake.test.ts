@@ -237,11 +237,10 @@ describe("answers the bot cannot use", () => {
     const chat = new EngineChat();
     await chat.sendAll("halo", "lapor");
     const first = await chat.send("99");
-    expect(first[0]?.text).toContain("angka 1 sampai 3");
-    expect(first[1]?.text).toContain("apakah ada orang yang dalam bahaya");
+    expect(first).toHaveLength(1);
+    expect(first[0]?.text).toMatch(/angka 1 sampai 3[\s\S]*apakah ada orang yang dalam bahaya/);
     const second = await chat.send("hmm entahlah bagaimana ya");
-    expect(second[0]?.text).toContain("112");
-    expect(second[1]?.text).toContain("apakah ada orang yang dalam bahaya");
+    expect(second[0]?.text).toMatch(/112[\s\S]*apakah ada orang yang dalam bahaya/);
     await chat.send("tidak");
     expect(chat.lastText()).toContain("Siapa yang membuat laporan ini?");
   });
@@ -369,11 +368,9 @@ describe("commands at any step", () => {
     const chat = new EngineChat({ languageHint: "en" });
     await chat.sendAll("hi", "report", "no", "1");
     const help = await chat.send("help");
-    expect(help[0]?.text).toContain("cancel – stop the report");
-    expect(help[1]?.text).toContain("What is happening?");
+    expect(help[0]?.text).toMatch(/cancel – stop the report[\s\S]*What is happening\?/);
     const emergency = await chat.send("/emergency");
-    expect(emergency[0]?.text).toContain("Police: 110");
-    expect(emergency[1]?.text).toContain("What is happening?");
+    expect(emergency[0]?.text).toMatch(/Police: 110[\s\S]*What is happening\?/);
     const menu = await chat.send("menu");
     expect(menu[0]?.text).toContain("not finished yet");
     expect(chat.doc?.state).toMatchObject({ flow: "intake", step: "category", draft: { reporterRole: "VICTIM" } });

@@ -1,0 +1,395 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** One recorded Bot API call. */
+export interface RecordedCall {
+  method: string;
+  params: Record<string, unknown>;
+  at: number;
+  /** What the fake answered: ok, or the injected error code. */
+  status: number;
+}
+
+/** A message the bot sent, as the fake stored it. */
+export interface SentMessage {
+  chatId: number;
+  messageId: number;
+  text: string;
+  buttons: Array<{ text: string; data: string }>;
+  at: number;
+}
+
+type Update = Record<string, unknown> & { update_id: number };
+
+/** Failures to inject into send-like methods. */
+export interface FaultPlan {
+  /** Share of sendMessage calls answered with 429 (0..1). */
+  rate429: number;
+  /** retry_after seconds in those 429s. */
+  retryAfterSeconds: number;
+  /** Share of sendMessage calls answered with 500 or 502 (0..1). */
+  rate5xx: number;
+  /** Until when (ms since epoch) faults are injected. */
+  until: number;
+}
+
+const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "sendLocation"]);
+
+/**
+ * A fake Telegram Bot API on 127.0.0.1 for tests and benchmarks: long-polled getUpdates,
+ * the send and edit methods, callbacks, deletions, files. It records every call, measures the
+ * rate limits the real API enforces (30 msg/s overall, 1/s per chat, 20/min per group), and
+ * can inject 429s with retry_after and 5xx errors.
+ */
+export class FakeTelegramServer {
+  readonly calls: RecordedCall[] = [];
+  readonly sent: SentMessage[] = [];
+  readonly files = new Map<string, Buffer>();
+  /** Sends that broke a limit: overall, per chat or per group. */
+  violations = { overall: 0, perChat: 0, perGroup: 0, beforeRetryAfter: 0 };
+  faults: FaultPlan | null = null;
+  /** Chats whose person blocked the bot: sends to them get 403. */
+  readonly blockedChats = new Set<number>();
+  /** Limits the fake measures; the benchmark may scale them up. */
+  limits = { perSecond: 30, perChatIntervalMs: 1000, perGroupPerMinute: 20 };
+  readonly #server: Server;
+  readonly #updates: Update[] = [];
+  readonly #waiters = new Set<() => void>();
+  readonly #sendTimes: number[] = [];
+  readonly #chatTimes = new Map<number, number[]>();
+  readonly #retryAfterUntil = new Map<number, number>();
+  /** Callback queries pushed (button presses), to check each was answered. */
+  presses = 0;
+  #nextUpdateId = 1000;
+  #nextMessageId = new Map<number, number>();
+  #confirmedOffset = 0;
+  port = 0;
+  readonly token: string;
+  webhookUrl: string | null = null;
+
+  constructor(token = "123456:TEST-TOKEN") {
+    this.token = token;
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+  }
+
+  /** Starts listening on a free port of 127.0.0.1. */
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.#server.listen(0, "127.0.0.1", resolve));
+    this.port = (this.#server.address() as AddressInfo).port;
+    return this;
+  }
+
+  /** The apiRoot to give grammY. */
+  get apiRoot(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const wake of this.#waiters) wake();
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /** Queues an update for the bot's next getUpdates. */
+  pushUpdate(update: Omit<Update, "update_id">): number {
+    const update_id = this.#nextUpdateId++;
+    this.#updates.push({ ...update, update_id });
+    for (const wake of this.#waiters) wake();
+    return update_id;
+  }
+
+  /** Queues the same update again (a redelivery). */
+  redeliver(updateId: number, update: Omit<Update, "update_id">): void {
+    this.#updates.push({ ...update, update_id: updateId });
+    for (const wake of this.#waiters) wake();
+  }
+
+  #chat(chatId: number) {
+    return chatId < 0
+      ? { id: chatId, type: "supergroup", title: "Staff group" }
+      : { id: chatId, type: "private", first_name: "User" };
+  }
+
+  #newMessageId(chatId: number): number {
+    const next = (this.#nextMessageId.get(chatId) ?? 0) + 1;
+    this.#nextMessageId.set(chatId, next);
+    return next;
+  }
+
+  /** A person writes text (in a private chat unless chatId is negative). */
+  userText(userId: number, text: string, options: { chatId?: number; languageCode?: string } = {}): number {
+    const chatId = options.chatId ?? userId;
+    return this.pushUpdate({
+      message: {
+        message_id: this.#newMessageId(chatId),
+        date: Math.floor(Date.now() / 1000),
+        chat: this.#chat(chatId),
+        from: { id: userId, is_bot: false, first_name: "User", language_code: options.languageCode ?? "id" },
+        text,
+        ...(text.startsWith("/")
+          ? { entities: [{ type: "bot_command", offset: 0, length: text.split(" ")[0]?.length ?? 1 }] }
+          : {}),
+      },
+    });
+  }
+
+  /** A person shares a location pin. */
+  userLocation(userId: number, latitude: number, longitude: number): number {
+    return this.pushUpdate({
+      message: {
+        message_id: this.#newMessageId(userId),
+        date: Math.floor(Date.now() / 1000),
+        chat: this.#chat(userId),
+        from: { id: userId, is_bot: false, first_name: "User", language_code: "id" },
+        location: { latitude, longitude },
+      },
+    });
+  }
+
+  /** A person sends a photo whose bytes the fake serves under /file/. */
+  userPhoto(userId: number, bytes: Buffer, caption?: string): number {
+    const fileId = `photo-${this.files.size + 1}`;
+    this.files.set(`photos/${fileId}.jpg`, bytes);
+    return this.pushUpdate({
+      message: {
+        message_id: this.#newMessageId(userId),
+        date: Math.floor(Date.now() / 1000),
+        chat: this.#chat(userId),
+        from: { id: userId, is_bot: false, first_name: "User", language_code: "id" },
+        photo: [{ file_id: fileId, file_unique_id: `u-${fileId}`, width: 10, height: 10, file_size: bytes.length }],
+        ...(caption ? { caption } : {}),
+      },
+    });
+  }
+
+  /** A person presses an inline button of a message the bot sent. */
+  press(userId: number, message: SentMessage, label: string): number {
+    const button = message.buttons.find((b) => b.text === label);
+    if (!button)
+      throw new Error(
+        `no button "${label}" on message ${message.messageId}: ${message.buttons.map((b) => b.text).join(", ")}`,
+      );
+    this.presses++;
+    return this.pushUpdate({
+      callback_query: {
+        id: `cb-${this.#nextUpdateId}`,
+        from: { id: userId, is_bot: false, first_name: "User", language_code: "id" },
+        chat_instance: "ci",
+        data: button.data,
+        message: {
+          message_id: message.messageId,
+          date: Math.floor(message.at / 1000),
+          chat: this.#chat(message.chatId),
+          from: { id: 1, is_bot: true, first_name: "Bot" },
+          text: message.text,
+        },
+      },
+    });
+  }
+
+  /** Messages the bot sent to a chat, oldest first. */
+  messagesTo(chatId: number): SentMessage[] {
+    return this.sent.filter((m) => m.chatId === chatId);
+  }
+
+  /** Waits until a condition on the recorded traffic holds. */
+  async waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 15_000, what = "condition"): Promise<T> {
+    const started = Date.now();
+    for (;;) {
+      const value = probe();
+      if (value) return value;
+      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Waits for the next message to a chat after the ones already seen, containing some text. */
+  waitForMessage(chatId: number, contains: string | RegExp, after = 0, timeoutMs = 15_000): Promise<SentMessage> {
+    return this.waitFor(
+      () =>
+        this.messagesTo(chatId)
+          .slice(after)
+          .find((m) => (typeof contains === "string" ? m.text.includes(contains) : contains.test(m.text))),
+      timeoutMs,
+      `a message to ${chatId} containing ${String(contains)}`,
+    );
+  }
+
+  /** How many getUpdates the bot confirmed (its offset). */
+  get confirmedOffset(): number {
+    return this.#confirmedOffset;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const filePrefix = `/file/bot${this.token}/`;
+    if (req.method === "GET" && url.pathname.startsWith(filePrefix)) {
+      const file = this.files.get(decodeURIComponent(url.pathname.slice(filePrefix.length)));
+      res.writeHead(file ? 200 : 404).end(file ?? "");
+      return;
+    }
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
+    if (!match || match[1] !== this.token) {
+      this.#reply(res, 404, { ok: false, error_code: 404, description: "Not Found" });
+      return;
+    }
+    const method = match[2] as string;
+    const params = await this.#params(req, url);
+    const at = Date.now();
+    const injected = this.#fault(method, at, Number(params.chat_id));
+    this.calls.push({ method, params, at, status: injected?.error_code ?? 200 });
+    if (injected) {
+      this.#reply(res, injected.error_code, injected);
+      return;
+    }
+    if (method === "getUpdates") {
+      await this.#getUpdates(res, params);
+      return;
+    }
+    this.#reply(res, 200, { ok: true, result: this.#result(method, params, at) });
+  }
+
+  #fault(
+    method: string,
+    at: number,
+    chatId: number,
+  ): { ok: false; error_code: number; description: string; parameters?: { retry_after: number } } | null {
+    if (SEND_METHODS.has(method) && this.blockedChats.has(chatId)) {
+      return { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" };
+    }
+    const plan = this.faults;
+    if (!plan || !SEND_METHODS.has(method) || at > plan.until) return null;
+    const roll = Math.random();
+    if (roll < plan.rate429) {
+      // The message that got the 429 (and its chat) must wait; other chats' sends already in flight may land.
+      this.#retryAfterUntil.set(
+        chatId,
+        Math.max(this.#retryAfterUntil.get(chatId) ?? 0, at + plan.retryAfterSeconds * 1000),
+      );
+      return {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${plan.retryAfterSeconds}`,
+        parameters: { retry_after: plan.retryAfterSeconds },
+      };
+    }
+    if (roll < plan.rate429 + plan.rate5xx)
+      return {
+        ok: false,
+        error_code: roll < plan.rate429 + plan.rate5xx / 2 ? 500 : 502,
+        description: "Internal Server Error",
+      };
+    return null;
+  }
+
+  async #params(req: IncomingMessage, url: URL): Promise<Record<string, unknown>> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const fromQuery = Object.fromEntries(url.searchParams.entries());
+    if (!body) return fromQuery;
+    if ((req.headers["content-type"] ?? "").includes("json"))
+      return { ...fromQuery, ...(JSON.parse(body) as Record<string, unknown>) };
+    return { ...fromQuery, ...Object.fromEntries(new URLSearchParams(body).entries()) };
+  }
+
+  async #getUpdates(res: ServerResponse, params: Record<string, unknown>): Promise<void> {
+    const offset = Number(params.offset ?? 0);
+    const timeoutS = Number(params.timeout ?? 0);
+    const limit = Number(params.limit ?? 100);
+    if (offset > 0) {
+      this.#confirmedOffset = Math.max(this.#confirmedOffset, offset);
+      // Telegram forgets updates below the offset the bot confirmed.
+      for (let i = this.#updates.length - 1; i >= 0; i--)
+        if ((this.#updates[i] as Update).update_id < offset) this.#updates.splice(i, 1);
+    }
+    const ready = () => this.#updates.filter((u) => u.update_id >= offset).slice(0, limit);
+    let batch = ready();
+    if (batch.length === 0 && timeoutS > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.min(timeoutS * 1000, 30_000));
+        const waiters = this.#waiters;
+        function done() {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        }
+        waiters.add(done);
+      });
+      batch = ready();
+    }
+    if (!res.writableEnded && !res.destroyed) this.#reply(res, 200, { ok: true, result: batch });
+  }
+
+  #measureSend(chatId: number, at: number): void {
+    if (at < (this.#retryAfterUntil.get(chatId) ?? 0)) this.violations.beforeRetryAfter++;
+    const windowStart = at - 1000;
+    while (this.#sendTimes.length > 0 && (this.#sendTimes[0] as number) <= windowStart) this.#sendTimes.shift();
+    this.#sendTimes.push(at);
+    if (this.#sendTimes.length > this.limits.perSecond) this.violations.overall++;
+    const times = this.#chatTimes.get(chatId) ?? [];
+    if (chatId < 0) {
+      const recent = times.filter((t) => t > at - 60_000);
+      if (recent.length >= this.limits.perGroupPerMinute) this.violations.perGroup++;
+      recent.push(at);
+      this.#chatTimes.set(chatId, recent);
+    } else {
+      const last = times[times.length - 1];
+      if (last !== undefined && at - last < this.limits.perChatIntervalMs) this.violations.perChat++;
+      this.#chatTimes.set(chatId, [at]);
+    }
+  }
+
+  #result(method: string, params: Record<string, unknown>, at: number): unknown {
+    switch (method) {
+      case "getMe":
+        return { id: 1, is_bot: true, first_name: "TPPO Bot", username: "tppo_test_bot", can_join_groups: true };
+      case "sendMessage": {
+        const chatId = Number(params.chat_id);
+        this.#measureSend(chatId, at);
+        const markup = (
+          typeof params.reply_markup === "string" ? JSON.parse(params.reply_markup) : params.reply_markup
+        ) as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined;
+        const message: SentMessage = {
+          chatId,
+          messageId: this.#newMessageId(chatId),
+          text: String(params.text ?? ""),
+          buttons: (markup?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data })),
+          at,
+        };
+        this.sent.push(message);
+        return {
+          message_id: message.messageId,
+          date: Math.floor(at / 1000),
+          chat: this.#chat(chatId),
+          text: message.text,
+        };
+      }
+      case "editMessageText":
+      case "editMessageReplyMarkup":
+        return true;
+      case "getFile": {
+        const fileId = String(params.file_id);
+        const path = [...this.files.keys()].find((p) => p.includes(fileId));
+        return {
+          file_id: fileId,
+          file_unique_id: `u-${fileId}`,
+          file_size: path ? this.files.get(path)?.length : 0,
+          file_path: path,
+        };
+      }
+      case "setWebhook":
+        this.webhookUrl = String(params.url ?? "");
+        return true;
+      case "deleteWebhook":
+        this.webhookUrl = null;
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  #reply(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  }
+}

@@ -25,6 +25,7 @@ export const INTAKE_SCRIPTS: readonly IntakeScript[] = [
       "1",
       "1",
       "jatim",
+      "ya",
       "2",
       "perempuan",
       "1",
@@ -59,7 +60,7 @@ export const INTAKE_SCRIPTS: readonly IntakeScript[] = [
   {
     name: "id-urgent-minimal",
     language: "id",
-    lines: ["halo", "1", "ya", "Jawa Barat", "1", "1", "lewati", "1", "1", "1"],
+    lines: ["halo", "1", "ya", "Kab. Bogor", "1", "1", "1", "lewati", "1", "1", "1"],
   },
   {
     name: "en-edit-before-send",
@@ -74,7 +75,8 @@ export const INTAKE_SCRIPTS: readonly IntakeScript[] = [
       "no",
       "yes",
       "yes",
-      "NTT",
+      "Kupang",
+      "2",
       "2",
       "2",
       "1",

@@ -5,7 +5,7 @@ import type { Translate } from "./ports.ts";
 /** A choice as the flows define it: an id, and a label from the locales or a proper name. */
 export interface ChoiceDef {
   id: string;
-  label: { key: string } | { text: string };
+  label: { key: string; params?: Record<string, unknown> } | { text: string };
   /** A locale key holding "|"-separated words that also pick this choice ("ya|iya|y"). */
   synonyms?: string;
 }
@@ -21,7 +21,10 @@ export interface UserInput {
 
 /** Renders choice definitions in one language. */
 export function renderChoices(defs: readonly ChoiceDef[], t: Translate): Choice[] {
-  return defs.map((def) => ({ id: def.id, label: "key" in def.label ? t(def.label.key) : def.label.text }));
+  return defs.map((def) => ({
+    id: def.id,
+    label: "key" in def.label ? t(def.label.key, def.label.params) : def.label.text,
+  }));
 }
 
 const NUMBER_ANSWER = /^\s*(\d{1,2})\s*[.)]?\s*$/;
@@ -44,8 +47,8 @@ function formsOf(label: string): { whole: string; parts: string[] } {
 
 function labelsOf(def: ChoiceDef, languages: readonly Translate[]): string[] {
   if ("text" in def.label) return [def.label.text];
-  const key = def.label.key;
-  return languages.map((t) => t(key));
+  const { key, params } = def.label;
+  return languages.map((t) => t(key, params));
 }
 
 function synonymsOf(def: ChoiceDef, languages: readonly Translate[]): string[] {

@@ -14,7 +14,9 @@ import {
   VICTIM_COUNTS,
   type VictimCount,
 } from "../domain/case.ts";
+import { labelForCodes, labelForResolution } from "../regions/area-names.ts";
 import { COMMON_DESTINATIONS } from "../regions/countries.ts";
+import { getPlaceResolver, type PlaceResolution } from "../regions/index.ts";
 import { matchCountry, matchProvinces } from "../regions/place-match.ts";
 import { PROVINCES, provinceByCode } from "../regions/provinces.ts";
 import type { ChoiceDef, UserInput } from "./choices.ts";
@@ -26,17 +28,21 @@ import {
   INTAKE_STEPS,
   type IntakeState,
   type IntakeStep,
+  type PlaceOption,
 } from "./state.ts";
 import type { Turn } from "./turn.ts";
 
 /** What answering a step does to the intake. */
 export type StepOutcome =
   | { kind: "next"; draft: Draft }
-  | { kind: "goto"; step: IntakeStep; draft: Draft; editing?: EditSection | null; candidates?: string[] }
-  | { kind: "stay"; draft: Draft; candidates?: string[] }
+  | { kind: "goto"; step: IntakeStep; draft: Draft; editing?: EditSection | null; extra?: StepExtras }
+  | { kind: "stay"; draft: Draft; extra?: StepExtras }
   | { kind: "submit" }
   | { kind: "cancel" }
   | { kind: "invalid"; hintKey?: string; params?: Record<string, unknown> };
+
+/** Working data a step keeps between two messages (candidates to pick from, a place to confirm). */
+export type StepExtras = Pick<IntakeState, "candidates" | "placeOptions" | "pendingPlace" | "placeQuery">;
 
 /** One question of the intake: its text, its choices, and what each kind of answer does. */
 export interface StepDef {
@@ -115,8 +121,97 @@ function provinceFromText(
 ): StepOutcome {
   const matches = matchProvinces(text);
   if (matches.length === 1) return next(apply(state.draft, (matches[0] as { code: string }).code));
-  if (matches.length > 1) return { kind: "stay", draft: state.draft, candidates: matches.map((p) => p.code) };
+  if (matches.length > 1)
+    return { kind: "stay", draft: state.draft, extra: { candidates: matches.map((p) => p.code) } };
+  // Not a province name: a town or regency tells the province too ("Cianjur" -> Jawa Barat).
+  const resolution = getPlaceResolver().resolveText(text);
+  const provinces = [
+    ...new Set(
+      resolution.status === "resolved"
+        ? [resolution.province?.code ?? ""]
+        : resolution.status === "ambiguous"
+          ? resolution.candidates.map((c) => c.province.code)
+          : [],
+    ),
+  ].filter((code) => code !== "");
+  if (provinces.length === 1) return next(apply(state.draft, provinces[0] as string));
+  if (provinces.length > 1) return { kind: "stay", draft: state.draft, extra: { candidates: provinces.slice(0, 5) } };
   return { kind: "invalid", hintKey };
+}
+
+/** At most this many places are offered as choices; more and the person is asked for the regency. */
+const MAX_PLACE_CHOICES = 5;
+
+function optionOf(
+  area: Pick<PlaceResolution, "province" | "regency" | "district" | "village">,
+  label?: string,
+): PlaceOption {
+  return {
+    provinceCode: area.province?.code ?? "",
+    regencyCode: area.regency?.code ?? null,
+    districtCode: area.district?.code ?? null,
+    villageCode: area.village?.code ?? null,
+    label: label ?? labelForResolution(area),
+  };
+}
+
+/**
+ * What a typed place or a pin leads to: a place to confirm, places to pick from, a question for
+ * the regency when there are too many, abroad, or a hint when nothing fits.
+ */
+function placeFromResolution(state: IntakeState, resolution: PlaceResolution, typed: string | null): StepOutcome {
+  const draft: Draft = typed ? { ...state.draft, placeText: typed.slice(0, 200) } : state.draft;
+  if (resolution.status === "abroad") {
+    return next({
+      ...draft,
+      place: { kind: "abroad", country: resolution.country?.code ?? null, countryText: null, homeProvinceCode: null },
+    });
+  }
+  if (resolution.status === "resolved" && resolution.province) {
+    // One province; several regencies possible ("Kupang": Kota and Kab.), then the person picks.
+    if (resolution.candidates.length > 1) {
+      const options = resolution.candidates.slice(0, MAX_PLACE_CHOICES).map((c) => optionOf(c, c.label));
+      const provinceOnly = optionOf({ province: resolution.province, regency: null, district: null, village: null });
+      return { kind: "goto", step: "place_pick", draft, extra: { placeOptions: [...options, provinceOnly] } };
+    }
+    return { kind: "goto", step: "place_confirm", draft, extra: { pendingPlace: optionOf(resolution) } };
+  }
+  if (resolution.status === "ambiguous" && resolution.candidates.length > 0) {
+    if (resolution.candidates.length <= MAX_PLACE_CHOICES) {
+      return {
+        kind: "goto",
+        step: "place_pick",
+        draft,
+        extra: { placeOptions: resolution.candidates.map((c) => optionOf(c, c.label)) },
+      };
+    }
+    return {
+      kind: "goto",
+      step: "place_narrow",
+      draft,
+      extra: { placeQuery: (typed ?? resolution.query).slice(0, 200) },
+    };
+  }
+  return { kind: "invalid", hintKey: typed ? "intake:hint.place" : "intake:hint.pin" };
+}
+
+/** A typed place: abroad words, a destination country, or a place in Indonesia. */
+function placeFromText(state: IntakeState, text: string, turn: Turn): StepOutcome {
+  if (saysAbroad(turn, text)) return STEPS.place.onChoice(state, "abroad", turn);
+  const country = matchCountry(text);
+  if (country) {
+    return next({
+      ...state.draft,
+      placeText: text.slice(0, 200),
+      place: { kind: "abroad", country, countryText: null, homeProvinceCode: null },
+    });
+  }
+  return placeFromResolution(state, getPlaceResolver().resolveText(text), text);
+}
+
+/** Settles the place on an option in Indonesia. */
+function withPlace(draft: Draft, option: PlaceOption): Draft {
+  return { ...draft, place: { kind: "province", ...option } };
 }
 
 const ABROAD_WORDS = "intake:place.abroadWords";
@@ -190,14 +285,11 @@ export const STEPS: Record<IntakeStep, StepDef> = {
   ind_debt: indicatorStep("debt", "intake:indicators.debt"),
   ind_deceived: indicatorStep("deceived", "intake:indicators.deceived"),
   place: {
-    question: (t, state) =>
-      state.candidates
-        ? t("intake:place.pickCandidate")
-        : t(state.draft.pin ? "intake:place.questionAfterPin" : "intake:place.question"),
-    choices: (state) => [
-      ...(state.candidates ? candidateChoices(state.candidates) : provinceChoices()),
+    question: (t, state) => t(state.draft.pin ? "intake:place.questionAfterPin" : "intake:place.question"),
+    choices: () => [
       { id: "abroad", label: { key: "intake:place.abroad" } },
       { ...dontKnow, label: { key: "intake:place.unknown" } },
+      { id: "list", label: { key: "intake:place.list" } },
     ],
     onChoice: (state, id) => {
       if (id === "abroad") {
@@ -206,29 +298,81 @@ export const STEPS: Record<IntakeStep, StepDef> = {
           place: { kind: "abroad", country: null, countryText: null, homeProvinceCode: null },
         });
       }
-      if (id === "unknown") return next({ ...state.draft, place: { kind: "unknown" } });
-      return next({ ...state.draft, place: { kind: "province", provinceCode: id } });
+      if (id === "list") return { kind: "goto", step: "place_list", draft: state.draft };
+      return next({ ...state.draft, place: { kind: "unknown" } });
     },
-    onText: (state, text, turn) => {
-      if (saysAbroad(turn, text)) return STEPS.place.onChoice(state, "abroad", turn);
-      const country = matchCountry(text);
-      if (country) {
-        return next({
-          ...state.draft,
-          placeText: text.slice(0, 200),
-          place: { kind: "abroad", country, countryText: null, homeProvinceCode: null },
-        });
-      }
-      const outcome = provinceFromText(
-        state,
-        text,
-        (draft, code) => ({ ...draft, placeText: text.slice(0, 200), place: { kind: "province", provinceCode: code } }),
-        "intake:hint.place",
-      );
-      return outcome;
-    },
-    onLocation: (state, location) => ({ kind: "stay", draft: { ...state.draft, pin: location } }),
+    onText: (state, text, turn) => placeFromText(state, text, turn),
+    onLocation: (state, location) =>
+      placeFromResolution(
+        { ...state, draft: { ...state.draft, pin: location } },
+        getPlaceResolver().resolvePoint(location.latitude, location.longitude),
+        null,
+      ),
     hintKey: "intake:hint.place",
+  },
+  place_pick: {
+    question: (t) => t("intake:place.pick"),
+    choices: (state) => [
+      ...(state.placeOptions ?? []).map((option, i) => ({
+        id: `p${i}`,
+        label:
+          option.regencyCode || option.districtCode
+            ? { text: option.label ?? option.provinceCode }
+            : { key: "intake:place.provinceOnly", params: { province: provinceLabel(option) } },
+      })),
+      { id: "none", label: { key: "intake:place.noneOfThese" }, synonyms: "common:synonyms.no" },
+    ],
+    onChoice: (state, id) => {
+      const option = state.placeOptions?.[Number(id.slice(1))];
+      if (!option) return { kind: "goto", step: "place", draft: state.draft };
+      return next(withPlace(state.draft, option));
+    },
+    onText: (state, text, turn) => placeFromText(state, text, turn),
+    onLocation: (state, location, turn) => STEPS.place.onLocation?.(state, location, turn) ?? { kind: "invalid" },
+    hintKey: "intake:hint.choose",
+  },
+  place_narrow: {
+    question: (t, state) => t("intake:place.narrow", { place: state.placeQuery ?? "" }),
+    choices: () => [{ ...dontKnow, label: { key: "intake:place.unknown" } }],
+    onChoice: (state) => next({ ...state.draft, place: { kind: "unknown" } }),
+    onText: (state, text, turn) => {
+      // The regency the person adds narrows the place they typed before ("Sidomulyo" + "Wonosari").
+      const narrowed = placeFromText(state, `${state.placeQuery ?? ""}, ${text}`, turn);
+      return narrowed.kind === "invalid" ? placeFromText(state, text, turn) : narrowed;
+    },
+    onLocation: (state, location, turn) => STEPS.place.onLocation?.(state, location, turn) ?? { kind: "invalid" },
+    hintKey: "intake:hint.place",
+  },
+  place_confirm: {
+    question: (t, state) => t("intake:place.confirm", { place: state.pendingPlace?.label ?? "" }),
+    choices: () => [
+      { ...yes, label: { key: "intake:place.confirmYes" } },
+      { ...no, label: { key: "intake:place.confirmNo" } },
+    ],
+    onChoice: (state, id) =>
+      id === "yes" && state.pendingPlace
+        ? next(withPlace(state.draft, state.pendingPlace))
+        : { kind: "goto", step: "place", draft: state.draft },
+    onText: (state, text, turn) => placeFromText(state, text, turn),
+    hintKey: "intake:hint.choose",
+  },
+  place_list: {
+    question: (t) => t("intake:place.listQuestion"),
+    choices: () => [...provinceChoices(), { id: "back", label: { key: "intake:place.back" } }],
+    onChoice: (state, id) =>
+      id === "back"
+        ? { kind: "goto", step: "place", draft: state.draft }
+        : next(
+            withPlace(state.draft, {
+              provinceCode: id,
+              regencyCode: null,
+              districtCode: null,
+              villageCode: null,
+              label: provinceByCode(id)?.name ?? id,
+            }),
+          ),
+    onText: (state, text, turn) => placeFromText(state, text, turn),
+    hintKey: "intake:hint.choose",
   },
   country: {
     question: (t) => t("intake:country.question"),
@@ -399,9 +543,18 @@ function applies(step: IntakeStep, draft: Draft, editing: boolean): boolean {
   return true;
 }
 
-const ORDINARY_STEPS: readonly IntakeStep[] = INTAKE_STEPS.filter(
-  (s) => s !== "consent_declined" && s !== "summary" && s !== "edit",
-);
+/** Steps only reached by a jump from another step, never in the planned order. */
+const JUMP_ONLY_STEPS: readonly IntakeStep[] = [
+  "place_pick",
+  "place_narrow",
+  "place_confirm",
+  "place_list",
+  "consent_declined",
+  "summary",
+  "edit",
+];
+
+const ORDINARY_STEPS: readonly IntakeStep[] = INTAKE_STEPS.filter((s) => !JUMP_ONLY_STEPS.includes(s));
 
 /** The step after the current one, given the answers so far; the summary when there is none. */
 export function nextStep(draft: Draft, current: IntakeStep, editing: EditSection | null): IntakeStep {
@@ -443,11 +596,16 @@ export function summaryText(t: Translate, draft: Draft): string {
   return lines.join("\n");
 }
 
+/** The label of a province-only option. */
+function provinceLabel(option: PlaceOption): string {
+  return option.label ?? provinceByCode(option.provinceCode)?.name ?? option.provinceCode;
+}
+
 /** How the place reads in the summary. */
 function placeText(t: Translate, draft: Draft): string {
   const place = draft.place;
   if (!place || place.kind === "unknown") return t("intake:place.unknown");
-  if (place.kind === "province") return provinceByCode(place.provinceCode)?.name ?? place.provinceCode;
+  if (place.kind === "province") return place.label ?? labelForCodes(place);
   const country = place.country
     ? t(`countries:${place.country}`)
     : (place.countryText ?? t("intake:summary.countryUnknown"));

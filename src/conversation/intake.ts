@@ -57,14 +57,16 @@ async function applyOutcome(turn: Turn, state: IntakeState, outcome: StepOutcome
         step: outcome.step,
         draft: outcome.draft,
         editing: outcome.step === "summary" ? null : (outcome.editing ?? state.editing),
-        ...(outcome.candidates ? { candidates: outcome.candidates } : {}),
+        ...outcome.extra,
       });
       return;
     case "stay":
       turn.setState({
-        ...state,
+        flow: "intake",
+        step: state.step,
         draft: outcome.draft,
-        ...(outcome.candidates ? { candidates: outcome.candidates } : { candidates: undefined }),
+        editing: state.editing,
+        ...outcome.extra,
       });
       return;
     case "invalid":
@@ -106,6 +108,8 @@ export function toReport(draft: Draft, language: NewReport["language"]): NewRepo
     category: draft.category ?? "UNSURE",
     indicators: draft.indicators,
     provinceCode: place.kind === "province" ? place.provinceCode : null,
+    regencyCode: place.kind === "province" ? place.regencyCode : null,
+    districtCode: place.kind === "province" ? place.districtCode : null,
     abroad: place.kind === "abroad",
     country: place.kind === "abroad" ? place.country : null,
     homeProvinceCode: place.kind === "abroad" ? place.homeProvinceCode : null,

@@ -2,6 +2,7 @@ import type { OutboundMessage } from "../channels/types.ts";
 import type { AssistanceStage, CaseStatus, Resolution } from "../domain/case.ts";
 import type { CaseDetails, CaseFacts, CaseLine } from "../domain/staff-actions.ts";
 import { type StatusViewer, statusStageFor } from "../domain/status-view.ts";
+import { labelForCodes } from "../regions/area-names.ts";
 import { provinceByCode } from "../regions/provinces.ts";
 import type { Translate } from "./ports.ts";
 

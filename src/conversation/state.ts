@@ -21,6 +21,10 @@ export const INTAKE_STEPS = [
   "ind_debt",
   "ind_deceived",
   "place",
+  "place_pick",
+  "place_narrow",
+  "place_confirm",
+  "place_list",
   "country",
   "home_province",
   "victim_age",
@@ -42,8 +46,20 @@ export const EDIT_SECTIONS = ["role", "category", "place", "victim", "story", "c
 /** One of EDIT_SECTIONS. */
 export type EditSection = (typeof EDIT_SECTIONS)[number];
 
+/** A place in Indonesia as far as it is known: the province always, the lower levels when given. */
+export const PlaceOptionSchema = z.object({
+  provinceCode: z.string(),
+  regencyCode: z.string().nullable().default(null),
+  districtCode: z.string().nullable().default(null),
+  villageCode: z.string().nullable().default(null),
+  /** What the person was shown and agreed to ("Kab. Bogor, Jawa Barat"). */
+  label: z.string().optional(),
+});
+/** A place in Indonesia as far as it is known. */
+export type PlaceOption = z.infer<typeof PlaceOptionSchema>;
+
 const PlaceSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("province"), provinceCode: z.string() }),
+  PlaceOptionSchema.extend({ kind: z.literal("province") }),
   z.object({
     kind: z.literal("abroad"),
     country: z.string().nullable(),
@@ -90,8 +106,14 @@ const IntakeSchema = z.object({
   draft: DraftSchema,
   /** When changing one part from the summary: return to the summary after it. */
   editing: z.enum(EDIT_SECTIONS).nullable().default(null),
-  /** Province candidates to pick from after an ambiguous typed name. */
+  /** Province candidates to pick from after an ambiguous typed name (home province). */
   candidates: z.array(z.string()).optional(),
+  /** Places to pick from after an ambiguous typed place. */
+  placeOptions: z.array(PlaceOptionSchema).optional(),
+  /** The place waiting for the person's "yes, that's it". */
+  pendingPlace: PlaceOptionSchema.optional(),
+  /** What was typed before, when the bot asked for the regency to narrow it down. */
+  placeQuery: z.string().optional(),
 });
 
 const StatusSchema = z.object({

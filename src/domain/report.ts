@@ -20,6 +20,9 @@ export interface NewReport {
   category: Category;
   indicators: Indicators;
   provinceCode: string | null;
+  /** Kemendagri regency and district codes ("32.01", "32.01.16") when the person named them. */
+  regencyCode: string | null;
+  districtCode: string | null;
   /** True when it happens outside Indonesia, whether or not the country is known. */
   abroad: boolean;
   /** ISO 3166-1 alpha-2 when abroad and known. */

@@ -16,6 +16,7 @@ const ID_REPORT = [
   "3",
   "1",
   "Kalimantan Barat",
+  "ya",
   "1",
   "1",
   "1",
@@ -140,7 +141,7 @@ describe("npm run chat", () => {
   it("shares a location pin with /loc", async () => {
     const { env } = freshDataDir();
     const result = await runNpm("chat", ["--user", "eko"], "lapor\nya\n/loc -0.03 109.33\n", env);
-    expect(messagesOf(result.stdout).at(-1)?.text).toContain("titik lokasi sudah kami terima");
+    expect(messagesOf(result.stdout).at(-1)?.text).toMatch(/Tempatnya: .*Kalimantan Barat\. Benar\?/);
   });
 
   it("names a bad setting on stderr and prints nothing on stdout", async () => {

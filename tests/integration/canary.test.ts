@@ -30,6 +30,7 @@ describe("the canary: personal data never rests in plain text", () => {
       "1",
       "lewati",
       "jatim",
+      "ya",
       "1",
       "1",
       "1",

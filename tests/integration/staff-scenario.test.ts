@@ -11,7 +11,25 @@ afterEach(async () => {
 
 const STORY = "Adik saya Sari dipaksa bekerja di rumah makan di Malang dan tidak boleh pulang.";
 /** A child victim in Jawa Timur, family reporting, contact in this chat. */
-const CHILD_IN_JATIM = ["lapor", "tidak", "2", "1", "1", "2", "1", "1", "jatim", "1", "1", "1", STORY, "1", "1", "1"];
+const CHILD_IN_JATIM = [
+  "lapor",
+  "tidak",
+  "2",
+  "1",
+  "1",
+  "2",
+  "1",
+  "1",
+  "jatim",
+  "ya",
+  "1",
+  "1",
+  "1",
+  STORY,
+  "1",
+  "1",
+  "1",
+];
 
 async function enrolStaff(t: TestApp, user: string, name: string, officeCode: string, role: StaffRole = "AGENT") {
   const member = await t.app.staff.add({ name, officeCode, role, language: "id" }, t.clock.now());

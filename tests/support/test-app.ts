@@ -114,6 +114,7 @@ export const REPORT_LINES = (story: string, phone: string) => [
   "1",
   "1",
   "jatim",
+  "ya",
   "2",
   "1",
   "1",

@@ -20,7 +20,8 @@ describe("reporter intake in Indonesian", () => {
     expect(textOf(await chat.send("tidak"))).toContain("utang");
     expect(textOf(await chat.send("tidak tahu"))).toContain("ditipu");
     expect(textOf(await chat.send("ya"))).toContain("Di mana hal ini terjadi?");
-    expect(textOf(await chat.send("Jawa Timur"))).toContain("berapa usianya?");
+    expect(textOf(await chat.send("Jawa Timur"))).toContain("Tempatnya: Jawa Timur. Benar?");
+    expect(textOf(await chat.send("ya"))).toContain("berapa usianya?");
     expect(textOf(await chat.send("anak"))).toContain("jenis kelamin");
     expect(textOf(await chat.send("perempuan"))).toContain("Berapa orang");
     expect(textOf(await chat.send("1"))).toContain("Ceritakan apa yang terjadi");
@@ -70,7 +71,8 @@ describe("reporter intake in English", () => {
     expect(textOf(await chat.send("witness"))).toContain("What is happening?");
     expect(textOf(await chat.send("debt bondage"))).toContain("passport");
     expect(textOf(await chat.send("skip these questions"))).toContain("Where is this happening?");
-    expect(textOf(await chat.send("West Java"))).toContain("how old are they?");
+    expect(textOf(await chat.send("West Java"))).toContain("The place: Jawa Barat. Is that right?");
+    expect(textOf(await chat.send("yes"))).toContain("how old are they?");
     expect(textOf(await chat.send("adult"))).toContain("gender");
     expect(textOf(await chat.send("male"))).toContain("How many people");
     expect(textOf(await chat.send("more than 5 people"))).toContain("in your own words");
@@ -112,7 +114,8 @@ describe("immediate danger", () => {
     expect(textOf(replies)).toContain("MENDESAK");
     // Straight to the place: no reporter role, category or indicator questions.
     expect(replies[replies.length - 1]?.text).toContain("Di mana hal ini terjadi?");
-    expect(textOf(await chat.send("bali"))).toContain("berapa usianya?");
+    expect(textOf(await chat.send("bali"))).toContain("Tempatnya: Bali. Benar?");
+    expect(textOf(await chat.send("ya"))).toContain("berapa usianya?");
     // No victim count either.
     expect(textOf(await chat.send("dewasa"))).toContain("jenis kelamin");
     expect(textOf(await chat.send("perempuan"))).toContain("Ceritakan apa yang terjadi");
@@ -163,11 +166,27 @@ describe("editing before sending", () => {
   it("changes one part and returns to the summary with the new answer", async () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk });
-    await chat.sendAll("halo", "lapor", "tidak", "3", "2", "4", "ntb", "2", "1", "1", "Cerita pertama.", "3", "1");
+    await chat.sendAll(
+      "halo",
+      "lapor",
+      "tidak",
+      "3",
+      "2",
+      "4",
+      "ntb",
+      "ya",
+      "2",
+      "1",
+      "1",
+      "Cerita pertama.",
+      "3",
+      "1",
+    );
     expect(chat.lastText()).toContain("Nusa Tenggara Barat");
     expect(textOf(await chat.send("ubah jawaban"))).toContain("Bagian mana yang ingin diubah?");
     expect(textOf(await chat.send("tempat"))).toContain("Di mana hal ini terjadi?");
-    const summary = textOf(await chat.send("sulsel"));
+    expect(textOf(await chat.send("sulsel"))).toContain("Tempatnya: Sulawesi Selatan. Benar?");
+    const summary = textOf(await chat.send("ya"));
     expect(summary).toContain("Mohon periksa jawaban Anda");
     expect(summary).toContain("Sulawesi Selatan");
     await chat.sendAll("2", "cerita");
@@ -188,7 +207,7 @@ describe("editing before sending", () => {
 
   it("goes back to the summary without changes", async () => {
     const chat = new EngineChat({ languageHint: "en" });
-    await chat.sendAll("hi", "report", "yes", "bali", "1", "1", "skip", "1", "1");
+    await chat.sendAll("hi", "report", "yes", "bali", "yes", "1", "1", "skip", "1", "1");
     await chat.sendAll("change an answer", "back to the summary");
     expect(chat.lastText()).toContain("Please check your answers");
   });
@@ -209,7 +228,7 @@ describe("cancelling", () => {
   it("cancels from the summary in English", async () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk, languageHint: "en" });
-    await chat.sendAll("hi", "report", "yes", "papua", "2", "1", "skip", "1", "1");
+    await chat.sendAll("hi", "report", "yes", "papua", "yes", "2", "1", "skip", "1", "1");
     expect(textOf(await chat.send("cancel"))).toContain("the report is cancelled");
     expect(desk.cases).toHaveLength(0);
   });
@@ -217,7 +236,7 @@ describe("cancelling", () => {
   it("declining consent explains, and lets the reporter change their mind or cancel", async () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk });
-    await chat.sendAll("halo", "lapor", "ya", "aceh", "1", "1", "lewati", "1");
+    await chat.sendAll("halo", "lapor", "ya", "aceh", "ya", "1", "1", "lewati", "1");
     const declined = textOf(await chat.send("tidak"));
     expect(declined).toContain("Tanpa persetujuan Anda");
     expect(declined).toContain("SAPA 129");
@@ -226,7 +245,7 @@ describe("cancelling", () => {
     expect(desk.cases).toHaveLength(1);
 
     const other = new EngineChat({ desk, identityId: "identity-2" });
-    await other.sendAll("halo", "lapor", "ya", "aceh", "1", "1", "lewati", "1", "tidak");
+    await other.sendAll("halo", "lapor", "ya", "aceh", "ya", "1", "1", "lewati", "1", "tidak");
     expect(textOf(await other.send("batalkan laporan"))).toContain("laporan dibatalkan");
     expect(desk.cases).toHaveLength(1);
   });
@@ -249,9 +268,9 @@ describe("answers the bot cannot use", () => {
     const chat = new EngineChat({ languageHint: "en" });
     await chat.sendAll("hi", "report", "yes");
     const place = textOf(await chat.send("Atlantis"));
-    expect(place).toContain("couldn't find that province");
+    expect(place).toContain("couldn't find that place");
     expect(chat.lastText()).toContain("Where is this happening?");
-    await chat.sendAll("bali", "1", "1", "skip", "2");
+    await chat.sendAll("bali", "yes", "1", "1", "skip", "2");
     expect(textOf(await chat.send("12345"))).toContain("looks incomplete");
     expect(chat.lastText()).toContain("Type a phone number");
     await chat.send("go back and choose another way");
@@ -309,35 +328,85 @@ describe("where it happened", () => {
     });
   });
 
-  it("offers the matching provinces when a typed name fits several", async () => {
+  it("offers the matching places when a typed name fits several provinces, and asks to confirm a single one", async () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk });
     await chat.sendAll("halo", "lapor", "ya");
-    const replies = await chat.send("jawa");
-    expect(replies[0]?.text).toContain("Ada beberapa provinsi yang cocok");
-    expect(replies[0]?.choices?.map((c) => c.label)).toEqual([
-      "Jawa Barat",
-      "Jawa Tengah",
-      "Jawa Timur",
-      "Di luar negeri",
-      "Tidak tahu",
+    const banjar = await chat.send("Banjar");
+    expect(banjar[0]?.text).toContain("Ada beberapa tempat yang cocok");
+    expect(banjar[0]?.choices?.map((c) => c.label)).toEqual([
+      "Kota Banjar, Jawa Barat",
+      "Kab. Banjar, Kalimantan Selatan",
+      "Bukan semuanya, saya ketik ulang",
     ]);
     await chat.send("2");
     expect(chat.lastText()).toContain("berapa usianya?");
-    expect(chat.doc?.state).toMatchObject({ draft: { place: { kind: "province", provinceCode: "33" } } });
+    expect(chat.doc?.state).toMatchObject({
+      draft: { place: { kind: "province", provinceCode: "63", regencyCode: "63.03" } },
+    });
+    await chat.sendAll("1", "1", "lewati", "1", "1", "1");
+    expect(desk.only().report).toMatchObject({ provinceCode: "63", regencyCode: "63.03" });
   });
 
-  it("accepts a location pin and still asks for the province", async () => {
+  it("lets the person pick a regency within one province, or just the province", async () => {
+    const chat = new EngineChat({ languageHint: "en" });
+    await chat.sendAll("hi", "report", "yes");
+    const kupang = await chat.send("Kupang");
+    expect(kupang[0]?.choices?.map((c) => c.label)).toEqual([
+      "Kab. Kupang, Nusa Tenggara Timur",
+      "Kota Kupang, Nusa Tenggara Timur",
+      "Nusa Tenggara Timur (not sure which regency or city)",
+      "None of these, I'll type it again",
+    ]);
+    await chat.send("3");
+    expect(chat.doc?.state).toMatchObject({ draft: { place: { provinceCode: "53", regencyCode: null } } });
+  });
+
+  it("asks for the regency when too many places share a name, and reads the answer together with it", async () => {
+    const chat = new EngineChat();
+    await chat.sendAll("halo", "lapor", "ya");
+    expect(textOf(await chat.send("Desa Sidomulyo"))).toContain('Ada banyak tempat bernama "Desa Sidomulyo"');
+    const narrowed = textOf(await chat.send("Kec. Wonosari, Gunungkidul"));
+    expect(narrowed).toContain("Wonosari, Kab. Gunungkidul, DI Yogyakarta");
+  });
+
+  it("says when the parts contradict each other and lets the person choose", async () => {
+    const chat = new EngineChat();
+    await chat.sendAll("halo", "lapor", "ya");
+    const replies = await chat.send("Surabaya, Jawa Tengah");
+    expect(replies[0]?.text).toContain("Ada beberapa tempat yang cocok");
+    expect(replies[0]?.choices?.map((c) => c.label)).toContain("Kota Surabaya, Jawa Timur");
+  });
+
+  it("starts over when the person says the confirmed place is wrong", async () => {
+    const chat = new EngineChat();
+    await chat.sendAll("halo", "lapor", "ya", "kab bogor");
+    expect(chat.lastText()).toContain("Tempatnya: Kab. Bogor, Jawa Barat. Benar?");
+    expect(textOf(await chat.send("bukan"))).toContain("Di mana hal ini terjadi?");
+    await chat.sendAll("pilih provinsi dari daftar", "Bali");
+    expect(chat.doc?.state).toMatchObject({ step: "victim_age", draft: { place: { provinceCode: "51" } } });
+  });
+
+  it("resolves a location pin and asks to confirm it; a pin abroad or at sea is handled", async () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk });
     await chat.sendAll("halo", "lapor", "ya");
     const replies = await chat.send({ latitude: -7.25, longitude: 112.75 });
-    expect(textOf(replies)).toContain("titik lokasi sudah kami terima");
-    await chat.sendAll("jatim", "1", "1", "lewati", "1", "1", "1");
+    expect(textOf(replies)).toMatch(/Tempatnya: .*Jawa Timur\. Benar\?/);
+    await chat.sendAll("ya", "1", "1", "lewati", "1", "1", "1");
     expect(desk.only().report).toMatchObject({
       provinceCode: "35",
       placeDetail: { latitude: -7.25, longitude: 112.75 },
     });
+    const abroad = new EngineChat({ desk, identityId: "abroad" });
+    await abroad.sendAll("halo", "lapor", "ya");
+    expect(textOf(await abroad.send({ latitude: 3.139, longitude: 101.687 }))).toContain(
+      "Dari provinsi mana korban berasal?",
+    );
+    expect(abroad.doc?.state).toMatchObject({ draft: { place: { kind: "abroad", country: "MY" } } });
+    const sea = new EngineChat({ desk, identityId: "sea" });
+    await sea.sendAll("halo", "lapor", "ya");
+    expect(textOf(await sea.send({ latitude: -20, longitude: 90 }))).toContain("belum bisa kami cocokkan");
   });
 
   it('accepts "don\'t know"', async () => {
@@ -379,7 +448,7 @@ describe("commands at any step", () => {
   it("limits a chat to the configured number of reports a day", async () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk, settings: { maxReportsPerDay: 2 } });
-    for (let i = 0; i < 2; i++) await chat.sendAll("lapor", "ya", "bali", "1", "1", "lewati", "3", "1", "1");
+    for (let i = 0; i < 2; i++) await chat.sendAll("lapor", "ya", "bali", "ya", "1", "1", "lewati", "3", "1", "1");
     expect(desk.cases).toHaveLength(2);
     const refused = textOf(await chat.send("lapor"));
     expect(refused).toContain("sudah ada 2 laporan dalam 24 jam terakhir");
@@ -433,6 +502,7 @@ describe("what a lock screen could show", () => {
       "1",
       "1",
       "jabar",
+      "1",
       "1",
       "1",
       "1",

@@ -164,7 +164,7 @@ describe("staff in the dialogue", () => {
   it("passes a reporter's message outside any flow to the office of their open case", async () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk });
-    await chat.sendAll("lapor", "ya", "bali", "1", "1", "lewati", "1", "1", "1");
+    await chat.sendAll("lapor", "ya", "bali", "ya", "1", "1", "lewati", "1", "1", "1");
     const replies = await chat.send("Ada kabar baru: dia dipindah ke Denpasar.");
     expect(textOf(replies)).toContain("sudah kami teruskan");
     expect(desk.relays).toEqual([{ identityId: "identity-1", text: "Ada kabar baru: dia dipindah ke Denpasar." }]);

@@ -3,7 +3,7 @@ import { EngineChat, textOf } from "../support/engine-chat.ts";
 import { FakeDesk } from "../support/fake-desk.ts";
 
 async function reportFrom(chat: EngineChat, role = "2"): Promise<void> {
-  await chat.sendAll("lapor", "tidak", role, "1", "4", "bali", "2", "1", "1", "lewati", "1", "1", "1");
+  await chat.sendAll("lapor", "tidak", role, "1", "4", "bali", "ya", "2", "1", "1", "lewati", "1", "1", "1");
 }
 
 describe("checking a report's status", () => {
@@ -88,7 +88,22 @@ describe("checking a report's status", () => {
   it("tells a victim who reported the service stage in their own words", async () => {
     const desk = new FakeDesk();
     const victim = new EngineChat({ desk, languageHint: "en" });
-    await victim.sendAll("report", "no", "I am the victim", "1", "4", "bali", "2", "1", "1", "skip", "1", "1", "1");
+    await victim.sendAll(
+      "report",
+      "no",
+      "I am the victim",
+      "1",
+      "4",
+      "bali",
+      "yes",
+      "2",
+      "1",
+      "1",
+      "skip",
+      "1",
+      "1",
+      "1",
+    );
     const { reference, pin } = desk.only();
     expect(textOf(await victim.send(`status ${reference} ${pin}`))).toContain(
       "Status: Received – the report is being prepared",

@@ -17,9 +17,10 @@ export function actionChoiceId(action: string, reference: string, argument?: str
 /** Where a case happened, in words, as staff read it. */
 export function placeLabel(
   t: Translate,
-  facts: Pick<CaseFacts, "provinceCode" | "country" | "homeProvinceCode">,
+  facts: Pick<CaseFacts, "provinceCode" | "country" | "homeProvinceCode"> & { regencyCode?: string | null },
 ): string {
-  if (facts.provinceCode) return provinceByCode(facts.provinceCode)?.name ?? facts.provinceCode;
+  if (facts.provinceCode)
+    return labelForCodes({ provinceCode: facts.provinceCode, regencyCode: facts.regencyCode ?? null });
   if (facts.country || facts.homeProvinceCode) {
     const country = facts.country ? t(`countries:${facts.country}`) : t("staff:place.countryUnknown");
     const home = facts.homeProvinceCode ? provinceByCode(facts.homeProvinceCode)?.name : null;

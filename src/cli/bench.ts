@@ -12,6 +12,7 @@ import Database from "better-sqlite3";
 import { createApp } from "../app.ts";
 import { INTAKE_SCRIPTS } from "../bench/intake-scripts.ts";
 import { benchResolver } from "../bench/resolver-bench.ts";
+import { benchTelegram } from "../bench/telegram-bench.ts";
 import { loadConfig } from "../config.ts";
 import { migrateSqlite } from "../db/migrate-sqlite.ts";
 import { createLogger } from "../logging/logger.ts";
@@ -152,17 +153,30 @@ function benchRaw(dir: string, shapes: readonly StepShape[], payloadBytes: numbe
 }
 
 runCli(async () => {
-  let values: { json?: boolean | undefined; reports?: string | undefined };
+  let values: { json?: boolean | undefined; reports?: string | undefined; users?: string | undefined; messages?: string | undefined };
+  const usage = "usage: npm run bench -- [--json] [--reports N] [--users N] [--messages N]";
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { json: { type: "boolean" }, reports: { type: "string" } },
+      options: {
+        json: { type: "boolean" },
+        reports: { type: "string" },
+        users: { type: "string" },
+        messages: { type: "string" },
+      },
     }));
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\nusage: npm run bench -- [--json] [--reports N]`);
+    throw new UsageError(`${(error as Error).message}\n${usage}`);
   }
-  const reports = values.reports === undefined ? 400 : Number(values.reports);
-  if (!Number.isInteger(reports) || reports < 1) throw new UsageError("--reports: expected a whole number above 0");
+  const count = (name: "reports" | "users" | "messages", fallback: number) => {
+    const raw = values[name];
+    const n = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: expected a whole number above 0\n${usage}`);
+    return n;
+  };
+  const reports = count("reports", 400);
+  const users = count("users", 60);
+  const messages = count("messages", 300);
   const dir = mkdtempSync(path.join(tmpdir(), "bench-"));
   try {
     progress(`intake: ${reports} reports through the engine with SQLite`);
@@ -179,6 +193,8 @@ runCli(async () => {
     };
     progress("resolver: typed places and GPS points from tests/fixtures/regions");
     Object.assign(figures, benchResolver());
+    progress(`telegram: ${users} chats through the real bot and an echo bot, ${messages} messages through the dispatcher`);
+    Object.assign(figures, await benchTelegram(dir, { users, messages }));
     if (values.json) {
       process.stdout.write(`${JSON.stringify(figures)}\n`);
     } else {

@@ -20,6 +20,7 @@ export interface DispatcherDeps {
 }
 
 const BASE_BACKOFF_MS = 1000;
+const TIMER_SLACK_MS = 5;
 
 /**
  * Sends one channel's outbox (DESIGN §6): per-chat order (one message in flight per chat, the
@@ -30,7 +31,9 @@ const BASE_BACKOFF_MS = 1000;
  */
 export class OutboxDispatcher {
   readonly #deps: DispatcherDeps;
-  readonly #overall: SlidingWindowLimiter;
+  /** Sends are spaced evenly rather than in bursts: network jitter then never squeezes more than the limit into a second. */
+  readonly #overallIntervalMs: number;
+  #nextOverallAt = 0;
   readonly #perChat: SlidingWindowLimiter;
   readonly #perGroup: SlidingWindowLimiter;
   readonly #inFlight = new Map<string, Promise<void>>();
@@ -46,7 +49,7 @@ export class OutboxDispatcher {
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
     const { limits } = deps.sender;
-    this.#overall = new SlidingWindowLimiter(limits.perSecond, 1000);
+    this.#overallIntervalMs = 1000 / limits.perSecond;
     this.#perChat = new SlidingWindowLimiter(1, limits.perChatIntervalMs);
     this.#perGroup = new SlidingWindowLimiter(limits.perGroupPerMinute, 60_000);
   }
@@ -127,11 +130,18 @@ export class OutboxDispatcher {
         nextMs = Math.min(nextMs, chatWait);
         continue;
       }
-      const overallWait = this.#overall.waitMs("all", at);
+      let overallWait = this.#nextOverallAt - at;
+      // A short wait is slept here, keeping the candidates in hand: a fresh query per send would slow the pace.
+      if (overallWait > 0 && overallWait <= 200) {
+        await new Promise((r) => setTimeout(r, overallWait));
+        overallWait = 0;
+      }
       if (overallWait > 0) return Math.min(nextMs, overallWait);
-      this.#overall.record("all", at);
-      if (group) this.#perGroup.record(address, at);
-      else this.#perChat.record(address, at);
+      const sentAt = clock.now().getTime();
+      // A timer a few milliseconds late is absorbed (no drift); later than that the pace restarts, never bursts.
+      this.#nextOverallAt = Math.max(this.#nextOverallAt, sentAt - TIMER_SLACK_MS) + this.#overallIntervalMs;
+      if (group) this.#perGroup.record(address, sentAt);
+      else this.#perChat.record(address, sentAt);
       const sending = this.#deliver(candidate, address).finally(() => {
         this.#inFlight.delete(candidate.identityId);
         this.wake();

@@ -173,7 +173,7 @@ describe("npm run chat", () => {
 
 describe("npm run bench", () => {
   it("prints one JSON object with the intake figures", async () => {
-    const result = await runNpm("bench", ["--json", "--reports", "8"], "", {});
+    const result = await runNpm("bench", ["--json", "--reports", "8", "--users", "4", "--messages", "20"], "", {});
     expect(result.code).toBe(0);
     const figures = JSON.parse(result.stdout) as Record<string, { value: number; unit: string }>;
     for (const key of [
@@ -182,11 +182,20 @@ describe("npm run bench", () => {
       "intake_p99_ms",
       "raw_sqlite_steps_per_s",
       "intake_to_raw_ratio",
+      "resolver_median_ms",
+      "resolver_p99_ms",
+      "gps_median_ms",
+      "telegram_updates_per_s",
+      "telegram_echo_updates_per_s",
+      "telegram_ratio",
+      "dispatch_msgs_per_s",
+      "dispatch_limit_violations",
     ]) {
       expect(typeof figures[key]?.value, key).toBe("number");
       expect(typeof figures[key]?.unit, key).toBe("string");
     }
     expect(figures.intake_steps_per_s?.value).toBeGreaterThan(0);
+    expect(figures.dispatch_limit_violations?.value).toBe(0);
     expect(figures.intake_to_raw_ratio?.value).toBeCloseTo(
       (figures.intake_steps_per_s?.value ?? 0) / (figures.raw_sqlite_steps_per_s?.value ?? 1),
       2,

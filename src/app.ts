@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { AppConfig } from "./config.ts";
 import type { DialogueSettings } from "./conversation/ports.ts";
 import { AttachmentStore } from "./db/attachment-store.ts";
@@ -9,6 +10,7 @@ import { OutboxStore } from "./db/outbox-store.ts";
 import { loadOfficeDirectory, loadRoutingMatrix } from "./directory/directory-data.ts";
 import { OfficeRepository } from "./directory/office-repository.ts";
 import { StaffRepository } from "./directory/staff-repository.ts";
+import type { FollowUpPolicy } from "./domain/follow-up.ts";
 import type { RoutingMatrix } from "./domain/routing.ts";
 import { createTranslator, loadLocales } from "./i18n/i18n.ts";
 import type { Logger } from "./logging/logger.ts";
@@ -22,6 +24,7 @@ import {
 } from "./security/key-ring.ts";
 import { type Clock, realSleep, type Sleep, systemClock } from "./services/clock.ts";
 import { ConversationService } from "./services/conversation-service.ts";
+import { FollowUpScheduler } from "./services/follow-up-scheduler.ts";
 import { releaseWaitingCards } from "./services/office-destinations.ts";
 
 /** The assembled bot core, shared by `npm start`, the simulator, the admin CLI and tests. */
@@ -39,6 +42,8 @@ export interface App {
   staff: StaffRepository;
   matrix: RoutingMatrix;
   conversation: ConversationService;
+  /** Reminders, escalations and check-ins; started by main, run by hand in tests. */
+  scheduler: FollowUpScheduler;
   clock: Clock;
   close(): Promise<void>;
 }
@@ -46,6 +51,8 @@ export interface App {
 /** Test and benchmark seams: a controlled clock, no real sleeping, in-memory keys. */
 export interface AppOverrides {
   clock?: Clock;
+  /** Names this process in follow-up claims (default: random). */
+  instanceId?: string;
   sleep?: Sleep;
   keys?: KeyRing;
   strictLocales?: boolean;
@@ -91,6 +98,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     conversationTtlMs: config.conversationTtlMs,
     defaultLanguage: config.defaultLanguage,
   };
+  const translate = createTranslator(loadLocales(), { strict: overrides.strictLocales ?? false });
+  const followUps: FollowUpPolicy = config.followUps;
   const conversation = new ConversationService({
     db,
     identities,
@@ -100,14 +109,32 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     offices,
     staff,
     matrix,
+    followUps,
     cipher,
     hasher,
-    translate: createTranslator(loadLocales(), { strict: overrides.strictLocales ?? false }),
+    translate,
     settings,
     clock,
     sleep: overrides.sleep ?? realSleep,
     logger,
     onStaffEnrolled: () => releaseWaitingCards({ offices, outbox, matrix, clock, logger }),
+  });
+  const scheduler = new FollowUpScheduler({
+    db,
+    clock,
+    instanceId: overrides.instanceId ?? randomUUID(),
+    cases,
+    offices,
+    staff,
+    outbox,
+    cipher,
+    hasher,
+    translate,
+    matrix,
+    followUps,
+    settings,
+    sleep: overrides.sleep ?? realSleep,
+    logger,
   });
   return {
     config,
@@ -123,6 +150,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     staff,
     matrix,
     conversation,
+    scheduler,
     clock,
     close: () => database.close(),
   };

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DEFAULT_FOLLOW_UP_POLICY, type FollowUpPolicy } from "./domain/follow-up.ts";
 
 /** Thrown when the environment is invalid; the message names each variable and what it expects. */
 export class ConfigError extends Error {
@@ -19,6 +20,14 @@ const wholeNumber = (min: number, max: number, fallback: number) =>
       .max(max, { error: `a whole number from ${min} to ${max}` })
       .default(fallback),
   );
+
+const flag = z.preprocess(
+  (value) => (typeof value === "string" ? blankAsUnset(value.trim().toLowerCase()) : value),
+  z
+    .enum(["true", "false"], { error: '"true" or "false"' })
+    .default("false")
+    .transform((v) => v === "true"),
+);
 
 const EnvSchema = z.object({
   LOG_LEVEL: z.preprocess(
@@ -71,6 +80,36 @@ const EnvSchema = z.object({
   HOST: z.preprocess(blankAsUnset, z.string().default("0.0.0.0")),
   PORT: wholeNumber(1, 65_535, 8080),
   ATTACHMENT_MAX_BYTES: wholeNumber(1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
+  WHATSAPP_ENABLED: flag,
+  WHATSAPP_PAIRING_NUMBER: z.preprocess(
+    (value) => (typeof value === "string" ? blankAsUnset(value.replace(/[\s-]/g, "").replace(/^\+/, "")) : value),
+    z
+      .string()
+      .regex(/^[1-9]\d{7,14}$/, {
+        error: "the bot's phone number in digits with the country code, such as 6281234567890 (no leading 0)",
+      })
+      .optional(),
+  ),
+  WHATSAPP_MAX_PER_MINUTE: wholeNumber(1, 600, 20),
+  WHATSAPP_CHAT_INTERVAL_MS: wholeNumber(0, 600_000, 3000),
+  WHATSAPP_GROUP_PER_MINUTE: wholeNumber(1, 60, 10),
+  WHATSAPP_TYPING_MS: wholeNumber(0, 10_000, 1000),
+  WHATSAPP_LIST_GROUPS: flag,
+  WHATSAPP_WEB_SOCKET_URL: z.preprocess(
+    blankAsUnset,
+    z.url({ protocol: /^wss?$/, error: "a ws(s) URL such as wss://web.whatsapp.com/ws/chat" }).optional(),
+  ),
+  ACK_DEADLINE_URGENT_MINUTES: wholeNumber(1, 24 * 60, 30),
+  ACK_DEADLINE_NORMAL_MINUTES: wholeNumber(5, 14 * 24 * 60, 24 * 60),
+  QUIET_HOURS: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^([01]?\d|2[0-3])(:00)?-([01]?\d|2[0-3])(:00)?$/, { error: 'two whole hours such as "21:00-07:00"' })
+      .default("21:00-07:00"),
+  ),
+  RETENTION_DAYS: wholeNumber(30, 36_500, 365),
+  FOLLOW_UP_INTERVAL_SECONDS: wholeNumber(5, 3600, 60),
   SQLITE_SYNCHRONOUS: z.preprocess(
     blankAsUnset,
     z.enum(["NORMAL", "FULL"], { error: '"NORMAL" or "FULL"' }).default("NORMAL"),
@@ -90,6 +129,24 @@ export interface TelegramConfig {
   webhook: { url: string; secret: string; host: string; port: number } | null;
 }
 
+/** WhatsApp settings (Baileys): how to pair, and how fast to send. */
+export interface WhatsAppConfig {
+  /** The bot's number (digits with country code) to pair by code; null pairs by QR code. */
+  pairingNumber: string | null;
+  /** Messages a minute across all chats. */
+  maxPerMinute: number;
+  /** Minimum milliseconds between two messages to one private chat. */
+  chatIntervalMs: number;
+  /** Messages a minute to one group. */
+  groupPerMinute: number;
+  /** How long "typing…" shows before each message. */
+  typingMs: number;
+  /** Print the groups the number is in (their addresses, for office destinations) once connected. */
+  listGroups: boolean;
+  /** Where the socket connects instead of WhatsApp Web (a proxy, or a local server in tests); null: WhatsApp. */
+  webSocketUrl: string | null;
+}
+
 /** The bot's settings, parsed once from the environment at start. */
 export interface AppConfig {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -103,7 +160,14 @@ export interface AppConfig {
   conversationTtlMs: number;
   sqliteSynchronous: "NORMAL" | "FULL";
   telegram: TelegramConfig | null;
+  /** Null unless WHATSAPP_ENABLED=true. */
+  whatsapp: WhatsAppConfig | null;
   maxAttachmentBytes: number;
+  /** Reminder, escalation and check-in timings (DESIGN §2 Follow-up). */
+  followUps: FollowUpPolicy;
+  followUpIntervalMs: number;
+  /** Closed cases lose narratives, identities and attachments after this many days. */
+  retentionDays: number;
 }
 
 /** Turns a file: URL (relative or absolute) into an absolute path. */
@@ -159,6 +223,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     conversationTtlMs: e.CONVERSATION_TTL_MINUTES * 60_000,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     telegram,
+    whatsapp: e.WHATSAPP_ENABLED
+      ? {
+          pairingNumber: e.WHATSAPP_PAIRING_NUMBER ?? null,
+          maxPerMinute: e.WHATSAPP_MAX_PER_MINUTE,
+          chatIntervalMs: e.WHATSAPP_CHAT_INTERVAL_MS,
+          groupPerMinute: e.WHATSAPP_GROUP_PER_MINUTE,
+          typingMs: e.WHATSAPP_TYPING_MS,
+          listGroups: e.WHATSAPP_LIST_GROUPS,
+          webSocketUrl: e.WHATSAPP_WEB_SOCKET_URL ?? null,
+        }
+      : null,
     maxAttachmentBytes: e.ATTACHMENT_MAX_BYTES,
+    followUps: {
+      ...DEFAULT_FOLLOW_UP_POLICY,
+      ackDeadlineMs: { URGENT: e.ACK_DEADLINE_URGENT_MINUTES * 60_000, NORMAL: e.ACK_DEADLINE_NORMAL_MINUTES * 60_000 },
+      quietHours: parseQuietHours(e.QUIET_HOURS),
+    },
+    followUpIntervalMs: e.FOLLOW_UP_INTERVAL_SECONDS * 1000,
+    retentionDays: e.RETENTION_DAYS,
   };
+}
+
+/** Reads "21:00-07:00" (or "21-7") as the quiet hours' start and end. */
+function parseQuietHours(value: string): { start: number; end: number } {
+  const [start = "21", end = "7"] = value.split("-").map((part) => part.replace(":00", ""));
+  return { start: Number(start), end: Number(end) };
 }

@@ -1,61 +1,148 @@
 /**
  * `npm start`: config -> logger -> database -> services -> channels. Telegram when
- * TELEGRAM_BOT_TOKEN is set; with no channel configured, the terminal simulator on the
- * embedded SQLite database.
+ * TELEGRAM_BOT_TOKEN is set, WhatsApp when WHATSAPP_ENABLED=true (both may run at once); with
+ * no channel configured, the terminal simulator on the embedded SQLite database.
  */
-import { createApp } from "./app.ts";
+import { realpathSync } from "node:fs";
+import type { DestinationStream } from "pino";
+import { type App, createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run-telegram.ts";
 import { runSimulator } from "./channels/terminal/simulator.ts";
+import { startWhatsApp } from "./channels/whatsapp/run-whatsapp.ts";
+import type { OperatorOutput } from "./channels/whatsapp/whatsapp-connection.ts";
+import { createBaileysSocket, type WhatsAppSocketFactory } from "./channels/whatsapp/whatsapp-socket.ts";
 import { runCli } from "./cli/run-cli.ts";
 import { parseSimulatorArgs } from "./cli/simulator-args.ts";
-import { loadConfig } from "./config.ts";
-import { createLogger } from "./logging/logger.ts";
+import { type AppConfig, loadConfig } from "./config.ts";
+import { createLogger, type Logger } from "./logging/logger.ts";
 import { startMaintenance } from "./services/maintenance.ts";
 import { releaseWaitingCards, warnAboutMissingDestinations } from "./services/office-destinations.ts";
 
 /** Shutdown must finish within this; after it the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
-runCli(async () => {
-  const config = loadConfig();
-  const terminal = config.telegram === null;
-  // A person typing at a terminal wants the conversation, not info logs, unless they ask for them.
-  const logger = createLogger(terminal && process.stdin.isTTY && !process.env.LOG_LEVEL ? "warn" : config.logLevel);
-  const args = parseSimulatorArgs(process.argv.slice(2), "local");
-  const app = await createApp(config, logger);
-  await warnAboutMissingDestinations(app);
-  await releaseWaitingCards(app);
-  const stopMaintenance = startMaintenance(app);
+/** The seams of `npm start`: the real ones by default, fakes in tests. */
+export interface StartSeams {
+  /** Makes WhatsApp sockets: Baileys' makeWASocket unless a test injects a fake. */
+  whatsappSocketFactory: WhatsAppSocketFactory;
+  /** Where WhatsApp shows the QR code and pairing instructions: stderr unless given. */
+  operator?: OperatorOutput;
+  /** Where logs go: stderr unless given. */
+  logDestination?: DestinationStream;
+}
 
-  if (config.telegram) {
-    const telegram = await startTelegram(app, config.telegram);
-    logger.info({ event: "start", channel: "telegram", mode: config.telegram.webhook ? "webhook" : "polling" });
+/** What `npm start` uses: the real Baileys socket factory. */
+export const DEFAULT_SEAMS: StartSeams = { whatsappSocketFactory: createBaileysSocket };
+
+/** The bot with its configured channels running. */
+export interface RunningBot {
+  app: App;
+  /** The channels that started ("telegram", "whatsapp"); empty when none is configured. */
+  channels: string[];
+  /** Stops the channels (all at once), maintenance, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** True when the configuration names no chat channel: the terminal simulator runs instead. */
+export function isTerminalOnly(config: AppConfig): boolean {
+  return config.telegram === null && config.whatsapp === null;
+}
+
+/**
+ * Builds the core and starts every configured channel: the composition path of `npm start`,
+ * which tests call with fakes at the same seams.
+ */
+export async function startBot(
+  config: AppConfig,
+  logger: Logger,
+  seams: StartSeams = DEFAULT_SEAMS,
+): Promise<RunningBot> {
+  const app = await createApp(config, logger);
+  const stoppers: Array<{ name: string; stop: () => Promise<void> }> = [];
+  let stopMaintenance: () => void = () => {};
+  const stopAll = async () => {
+    stopMaintenance();
+    await app.scheduler.stop();
+    const results = await Promise.allSettled(stoppers.map((s) => s.stop()));
+    for (const [i, result] of results.entries()) {
+      if (result.status === "rejected") {
+        logger.error({ event: "shutdown.channel_failed", channel: stoppers[i]?.name, error: result.reason });
+      }
+    }
+    await app.close();
+  };
+  try {
+    await warnAboutMissingDestinations(app);
+    await releaseWaitingCards(app);
+    stopMaintenance = startMaintenance(app);
+    app.scheduler.start(config.followUpIntervalMs);
+    if (config.telegram) {
+      const telegram = await startTelegram(app, config.telegram);
+      stoppers.push({ name: "telegram", stop: () => telegram.stop() });
+      logger.info({ event: "start", channel: "telegram", mode: config.telegram.webhook ? "webhook" : "polling" });
+    }
+    if (config.whatsapp) {
+      const whatsapp = await startWhatsApp(app, config.whatsapp, {
+        socketFactory: seams.whatsappSocketFactory,
+        ...(seams.operator ? { operator: seams.operator } : {}),
+      });
+      stoppers.push({ name: "whatsapp", stop: () => whatsapp.stop() });
+      logger.info({ event: "start", channel: "whatsapp", pairing: config.whatsapp.pairingNumber ? "code" : "qr" });
+    }
+  } catch (error) {
+    await stopAll().catch(() => {});
+    throw error;
+  }
+  let stopping: Promise<void> | null = null;
+  // A signal and the end of the simulator can both ask; the channels and the database stop once.
+  return { app, channels: stoppers.map((s) => s.name), stop: () => (stopping ??= stopAll()) };
+}
+
+/** `npm start` itself: channels until SIGTERM or SIGINT, or the simulator when none is configured. */
+export async function main(seams: StartSeams = DEFAULT_SEAMS): Promise<void> {
+  const config = loadConfig();
+  const terminal = isTerminalOnly(config);
+  // A person typing at a terminal wants the conversation, not info logs, unless they ask for them.
+  const logger = createLogger(
+    terminal && process.stdin.isTTY && !process.env.LOG_LEVEL ? "warn" : config.logLevel,
+    seams.logDestination,
+  );
+  const args = parseSimulatorArgs(process.argv.slice(2), "local");
+  const bot = await startBot(config, logger, seams);
+  const { app } = bot;
+
+  // A service manager may signal every process of the group (npm, tsx and node each pass it on):
+  // the first signal starts the shutdown, later ones must not cut it short.
+  let shuttingDown = false;
+  const onSignal = (handler: (signal: string) => void) => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.on(signal, () => {
+        if (shuttingDown) return;
+        shuttingDown = true;
+        handler(signal);
+      });
+    }
+  };
+
+  if (!terminal) {
     await new Promise<void>((resolve) => {
-      const shutdown = (signal: string) => {
+      onSignal((signal) => {
         logger.info({ event: "shutdown", signal });
         const deadline = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS);
         deadline.unref();
-        stopMaintenance();
-        telegram
+        bot
           .stop()
-          .then(() => app.close())
-          .catch((error: unknown) => logger.error({ event: "shutdown.failed", err: error }))
+          .catch((error: unknown) => logger.error({ event: "shutdown.failed", error }))
           .finally(resolve);
-      };
-      process.once("SIGTERM", () => shutdown("SIGTERM"));
-      process.once("SIGINT", () => shutdown("SIGINT"));
+      });
     });
     return;
   }
 
-  const shutdown = async (signal: string) => {
+  onSignal((signal) => {
     logger.info({ event: "shutdown", signal });
-    stopMaintenance();
-    await app.close();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
-  process.once("SIGINT", () => void shutdown("SIGINT"));
+    void bot.stop().finally(() => process.exit(0));
+  });
   logger.info({ event: "start", channel: "terminal", database: "sqlite" });
   if (process.stdin.isTTY) {
     process.stderr.write(
@@ -73,7 +160,18 @@ runCli(async () => {
       promptOutput: process.stderr,
     });
   } finally {
-    stopMaintenance();
-    await app.close();
+    await bot.stop();
   }
-});
+}
+
+/** True when this module is what the process runs, as opposed to a test importing it. */
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === import.meta.filename;
+  } catch {
+    return false;
+  }
+}
+
+// Run only as the entry point (`tsx src/main.ts`), not when a test imports the composition path.
+if (isEntryPoint()) runCli(() => main());

@@ -32,7 +32,8 @@ staff list                                     every staff member
 staff invite <staff-id> [--expires-hours N]    a new single-use invite code
 staff deactivate <staff-id>                    the staff member can no longer act or receive cards
 cases [list]                                   every case, coded fields only (no personal data)
-cases show <reference>                         one case with its details (the view is audited)`;
+cases show <reference>                         one case with its details (the view is audited)
+followups --dry-run                            the reminders, escalations and check-ins due now, and why`;
 
 type Values = {
   json?: boolean | undefined;
@@ -45,6 +46,7 @@ type Values = {
   "staff-chats"?: boolean | undefined;
   none?: boolean | undefined;
   "expires-hours"?: string | undefined;
+  "dry-run"?: boolean | undefined;
 };
 
 function out(text: string): void {
@@ -340,6 +342,42 @@ async function cases(app: App, args: string[], values: Values): Promise<void> {
   throw new UsageError(`unknown command: cases ${sub}\n${USAGE}`);
 }
 
+async function followups(app: App, _args: string[], values: Values): Promise<void> {
+  if (!values["dry-run"])
+    throw new UsageError(`followups: only --dry-run is offered; the running bot sends them\n${USAGE}`);
+  const now = app.clock.now();
+  const due = await app.scheduler.preview(now);
+  if (values.json) {
+    return json(
+      due.map((d) => ({ reference: d.reference, kind: d.kind, dueAt: d.dueAt.toISOString(), action: d.action })),
+    );
+  }
+  if (due.length === 0) return out("Nothing is due now.");
+  const describe = (d: (typeof due)[number]) => {
+    const a = d.action;
+    switch (a.kind) {
+      case "skip":
+        return `skip: ${a.why}`;
+      case "postpone":
+        return `wait until ${a.until.toISOString()}: ${a.why}`;
+      case "remind-office":
+        return `remind ${a.officeCode}: not accepted at half the deadline`;
+      case "escalate":
+        return "escalate: not accepted by the deadline";
+      case "notify-staff":
+        return `tell the ${a.to} of ${a.officeCode}`;
+      case "ask-reporter":
+        return "ask the reporter in their chat";
+    }
+  };
+  out(
+    table(
+      ["REFERENCE", "FOLLOW-UP", "DUE", "WOULD"],
+      due.map((d) => [d.reference, d.kind, d.dueAt.toISOString().slice(0, 16).replace("T", " "), describe(d)]),
+    ),
+  );
+}
+
 runCli(async () => {
   let parsed: { values: Values; positionals: string[] };
   try {
@@ -356,6 +394,7 @@ runCli(async () => {
         "staff-chats": { type: "boolean" },
         none: { type: "boolean" },
         "expires-hours": { type: "string" },
+        "dry-run": { type: "boolean" },
       },
       allowPositionals: true,
     });
@@ -368,6 +407,7 @@ runCli(async () => {
     offices,
     staff,
     cases,
+    followups,
   };
   const handler = handlers[command];
   if (!handler) throw new UsageError(`unknown command: ${command}\n${USAGE}`);

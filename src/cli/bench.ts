@@ -153,7 +153,12 @@ function benchRaw(dir: string, shapes: readonly StepShape[], payloadBytes: numbe
 }
 
 runCli(async () => {
-  let values: { json?: boolean | undefined; reports?: string | undefined; users?: string | undefined; messages?: string | undefined };
+  let values: {
+    json?: boolean | undefined;
+    reports?: string | undefined;
+    users?: string | undefined;
+    messages?: string | undefined;
+  };
   const usage = "usage: npm run bench -- [--json] [--reports N] [--users N] [--messages N]";
   try {
     ({ values } = parseArgs({
@@ -193,7 +198,9 @@ runCli(async () => {
     };
     progress("resolver: typed places and GPS points from tests/fixtures/regions");
     Object.assign(figures, benchResolver());
-    progress(`telegram: ${users} chats through the real bot and an echo bot, ${messages} messages through the dispatcher`);
+    progress(
+      `telegram: ${users} chats through the real bot and an echo bot, ${messages} messages through the dispatcher`,
+    );
     Object.assign(figures, await benchTelegram(dir, { users, messages }));
     if (values.json) {
       process.stdout.write(`${JSON.stringify(figures)}\n`);

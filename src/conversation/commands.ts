@@ -13,7 +13,9 @@ export type Command =
   | { kind: "cancel" }
   | { kind: "language" }
   | { kind: "setLanguage"; language: Language }
-  | { kind: "delete" };
+  | { kind: "delete" }
+  | { kind: "privacy" }
+  | { kind: "lostPin" };
 
 const WORDS: ReadonlyArray<[Command, readonly string[]]> = [
   [{ kind: "menu" }, ["menu", "start", "mulai", "menu utama", "main menu"]],
@@ -27,6 +29,11 @@ const WORDS: ReadonlyArray<[Command, readonly string[]]> = [
   [{ kind: "setLanguage", language: "en" }, ["english", "bahasa inggris", "en"]],
   [{ kind: "setLanguage", language: "id" }, ["bahasa indonesia", "indonesian", "id"]],
   [{ kind: "delete" }, ["hapus", "delete", "hapus chat", "delete chat", "hapus percakapan"]],
+  [{ kind: "privacy" }, ["privasi", "privacy", "pengaturan", "settings", "privasi dan kontak", "privacy and contact"]],
+  [
+    { kind: "lostPin" },
+    ["pin hilang", "lupa pin", "pinhilang", "lost pin", "forgot pin", "lostpin", "pin baru", "new pin"],
+  ],
 ];
 
 const LOOKUP = new Map<string, Command>();

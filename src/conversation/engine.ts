@@ -12,6 +12,7 @@ import {
   sayWelcome,
 } from "./menu.ts";
 import type { TurnContext } from "./ports.ts";
+import { answerFollowUp, continuePrivacy, offerErasure, privacyPrompt, startPrivacy } from "./privacy.ts";
 import { runStaffAction, runStaffCommand } from "./staff.ts";
 import { actionFromChoice, detectStaffCommand } from "./staff-commands.ts";
 import { type ConversationDoc, newConversation } from "./state.ts";
@@ -91,6 +92,10 @@ function joinReplies(replies: readonly OutboundMessage[]): OutboundMessage[] {
 
 async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Promise<void> {
   const input = answerToLatestChoices(turn, raw);
+  if (input.choiceId?.startsWith("f:")) {
+    await answerFollowUp(turn, input.choiceId);
+    return;
+  }
   if (input.choiceId?.startsWith("x:")) {
     const action = actionFromChoice(input.choiceId);
     if (action) await runStaffAction(turn, action);
@@ -134,6 +139,9 @@ async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Prom
     case "status":
       await continueStatus(turn, state, input);
       return;
+    case "settings":
+      await continuePrivacy(turn, state, input);
+      return;
     case "idle": {
       const action = matchMenu(turn, input);
       if (action) await runMenuAction(turn, action);
@@ -152,7 +160,7 @@ async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Prom
 function answerToLatestChoices(turn: Turn, input: UserInput): UserInput {
   const latest = turn.ctx.latestChoices;
   if (!latest || input.choiceId !== undefined || input.text === undefined) return input;
-  if (!latest.some((choice) => choice.id.startsWith("x:"))) return input;
+  if (!latest.some((choice) => choice.id.startsWith("x:") || choice.id.startsWith("f:"))) return input;
   const prompt = currentQuestion(turn)?.choices ?? [];
   if (prompt.length === latest.length && prompt.every((choice, i) => choice.id === latest[i]?.id)) return input;
   const id = matchChoice(
@@ -201,6 +209,7 @@ async function runMenuAction(turn: Turn, action: MenuAction): Promise<void> {
     language: { kind: "language" },
     delete: { kind: "delete" },
     help: { kind: "help" },
+    privacy: { kind: "privacy" },
   };
   await runCommand(turn, commands[action]);
 }
@@ -225,6 +234,24 @@ async function runCommand(turn: Turn, command: Command): Promise<void> {
       turn.setState({ flow: "idle" });
       turn.effects.push({ type: "forgetChat" });
       turn.sayKey("common:deleted");
+      // Contact details on sent reports go only when the person says so.
+      await offerErasure(turn);
+      return;
+    case "privacy":
+      if (flow === "intake") turn.sayKey("intake:finishFirst");
+      else await startPrivacy(turn);
+      return;
+    case "lostPin":
+      if (flow === "intake") {
+        turn.sayKey("intake:finishFirst");
+        return;
+      }
+      turn.sayKey(
+        (await turn.ctx.desk.requestNewPin(turn.ctx.identityId)) === "requested"
+          ? "privacy:pinRequested"
+          : "privacy:pinRequestNoReports",
+      );
+      turn.setState({ flow: "idle" });
       return;
     case "cancel":
       if (flow === "intake") turn.sayKey("intake:cancelled");
@@ -263,6 +290,7 @@ function currentQuestion(turn: Turn) {
   const state = doc.state;
   if (state.flow === "intake") return intakePrompt(state, t);
   if (state.flow === "status") return statusPrompt(state, t);
+  if (state.flow === "settings") return privacyPrompt(state, t);
   return menuMessage(t);
 }
 

@@ -13,10 +13,11 @@ export const MENU_CHOICES: readonly ChoiceDef[] = [
   { id: "language", label: { key: "common:menu.language" } },
   { id: "delete", label: { key: "common:menu.delete" } },
   { id: "help", label: { key: "common:menu.help" } },
+  { id: "privacy", label: { key: "common:menu.privacy" } },
 ];
 
 /** The menu entries as command kinds, so a picked entry runs the same code as the typed command. */
-export type MenuAction = "report" | "status" | "mine" | "emergency" | "language" | "delete" | "help";
+export type MenuAction = "report" | "status" | "mine" | "emergency" | "language" | "delete" | "help" | "privacy";
 
 /** The language question: each language is named in itself. */
 export const LANGUAGE_CHOICES: readonly ChoiceDef[] = [

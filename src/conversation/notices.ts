@@ -7,7 +7,23 @@ import { provinceByCode } from "../regions/provinces.ts";
 import type { Translate } from "./ports.ts";
 
 /** Why a card is sent. */
-export type CardReason = "NEW" | "COPY" | "TRANSFER";
+export type CardReason = "NEW" | "COPY" | "TRANSFER" | "ESCALATION" | "REMINDER";
+
+const ZONE_NAMES: Record<string, string> = { "Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT" };
+
+/** A date and time in a province's own time zone, named (WIB, WITA, WIT); WIB when unknown. */
+export function localTime(at: Date, provinceCode: string | null, language: "id" | "en"): string {
+  const timeZone = (provinceCode ? provinceByCode(provinceCode)?.timeZone : undefined) ?? "Asia/Jakarta";
+  const text = new Intl.DateTimeFormat(language === "id" ? "id-ID" : "en-GB", {
+    timeZone,
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(at);
+  return `${text} ${ZONE_NAMES[timeZone] ?? ""}`.trim();
+}
 
 /** The id of a card button: "x:<action>:<reference without hyphens>[:<argument>]". */
 export function actionChoiceId(action: string, reference: string, argument?: string): string {
@@ -42,14 +58,24 @@ export function statusLabel(t: Translate, status: CaseStatus, stage: AssistanceS
 export function caseCard(
   t: Translate,
   facts: CaseFacts,
-  card: { reason: CardReason; officeName: string; viaFallback: boolean },
+  card: {
+    reason: CardReason;
+    officeName: string;
+    viaFallback: boolean;
+    /** Deadlines shown on the card, already written in the office's local time. */
+    acceptBy?: string;
+    serviceBy?: string;
+    why?: "ACK_DEADLINE" | "NO_CONTACT";
+  },
 ): OutboundMessage {
-  const title =
-    card.reason === "COPY"
-      ? t("staff:card.titleCopy")
-      : card.reason === "TRANSFER"
-        ? t("staff:card.titleTransfer")
-        : t(facts.urgency === "URGENT" ? "staff:card.titleUrgent" : "staff:card.title");
+  const titles: Record<CardReason, string> = {
+    NEW: facts.urgency === "URGENT" ? "staff:card.titleUrgent" : "staff:card.title",
+    COPY: "staff:card.titleCopy",
+    TRANSFER: "staff:card.titleTransfer",
+    ESCALATION: "staff:card.titleEscalation",
+    REMINDER: "staff:card.titleReminder",
+  };
+  const title = t(titles[card.reason]);
   const lines = [
     card.reason !== "NEW" && facts.urgency === "URGENT" ? `${title}${t("staff:urgentMark")}` : title,
     t("staff:card.reference", { reference: facts.reference }),
@@ -58,6 +84,9 @@ export function caseCard(
     t("staff:card.victim", { victim: t(`intake:victimAge.${facts.victimAgeGroup}`) }),
     t("staff:card.office", { office: card.officeName }),
   ];
+  if (card.why) lines.push(t(`staff:card.why.${card.why}`));
+  if (card.acceptBy) lines.push(t("staff:card.acceptBy", { time: card.acceptBy }));
+  if (card.serviceBy) lines.push(t("staff:card.serviceBy", { time: card.serviceBy }));
   if (card.viaFallback) lines.push(t("staff:card.viaFallback", { office: card.officeName }));
   lines.push(t("staff:card.hint", { reference: facts.reference }));
   return {

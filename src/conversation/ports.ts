@@ -28,7 +28,27 @@ export interface CaseDesk {
   relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited">;
   /** Adds files to the chat's latest open case and tells its office; "no_case" when there is none. */
   attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case">;
+  /** Stops every message to this chat about its reports; returns how many reports it covers. */
+  optOutOfContact(identityId: string): Promise<number>;
+  /** Records that the reporter withdrew consent to share one of their reports, and tells its office. */
+  withdrawConsent(identityId: string, reference: string): Promise<"withdrawn" | "not_found">;
+  /** Removes this chat and any contact number from the chat's reports; returns how many. */
+  eraseContactData(identityId: string): Promise<number>;
+  /** Sets a second, emergency PIN on one of the chat's reports after checking its PIN. */
+  setDuressPin(
+    identityId: string,
+    reference: string,
+    pin: string,
+    duressPin: string,
+  ): Promise<"set" | "wrong_pin" | "same_pin">;
+  /** Asks the office of the chat's latest report for a new PIN. */
+  requestNewPin(identityId: string): Promise<"requested" | "no_reports">;
+  /** Records the answer to a follow-up question (a check-in) and acts on it. */
+  answerFollowUp(identityId: string, followUpId: string, answer: string): Promise<FollowUpAnswerOutcome>;
 }
+
+/** What answering a follow-up led to. */
+export type FollowUpAnswerOutcome = "thanks" | "escalated" | "alerted" | "gone";
 
 /** The staff operations the dialogue needs; every action is authorised and audited behind it. */
 export interface StaffDesk {

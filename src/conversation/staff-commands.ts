@@ -44,6 +44,8 @@ const WORDS: Record<string, ActionKind | "cases" | "enrol"> = {
   close: "close",
   akses: "access",
   access: "access",
+  pinbaru: "reissuePin",
+  newpin: "reissuePin",
 };
 
 const SLASH_COMMAND = /^\/([a-z]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i;

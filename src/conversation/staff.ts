@@ -189,6 +189,19 @@ function sayOutcome(turn: Turn, outcome: StaffOutcome): void {
     case "copied":
       turn.sayKey("staff:copied", { reference: outcome.reference, office: outcome.officeName });
       return;
+    case "consent_withdrawn":
+      turn.sayKey("staff:consentBlocked", { reference: outcome.reference });
+      return;
+    case "pin_reissued":
+      turn.sayKey("staff:pinReissued", { reference: outcome.reference });
+      return;
+    case "pin_shown":
+      sayPrivately(
+        turn,
+        { text: t("staff:pinReissuedShow", { reference: outcome.reference, pin: outcome.pin }) },
+        outcome.reference,
+      );
+      return;
     case "access_issued":
       sayPrivately(
         turn,

@@ -124,14 +124,36 @@ const StatusSchema = z.object({
   references: z.array(z.string()).default([]),
 });
 
+/** The steps of the privacy and contact settings. */
+export const SETTINGS_STEPS = [
+  "menu",
+  "withdraw_pick",
+  "erase_confirm",
+  "duress_pick",
+  "duress_current",
+  "duress_new",
+] as const;
+
+const SettingsSchema = z.object({
+  flow: z.literal("settings"),
+  step: z.enum(SETTINGS_STEPS),
+  /** References of reports sent from this chat, offered as choices. */
+  references: z.array(z.string()).default([]),
+  reference: z.string().optional(),
+  /** The PIN just checked, kept only until the emergency PIN is chosen (the whole document is encrypted). */
+  currentPin: z.string().optional(),
+});
+
 /** Where a person is in the dialogue: a discriminated union by flow. */
-export const FlowStateSchema = z.discriminatedUnion("flow", [IdleSchema, IntakeSchema, StatusSchema]);
+export const FlowStateSchema = z.discriminatedUnion("flow", [IdleSchema, IntakeSchema, StatusSchema, SettingsSchema]);
 /** Where a person is in the dialogue. */
 export type FlowState = z.infer<typeof FlowStateSchema>;
 /** The intake variant of FlowState. */
 export type IntakeState = z.infer<typeof IntakeSchema>;
 /** The status-check variant of FlowState. */
 export type StatusState = z.infer<typeof StatusSchema>;
+/** The privacy-settings variant of FlowState. */
+export type SettingsState = z.infer<typeof SettingsSchema>;
 
 /** Bumped when the stored shape changes; older documents are migrated or reset on load. */
 export const CONVERSATION_SCHEMA_VERSION = 1;

@@ -38,6 +38,9 @@ export interface CaseForLookup {
   assistanceStage: AssistanceStage | null;
   reporterRole: ReporterRole;
   victimPinHash: string | null;
+  duressPinHash: string | null;
+  officeCode: string | null;
+  createdAt: Date;
   lookupFlagged: boolean;
   updatedAt: Date;
 }
@@ -83,6 +86,9 @@ export class CaseRepository {
         assistanceStage: true,
         reporterRole: true,
         victimPinHash: true,
+        duressPinHash: true,
+        officeCode: true,
+        createdAt: true,
         lookupFlagged: true,
         updatedAt: true,
       },
@@ -177,6 +183,35 @@ export class CaseRepository {
         regencyCode: true,
       },
     });
+  }
+
+  /** The cases a chat reported, newest first, with what the reporter's settings change. */
+  ofReporter(identityId: string) {
+    return this.#db.case.findMany({
+      where: { reporterIdentityId: identityId },
+      orderBy: { createdAt: "desc" },
+      select: {
+        id: true,
+        reference: true,
+        pinHash: true,
+        victimPinHash: true,
+        officeCode: true,
+        contactPreference: true,
+        consentToShare: true,
+        copies: { select: { officeCode: true } },
+      },
+    });
+  }
+
+  /** A follow-up with its case reference, for recording an answer. */
+  async followUpForAnswer(id: string) {
+    const row = await this.#db.followUp.findUnique({
+      where: { id },
+      select: { id: true, kind: true, status: true, answer: true, case: { select: { reference: true } } },
+    });
+    return row
+      ? { id: row.id, kind: row.kind, status: row.status, answer: row.answer, caseReference: row.case.reference }
+      : null;
   }
 
   /** How many messages a reporter had passed on to offices since a time. */

@@ -97,7 +97,9 @@ function cachePreparedStatements(connection: object): void {
     get(target, property, receiver) {
       if (property !== "prepare") return Reflect.get(target, property, receiver);
       return (sql: string) => {
-        const statement = prepare(sql);
+        // Every transaction here writes: taking the write lock at BEGIN lets another process's
+        // busy wait work, where a read that later upgrades would fail at once (SQLITE_BUSY).
+        const statement = prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
         return {
           run: () => statement.run(),
           bind: (args: unknown[]) => ({

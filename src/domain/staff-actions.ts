@@ -34,7 +34,8 @@ export type StaffAction =
   | { kind: "transfer"; reference: string; officeCode: string }
   | { kind: "copy"; reference: string; officeCode: string }
   | { kind: "close"; reference: string; resolution?: Resolution }
-  | { kind: "access"; reference: string };
+  | { kind: "access"; reference: string }
+  | { kind: "reissuePin"; reference: string };
 
 /** The short, coded facts of a case: what a card shows (no narrative, names or contacts). */
 export interface CaseFacts {
@@ -93,7 +94,10 @@ export type StaffOutcome =
   | { kind: "same_office"; reference: string; officeCode: string }
   | { kind: "transferred"; reference: string; officeCode: string; officeName: string }
   | { kind: "copied"; reference: string; officeCode: string; officeName: string }
-  | { kind: "access_issued"; reference: string; pin: string };
+  | { kind: "access_issued"; reference: string; pin: string }
+  | { kind: "consent_withdrawn"; reference: string }
+  | { kind: "pin_reissued"; reference: string }
+  | { kind: "pin_shown"; reference: string; pin: string };
 
 /** The outcome of `/staff <invite-code>`. */
 export type EnrolOutcome =

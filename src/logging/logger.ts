@@ -40,6 +40,9 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       base: undefined,
+      // pino copies the message of an error under its errorKey into "msg", past the serializer
+      // that scrubs it; under any other name an error is only serialized (quoted text removed).
+      errorKey: "errorObject",
       redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
       serializers: { err: safeError, error: safeError },
     },

@@ -36,6 +36,16 @@ export class Hasher {
     return createHmac("sha256", this.#pinKey).update(`victim\n${reference}\n${pin}`).digest("base64url");
   }
 
+  /** The stored form of a reporter's emergency (duress) PIN for a case. */
+  duressPin(reference: string, pin: string): string {
+    return createHmac("sha256", this.#pinKey).update(`duress\n${reference}\n${pin}`).digest("base64url");
+  }
+
+  /** Compares an emergency PIN with its stored hash in constant time. */
+  verifyDuressPin(reference: string, pin: string, storedHash: string): boolean {
+    return sameHash(this.duressPin(reference, pin), storedHash);
+  }
+
   /** Compares a PIN with its stored hash in constant time. */
   verifyPin(reference: string, pin: string, storedHash: string): boolean {
     return sameHash(this.pin(reference, pin), storedHash);

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { caseCard, reporterMessageNotice } from "../conversation/notices.ts";
-import type { CaseDesk, DialogueSettings, Translate } from "../conversation/ports.ts";
+import { caseCard, localTime, reporterMessageNotice } from "../conversation/notices.ts";
+import type { CaseDesk, DialogueSettings, FollowUpAnswerOutcome, Translate } from "../conversation/ports.ts";
 import type { CaseRepository } from "../db/case-repository.ts";
 import type { OutboxStore } from "../db/outbox-store.ts";
 import type { StepWriter } from "../db/step-writer.ts";
 import type { OfficeRepository } from "../directory/office-repository.ts";
 import type { StaffRepository } from "../directory/staff-repository.ts";
+import type { FollowUpPolicy } from "../domain/follow-up.ts";
 import type { Language } from "../domain/language.ts";
 import { generatePin, generateReference } from "../domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
@@ -17,6 +18,7 @@ import type { Logger } from "../logging/logger.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
 import type { Hasher } from "../security/hasher.ts";
 import type { Sleep } from "./clock.ts";
+import { answerCheckIn } from "./follow-up-answers.ts";
 import { OfficeMailer } from "./office-mailer.ts";
 
 /** What the desks need besides the step's writer. */
@@ -29,6 +31,7 @@ export interface CaseDeskDeps {
   hasher: Hasher;
   translate: (language: Language) => Translate;
   matrix: RoutingMatrix;
+  followUps: FollowUpPolicy;
   settings: DialogueSettings;
   sleep: Sleep;
   logger: Logger;
@@ -89,8 +92,13 @@ export class PrismaCaseDesk implements CaseDesk {
     };
     // Cards go out in the same transaction as the case: a confirmed report always reaches an office.
     const responsibleName = await officeName(offices, decision.responsible);
+    const acceptBy = localTime(
+      new Date(now.getTime() + this.#deps.followUps.ackDeadlineMs[report.urgency]),
+      report.provinceCode ?? report.homeProvinceCode,
+      "id",
+    );
     const delivery = await this.#mailer.send(decision.responsible, (t, viaFallback) =>
-      caseCard(t, facts, { reason: "NEW", officeName: responsibleName, viaFallback }),
+      caseCard(t, facts, { reason: "NEW", officeName: responsibleName, viaFallback, acceptBy }),
     );
     const copyEvents: Array<{ type: string; actor: string; reason: string; createdAt: Date }> = [];
     for (const copy of decision.copies) {
@@ -156,6 +164,8 @@ export class PrismaCaseDesk implements CaseDesk {
           keyId: cipher.currentKeyId,
           createdAt: now,
           updatedAt: now,
+          routedAt: now,
+          lastActivityAt: now,
           copies: { create: decision.copies.map((officeCode) => ({ officeCode, createdAt: now })) },
           events: {
             create: [
@@ -228,6 +238,21 @@ export class PrismaCaseDesk implements CaseDesk {
     if (delay > 0) await sleep(delay);
 
     const found = await cases.findForLookup(reference);
+    if (found?.duressPinHash && hasher.verifyDuressPin(reference, pin, found.duressPinHash)) {
+      // Someone may be forcing the person: show a harmless status, and tell staff without a sign on screen.
+      await this.#flagDuress(found.id, found.reference, found.officeCode);
+      this.#writer.add((db) =>
+        db.statusLookup.create({ data: { identityId, referenceHash, success: true, createdAt: now } }),
+      );
+      return {
+        kind: "found",
+        reference: found.reference,
+        status: "RECEIVED",
+        assistanceStage: null,
+        viewer: "TIPSTER",
+        updatedAt: found.createdAt,
+      };
+    }
     const asReporter = found !== null && hasher.verifyPin(reference, pin, found.pinHash);
     const asVictim =
       found !== null &&
@@ -282,6 +307,7 @@ export class PrismaCaseDesk implements CaseDesk {
         where: { id: open.id },
         data: {
           updatedAt: now,
+          lastActivityAt: now,
           messages: {
             create: {
               direction: "FROM_REPORTER",
@@ -305,6 +331,113 @@ export class PrismaCaseDesk implements CaseDesk {
     if (open.officeCode) await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference));
     logger.info({ event: "case.reporter_message", caseId: open.id });
     return "relayed";
+  }
+
+  async #flagDuress(caseId: string, reference: string, officeCode: string | null): Promise<void> {
+    const now = this.#now;
+    this.#writer.add((db) =>
+      db.case.update({
+        where: { id: caseId },
+        data: {
+          duressUsedAt: now,
+          lookupFlagged: true,
+          events: {
+            create: {
+              type: "DURESS_PIN_USED",
+              actor: "system",
+              reason: "status opened with the emergency PIN",
+              createdAt: now,
+            },
+          },
+        },
+        select: { id: true },
+      }),
+    );
+    if (officeCode) await this.#mailer.send(officeCode, (t) => ({ text: t("staff:duressAlert", { reference }) }));
+    this.#deps.logger.warn({ event: "case.duress_pin_used", caseId });
+  }
+
+  #event(caseId: string, type: string, reason: string, data: Record<string, unknown> = {}) {
+    const now = this.#now;
+    this.#writer.add((db) =>
+      db.case.update({
+        where: { id: caseId },
+        data: { ...data, updatedAt: now, events: { create: { type, actor: "reporter", reason, createdAt: now } } },
+        select: { id: true },
+      }),
+    );
+  }
+
+  async optOutOfContact(identityId: string): Promise<number> {
+    const mine = await this.#deps.cases.ofReporter(identityId);
+    for (const c of mine) {
+      if (c.contactPreference !== "NONE")
+        this.#event(c.id, "CONTACT_OPT_OUT", "the reporter asked not to be contacted", { contactPreference: "NONE" });
+    }
+    return mine.length;
+  }
+
+  async withdrawConsent(identityId: string, reference: string): Promise<"withdrawn" | "not_found"> {
+    const target = (await this.#deps.cases.ofReporter(identityId)).find((c) => c.reference === reference);
+    if (!target) return "not_found";
+    if (target.consentToShare) {
+      this.#event(target.id, "CONSENT_WITHDRAWN", "the reporter withdrew consent to share the report", {
+        consentToShare: false,
+        consentWithdrawnAt: this.#now,
+      });
+      for (const office of [target.officeCode, ...target.copies.map((c) => c.officeCode)]) {
+        if (office) await this.#mailer.send(office, (t) => ({ text: t("staff:consentWithdrawn", { reference }) }));
+      }
+    }
+    return "withdrawn";
+  }
+
+  async eraseContactData(identityId: string): Promise<number> {
+    const mine = await this.#deps.cases.ofReporter(identityId);
+    for (const c of mine) {
+      this.#event(c.id, "CONTACT_ERASED", "the reporter asked to erase their contact details", {
+        contactCipher: null,
+        contactPreference: "NONE",
+        reporterIdentityId: null,
+      });
+    }
+    return mine.length;
+  }
+
+  async setDuressPin(
+    identityId: string,
+    reference: string,
+    pin: string,
+    duressPin: string,
+  ): Promise<"set" | "wrong_pin" | "same_pin"> {
+    const { cases, hasher } = this.#deps;
+    const target = (await cases.ofReporter(identityId)).find((c) => c.reference === reference);
+    if (!target || !hasher.verifyPin(reference, pin, target.pinHash)) return "wrong_pin";
+    if (
+      duressPin === pin ||
+      (target.victimPinHash && hasher.verifyVictimPin(reference, duressPin, target.victimPinHash))
+    ) {
+      return "same_pin";
+    }
+    this.#event(target.id, "DURESS_PIN_SET", "the reporter set an emergency PIN", {
+      duressPinHash: hasher.duressPin(reference, duressPin),
+    });
+    return "set";
+  }
+
+  async requestNewPin(identityId: string): Promise<"requested" | "no_reports"> {
+    const [latest] = await this.#deps.cases.ofReporter(identityId);
+    if (!latest) return "no_reports";
+    this.#event(latest.id, "PIN_REQUESTED", "the reporter asked for a new PIN from the chat that reported");
+    if (latest.officeCode)
+      await this.#mailer.send(latest.officeCode, (t) => ({
+        text: t("staff:pinRequested", { reference: latest.reference }),
+      }));
+    return "requested";
+  }
+
+  async answerFollowUp(identityId: string, followUpId: string, answer: string): Promise<FollowUpAnswerOutcome> {
+    return answerCheckIn(this.#deps, this.#writer, this.#mailer, this.#now, identityId, followUpId, answer);
   }
 
   async attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case"> {

@@ -122,8 +122,12 @@ export class ConversationService {
         desk: new PrismaCaseDesk(this.#deps, writer, now),
         staffDesk: new PrismaStaffDesk(this.#deps, writer, now),
         staff,
-        // Only staff chats and groups receive messages with choices written by other conversations (cards).
-        latestChoices: staff || inGroup ? await outbox.latestChoices(identity.id) : null,
+        // Messages with choices written by other conversations (cards, check-ins) reach staff, groups
+        // and reporters between flows; mid-flow the current question is the one being answered.
+        latestChoices:
+          staff || inGroup || (stored?.doc.state.flow ?? "idle") === "idle"
+            ? await outbox.latestChoices(identity.id)
+            : null,
         inGroup,
         settings,
       });

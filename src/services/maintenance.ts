@@ -1,18 +1,25 @@
 import type { App } from "../app.ts";
 import { releaseWaitingCards } from "./office-destinations.ts";
+import { purgeExpired } from "./retention.ts";
 
 const DEDUPE_RETENTION_MS = 30 * 24 * 60 * 60_000;
 
 /**
  * Periodic housekeeping inside the service: unfinished conversations past their expiry lose
- * their answers (the person is greeted gently when they return), and old dedupe rows go.
+ * their answers (the person is greeted gently when they return), cards waiting for a destination
+ * are released, closed cases past retention are purged, and old dedupe rows go.
  */
 export async function runMaintenance(app: App): Promise<{ expired: number; prunedInbound: number }> {
   const now = app.clock.now();
   const expired = await app.conversations.expireAbandoned(now, app.config.defaultLanguage);
   await releaseWaitingCards(app);
+  await purgeExpired(app, now);
   const pruned = await app.database.prisma.inboundMessage.deleteMany({
     where: { receivedAt: { lt: new Date(now.getTime() - DEDUPE_RETENTION_MS) } },
+  });
+  // Look-up attempts matter for a day (DESIGN §5); older ones only say who tried what.
+  await app.database.prisma.statusLookup.deleteMany({
+    where: { createdAt: { lt: new Date(now.getTime() - 2 * 24 * 60 * 60_000) } },
   });
   if (expired > 0 || pruned.count > 0) {
     app.logger.info({ event: "maintenance.done", expiredConversations: expired, prunedInbound: pruned.count });

@@ -171,6 +171,8 @@ export class PrismaStaffDesk implements StaffDesk {
         return this.#reroute(staff, row, action.kind, action.officeCode);
       case "access":
         return this.#access(staff, row);
+      case "reissuePin":
+        return this.#reissuePin(staff, row);
     }
   }
 
@@ -239,6 +241,10 @@ export class PrismaStaffDesk implements StaffDesk {
           status,
           assistanceStage: status === "ASSISTANCE" ? stage : status === "MONITORING" ? row.assistanceStage : null,
           updatedAt: now,
+          lastActivityAt: now,
+          // The clocks start on first entry: UU 21/2007's 7 days, and the check-ins after reintegration.
+          ...(status === "ASSISTANCE" && !row.serviceStartedAt ? { serviceStartedAt: now } : {}),
+          ...(status === "MONITORING" && !row.monitoringStartedAt ? { monitoringStartedAt: now } : {}),
           ...(kind === "accept" ? { assignedStaffId: staff.id, acknowledgedAt: now } : {}),
           ...(status === "CLOSED" ? { resolution: resolution ?? null, closedAt: now } : {}),
           events: {
@@ -298,6 +304,7 @@ export class PrismaStaffDesk implements StaffDesk {
         where: { id: row.id },
         data: {
           updatedAt: now,
+          lastActivityAt: now,
           messages: {
             create: {
               direction: "NOTE",
@@ -343,6 +350,7 @@ export class PrismaStaffDesk implements StaffDesk {
         where: { id: row.id },
         data: {
           updatedAt: now,
+          lastActivityAt: now,
           messages: {
             create: {
               direction: "TO_REPORTER",
@@ -371,6 +379,11 @@ export class PrismaStaffDesk implements StaffDesk {
   async #reroute(staff: StaffActor, row: CaseRow, kind: "transfer" | "copy", code: string): Promise<StaffOutcome> {
     const office = await this.#deps.offices.get(code);
     if (!office) return { kind: "unknown_office", officeCode: code };
+    // The reporter withdrew consent: nothing more is shared with anyone.
+    if (!row.consentToShare) {
+      this.#audit(`staff:${staff.id}`, `case.${kind}.refused`, row.id, "consent withdrawn");
+      return { kind: "consent_withdrawn", reference: row.reference };
+    }
     const copiedTo = row.copies.map((c) => c.officeCode);
     if (row.officeCode === office.code || (kind === "copy" && copiedTo.includes(office.code))) {
       return { kind: "same_office", reference: row.reference, officeCode: office.code };
@@ -394,6 +407,8 @@ export class PrismaStaffDesk implements StaffDesk {
                 assistanceStage: null,
                 assignedStaffId: null,
                 updatedAt: now,
+                routedAt: now,
+                lastActivityAt: now,
                 events: {
                   create: {
                     type: "TRANSFERRED",
@@ -428,6 +443,46 @@ export class PrismaStaffDesk implements StaffDesk {
     return kind === "transfer"
       ? { kind: "transferred", reference: row.reference, officeCode: office.code, officeName: office.name }
       : { kind: "copied", reference: row.reference, officeCode: office.code, officeName: office.name };
+  }
+
+  /** A new reporter PIN: sent to the reporter's chat when there is one, else shown to staff to hand over. */
+  async #reissuePin(staff: StaffActor, row: CaseRow): Promise<StaffOutcome> {
+    const pin = generatePin();
+    const now = this.#now;
+    this.#writer.add((db) =>
+      db.case.update({
+        where: { id: row.id },
+        data: {
+          pinHash: this.#deps.hasher.pin(row.reference, pin),
+          updatedAt: now,
+          lastActivityAt: now,
+          events: {
+            create: {
+              type: "PIN_REISSUED",
+              actor: `staff:${staff.id}`,
+              reason: "a new reporter PIN was issued",
+              createdAt: now,
+            },
+          },
+        },
+        select: { id: true },
+      }),
+    );
+    this.#audit(`staff:${staff.id}`, "case.pin_reissued", row.id);
+    const channel = row.reporterIdentityId ? await this.#reporterChannel(row.reporterIdentityId) : null;
+    if (row.reporterIdentityId && channel) {
+      const t = this.#deps.translate(row.language === "en" ? "en" : "id");
+      this.#writer.add(
+        this.#deps.outbox.enqueueWrite(
+          row.reporterIdentityId,
+          channel,
+          [{ text: t("privacy:newPin", { reference: row.reference, pin }) }],
+          now,
+        ),
+      );
+      return { kind: "pin_reissued", reference: row.reference };
+    }
+    return { kind: "pin_shown", reference: row.reference, pin };
   }
 
   #access(staff: StaffActor, row: CaseRow): StaffOutcome {

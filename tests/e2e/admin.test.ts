@@ -101,5 +101,10 @@ describe("npm run admin", () => {
     expect(destination.stderr).toContain("choose exactly one of --group <address>, --staff-chats, --none");
     const unknownCase = await runNpm("admin", ["cases", "show", "ZZZZ-ZZZZ-ZZZZ"], "", env);
     expect(unknownCase.stderr).toContain("unknown case: ZZZZ-ZZZZ-ZZZZ");
+    const dryRun = await runNpm("admin", ["followups", "--dry-run"], "", env);
+    expect(dryRun.stdout).toBe("Nothing is due now.\n");
+    const notDry = await runNpm("admin", ["followups"], "", env);
+    expect(notDry.code).toBe(2);
+    expect(notDry.stderr).toContain("only --dry-run");
   });
 });

@@ -21,10 +21,9 @@ describe("the committed migrations", () => {
   });
 
   it("are reported stale when the schema gains a column without a migration", async () => {
-    const changed = readFileSync(path.join(REPO_ROOT, "prisma/schema.prisma"), "utf8").replace(
-      "lookupFlagged      Boolean   @default(false)",
-      "lookupFlagged      Boolean   @default(false)\n  extraColumn        String?",
-    );
+    const original = readFileSync(path.join(REPO_ROOT, "prisma/schema.prisma"), "utf8");
+    const changed = original.replace(/(\n\s+lookupFlagged\s+Boolean\s+@default\(false\))/, "$1\n  extraColumn String?");
+    expect(changed).not.toBe(original);
     const file = path.join(mkdtempSync(path.join(tmpdir(), "schema-")), "schema.prisma");
     writeFileSync(file, changed);
     const result = await check(file);

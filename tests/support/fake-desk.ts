@@ -1,4 +1,4 @@
-import type { CaseDesk, StaffDesk } from "../../src/conversation/ports.ts";
+import type { CaseDesk, FollowUpAnswerOutcome, StaffDesk } from "../../src/conversation/ports.ts";
 import { generatePin, generateReference } from "../../src/domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../../src/domain/report.ts";
 import type { CaseLine, EnrolOutcome, StaffAction, StaffActor, StaffOutcome } from "../../src/domain/staff-actions.ts";
@@ -20,6 +20,9 @@ export class FakeDesk implements CaseDesk {
   readonly failures: Array<{ identityId: string; at: Date }> = [];
   readonly relays: Array<{ identityId: string; text: string }> = [];
   readonly attached: string[] = [];
+  readonly calls: string[] = [];
+  duressPins = new Map<string, string>();
+  followUpAnswers: Array<{ followUpId: string; answer: string }> = [];
 
   async submitReport(identityId: string, report: NewReport): Promise<SubmittedReport> {
     const submitted = { reference: generateReference(), pin: generatePin() };
@@ -73,6 +76,53 @@ export class FakeDesk implements CaseDesk {
     if (!this.cases.some((c) => c.identityId === identityId)) return "no_case";
     this.attached.push(...attachmentIds);
     return "attached";
+  }
+
+  async optOutOfContact(identityId: string): Promise<number> {
+    const mine = this.cases.filter((c) => c.identityId === identityId);
+    for (const c of mine) c.report = { ...c.report, contactPreference: "NONE" };
+    this.calls.push("optOut");
+    return mine.length;
+  }
+
+  async withdrawConsent(identityId: string, reference: string): Promise<"withdrawn" | "not_found"> {
+    const found = this.cases.find((c) => c.identityId === identityId && c.reference === reference);
+    if (!found) return "not_found";
+    found.report = { ...found.report, consentToShare: false };
+    this.calls.push(`withdraw:${reference}`);
+    return "withdrawn";
+  }
+
+  async eraseContactData(identityId: string): Promise<number> {
+    const mine = this.cases.filter((c) => c.identityId === identityId);
+    for (const c of mine) {
+      c.identityId = "";
+      c.report = { ...c.report, contactPreference: "NONE", contactNumber: null };
+    }
+    this.calls.push("erase");
+    return mine.length;
+  }
+
+  async setDuressPin(
+    identityId: string,
+    reference: string,
+    pin: string,
+    duressPin: string,
+  ): Promise<"set" | "wrong_pin" | "same_pin"> {
+    const found = this.cases.find((c) => c.identityId === identityId && c.reference === reference);
+    if (!found || found.pin !== pin) return "wrong_pin";
+    if (duressPin === pin) return "same_pin";
+    this.duressPins.set(reference, duressPin);
+    return "set";
+  }
+
+  async requestNewPin(identityId: string): Promise<"requested" | "no_reports"> {
+    return this.cases.some((c) => c.identityId === identityId) ? "requested" : "no_reports";
+  }
+
+  async answerFollowUp(_identityId: string, followUpId: string, answer: string): Promise<FollowUpAnswerOutcome> {
+    this.followUpAnswers.push({ followUpId, answer });
+    return answer === "no" ? "escalated" : answer === "unsafe" ? "alerted" : "thanks";
   }
 
   /** The only stored case; fails the test when there is not exactly one. */

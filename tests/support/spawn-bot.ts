@@ -30,7 +30,8 @@ export async function startBot(
   child.stderr?.on("data", (c: Buffer) => {
     stderr += c.toString("utf8");
   });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // "close" comes after the process exited and its output ended: the shutdown is really over.
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   const started = Date.now();
   while (!stderr.includes(startedEvent)) {
     if (Date.now() - started > timeoutMs) {

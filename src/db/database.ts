@@ -1,19 +1,105 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-postgres/client.ts";
 import type { Logger } from "../logging/logger.ts";
+import { migratePostgres, postgresSchemaOf } from "./migrate-postgres.ts";
 import { migrateSqlite } from "./migrate-sqlite.ts";
 
 export { Prisma };
 /** The generated Prisma client; only src/db/ constructs it. */
 export type Db = PrismaClient;
 
+/** Which database engine holds the data. */
+export type DatabaseProvider = "sqlite" | "postgres";
+
 /** An open database: the Prisma client and how to close it. */
-export interface Database {
+export type Database = SqliteDatabase | PostgresDatabase;
+
+/** The embedded SQLite database in one file. */
+export interface SqliteDatabase {
+  provider: "sqlite";
   prisma: Db;
+  /** The database file. */
   path: string;
   close(): Promise<void>;
+}
+
+/** A PostgreSQL database reached through a connection pool. */
+export interface PostgresDatabase {
+  provider: "postgres";
+  prisma: Db;
+  /** No file: back up PostgreSQL with pg_dump. */
+  path: null;
+  close(): Promise<void>;
+}
+
+/** Where the data lives: a PostgreSQL URL, or else the SQLite file. */
+export interface DatabaseOptions {
+  /** A postgres:// or postgresql:// URL; null selects the embedded SQLite file. */
+  postgresUrl: string | null;
+  sqlitePath: string;
+  synchronous: "NORMAL" | "FULL";
+  logger: Logger;
+}
+
+/**
+ * Opens the database the configuration names, the one place that picks the client: a PostgreSQL
+ * URL selects PostgreSQL (through pg), anything else the embedded SQLite file. Both apply their
+ * committed migrations first.
+ */
+export function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.postgresUrl) return openPostgresDatabase({ url: options.postgresUrl, logger: options.logger });
+  return openSqliteDatabase({ path: options.sqlitePath, synchronous: options.synchronous, logger: options.logger });
+}
+
+/** Options for opening a PostgreSQL database. */
+export interface PostgresOptions {
+  url: string;
+  logger: Logger;
+  /** Connections in the pool (default 10): enough for the dispatcher, the scheduler and chats at once. */
+  poolSize?: number;
+}
+
+/**
+ * Opens a PostgreSQL database: applies committed migrations (under an advisory lock), then
+ * connects Prisma through @prisma/adapter-pg over a pg connection pool.
+ */
+export async function openPostgresDatabase(options: PostgresOptions): Promise<PostgresDatabase> {
+  await migratePostgres(options.url, {
+    applied: (name) => options.logger.info({ event: "db.migration_applied", migration: name }),
+    changed: (name) => options.logger.warn({ event: "db.migration_changed_after_apply", migration: name }),
+  });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // An idle connection dropped by the server emits "error" on the pool; unhandled, it would end
+  // the process. The pool replaces the connection; log the event without its message (it may hold the host).
+  const onError = (error: Error) =>
+    options.logger.error({ event: "db.connection_error", code: (error as { code?: unknown }).code ?? null });
+  pool.on("error", onError);
+  const schema = postgresSchemaOf(options.url);
+  const adapter = new PrismaPg(pool, { ...(schema ? { schema } : {}), onConnectionError: onError });
+  // The PostgreSQL client is generated from the derived schema (prisma/postgres/schema.prisma), so
+  // its models and methods are the SQLite client's; only the nominal types differ. The stores are
+  // written against Db once, and this is the one place that says the two are interchangeable.
+  const prisma = new PostgresPrismaClient({ adapter, errorFormat: "minimal" }) as unknown as Db;
+  try {
+    await prisma.$connect();
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  return {
+    provider: "postgres",
+    prisma,
+    path: null,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
 }
 
 /** Options for opening the embedded SQLite database. */
@@ -28,7 +114,7 @@ export interface SqliteOptions {
  * through better-sqlite3 with WAL (readers never block the writer), secure_delete (freed
  * pages keep nothing) and a busy timeout shared with other processes such as `npm run chat`.
  */
-export async function openSqliteDatabase(options: SqliteOptions): Promise<Database> {
+export async function openSqliteDatabase(options: SqliteOptions): Promise<SqliteDatabase> {
   mkdirSync(path.dirname(options.path), { recursive: true, mode: 0o700 });
   migrateSqlite(options.path, {
     applied: (name) => options.logger.info({ event: "db.migration_applied", migration: name }),
@@ -54,6 +140,7 @@ export async function openSqliteDatabase(options: SqliteOptions): Promise<Databa
   const prisma = new PrismaClient({ adapter, errorFormat: "minimal" });
   await prisma.$connect();
   return {
+    provider: "sqlite",
     prisma,
     path: options.path,
     close: () => prisma.$disconnect(),

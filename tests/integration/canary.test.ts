@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { textOf } from "../support/engine-chat.ts";
+import { ON_POSTGRES, sqliteOnly } from "../support/postgres.ts";
 import { REPORT_LINES, startTestApp } from "../support/test-app.ts";
 
 const NAME = "Ratnasari Wulandari";
@@ -14,7 +15,8 @@ function forms(secret: string): Buffer[] {
   return [Buffer.from(secret, "utf8"), Buffer.from(secret, "utf16le"), Buffer.from(secret.replace(/\s/g, ""), "utf8")];
 }
 
-describe("the canary: personal data never rests in plain text", () => {
+// Reads the SQLite files; postgres-canary.test.ts searches a PostgreSQL dump the same way.
+describe.skipIf(ON_POSTGRES)(sqliteOnly("the canary: personal data never rests in plain text"), () => {
   it("finds neither the name nor the phone number in the database files or the logs", async () => {
     const t = await startTestApp();
     const story = `Saya ${NAME}, nomor saya ${PHONE}. Majikan menahan paspor saya.`;

@@ -7,6 +7,7 @@ import { SQLITE_MIGRATIONS_DIR } from "../../src/db/migrate-sqlite.ts";
 import { FieldCipher } from "../../src/security/field-cipher.ts";
 import { runMaintenance } from "../../src/services/maintenance.ts";
 import { textOf } from "../support/engine-chat.ts";
+import { ON_POSTGRES, sqliteOnly } from "../support/postgres.ts";
 import { REPORT_LINES, startTestApp, type TestApp } from "../support/test-app.ts";
 
 const open: TestApp[] = [];
@@ -181,7 +182,8 @@ describe("limits and housekeeping", () => {
   });
 });
 
-describe("migrations", () => {
+// Reads the SQLite file; postgres-migrations.test.ts checks the PostgreSQL history.
+describe.skipIf(ON_POSTGRES)(sqliteOnly("migrations"), () => {
   it("are applied once, recorded with Prisma's checksums", async () => {
     const t = await start();
     await t.close();

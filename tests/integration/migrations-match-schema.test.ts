@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { ON_POSTGRES, sqliteOnly } from "../support/postgres.ts";
 import { REPO_ROOT } from "../support/run-command.ts";
 
 const run = promisify(execFile);
@@ -15,7 +16,8 @@ const check = (schema: string) =>
     (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr ?? "" }),
   );
 
-describe("the committed migrations", () => {
+// The SQLite migrations; postgres-migrations.test.ts checks the PostgreSQL ones.
+describe.skipIf(ON_POSTGRES)(sqliteOnly("the committed migrations"), () => {
   it("build exactly the schema in prisma/schema.prisma", async () => {
     expect(await check("prisma/schema.prisma")).toBe(0);
   });

@@ -1,0 +1,139 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { WhatsAppAuthStore } from "../../src/channels/whatsapp/whatsapp-auth-state.ts";
+import { textOf } from "../support/engine-chat.ts";
+import { IN_CI, NO_POSTGRES_REASON, TEST_DATABASE_URL } from "../support/postgres.ts";
+import { REPORT_LINES, startTestApp } from "../support/test-app.ts";
+
+const run = promisify(execFile);
+
+const NAME = "Ratnasari Wulandari";
+const PHONE = "081377712345";
+const PHONE_INTERNATIONAL = "+6281377712345";
+const USER = "canary-reporter-7731";
+const PHONE_DIGITS = "6281377712345";
+const BOT_NUMBER = "6281100000000";
+
+/**
+ * Every form in which the canary could sit in a dump: UTF-8, UTF-16, without spaces, and as the
+ * hex that pg_dump writes for bytea columns.
+ */
+function forms(secret: string): Buffer[] {
+  const raw = [
+    Buffer.from(secret, "utf8"),
+    Buffer.from(secret, "utf16le"),
+    Buffer.from(secret.replace(/\s/g, ""), "utf8"),
+  ];
+  return [...raw, ...raw.map((b) => Buffer.from(b.toString("hex")))];
+}
+
+/** Every value of every text, JSON and bytea column of every table, as raw bytes. */
+async function selectEverything(url: string): Promise<Buffer> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: columns } = await client.query<{ table_name: string; column_name: string }>(
+      `SELECT table_name, column_name FROM information_schema.columns
+       WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'bytea', 'json', 'jsonb')`,
+    );
+    const parts: Buffer[] = [];
+    for (const { table_name, column_name } of columns) {
+      const { rows } = await client.query<{ v: unknown }>(`SELECT "${column_name}" AS v FROM "${table_name}"`);
+      for (const { v } of rows) {
+        if (v instanceof Uint8Array) parts.push(Buffer.from(v));
+        else if (v !== null) parts.push(Buffer.from(typeof v === "string" ? v : JSON.stringify(v), "utf8"));
+      }
+    }
+    return Buffer.concat(parts);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The database as pg_dump writes it (schema and data), or null where PostgreSQL's client tools are missing. */
+async function pgDump(url: string): Promise<Buffer | null> {
+  try {
+    const { stdout } = await run("pg_dump", ["--no-owner", "--dbname", url], {
+      encoding: "buffer",
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+describe.skipIf(!TEST_DATABASE_URL)(
+  `the canary on PostgreSQL: personal data never rests in plain text${TEST_DATABASE_URL ? "" : ` [${NO_POSTGRES_REASON}]`}`,
+  () => {
+    it("finds neither the name nor the phone number nor WhatsApp secrets in the database or the logs", async () => {
+      const t = await startTestApp({}, "postgres");
+      const story = `Saya ${NAME}, nomor saya ${PHONE}. Majikan menahan paspor saya.`;
+      const done = textOf(await t.sendAll(USER, ...REPORT_LINES(story, PHONE)));
+      expect(done).toContain("Nomor laporan");
+      // Another person gives up half-way, after typing the same details.
+      await t.sendAll(
+        "abandons",
+        "halo",
+        "lapor",
+        "tidak",
+        "1",
+        "1",
+        "lewati",
+        "jatim",
+        "ya",
+        "1",
+        "1",
+        "1",
+        story,
+        "2",
+        PHONE,
+      );
+      // A status check and a wrong guess, from a chat named after the canary.
+      const reference = /Nomor laporan: (\S+)/.exec(done)?.[1] as string;
+      await t.send(`${USER}-again`, `status ${reference} 000000`);
+      // A paired WhatsApp session with a contact: creds, a signal session, a phone-number mapping.
+      const auth = new WhatsAppAuthStore(t.app.database.prisma, t.app.cipher);
+      const { state, saveCreds } = await auth.load();
+      state.creds.me = { id: `${BOT_NUMBER}:7@s.whatsapp.net`, name: "Bot" };
+      await saveCreds();
+      await state.keys.set({
+        session: { [`${PHONE_DIGITS}.0`]: Buffer.from("signal-session-record") },
+        "lid-mapping": { [PHONE_DIGITS]: "181818181818181" },
+      });
+      const narrative = (await t.app.database.prisma.case.findUniqueOrThrow({ where: { reference } }))
+        .narrativeCipher as Uint8Array;
+      await t.close();
+
+      const everything = await selectEverything(t.databaseUrl);
+      const dump = await pgDump(t.databaseUrl);
+      // .ci/run installs PostgreSQL's client tools with the server: there the dump must be searched too.
+      if (IN_CI) expect(dump, "pg_dump is missing").not.toBeNull();
+      const logs = Buffer.from(t.logs.join(""), "utf8");
+      expect(t.logs.length).toBeGreaterThan(20);
+      const secrets = [NAME, "Ratnasari", "Wulandari", PHONE, PHONE_INTERNATIONAL, PHONE_DIGITS, USER, BOT_NUMBER];
+      const privateKey = Buffer.from(state.creds.noiseKey.private);
+      for (const [label, haystack] of [
+        ["columns", everything],
+        ["pg_dump", dump ?? Buffer.alloc(0)],
+        ["logs", logs],
+      ] as const) {
+        for (const secret of [...secrets, "signal-session-record"]) {
+          for (const needle of forms(secret)) expect(haystack.includes(needle), `${label}: ${secret}`).toBe(false);
+        }
+        expect(haystack.includes(privateKey), `${label}: noise key`).toBe(false);
+        expect(haystack.includes(Buffer.from(privateKey.toString("hex"))), `${label}: noise key`).toBe(false);
+      }
+      // The search itself works: it finds a coded value stored in plain text, and the ciphertext.
+      expect(everything.includes(Buffer.from(reference))).toBe(true);
+      expect(everything.includes(Buffer.from(narrative))).toBe(true);
+      if (dump) {
+        expect(dump.includes(Buffer.from(reference))).toBe(true);
+        expect(dump.includes(Buffer.from(Buffer.from(narrative).toString("hex")))).toBe(true);
+      }
+    });
+  },
+);

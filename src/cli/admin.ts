@@ -3,7 +3,7 @@
  * (stdout holds only that JSON); logs and warnings go to stderr.
  */
 import { parseArgs } from "node:util";
-import { type App, createApp } from "../app.ts";
+import { type App, createApp, loadKeys } from "../app.ts";
 import { ChannelAddressSchema } from "../channels/types.ts";
 import { loadConfig } from "../config.ts";
 import { caseDetailsMessage } from "../conversation/notices.ts";
@@ -15,6 +15,9 @@ import { isLanguage } from "../domain/language.ts";
 import { parseReference } from "../domain/reference.ts";
 import { createTranslator, loadLocales } from "../i18n/i18n.ts";
 import { createLogger } from "../logging/logger.ts";
+import { KeyConfigError } from "../security/key-ring.ts";
+import { BackupError, backupSqlite } from "../services/backup.ts";
+import { describeRotation, rotateKeys } from "../services/key-rotation.ts";
 import { releaseWaitingCards, warnAboutMissingDestinations } from "../services/office-destinations.ts";
 import { caseDetailsOf } from "../services/staff-desk.ts";
 import { runCli } from "./run-cli.ts";
@@ -33,7 +36,9 @@ staff invite <staff-id> [--expires-hours N]    a new single-use invite code
 staff deactivate <staff-id>                    the staff member can no longer act or receive cards
 cases [list]                                   every case, coded fields only (no personal data)
 cases show <reference>                         one case with its details (the view is audited)
-followups --dry-run                            the reminders, escalations and check-ins due now, and why`;
+followups --dry-run                            the reminders, escalations and check-ins due now, and why
+rotate-keys [--batch-size N]                   re-encrypt rows under the current data key, re-hash under the current HMAC key (resumable)
+backup <file> [--force]                        an online copy of the SQLite database, safe while the bot runs`;
 
 type Values = {
   json?: boolean | undefined;
@@ -47,6 +52,8 @@ type Values = {
   none?: boolean | undefined;
   "expires-hours"?: string | undefined;
   "dry-run"?: boolean | undefined;
+  "batch-size"?: string | undefined;
+  force?: boolean | undefined;
 };
 
 function out(text: string): void {
@@ -378,6 +385,71 @@ async function followups(app: App, _args: string[], values: Values): Promise<voi
   );
 }
 
+async function rotateKeysCommand(args: string[], values: Values): Promise<void> {
+  if (args.length > 0) throw new UsageError(`rotate-keys takes no arguments\n${USAGE}`);
+  const batchSize = values["batch-size"] === undefined ? 200 : Number(values["batch-size"]);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+    throw new UsageError("--batch-size: expected a whole number of rows from 1 to 10000");
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const keys = loadKeys(config, logger);
+  const app = await createApp(config, logger, { keys });
+  try {
+    const summary = await rotateKeys({
+      db: app.database.prisma,
+      keys,
+      now: app.clock.now(),
+      batchSize,
+      onProgress: (p) => process.stderr.write(`${p.table}: ${p.done}/${p.pending} ${p.verb}\n`),
+    });
+    if (values.json) json(summary);
+    else out(describeRotation(summary, keys).join("\n"));
+    const failed = summary.tables.reduce((n, t) => n + t.failed, 0);
+    if (failed > 0) {
+      throw new KeyConfigError(
+        `rotate-keys: ${failed} row(s) could not be opened (${summary.errors.join("; ")}); they keep their old key. Add the missing data keys and run it again.`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+async function backup(args: string[], values: Values): Promise<void> {
+  const [file, ...extra] = args;
+  if (!file || extra.length > 0) throw new UsageError(`backup: expected one file name\n${USAGE}`);
+  const config = loadConfig();
+  if (config.postgresUrl) {
+    throw new UsageError(
+      'backup: DATABASE_URL is PostgreSQL; back it up with pg_dump instead, e.g. pg_dump --format=custom --file=tppo.dump "$DATABASE_URL" (see README, PostgreSQL)',
+    );
+  }
+  let lastShown = -1;
+  try {
+    const result = await backupSqlite({
+      source: config.databasePath,
+      destination: file,
+      force: values.force === true,
+      onProgress: ({ totalPages, remainingPages }) => {
+        const percent = totalPages === 0 ? 100 : Math.floor(((totalPages - remainingPages) / totalPages) * 100);
+        if (percent === lastShown) return;
+        lastShown = percent;
+        process.stderr.write(`backup: ${percent}% (${totalPages - remainingPages}/${totalPages} pages)\n`);
+      },
+    });
+    if (values.json) return json(result);
+    const counted = Object.entries(result.rows)
+      .map(([table, n]) => `${n} ${table}`)
+      .join(", ");
+    out(
+      `Backed up ${config.databasePath} to ${result.file}: ${result.bytes} bytes, ${result.pages} pages in ${result.durationMs} ms; checked (${counted}). It holds ciphertext only: keep the keys elsewhere.`,
+    );
+  } catch (error) {
+    if (error instanceof BackupError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 runCli(async () => {
   let parsed: { values: Values; positionals: string[] };
   try {
@@ -395,6 +467,8 @@ runCli(async () => {
         none: { type: "boolean" },
         "expires-hours": { type: "string" },
         "dry-run": { type: "boolean" },
+        "batch-size": { type: "string" },
+        force: { type: "boolean" },
       },
       allowPositionals: true,
     });
@@ -403,6 +477,9 @@ runCli(async () => {
   }
   const [command, ...rest] = parsed.positionals;
   if (parsed.values.help || !command) return out(USAGE);
+  // Neither opens the app the usual way: a backup only reads the file, a rotation needs the key ring.
+  if (command === "backup") return backup(rest, parsed.values);
+  if (command === "rotate-keys") return rotateKeysCommand(rest, parsed.values);
   const handlers: Record<string, (app: App, args: string[], values: Values) => Promise<void>> = {
     offices,
     staff,

@@ -112,9 +112,11 @@ export class CaseRepository {
     return rows.map((r) => r.createdAt);
   }
 
-  /** How many failed look-ups a reference had since a time, whoever made them. */
-  failedLookupsByReference(referenceHash: string, since: Date): Promise<number> {
-    return this.#db.statusLookup.count({ where: { referenceHash, success: false, createdAt: { gt: since } } });
+  /** How many failed look-ups a reference had since a time, whoever made them, under any of its hashes (one per HMAC key). */
+  failedLookupsByReference(referenceHashes: readonly string[], since: Date): Promise<number> {
+    return this.#db.statusLookup.count({
+      where: { referenceHash: { in: [...referenceHashes] }, success: false, createdAt: { gt: since } },
+    });
   }
 
   /** Every case, newest first, with coded columns only. */

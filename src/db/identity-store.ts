@@ -15,6 +15,12 @@ export interface Identity {
 const ADDRESS_CONTEXT = "identity.address";
 const CACHE_LIMIT = 10_000;
 
+interface IdentityRow {
+  id: string;
+  channel: string;
+  unreachableAt: Date | null;
+}
+
 /**
  * Maps channel addresses to identity ids. Addresses are stored only as an HMAC (for lookup)
  * and an AES-GCM envelope (for sending); neither reveals the number or account at rest.
@@ -36,11 +42,9 @@ export class IdentityStore {
     const lookupHash = this.#hasher.identity(address);
     const cached = this.#cache.get(lookupHash);
     if (cached) return cached;
+    const candidates = this.#hasher.identityCandidates(address);
     const channel = channelOf(address);
-    let row: { id: string; unreachableAt: Date | null } | null = await this.#db.contactIdentity.findUnique({
-      where: { lookupHash },
-      select: { id: true, unreachableAt: true },
-    });
+    let row = await this.#findRow(candidates);
     if (!row) {
       try {
         row = await this.#db.contactIdentity.create({
@@ -52,15 +56,13 @@ export class IdentityStore {
             keyId: this.#cipher.currentKeyId,
             createdAt: now,
           },
-          select: { id: true, unreachableAt: true },
+          select: { id: true, channel: true, unreachableAt: true },
         });
       } catch (error) {
         // Another process created it first.
         if (!isUniqueViolation(error)) throw error;
-        row = await this.#db.contactIdentity.findUniqueOrThrow({
-          where: { lookupHash },
-          select: { id: true, unreachableAt: true },
-        });
+        row = await this.#findRow(candidates);
+        if (!row) throw error;
       }
     }
     const identity: Identity = { id: row.id, channel, ...(row.unreachableAt ? { unreachable: true } : {}) };
@@ -71,11 +73,26 @@ export class IdentityStore {
 
   /** The identity of an address if it has written before, without creating one. */
   async find(address: ChannelAddress): Promise<Identity | null> {
-    const row = await this.#db.contactIdentity.findUnique({
-      where: { lookupHash: this.#hasher.identity(address) },
-      select: { id: true, channel: true },
-    });
+    const row = await this.#findRow(this.#hasher.identityCandidates(address));
     return row ? { id: row.id, channel: row.channel as ChannelKind } : null;
+  }
+
+  /**
+   * The row of the first candidate hash found: the current key's hash, then older keys', so
+   * contacts hashed before an HMAC key rotation are found until `rotate-keys` re-hashes them.
+   */
+  async #findRow(candidates: readonly string[]): Promise<IdentityRow | null> {
+    const select = { id: true, channel: true, unreachableAt: true, lookupHash: true } as const;
+    // One key (the usual case): the unique index answers exactly as before versioned keys.
+    if (candidates.length === 1) {
+      return this.#db.contactIdentity.findUnique({ where: { lookupHash: candidates[0] as string }, select });
+    }
+    const rows = await this.#db.contactIdentity.findMany({ where: { lookupHash: { in: [...candidates] } }, select });
+    for (const hash of candidates) {
+      const row = rows.find((r) => r.lookupHash === hash);
+      if (row) return row;
+    }
+    return null;
   }
 
   /** Records that the platform refused to deliver to this chat (the person blocked the bot). */

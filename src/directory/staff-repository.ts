@@ -113,8 +113,9 @@ export class StaffRepository {
   async findInvite(
     code: string,
   ): Promise<{ codeHash: string; staffId: string; expiresAt: Date; usedAt: Date | null } | null> {
-    return this.#db.staffInvite.findUnique({
-      where: { codeHash: this.#hasher.invite(normalizeInviteCode(code)) },
+    // An invite issued before an HMAC key rotation is hashed with the older key: try each.
+    return this.#db.staffInvite.findFirst({
+      where: { codeHash: { in: this.#hasher.inviteCandidates(normalizeInviteCode(code)) } },
       select: { codeHash: true, staffId: true, expiresAt: true, usedAt: true },
     });
   }

@@ -69,6 +69,22 @@ export class FieldCipher {
     }
   }
 
+  /** The id of the key that sealed an envelope (without opening it). */
+  keyIdOf(envelope: Uint8Array): string {
+    if (envelope[0] !== VERSION || envelope.length < 2) throw new DecryptionError("unknown envelope version");
+    const idLength = envelope[1] as number;
+    return Buffer.from(
+      envelope.buffer,
+      envelope.byteOffset + 2,
+      Math.min(idLength, envelope.byteLength - 2),
+    ).toString();
+  }
+
+  /** Opens an envelope and seals its content again under the current key, for the same context. */
+  reseal(envelope: Uint8Array, context: string): Uint8Array<ArrayBuffer> {
+    return this.seal(this.open(envelope, context), context);
+  }
+
   /** Encrypts a JSON-serialisable value. */
   sealJson(value: unknown, context: string): Uint8Array<ArrayBuffer> {
     return this.seal(JSON.stringify(value), context);

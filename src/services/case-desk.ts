@@ -233,7 +233,8 @@ export class PrismaCaseDesk implements CaseDesk {
     // Failures are counted per reference whether or not it exists, so the slowdown reveals nothing.
     const referenceHash = hasher.reference(reference);
     const since = new Date(now.getTime() - LOOKUP_RULES.referenceWindowMs);
-    const failuresToday = await cases.failedLookupsByReference(referenceHash, since);
+    // Failures counted under an older HMAC key (before rotate-keys re-hashed them) still count.
+    const failuresToday = await cases.failedLookupsByReference(hasher.referenceCandidates(reference), since);
     const delay = referenceSlowdownMs(failuresToday);
     if (delay > 0) await sleep(delay);
 

@@ -4,8 +4,9 @@ import type { DialogueSettings } from "./conversation/ports.ts";
 import { AttachmentStore } from "./db/attachment-store.ts";
 import { CaseRepository } from "./db/case-repository.ts";
 import { ConversationStore } from "./db/conversation-store.ts";
-import { type Database, openSqliteDatabase } from "./db/database.ts";
+import { type Database, openDatabase } from "./db/database.ts";
 import { IdentityStore } from "./db/identity-store.ts";
+import { LeaseStore } from "./db/lease-store.ts";
 import { OutboxStore } from "./db/outbox-store.ts";
 import { loadOfficeDirectory, loadRoutingMatrix } from "./directory/directory-data.ts";
 import { OfficeRepository } from "./directory/office-repository.ts";
@@ -45,6 +46,10 @@ export interface App {
   /** Reminders, escalations and check-ins; started by main, run by hand in tests. */
   scheduler: FollowUpScheduler;
   clock: Clock;
+  /** Names this process in claims and leases. */
+  instanceId: string;
+  /** Work only one instance may do at a time (a channel's dispatcher, the WhatsApp socket). */
+  leases: LeaseStore;
   close(): Promise<void>;
 }
 
@@ -61,11 +66,11 @@ export interface AppOverrides {
 /** Loads the keys the configuration names, generating the embedded default on first run. */
 export function loadKeys(config: AppConfig, logger: Logger): KeyRing {
   const source = config.keys;
-  if (source.kind === "environment") return keyRingFromEnvironment(source.dataKeys, source.hmacKey);
+  if (source.kind === "environment") return keyRingFromEnvironment(source.dataKeys, source.hmacKeys);
   if (source.kind === "key-file") return keyRingFromFile(source.path);
   logger.warn({
     event: "keys.embedded",
-    msg: "Using encryption keys generated in the data directory. Production must supply DATA_KEYS and HMAC_KEY, or a KEY_FILE kept outside the data directory and its backups.",
+    msg: "Using encryption keys generated in the data directory. Production must supply DATA_KEYS and HMAC_KEYS (or HMAC_KEY), or a KEY_FILE kept outside the data directory and its backups.",
   });
   return loadOrCreateEmbeddedKeys(source.dataDir);
 }
@@ -74,14 +79,16 @@ export function loadKeys(config: AppConfig, logger: Logger): KeyRing {
 export async function createApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
   const keys = overrides.keys ?? loadKeys(config, logger);
   const cipher = new FieldCipher(keys);
-  const hasher = new Hasher(keys.hmacKey);
-  const database = await openSqliteDatabase({
-    path: config.databasePath,
+  const hasher = new Hasher(keys);
+  const database = await openDatabase({
+    postgresUrl: config.postgresUrl,
+    sqlitePath: config.databasePath,
     synchronous: config.sqliteSynchronous,
     logger,
   });
   const db = database.prisma;
   const clock = overrides.clock ?? systemClock;
+  const instanceId = overrides.instanceId ?? randomUUID();
   const identities = new IdentityStore(db, cipher, hasher);
   const conversations = new ConversationStore(db, cipher);
   const outbox = new OutboxStore(db, cipher);
@@ -122,7 +129,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const scheduler = new FollowUpScheduler({
     db,
     clock,
-    instanceId: overrides.instanceId ?? randomUUID(),
+    instanceId,
     cases,
     offices,
     staff,
@@ -152,6 +159,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     conversation,
     scheduler,
     clock,
+    instanceId,
+    leases: new LeaseStore(db),
     close: () => database.close(),
   };
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import type { ChannelAddress } from "./channels/types.ts";
 import { DEFAULT_FOLLOW_UP_POLICY, type FollowUpPolicy } from "./domain/follow-up.ts";
 
 /** Thrown when the environment is invalid; the message names each variable and what it expects. */
@@ -43,11 +44,23 @@ const EnvSchema = z.object({
     blankAsUnset,
     z
       .string()
-      .regex(/^file:.+/, { error: 'a "file:" URL such as file:./data/bot.db (PostgreSQL support is not built yet)' })
+      .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, {
+        error:
+          'a "file:" URL such as file:./data/bot.db (SQLite), or a "postgresql://" (or "postgres://") URL such as postgresql://bot:secret@db.example:5432/bot (PostgreSQL)',
+      })
       .optional(),
   ),
   DATA_KEYS: optionalString,
   HMAC_KEY: optionalString,
+  HMAC_KEYS: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^[^:,]+:[^,]+(,[^:,]+:[^,]+)*$/, {
+        error: '"keyId:base64key" entries separated by commas, the current first (such as h2:...,h1:...)',
+      })
+      .optional(),
+  ),
   KEY_FILE: optionalString,
   DEFAULT_LANGUAGE: z.preprocess(blankAsUnset, z.enum(["id", "en"], { error: '"id" or "en"' }).default("id")),
   MAX_REPORTS_PER_DAY: wholeNumber(1, 1000, 5),
@@ -77,6 +90,14 @@ const EnvSchema = z.object({
       .regex(/^[A-Za-z0-9_-]{16,256}$/, { error: "16 to 256 letters, digits, _ or -" })
       .optional(),
   ),
+  TELEGRAM_LIMITS_SCALE: z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: "a positive number up to 1000" })
+      .positive({ error: "a positive number up to 1000" })
+      .max(1000, { error: "a positive number up to 1000" })
+      .default(1),
+  ),
   HOST: z.preprocess(blankAsUnset, z.string().default("0.0.0.0")),
   PORT: wholeNumber(1, 65_535, 8080),
   ATTACHMENT_MAX_BYTES: wholeNumber(1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
@@ -100,7 +121,7 @@ const EnvSchema = z.object({
     z.url({ protocol: /^wss?$/, error: "a ws(s) URL such as wss://web.whatsapp.com/ws/chat" }).optional(),
   ),
   ACK_DEADLINE_URGENT_MINUTES: wholeNumber(1, 24 * 60, 30),
-  ACK_DEADLINE_NORMAL_MINUTES: wholeNumber(5, 14 * 24 * 60, 24 * 60),
+  ACK_DEADLINE_NORMAL_MINUTES: wholeNumber(1, 14 * 24 * 60, 24 * 60),
   QUIET_HOURS: z.preprocess(
     blankAsUnset,
     z
@@ -110,6 +131,28 @@ const EnvSchema = z.object({
   ),
   RETENTION_DAYS: wholeNumber(30, 36_500, 365),
   FOLLOW_UP_INTERVAL_SECONDS: wholeNumber(5, 3600, 60),
+  LEASE_SECONDS: wholeNumber(2, 600, 30),
+  HEALTH_PORT: z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: "a port number from 1 to 65535 (0 picks a free one)" })
+      .int({ error: "a port number from 1 to 65535 (0 picks a free one)" })
+      .min(0, { error: "a port number from 1 to 65535 (0 picks a free one)" })
+      .max(65_535, { error: "a port number from 1 to 65535 (0 picks a free one)" })
+      .optional(),
+  ),
+  ADMIN_ALERT_CHAT: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^(tg|wa):\S+$/, { error: "a chat address such as tg:-1001234567890 or wa:1203...@g.us" })
+      .optional(),
+  ),
+  ALERT_BACKLOG: wholeNumber(1, 10_000_000, 1000),
+  ALERT_OLDEST_UNSENT_MINUTES: wholeNumber(1, 7 * 24 * 60, 15),
+  ALERT_DISPATCH_FAILURES: wholeNumber(1, 100_000, 20),
+  ALERT_REPEAT_MINUTES: wholeNumber(1, 7 * 24 * 60, 60),
+  HEALTH_CHECK_SECONDS: wholeNumber(1, 3600, 30),
   SQLITE_SYNCHRONOUS: z.preprocess(
     blankAsUnset,
     z.enum(["NORMAL", "FULL"], { error: '"NORMAL" or "FULL"' }).default("NORMAL"),
@@ -118,7 +161,12 @@ const EnvSchema = z.object({
 
 /** Where the encryption and HMAC keys come from. */
 export type KeySource =
-  | { kind: "environment"; dataKeys: string; hmacKey: string }
+  | {
+      kind: "environment";
+      dataKeys: string;
+      /** HMAC_KEYS ("h2:base64,h1:base64", the first current) or HMAC_KEY (one bare key, the key "h1"). */
+      hmacKeys: string;
+    }
   | { kind: "key-file"; path: string }
   | { kind: "embedded"; dataDir: string };
 
@@ -127,6 +175,8 @@ export interface TelegramConfig {
   token: string;
   apiRoot: string;
   webhook: { url: string; secret: string; host: string; port: number } | null;
+  /** Multiplies the send limits (drills against a fake Bot API only); absent or 1 in production. */
+  limitsScale?: number;
 }
 
 /** WhatsApp settings (Baileys): how to pair, and how fast to send. */
@@ -151,8 +201,10 @@ export interface WhatsAppConfig {
 export interface AppConfig {
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   dataDir: string;
-  /** Absolute path of the SQLite database file. */
+  /** Absolute path of the SQLite database file; unused when postgresUrl is set. */
   databasePath: string;
+  /** The PostgreSQL URL when DATABASE_URL names one; null: the embedded SQLite file. */
+  postgresUrl: string | null;
   keys: KeySource;
   defaultLanguage: "id" | "en";
   maxReportsPerDay: number;
@@ -168,6 +220,28 @@ export interface AppConfig {
   followUpIntervalMs: number;
   /** Closed cases lose narratives, identities and attachments after this many days. */
   retentionDays: number;
+  /** How long a lease (a channel's sending, the WhatsApp socket) lasts unrenewed: a dead holder's standby takes over after this. */
+  leaseMs: number;
+  /** A port for a server with only GET /healthz; null: only the webhook server serves it. */
+  healthPort: number | null;
+  /** When and where operators are told that something needs a person. */
+  alerts: AlertConfig;
+}
+
+/** Operator alert settings (DESIGN §6). */
+export interface AlertConfig {
+  /** The admin chat alerts go to (tg:... or wa:...); null: alerts are only logged. */
+  adminChat: ChannelAddress | null;
+  /** Pending outbox messages above this raise an alert. */
+  backlog: number;
+  /** The oldest unsent message older than this raises an alert. */
+  oldestUnsentMs: number;
+  /** Failed sends in a row on one channel that raise an alert. */
+  dispatcherFailures: number;
+  /** One alert of a kind at most this often. */
+  repeatMs: number;
+  /** How often the health checks run. */
+  checkIntervalMs: number;
 }
 
 /** Turns a file: URL (relative or absolute) into an absolute path. */
@@ -187,11 +261,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   let keys: KeySource;
-  if (e.DATA_KEYS || e.HMAC_KEY) {
-    if (!e.DATA_KEYS || !e.HMAC_KEY) {
-      throw new ConfigError("Invalid configuration:\n  DATA_KEYS and HMAC_KEY: expected both to be set, or neither");
+  if (e.DATA_KEYS || e.HMAC_KEY || e.HMAC_KEYS) {
+    if (e.HMAC_KEY && e.HMAC_KEYS) {
+      throw new ConfigError(
+        'Invalid configuration:\n  HMAC_KEY and HMAC_KEYS: expected one of them (HMAC_KEY is the single key "h1"; list it in HMAC_KEYS as h1:...)',
+      );
     }
-    keys = { kind: "environment", dataKeys: e.DATA_KEYS, hmacKey: e.HMAC_KEY };
+    const hmacKeys = e.HMAC_KEYS ?? e.HMAC_KEY;
+    if (!e.DATA_KEYS || !hmacKeys) {
+      throw new ConfigError(
+        "Invalid configuration:\n  DATA_KEYS and HMAC_KEY (or HMAC_KEYS): expected both to be set, or neither",
+      );
+    }
+    keys = { kind: "environment", dataKeys: e.DATA_KEYS, hmacKeys };
   } else if (e.KEY_FILE) {
     keys = { kind: "key-file", path: path.resolve(e.KEY_FILE) };
   } else {
@@ -210,12 +292,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
           e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
             ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET, host: e.HOST, port: e.PORT }
             : null,
+        limitsScale: e.TELEGRAM_LIMITS_SCALE,
       }
     : null;
   return {
     logLevel: e.LOG_LEVEL,
     dataDir,
-    databasePath: e.DATABASE_URL ? databasePathFromUrl(e.DATABASE_URL) : path.join(dataDir, "bot.db"),
+    databasePath:
+      e.DATABASE_URL?.startsWith("file:") === true ? databasePathFromUrl(e.DATABASE_URL) : path.join(dataDir, "bot.db"),
+    postgresUrl: e.DATABASE_URL && !e.DATABASE_URL.startsWith("file:") ? e.DATABASE_URL : null,
     keys,
     defaultLanguage: e.DEFAULT_LANGUAGE,
     maxReportsPerDay: e.MAX_REPORTS_PER_DAY,
@@ -242,6 +327,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     followUpIntervalMs: e.FOLLOW_UP_INTERVAL_SECONDS * 1000,
     retentionDays: e.RETENTION_DAYS,
+    leaseMs: e.LEASE_SECONDS * 1000,
+    healthPort: e.HEALTH_PORT ?? null,
+    alerts: {
+      adminChat: (e.ADMIN_ALERT_CHAT as ChannelAddress | undefined) ?? null,
+      backlog: e.ALERT_BACKLOG,
+      oldestUnsentMs: e.ALERT_OLDEST_UNSENT_MINUTES * 60_000,
+      dispatcherFailures: e.ALERT_DISPATCH_FAILURES,
+      repeatMs: e.ALERT_REPEAT_MINUTES * 60_000,
+      checkIntervalMs: e.HEALTH_CHECK_SECONDS * 1000,
+    },
   };
 }
 

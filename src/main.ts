@@ -8,15 +8,18 @@ import type { DestinationStream } from "pino";
 import { type App, createApp } from "./app.ts";
 import { startTelegram } from "./channels/telegram/run-telegram.ts";
 import { runSimulator } from "./channels/terminal/simulator.ts";
-import { startWhatsApp } from "./channels/whatsapp/run-whatsapp.ts";
+import { startLeasedWhatsApp } from "./channels/whatsapp/run-whatsapp.ts";
 import type { OperatorOutput } from "./channels/whatsapp/whatsapp-connection.ts";
 import { createBaileysSocket, type WhatsAppSocketFactory } from "./channels/whatsapp/whatsapp-socket.ts";
 import { runCli } from "./cli/run-cli.ts";
 import { parseSimulatorArgs } from "./cli/simulator-args.ts";
 import { type AppConfig, loadConfig } from "./config.ts";
+import { createTranslator, loadLocales } from "./i18n/i18n.ts";
 import { createLogger, type Logger } from "./logging/logger.ts";
+import { HealthMonitor, startHealthServer } from "./services/health-monitor.ts";
 import { startMaintenance } from "./services/maintenance.ts";
 import { releaseWaitingCards, warnAboutMissingDestinations } from "./services/office-destinations.ts";
+import { OperatorAlerts } from "./services/operator-alerts.ts";
 
 /** Shutdown must finish within this; after it the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -39,6 +42,10 @@ export interface RunningBot {
   app: App;
   /** The channels that started ("telegram", "whatsapp"); empty when none is configured. */
   channels: string[];
+  /** What GET /healthz reports; checks run periodically and raise operator alerts. */
+  health: HealthMonitor;
+  /** The port of the health-only server, when HEALTH_PORT is set. */
+  healthPort: number | null;
   /** Stops the channels (all at once), maintenance, then closes the database. */
   stop(): Promise<void>;
 }
@@ -59,16 +66,51 @@ export async function startBot(
 ): Promise<RunningBot> {
   const app = await createApp(config, logger);
   const stoppers: Array<{ name: string; stop: () => Promise<void> }> = [];
-  let stopMaintenance: () => void = () => {};
+  const wakers: Array<() => void> = [];
+  const alerts = new OperatorAlerts({
+    db: app.database.prisma,
+    leases: app.leases,
+    identities: app.identities,
+    outbox: app.outbox,
+    translate: createTranslator(loadLocales()),
+    clock: app.clock,
+    logger,
+    instanceId: app.instanceId,
+    adminChat: config.alerts.adminChat,
+    language: config.defaultLanguage,
+    repeatMs: config.alerts.repeatMs,
+    onQueued: () => {
+      for (const wake of wakers) wake();
+    },
+  });
+  const health = new HealthMonitor({
+    outbox: app.outbox,
+    clock: app.clock,
+    logger,
+    thresholds: {
+      backlog: config.alerts.backlog,
+      oldestUnsentMs: config.alerts.oldestUnsentMs,
+      dispatcherFailures: config.alerts.dispatcherFailures,
+    },
+    alerts,
+  });
+  let stopMaintenance: () => Promise<void> = async () => {};
+  let healthServer: { port: number; close(): Promise<void> } | null = null;
   const stopAll = async () => {
-    stopMaintenance();
-    await app.scheduler.stop();
+    // The scheduler stops taking follow-ups at once, alongside the channels: no new updates,
+    // steps in progress finish, the dispatchers flush their sends.
+    const schedulerStopped = app.scheduler.stop();
+    const maintenanceStopped = stopMaintenance();
     const results = await Promise.allSettled(stoppers.map((s) => s.stop()));
     for (const [i, result] of results.entries()) {
       if (result.status === "rejected") {
         logger.error({ event: "shutdown.channel_failed", channel: stoppers[i]?.name, error: result.reason });
       }
     }
+    await schedulerStopped;
+    await maintenanceStopped;
+    await health.stop();
+    await healthServer?.close();
     await app.close();
   };
   try {
@@ -76,26 +118,49 @@ export async function startBot(
     await releaseWaitingCards(app);
     stopMaintenance = startMaintenance(app);
     app.scheduler.start(config.followUpIntervalMs);
+    const priorityIdentityId = await alerts.adminIdentityId();
     if (config.telegram) {
-      const telegram = await startTelegram(app, config.telegram);
+      const telegram = await startTelegram(app, config.telegram, { health, priorityIdentityId });
       stoppers.push({ name: "telegram", stop: () => telegram.stop() });
+      wakers.push(() => telegram.dispatcher.wake());
       logger.info({ event: "start", channel: "telegram", mode: config.telegram.webhook ? "webhook" : "polling" });
     }
     if (config.whatsapp) {
-      const whatsapp = await startWhatsApp(app, config.whatsapp, {
+      const whatsapp = await startLeasedWhatsApp(app, config.whatsapp, {
         socketFactory: seams.whatsappSocketFactory,
         ...(seams.operator ? { operator: seams.operator } : {}),
+        health,
+        priorityIdentityId,
+        onLoggedOut: () =>
+          void alerts
+            .raise("whatsapp_logged_out", {})
+            .catch((error: unknown) => logger.error({ event: "operator.alert_failed", err: error })),
       });
       stoppers.push({ name: "whatsapp", stop: () => whatsapp.stop() });
-      logger.info({ event: "start", channel: "whatsapp", pairing: config.whatsapp.pairingNumber ? "code" : "qr" });
+      wakers.push(() => whatsapp.current()?.dispatcher.wake());
+      logger.info({
+        event: "start",
+        channel: "whatsapp",
+        pairing: config.whatsapp.pairingNumber ? "code" : "qr",
+        holding: whatsapp.keeper.holding,
+      });
     }
+    if (config.healthPort !== null)
+      healthServer = await startHealthServer(health, config.telegram?.webhook?.host ?? "0.0.0.0", config.healthPort);
+    health.start(config.alerts.checkIntervalMs);
   } catch (error) {
     await stopAll().catch(() => {});
     throw error;
   }
   let stopping: Promise<void> | null = null;
   // A signal and the end of the simulator can both ask; the channels and the database stop once.
-  return { app, channels: stoppers.map((s) => s.name), stop: () => (stopping ??= stopAll()) };
+  return {
+    app,
+    channels: stoppers.map((s) => s.name),
+    health,
+    healthPort: healthServer?.port ?? null,
+    stop: () => (stopping ??= stopAll()),
+  };
 }
 
 /** `npm start` itself: channels until SIGTERM or SIGINT, or the simulator when none is configured. */
@@ -128,10 +193,15 @@ export async function main(seams: StartSeams = DEFAULT_SEAMS): Promise<void> {
     await new Promise<void>((resolve) => {
       onSignal((signal) => {
         logger.info({ event: "shutdown", signal });
-        const deadline = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS);
+        const startedAt = Date.now();
+        const deadline = setTimeout(() => {
+          logger.error({ event: "shutdown.deadline", ms: SHUTDOWN_DEADLINE_MS });
+          process.exit(1);
+        }, SHUTDOWN_DEADLINE_MS);
         deadline.unref();
         bot
           .stop()
+          .then(() => logger.info({ event: "shutdown.done", ms: Date.now() - startedAt }))
           .catch((error: unknown) => logger.error({ event: "shutdown.failed", error }))
           .finally(resolve);
       });

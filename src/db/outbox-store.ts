@@ -115,7 +115,7 @@ export class OutboxStore {
     if (ids.length === 0) return;
     await this.#db.outboxMessage.updateMany({
       where: { id: { in: [...ids] } },
-      data: { status: "SENT", sentAt: now, platformMessageId },
+      data: { status: "SENT", sentAt: now, platformMessageId, claimedBy: null, claimedUntil: null },
     });
   }
 
@@ -140,9 +140,14 @@ export class OutboxStore {
 
   /**
    * For each chat of a channel, its oldest pending message: a chat's messages go out strictly
-   * in order, so only that one may be sent (once its retry time has come).
+   * in order, so only that one may be sent (once its retry time has come). A chat whose oldest
+   * message another instance has claimed is left to that instance.
    */
-  async dispatchCandidates(channel: ChannelKind, limit = 500): Promise<DispatchCandidate[]> {
+  async dispatchCandidates(
+    channel: ChannelKind,
+    options: { instanceId?: string; now?: Date; limit?: number; priorityIdentityId?: string | null } = {},
+  ): Promise<DispatchCandidate[]> {
+    const { instanceId = "", now = new Date(), limit = 500, priorityIdentityId = null } = options;
     const heads = await this.#db.outboxMessage.groupBy({
       by: ["identityId"],
       where: { status: "PENDING", channel, identityId: { not: null } },
@@ -151,14 +156,34 @@ export class OutboxStore {
       take: limit,
     });
     const ids = heads.flatMap((h) => (h._min.id === null ? [] : [h._min.id]));
+    if (priorityIdentityId) {
+      // Operator alerts must not queue behind a backlog: the very thing they may be reporting.
+      const head = await this.#db.outboxMessage.findFirst({
+        where: { status: "PENDING", channel, identityId: priorityIdentityId },
+        orderBy: { id: "asc" },
+        select: { id: true },
+      });
+      if (head && !ids.includes(head.id)) ids.unshift(head.id);
+    }
     if (ids.length === 0) return [];
     const rows = await this.#db.outboxMessage.findMany({
       where: { id: { in: ids } },
-      orderBy: { id: "asc" },
-      select: { id: true, identityId: true, kind: true, payloadCipher: true, attempts: true, nextAttemptAt: true },
+      select: {
+        id: true,
+        identityId: true,
+        kind: true,
+        payloadCipher: true,
+        attempts: true,
+        nextAttemptAt: true,
+        claimedBy: true,
+        claimedUntil: true,
+      },
     });
+    const order = new Map(ids.map((id, i) => [id, i]));
+    rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     return rows.flatMap((row) => {
       if (!row.identityId) return [];
+      if (row.claimedBy && row.claimedBy !== instanceId && row.claimedUntil && row.claimedUntil > now) return [];
       const payload = this.#cipher.openJson(row.payloadCipher, PAYLOAD_CONTEXT);
       const delivery: Delivery =
         row.kind === "DELETE"
@@ -170,11 +195,51 @@ export class OutboxStore {
     });
   }
 
+  /**
+   * Claims a pending message for one send by this instance (DESIGN §6), as one conditional
+   * update: of two instances only one sees a count of 1, so a message is never sent by both.
+   * A claim left by a crashed instance expires and the message is sent again (at least once).
+   */
+  async claim(id: number, instanceId: string, now: Date, ttlMs: number): Promise<boolean> {
+    const claimed = await this.#db.outboxMessage.updateMany({
+      where: {
+        id,
+        status: "PENDING",
+        OR: [{ claimedBy: null }, { claimedBy: instanceId }, { claimedUntil: { lt: now } }],
+      },
+      data: { claimedBy: instanceId, claimedUntil: new Date(now.getTime() + ttlMs) },
+    });
+    return claimed.count === 1;
+  }
+
+  /** Which chats of a channel got a message since a time, and when: what a new sender must count against the limits. */
+  async sentSince(channel: ChannelKind, since: Date): Promise<Array<{ identityId: string; sentAt: Date }>> {
+    const rows = await this.#db.outboxMessage.findMany({
+      where: { channel, sentAt: { gte: since } },
+      orderBy: { sentAt: "asc" },
+      select: { identityId: true, sentAt: true },
+    });
+    return rows.flatMap((r) => (r.identityId && r.sentAt ? [{ identityId: r.identityId, sentAt: r.sentAt }] : []));
+  }
+
+  /** Messages waiting to be sent and the age of the oldest, for health checks and alerts. */
+  async backlog(now: Date): Promise<{ pending: number; oldestAgeMs: number }> {
+    const [pending, oldest] = await Promise.all([
+      this.#db.outboxMessage.count({ where: { status: "PENDING" } }),
+      this.#db.outboxMessage.findFirst({
+        where: { status: "PENDING" },
+        orderBy: { id: "asc" },
+        select: { createdAt: true },
+      }),
+    ]);
+    return { pending, oldestAgeMs: oldest ? Math.max(0, now.getTime() - oldest.createdAt.getTime()) : 0 };
+  }
+
   /** Puts a message back for a later try. */
   async retryLater(id: number, attempts: number, nextAttemptAt: Date, lastError: string): Promise<void> {
     await this.#db.outboxMessage.update({
       where: { id },
-      data: { attempts, nextAttemptAt, lastError: lastError.slice(0, 300) },
+      data: { attempts, nextAttemptAt, lastError: lastError.slice(0, 300), claimedBy: null, claimedUntil: null },
     });
   }
 
@@ -182,7 +247,7 @@ export class OutboxStore {
   async markFailed(id: number, lastError: string): Promise<void> {
     await this.#db.outboxMessage.update({
       where: { id },
-      data: { status: "FAILED", lastError: lastError.slice(0, 300) },
+      data: { status: "FAILED", lastError: lastError.slice(0, 300), claimedBy: null, claimedUntil: null },
     });
   }
 

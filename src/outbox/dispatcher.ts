@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { ChannelAddress } from "../channels/types.ts";
 import type { IdentityStore } from "../db/identity-store.ts";
 import type { DispatchCandidate, OutboxStore } from "../db/outbox-store.ts";
@@ -17,10 +18,16 @@ export interface DispatcherDeps {
   idleMs?: number;
   /** Upper bound of the retry backoff. */
   maxBackoffMs?: number;
+  /** Names this instance in its claims on outbox rows (default: random). */
+  instanceId?: string;
+  /** The operator alert chat: its messages go ahead of any backlog. */
+  priorityIdentityId?: string | null;
 }
 
 const BASE_BACKOFF_MS = 1000;
 const TIMER_SLACK_MS = 5;
+/** Longer than any send may take (the senders time out sooner), so a live claim is never taken over. */
+const CLAIM_MS = 60_000;
 
 /**
  * Sends one channel's outbox (DESIGN §6): per-chat order (one message in flight per chat, the
@@ -43,11 +50,17 @@ export class OutboxDispatcher {
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #woken = false;
+  readonly #instanceId: string;
   /** Messages accepted by the platform since start, for figures and tests. */
   sent = 0;
+  /** Failed sends and passes since the last success: what tells an operator the channel is down. */
+  consecutiveFailures = 0;
+  /** When the platform last accepted a message from this dispatcher. */
+  lastSuccessAt: Date | null = null;
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
+    this.#instanceId = deps.instanceId ?? randomUUID();
     const { limits } = deps.sender;
     this.#overallIntervalMs = 1000 / limits.perSecond;
     this.#perChat = new SlidingWindowLimiter(1, limits.perChatIntervalMs);
@@ -75,13 +88,34 @@ export class OutboxDispatcher {
     await Promise.allSettled(this.#inFlight.values());
   }
 
+  /**
+   * Counts what this channel sent in the last minute (by any instance: the previous holder of the
+   * sending lease, or this process before a restart) against the limits, so a takeover never
+   * starts a second minute's budget inside the first.
+   */
+  async #seedLimits(): Promise<void> {
+    const { outbox, sender, clock } = this.#deps;
+    const since = new Date(clock.now().getTime() - 60_000);
+    for (const { identityId, sentAt } of await outbox.sentSince(sender.channel, since)) {
+      const at = sentAt.getTime();
+      const address = await this.#addressOf(identityId);
+      if (sender.isGroup(address)) this.#perGroup.record(address, at);
+      else this.#perChat.record(address, at);
+      this.#nextOverallAt = Math.max(this.#nextOverallAt, at + this.#overallIntervalMs);
+    }
+  }
+
   async #run(): Promise<void> {
     const { logger } = this.#deps;
+    await this.#seedLimits().catch((error: unknown) =>
+      logger.error({ event: "dispatcher.seed_failed", channel: this.#deps.sender.channel, err: error }),
+    );
     while (this.#running) {
       let waitMs = this.#deps.idleMs ?? 1000;
       try {
         waitMs = Math.min(waitMs, await this.#pass());
       } catch (error) {
+        this.consecutiveFailures++;
         logger.error({ event: "dispatcher.pass_failed", channel: this.#deps.sender.channel, err: error });
       }
       await this.#sleep(Math.max(waitMs, 5));
@@ -112,7 +146,11 @@ export class OutboxDispatcher {
     const { outbox, sender, clock } = this.#deps;
     const now = clock.now().getTime();
     if (this.#pausedUntil > now) return this.#pausedUntil - now;
-    const candidates = await outbox.dispatchCandidates(sender.channel);
+    const candidates = await outbox.dispatchCandidates(sender.channel, {
+      instanceId: this.#instanceId,
+      now: new Date(now),
+      priorityIdentityId: this.#deps.priorityIdentityId ?? null,
+    });
     let nextMs = Number.POSITIVE_INFINITY;
     for (const candidate of candidates) {
       if (!this.#running) break;
@@ -137,6 +175,8 @@ export class OutboxDispatcher {
         overallWait = 0;
       }
       if (overallWait > 0) return Math.min(nextMs, overallWait);
+      // Another instance may be sending this very row (a lease changing hands): only one claim wins.
+      if (!(await outbox.claim(candidate.id, this.#instanceId, clock.now(), CLAIM_MS))) continue;
       const sentAt = clock.now().getTime();
       // A timer a few milliseconds late is absorbed (no drift); later than that the pace restarts, never bursts.
       this.#nextOverallAt = Math.max(this.#nextOverallAt, sentAt - TIMER_SLACK_MS) + this.#overallIntervalMs;
@@ -173,11 +213,14 @@ export class OutboxDispatcher {
       // Only now, after the platform accepted it: a crash before this line repeats the message, never loses it.
       await outbox.markSent([candidate.id], clock.now(), platformMessageId);
       this.sent++;
+      this.consecutiveFailures = 0;
+      this.lastSuccessAt = clock.now();
     } catch (error) {
       const failure: SendFailure =
         error instanceof SendError
           ? error.failure
           : { kind: "transient", detail: error instanceof Error ? error.name : "unknown" };
+      if (failure.kind === "transient" || failure.kind === "retry_after") this.consecutiveFailures++;
       await this.#handleFailure(candidate, failure).catch((e: unknown) =>
         logger.error({ event: "dispatcher.record_failed", outboxId: candidate.id, err: e }),
       );

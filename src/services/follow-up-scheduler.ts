@@ -53,6 +53,8 @@ export class FollowUpScheduler {
   readonly #deps: SchedulerDeps;
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<unknown> = Promise.resolve();
+  /** Set by stop(): a tick in progress leaves the rest of its work to the next start or another instance. */
+  #stopping = false;
 
   constructor(deps: SchedulerDeps) {
     this.#deps = deps;
@@ -65,20 +67,27 @@ export class FollowUpScheduler {
     return this.runDue(now);
   }
 
-  /** Runs ticks every interval until stopped. */
+  /** Runs ticks every interval until stopped; a tick still running when the next is due is not doubled. */
   start(intervalMs = 60_000): void {
+    this.#stopping = false;
+    let busy = false;
     const loop = () => {
-      this.#running = this.tick().catch((error: unknown) =>
-        this.#deps.logger.error({ event: "followups.tick_failed", err: error }),
-      );
+      if (busy || this.#stopping) return;
+      busy = true;
+      this.#running = this.tick()
+        .catch((error: unknown) => this.#deps.logger.error({ event: "followups.tick_failed", err: error }))
+        .finally(() => {
+          busy = false;
+        });
     };
     loop();
     this.#timer = setInterval(loop, intervalMs);
     this.#timer.unref();
   }
 
-  /** Stops the loop and waits for a tick in progress. */
+  /** Stops the loop and waits for a tick in progress, which ends after the follow-up at hand. */
   async stop(): Promise<void> {
+    this.#stopping = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.#running;
@@ -115,6 +124,7 @@ export class FollowUpScheduler {
     const known = new Set(existing.map((f) => `${f.caseId}|${f.kind}|${f.anchor.getTime()}`));
     let created = 0;
     for (const c of cases) {
+      if (this.#stopping) break;
       const planned = planFollowUps(
         {
           status: c.status,
@@ -177,6 +187,7 @@ export class FollowUpScheduler {
     const { db, instanceId, logger } = this.#deps;
     let done = 0;
     for (const followUp of await this.#due(now, limit)) {
+      if (this.#stopping) break;
       // A claim is one conditional update: of two instances, only one sees a row count of 1.
       const claim = await db.followUp.updateMany({
         where: { id: followUp.id, status: "PENDING", OR: [{ claimedUntil: null }, { claimedUntil: { lt: now } }] },
@@ -405,6 +416,7 @@ export class FollowUpScheduler {
     const byKey = new Map(existing.map((f) => [`${f.caseId}|${f.kind}|${f.anchor.getTime()}`, f]));
     const previews: FollowUpPreview[] = [];
     for (const c of cases) {
+      if (this.#stopping) break;
       const planned = planFollowUps(
         {
           status: c.status,

@@ -27,12 +27,23 @@ export async function runMaintenance(app: App): Promise<{ expired: number; prune
   return { expired, prunedInbound: pruned.count };
 }
 
-/** Runs maintenance now and then every interval until stopped. */
-export function startMaintenance(app: App, intervalMs = 5 * 60_000): () => void {
-  const tick = () =>
-    runMaintenance(app).catch((error: unknown) => app.logger.error({ event: "maintenance.failed", err: error }));
-  void tick();
+/** Runs maintenance now and then every interval; the returned stop waits for a run in progress. */
+export function startMaintenance(app: App, intervalMs = 5 * 60_000): () => Promise<void> {
+  let running: Promise<unknown> | null = null;
+  const tick = () => {
+    // A slow run is not doubled by the next interval.
+    if (running) return;
+    running = runMaintenance(app)
+      .catch((error: unknown) => app.logger.error({ event: "maintenance.failed", err: error }))
+      .finally(() => {
+        running = null;
+      });
+  };
+  tick();
   const timer = setInterval(tick, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -1,27 +1,10 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { CHAT_REPORT_LINES } from "../support/report-lines.ts";
 import { freshDataDir, runNpm } from "../support/run-command.ts";
 
-const REPORT = [
-  "lapor",
-  "tidak",
-  "2",
-  "1",
-  "1",
-  "2",
-  "1",
-  "1",
-  "jatim",
-  "ya",
-  "2",
-  "1",
-  "1",
-  "Kakak saya ditahan di pabrik.",
-  "1",
-  "1",
-  "1",
-];
+const REPORT = CHAT_REPORT_LINES("Kakak saya ditahan di pabrik.");
 
 describe("npm run admin", () => {
   it("lists offices, enrols staff by invite, and shows a case's details with an audit row", async () => {

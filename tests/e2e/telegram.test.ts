@@ -187,4 +187,32 @@ describe("Telegram over HTTP, with npm start and a fake Bot API", () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
   });
+
+  it("on SIGTERM stops taking updates, finishes the steps and sends in progress, and exits within 10 s, losing nothing", {
+    timeout: 90_000,
+  }, async () => {
+    const { fake, env } = await setUp();
+    const first = await start(env);
+    const users = Array.from({ length: 40 }, (_, i) => 61_000 + i);
+    for (const user of users) fake.userText(user, "halo");
+    await fake.waitFor(() => users.some((u) => fake.messagesTo(u).length > 0), 15_000, "the first greeting");
+    const signalledAt = Date.now();
+    // npm exits at once on SIGTERM; the bot's own process (holding stderr) finishes its shutdown after.
+    const allExited = new Promise<void>((resolve) => first.child.stderr?.once("close", () => resolve()));
+    await first.stop();
+    await allExited;
+    const shutdownMs = Date.now() - signalledAt;
+    expect(shutdownMs).toBeLessThan(10_000);
+    expect(first.stderr()).toContain('"event":"telegram.stopped"');
+    expect(first.stderr()).toMatch(/"event":"shutdown.done","ms":\d+/);
+    expect(first.stderr()).not.toMatch(/"event":"(shutdown\.failed|shutdown\.channel_failed|dispatcher\.pass_failed)"/);
+    const greetedBefore = users.filter((u) => fake.messagesTo(u).length > 0).length;
+
+    // The next start answers whoever was not answered yet, and nobody twice.
+    await start(env);
+    for (const user of users) await fake.waitForMessage(user, "Halo, terima kasih", 0, 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const user of users) expect(fake.messagesTo(user).map((m) => m.text.slice(0, 20))).toHaveLength(1);
+    console.info(JSON.stringify({ shutdownMs, greetedBefore, users: users.length }));
+  });
 });

@@ -381,7 +381,6 @@ describe("several instances", () => {
   it("send each follow-up exactly once when two scheduler loops share one database", { timeout: 60_000 }, async () => {
     const { execFile } = await import("node:child_process");
     const { promisify } = await import("node:util");
-    const path = await import("node:path");
     const { REPO_ROOT } = await import("../support/run-command.ts");
     const t = await start();
     const routed = t.clock.now();
@@ -394,7 +393,7 @@ describe("several instances", () => {
     const env = {
       ...process.env,
       DATA_DIR: t.dir,
-      DATABASE_URL: `file:${path.join(t.dir, "bot.db")}`,
+      DATABASE_URL: t.databaseUrl,
       DATA_KEYS: `${t.keys.currentKeyId}:${t.keys.dataKeys.get(t.keys.currentKeyId)?.toString("base64")}`,
       HMAC_KEY: t.keys.hmacKey.toString("base64"),
       LOG_LEVEL: "silent",

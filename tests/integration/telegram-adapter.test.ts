@@ -122,6 +122,35 @@ describe("Telegram updates", () => {
     expect(joined).toBeNull();
   });
 
+  it("ignore updates whose chat or sender id no Telegram chat can have, so no reply is queued to nowhere", () => {
+    const from = { id: 42, is_bot: false, first_name: "A" };
+    const text = (chat: unknown, sender: unknown = from) =>
+      mapUpdate({ update_id: 7, message: { message_id: 1, date: 0, chat, from: sender, text: "halo" } } as never, now);
+    for (const id of [1e20, 2 ** 53 + 2, 0.5, "42", null]) {
+      expect(text({ id, type: "private" })).toBeNull();
+      expect(text({ id: 42, type: "private" }, { ...from, id })).toBeNull();
+    }
+    expect(text(undefined)).toBeNull();
+    const press = (chatId: unknown, fromId: unknown) =>
+      mapUpdate(
+        {
+          update_id: 8,
+          callback_query: {
+            id: "q",
+            from: { ...from, id: fromId },
+            chat_instance: "c",
+            data: "x",
+            message: { message_id: 5, date: 0, chat: { id: chatId, type: "private" } },
+          },
+        } as never,
+        now,
+      );
+    expect(press(1e20, 42)).toBeNull();
+    expect(press(42, -(2 ** 63))).toBeNull();
+    expect(press(42, 42)?.message.address).toBe("tg:42");
+    expect(text({ id: -1001234567890, type: "supergroup" })?.message.address).toBe("tg:-1001234567890");
+  });
+
   it("map platform errors to what the dispatcher does", () => {
     const error = (code: number, retry?: number) =>
       new GrammyError(

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WhatsAppAuthStore } from "../../src/channels/whatsapp/whatsapp-auth-state.ts";
 import { DecryptionError, FieldCipher } from "../../src/security/field-cipher.ts";
 import { ephemeralKeyRing } from "../../src/security/key-ring.ts";
+import { ON_POSTGRES, sqliteOnly } from "../support/postgres.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const open: TestApp[] = [];
@@ -80,44 +81,47 @@ describe("the WhatsApp auth state in the database", () => {
     expect(fresh.state.creds.me).toBeUndefined();
   });
 
-  it("writes nothing in plain text: no key material, no contact number, not even in row names", async () => {
-    const t = await startTestApp();
-    open.push(t);
-    const creds = await pairedSession(new WhatsAppAuthStore(t.app.database.prisma, t.app.cipher));
-    await t.close();
+  it.skipIf(ON_POSTGRES)(
+    sqliteOnly("writes nothing in plain text: no key material, no contact number, not even in row names"),
+    async () => {
+      const t = await startTestApp();
+      open.push(t);
+      const creds = await pairedSession(new WhatsAppAuthStore(t.app.database.prisma, t.app.cipher));
+      await t.close();
 
-    const files = ["bot.db", "bot.db-wal", "bot.db-journal"]
-      .map((f) => path.join(t.dir, f))
-      .filter((f) => existsSync(f))
-      .map((f) => readFileSync(f));
-    const secrets: Array<Buffer | string> = [
-      Buffer.from(creds.noiseKey.private),
-      Buffer.from(creds.signedIdentityKey.private),
-      Buffer.from(creds.signedPreKey.keyPair.private),
-      creds.advSecretKey,
-      CONTACT,
-      "signal-session-record",
-      "app-state-key-data",
-      "6281100000000",
-      "181818181818181",
-      "noiseKey",
-      "session-",
-    ];
-    for (const file of files) {
-      for (const secret of secrets)
-        for (const needle of forms(secret)) expect(file.includes(needle), String(secret)).toBe(false);
-    }
-    // The search itself works: it finds the table's name, which is stored in plain text.
-    expect(files.some((f) => f.includes(Buffer.from("whatsapp_auth")))).toBe(true);
+      const files = ["bot.db", "bot.db-wal", "bot.db-journal"]
+        .map((f) => path.join(t.dir, f))
+        .filter((f) => existsSync(f))
+        .map((f) => readFileSync(f));
+      const secrets: Array<Buffer | string> = [
+        Buffer.from(creds.noiseKey.private),
+        Buffer.from(creds.signedIdentityKey.private),
+        Buffer.from(creds.signedPreKey.keyPair.private),
+        creds.advSecretKey,
+        CONTACT,
+        "signal-session-record",
+        "app-state-key-data",
+        "6281100000000",
+        "181818181818181",
+        "noiseKey",
+        "session-",
+      ];
+      for (const file of files) {
+        for (const secret of secrets)
+          for (const needle of forms(secret)) expect(file.includes(needle), String(secret)).toBe(false);
+      }
+      // The search itself works: it finds the table's name, which is stored in plain text.
+      expect(files.some((f) => f.includes(Buffer.from("whatsapp_auth")))).toBe(true);
 
-    // Every row is an envelope under the current key id; with another key nothing opens.
-    await t.open();
-    const rows = await t.app.database.prisma.whatsAppAuth.findMany();
-    expect(rows.length).toBeGreaterThanOrEqual(7);
-    expect(new Set(rows.map((r) => r.keyId))).toEqual(new Set([t.app.cipher.currentKeyId]));
-    const stranger = new WhatsAppAuthStore(t.app.database.prisma, new FieldCipher(ephemeralKeyRing()));
-    await expect(stranger.load()).rejects.toBeInstanceOf(DecryptionError);
-  });
+      // Every row is an envelope under the current key id; with another key nothing opens.
+      await t.open();
+      const rows = await t.app.database.prisma.whatsAppAuth.findMany();
+      expect(rows.length).toBeGreaterThanOrEqual(7);
+      expect(new Set(rows.map((r) => r.keyId))).toEqual(new Set([t.app.cipher.currentKeyId]));
+      const stranger = new WhatsAppAuthStore(t.app.database.prisma, new FieldCipher(ephemeralKeyRing()));
+      await expect(stranger.load()).rejects.toBeInstanceOf(DecryptionError);
+    },
+  );
 
   it("creates fresh credentials when none are stored, and one index key under concurrent first use", async () => {
     const t = await startTestApp();

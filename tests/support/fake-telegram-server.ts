@@ -27,11 +27,16 @@ export interface FaultPlan {
   rate429: number;
   /** retry_after seconds in those 429s. */
   retryAfterSeconds: number;
+  /** When set, each 429 names a whole number of seconds drawn from retryAfterSeconds to this. */
+  retryAfterMaxSeconds?: number;
   /** Share of sendMessage calls answered with 500 or 502 (0..1). */
   rate5xx: number;
   /** Until when (ms since epoch) faults are injected. */
   until: number;
 }
+
+/** The limits the real Bot API enforces (DESIGN §6). */
+export const TELEGRAM_API_LIMITS = { perSecond: 30, perChatIntervalMs: 1000, perGroupPerMinute: 20 } as const;
 
 const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument", "sendLocation"]);
 
@@ -50,14 +55,19 @@ export class FakeTelegramServer {
   faults: FaultPlan | null = null;
   /** Chats whose person blocked the bot: sends to them get 403. */
   readonly blockedChats = new Set<number>();
-  /** Limits the fake measures; the benchmark may scale them up. */
-  limits = { perSecond: 30, perChatIntervalMs: 1000, perGroupPerMinute: 20 };
+  /** Limits the fake measures; the benchmark and drills may scale them up (see scaleLimits). */
+  limits: { perSecond: number; perChatIntervalMs: number; perGroupPerMinute: number } = { ...TELEGRAM_API_LIMITS };
+  /** The busiest the traffic got: sends in one second, to one group in a minute, and the shortest gap in a private chat. */
+  readonly peaks = { perSecond: 0, perGroupPerMinute: 0, minChatIntervalMs: Number.POSITIVE_INFINITY };
   readonly #server: Server;
   readonly #updates: Update[] = [];
   readonly #waiters = new Set<() => void>();
   readonly #sendTimes: number[] = [];
   readonly #chatTimes = new Map<number, number[]>();
   readonly #retryAfterUntil = new Map<number, number>();
+  readonly #sentByChat = new Map<number, SentMessage[]>();
+  readonly #sentListeners = new Set<(message: SentMessage) => void>();
+  readonly #chatWaiters = new Map<number, Set<(message: SentMessage) => void>>();
   /** Callback queries pushed (button presses), to check each was answered. */
   presses = 0;
   #nextUpdateId = 1000;
@@ -70,6 +80,25 @@ export class FakeTelegramServer {
   constructor(token = "123456:TEST-TOKEN") {
     this.token = token;
     this.#server = createServer((req, res) => void this.#handle(req, res));
+  }
+
+  /**
+   * Measures Telegram's limits multiplied by a scale, as TELEGRAM_LIMITS_SCALE does for the bot:
+   * more per second and per group, a shorter per-chat interval.
+   */
+  scaleLimits(scale: number): this {
+    this.limits = {
+      perSecond: TELEGRAM_API_LIMITS.perSecond * scale,
+      perChatIntervalMs: TELEGRAM_API_LIMITS.perChatIntervalMs / scale,
+      perGroupPerMinute: TELEGRAM_API_LIMITS.perGroupPerMinute * scale,
+    };
+    return this;
+  }
+
+  /** Calls a listener with every message accepted from now on; returns the function that removes it. */
+  onSent(listener: (message: SentMessage) => void): () => void {
+    this.#sentListeners.add(listener);
+    return () => this.#sentListeners.delete(listener);
   }
 
   /** Starts listening on a free port of 127.0.0.1. */
@@ -85,17 +114,58 @@ export class FakeTelegramServer {
   }
 
   async stop(): Promise<void> {
+    this.#forward = null;
     for (const wake of this.#waiters) wake();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  /** Queues an update for the bot's next getUpdates. */
+  /** Queues an update for the bot's next getUpdates, or posts it to a webhook when forwarding. */
   pushUpdate(update: Omit<Update, "update_id">): number {
     const update_id = this.#nextUpdateId++;
+    if (this.#forward) {
+      void this.#post({ ...update, update_id });
+      return update_id;
+    }
     this.#updates.push({ ...update, update_id });
     for (const wake of this.#waiters) wake();
     return update_id;
+  }
+
+  #forward: { urls: string[]; secret: string; next: number } | null = null;
+  /** Webhook posts answered with something other than 200 (then retried on the next URL), for figures. */
+  webhookRetries = 0;
+
+  /**
+   * Delivers updates by POSTing them to webhooks in turn, as Telegram does to a load balancer in
+   * front of several instances: a post that fails or is not answered 200 goes to the next one.
+   */
+  forwardTo(urls: readonly string[], secret: string): this {
+    this.#forward = { urls: [...urls], secret, next: 0 };
+    return this;
+  }
+
+  async #post(update: Update): Promise<void> {
+    const forward = this.#forward;
+    if (!forward) return;
+    const body = JSON.stringify(update);
+    for (let attempt = 0; this.#forward; attempt++) {
+      const url = forward.urls[forward.next++ % forward.urls.length] as string;
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json", "X-Telegram-Bot-Api-Secret-Token": forward.secret },
+          signal: AbortSignal.timeout(30_000),
+        });
+        await response.arrayBuffer();
+        if (response.status === 200) return;
+      } catch {
+        // Down or restarting: Telegram tries again later; so does this.
+      }
+      this.webhookRetries++;
+      await new Promise((r) => setTimeout(r, Math.min(2000, 50 * (attempt + 1))));
+    }
   }
 
   /** Queues the same update again (a redelivery). */
@@ -189,7 +259,46 @@ export class FakeTelegramServer {
 
   /** Messages the bot sent to a chat, oldest first. */
   messagesTo(chatId: number): SentMessage[] {
-    return this.sent.filter((m) => m.chatId === chatId);
+    return [...(this.#sentByChat.get(chatId) ?? [])];
+  }
+
+  /**
+   * Waits, without polling, for a message to a chat after the first `after` ones that matches;
+   * thousands of chats can wait at once.
+   */
+  nextMessage(
+    chatId: number,
+    matches: (message: SentMessage) => boolean,
+    after: number,
+    timeoutMs: number,
+  ): Promise<SentMessage | null> {
+    const found = (this.#sentByChat.get(chatId) ?? []).slice(after).find(matches);
+    if (found) return Promise.resolve(found);
+    const waiters = this.#chatWaiters.get(chatId) ?? new Set<(message: SentMessage) => void>();
+    this.#chatWaiters.set(chatId, waiters);
+    return new Promise((resolve) => {
+      const waiter = (message: SentMessage) => {
+        if (!matches(message)) return;
+        clearTimeout(timer);
+        waiters.delete(waiter);
+        resolve(message);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        resolve(null);
+      }, timeoutMs);
+      waiters.add(waiter);
+    });
+  }
+
+  /** The id of the newest update queued so far. */
+  get lastUpdateId(): number {
+    return this.#nextUpdateId - 1;
+  }
+
+  /** True while an update is queued for getUpdates (not yet confirmed by the bot's offset). */
+  isQueued(updateId: number): boolean {
+    return this.#updates.some((u) => u.update_id === updateId);
   }
 
   /** Waits until a condition on the recorded traffic holds. */
@@ -261,16 +370,15 @@ export class FakeTelegramServer {
     if (!plan || !SEND_METHODS.has(method) || at > plan.until) return null;
     const roll = Math.random();
     if (roll < plan.rate429) {
+      const spread = Math.max(0, (plan.retryAfterMaxSeconds ?? plan.retryAfterSeconds) - plan.retryAfterSeconds);
+      const retryAfter = plan.retryAfterSeconds + Math.floor(Math.random() * (spread + 1));
       // The message that got the 429 (and its chat) must wait; other chats' sends already in flight may land.
-      this.#retryAfterUntil.set(
-        chatId,
-        Math.max(this.#retryAfterUntil.get(chatId) ?? 0, at + plan.retryAfterSeconds * 1000),
-      );
+      this.#retryAfterUntil.set(chatId, Math.max(this.#retryAfterUntil.get(chatId) ?? 0, at + retryAfter * 1000));
       return {
         ok: false,
         error_code: 429,
-        description: `Too Many Requests: retry after ${plan.retryAfterSeconds}`,
-        parameters: { retry_after: plan.retryAfterSeconds },
+        description: `Too Many Requests: retry after ${retryAfter}`,
+        parameters: { retry_after: retryAfter },
       };
     }
     if (roll < plan.rate429 + plan.rate5xx)
@@ -327,15 +435,18 @@ export class FakeTelegramServer {
     while (this.#sendTimes.length > 0 && (this.#sendTimes[0] as number) <= windowStart) this.#sendTimes.shift();
     this.#sendTimes.push(at);
     if (this.#sendTimes.length > this.limits.perSecond) this.violations.overall++;
+    this.peaks.perSecond = Math.max(this.peaks.perSecond, this.#sendTimes.length);
     const times = this.#chatTimes.get(chatId) ?? [];
     if (chatId < 0) {
       const recent = times.filter((t) => t > at - 60_000);
       if (recent.length >= this.limits.perGroupPerMinute) this.violations.perGroup++;
       recent.push(at);
+      this.peaks.perGroupPerMinute = Math.max(this.peaks.perGroupPerMinute, recent.length);
       this.#chatTimes.set(chatId, recent);
     } else {
       const last = times[times.length - 1];
       if (last !== undefined && at - last < this.limits.perChatIntervalMs) this.violations.perChat++;
+      if (last !== undefined) this.peaks.minChatIntervalMs = Math.min(this.peaks.minChatIntervalMs, at - last);
       this.#chatTimes.set(chatId, [at]);
     }
   }
@@ -358,6 +469,11 @@ export class FakeTelegramServer {
           at,
         };
         this.sent.push(message);
+        const ofChat = this.#sentByChat.get(chatId);
+        if (ofChat) ofChat.push(message);
+        else this.#sentByChat.set(chatId, [message]);
+        for (const listener of this.#sentListeners) listener(message);
+        for (const waiter of this.#chatWaiters.get(chatId) ?? []) waiter(message);
         return {
           message_id: message.messageId,
           date: Math.floor(at / 1000),

@@ -9,6 +9,13 @@ import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { ephemeralKeyRing, type KeyRing } from "../../src/security/key-ring.ts";
 import type { Clock } from "../../src/services/clock.ts";
+import { createTestDatabase, ON_POSTGRES } from "./postgres.ts";
+
+/** Which database a test app runs on; PostgreSQL needs TEST_DATABASE_URL. */
+export type TestProvider = "sqlite" | "postgres";
+
+/** The provider of this run: PostgreSQL under TEST_PROVIDER=postgres (npm run test:postgres), else SQLite. */
+export const TEST_PROVIDER: TestProvider = ON_POSTGRES ? "postgres" : "sqlite";
 
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {
@@ -24,7 +31,13 @@ export class ManualClock implements Clock {
   }
 }
 
-/** The core on a real SQLite file in a temporary folder, with captured logs. */
+/** The PostgreSQL database of each test folder, so that `new TestApp(t.dir, ...)` re-opens t's data. */
+const databaseOfFolder = new Map<string, string>();
+
+/**
+ * The core on a real database with captured logs: a SQLite file in a temporary folder, or on
+ * the PostgreSQL run a fresh database of its own (the folder still holds nothing else).
+ */
 export class TestApp {
   readonly logs: string[] = [];
   readonly sleeps: number[] = [];
@@ -33,19 +46,28 @@ export class TestApp {
   readonly keys: KeyRing;
   readonly clock: ManualClock;
   readonly env: Record<string, string>;
+  /** The DATABASE_URL the app opens: file:<dir>/bot.db, or a postgresql:// URL. */
+  readonly databaseUrl: string;
 
-  constructor(dir: string, keys: KeyRing, clock: ManualClock, env: Record<string, string>) {
+  constructor(dir: string, keys: KeyRing, clock: ManualClock, env: Record<string, string>, databaseUrl?: string) {
     this.dir = dir;
     this.keys = keys;
     this.clock = clock;
     this.env = env;
+    this.databaseUrl = databaseUrl ?? databaseOfFolder.get(dir) ?? `file:${path.join(dir, "bot.db")}`;
+    if (databaseUrl && !databaseUrl.startsWith("file:")) databaseOfFolder.set(dir, databaseUrl);
+  }
+
+  /** The database engine under this app. */
+  get provider(): TestProvider {
+    return this.databaseUrl.startsWith("file:") ? "sqlite" : "postgres";
   }
 
   /** Opens (or re-opens, after close) the app on the same database and keys. */
   async open(): Promise<this> {
     const config = loadConfig({
       DATA_DIR: this.dir,
-      DATABASE_URL: `file:${path.join(this.dir, "bot.db")}`,
+      DATABASE_URL: this.databaseUrl,
       ...this.env,
     });
     const sink = new Writable({
@@ -96,31 +118,17 @@ export class TestApp {
   }
 }
 
-/** Starts a test app in a fresh temporary folder. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * Starts a test app in a fresh temporary folder, on a fresh database of the run's provider
+ * (or of the one asked for).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  provider: TestProvider = TEST_PROVIDER,
+): Promise<TestApp> {
   const dir = mkdtempSync(path.join(tmpdir(), "tppo-test-"));
-  return new TestApp(dir, ephemeralKeyRing(), new ManualClock(), env).open();
+  const databaseUrl = provider === "postgres" ? await createTestDatabase() : undefined;
+  return new TestApp(dir, ephemeralKeyRing(), new ManualClock(), env, databaseUrl).open();
 }
 
-/** A whole Indonesian report from a fresh chat: urgent, family, a story and a contact number. */
-export const REPORT_LINES = (story: string, phone: string) => [
-  "halo",
-  "lapor",
-  "tidak",
-  "2",
-  "1",
-  "1",
-  "2",
-  "1",
-  "1",
-  "jatim",
-  "ya",
-  "2",
-  "1",
-  "1",
-  story,
-  "2",
-  phone,
-  "1",
-  "1",
-];
+export { REPORT_LINES } from "./report-lines.ts";

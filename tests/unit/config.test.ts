@@ -1,5 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { scaleLimits, TELEGRAM_LIMITS } from "../../src/channels/telegram/telegram-sender.ts";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
 describe("configuration", () => {
@@ -38,5 +39,24 @@ describe("configuration", () => {
       kind: "key-file",
       path: "/etc/bot/keys.json",
     });
+  });
+
+  it("scales the Telegram limits only when TELEGRAM_LIMITS_SCALE asks, and refuses a scale that is not positive", () => {
+    const token = "123456:TEST-TOKEN";
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token }).telegram?.limitsScale).toBe(1);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_LIMITS_SCALE: " " }).telegram?.limitsScale).toBe(1);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_LIMITS_SCALE: "2.5" }).telegram?.limitsScale).toBe(2.5);
+    for (const bad of ["0", "-1", "fast", "5000"]) {
+      expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_LIMITS_SCALE: bad })).toThrow(
+        /TELEGRAM_LIMITS_SCALE: expected a positive number up to 1000/,
+      );
+    }
+    expect(scaleLimits(TELEGRAM_LIMITS, 1)).toEqual(TELEGRAM_LIMITS);
+    expect(scaleLimits(TELEGRAM_LIMITS, 10)).toEqual({
+      perSecond: TELEGRAM_LIMITS.perSecond * 10,
+      perChatIntervalMs: TELEGRAM_LIMITS.perChatIntervalMs / 10,
+      perGroupPerMinute: TELEGRAM_LIMITS.perGroupPerMinute * 10,
+    });
+    expect(scaleLimits(TELEGRAM_LIMITS, 0.01).perGroupPerMinute).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { type RunnerHandle, run } from "@grammyjs/runner";
+import type { RunnerHandle } from "@grammyjs/runner";
 import { Api, type Bot, webhookCallback } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { App } from "../../app.ts";
@@ -7,6 +7,9 @@ import type { TelegramConfig } from "../../config.ts";
 import { LANGUAGES } from "../../domain/language.ts";
 import { createTranslator, loadLocales } from "../../i18n/i18n.ts";
 import { OutboxDispatcher } from "../../outbox/dispatcher.ts";
+import { dispatcherProbe, type HealthMonitor, serveHealth } from "../../services/health-monitor.ts";
+import { LeaseKeeper } from "../../services/lease-keeper.ts";
+import { runWithoutLoss } from "./polling-runner.ts";
 import { createTelegramBot } from "./telegram-bot.ts";
 import { TelegramSender } from "./telegram-sender.ts";
 
@@ -14,12 +17,35 @@ import { TelegramSender } from "./telegram-sender.ts";
 export interface TelegramRuntime {
   bot: Bot;
   dispatcher: OutboxDispatcher;
+  /** Holds the channel's sending lease: only its holder among the instances runs the dispatcher. */
+  sending: LeaseKeeper;
   /** The webhook server's port, when in webhook mode. */
   port: number | null;
   stop(): Promise<void>;
 }
 
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
+
+/** How long shutdown waits for webhook requests in progress; Telegram resends any cut off. */
+const WEBHOOK_DRAIN_MS = 6000;
+
+/** What `startTelegram` takes besides the app and config. */
+export interface StartTelegramOptions {
+  botInfo?: UserFromGetMe;
+  /** Serves GET /healthz on the webhook server and watches the dispatcher. */
+  health?: HealthMonitor;
+  /** The operator alert chat, whose messages go ahead of any backlog. */
+  priorityIdentityId?: string | null;
+}
+
+/** Stops accepting connections, lets requests in progress finish, and cuts what is left after `drainMs`. */
+async function closeGracefully(server: Server, drainMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), drainMs);
+  await closed;
+  clearTimeout(timer);
+}
 
 /** The bot's commands in each language, for the menu Telegram shows next to the input field. */
 function commandsFor(language: (typeof LANGUAGES)[number]): Array<{ command: string; description: string }> {
@@ -37,17 +63,34 @@ function commandsFor(language: (typeof LANGUAGES)[number]): Array<{ command: str
 export async function startTelegram(
   app: App,
   config: TelegramConfig,
-  options: { botInfo?: UserFromGetMe } = {},
+  options: StartTelegramOptions = {},
 ): Promise<TelegramRuntime> {
   const { logger } = app;
-  const sender = new TelegramSender(new Api(config.token, { apiRoot: config.apiRoot }));
+  const sender = new TelegramSender(new Api(config.token, { apiRoot: config.apiRoot }), {
+    limitsScale: config.limitsScale ?? 1,
+  });
   const dispatcher = new OutboxDispatcher({
     outbox: app.outbox,
     identities: app.identities,
     sender,
     clock: app.clock,
     logger,
+    instanceId: app.instanceId,
+    priorityIdentityId: options.priorityIdentityId ?? null,
   });
+  // Telegram's limits are per bot, not per process: one instance at a time sends.
+  const sending = new LeaseKeeper({
+    leases: app.leases,
+    clock: app.clock,
+    logger,
+    name: "dispatch:telegram",
+    holder: app.instanceId,
+    ttlMs: app.config.leaseMs,
+    work: { start: () => dispatcher.start(), stop: () => dispatcher.stop() },
+  });
+  options.health?.addProbe(
+    dispatcherProbe("telegram", () => (sending.holding ? dispatcher : null), app.config.alerts.dispatcherFailures),
+  );
   const bot = createTelegramBot({
     token: config.token,
     apiRoot: config.apiRoot,
@@ -63,7 +106,7 @@ export async function startTelegram(
   await bot.init();
   await bot.api.setMyCommands(commandsFor("id"));
   for (const language of LANGUAGES) await bot.api.setMyCommands(commandsFor(language), { language_code: language });
-  dispatcher.start();
+  await sending.start();
 
   let runner: RunnerHandle | null = null;
   let server: Server | null = null;
@@ -78,6 +121,7 @@ export async function startTelegram(
     });
     server = createServer((req, res) => {
       const url = new URL(req.url ?? "/", "http://localhost");
+      if (options.health && serveHealth(options.health, req, res)) return;
       if (req.method === "GET" && url.pathname === "/healthz") {
         res
           .writeHead(200, { "content-type": "application/json" })
@@ -103,21 +147,20 @@ export async function startTelegram(
     logger.info({ event: "telegram.webhook_started", port });
   } else {
     await bot.api.deleteWebhook();
-    runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 } } });
+    runner = runWithoutLoss(bot, { fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 } });
     logger.info({ event: "telegram.polling_started" });
   }
 
   return {
     bot,
     dispatcher,
+    sending,
     port,
     async stop() {
+      // No new updates; the ones being handled finish (their replies are in the outbox by then).
       if (runner?.isRunning()) await runner.stop();
-      if (server) {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server?.close(() => resolve()));
-      }
-      await dispatcher.stop();
+      if (server) await closeGracefully(server, WEBHOOK_DRAIN_MS);
+      await sending.stop();
       logger.info({ event: "telegram.stopped" });
     },
   };

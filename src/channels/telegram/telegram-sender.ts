@@ -7,6 +7,20 @@ export const TELEGRAM_LIMITS: SendLimits = { perSecond: 29, perChatIntervalMs: 1
 
 const MAX_TEXT = 4096;
 
+/**
+ * Telegram's limits multiplied by a scale (TELEGRAM_LIMITS_SCALE): more per second and per
+ * group, a shorter per-chat interval. Only drills against a fake Bot API raise it, to run in minutes.
+ */
+export function scaleLimits(limits: SendLimits, scale: number): SendLimits {
+  if (!(scale > 0)) throw new RangeError("the limits scale must be positive");
+  return {
+    perSecond: limits.perSecond * scale,
+    perChatIntervalMs: limits.perChatIntervalMs / scale,
+    // The group window counts whole messages.
+    perGroupPerMinute: Math.max(1, Math.floor(limits.perGroupPerMinute * scale)),
+  };
+}
+
 /** The Telegram chat id of a "tg:<id>" address. */
 export function chatIdOf(address: ChannelAddress): number {
   const id = Number(address.slice(3));
@@ -50,11 +64,12 @@ export function mapTelegramError(error: unknown): SendError {
  */
 export class TelegramSender implements ChannelSender {
   readonly channel = "tg" as const;
-  readonly limits = TELEGRAM_LIMITS;
+  readonly limits: SendLimits;
   readonly #api: Api;
 
-  constructor(api: Api) {
+  constructor(api: Api, options: { limitsScale?: number } = {}) {
     this.#api = api;
+    this.limits = scaleLimits(TELEGRAM_LIMITS, options.limitsScale ?? 1);
   }
 
   isGroup(address: ChannelAddress): boolean {

@@ -66,15 +66,25 @@ function fileOf(message: NonNullable<Update["message"]>): IncomingFile | null {
 }
 
 /**
+ * True for a chat or user id as Telegram makes them (integers of at most 52 bits). Anything
+ * else did not come from Telegram, and a reply to it could never be sent.
+ */
+function isTelegramId(id: unknown): id is number {
+  return typeof id === "number" && Number.isSafeInteger(id);
+}
+
+/**
  * Translates one Telegram update into the channel-neutral message, or null when it is not for
- * the bot (its own messages, channel posts, member updates). Groups carry the sender apart.
+ * the bot (its own messages, channel posts, member updates, or ids no Telegram chat can have).
+ * Groups carry the sender apart.
  */
 export function mapUpdate(update: Update, now: Date): MappedUpdate | null {
   const messageId = `u:${update.update_id}`;
   if (update.callback_query) {
     const query = update.callback_query;
     const chat = query.message?.chat;
-    const chatId = chat?.id ?? query.from.id;
+    const chatId = chat?.id ?? query.from?.id;
+    if (!isTelegramId(chatId) || !isTelegramId(query.from?.id)) return null;
     const inGroup = chat !== undefined && chat.type !== "private";
     return {
       message: {
@@ -92,6 +102,7 @@ export function mapUpdate(update: Update, now: Date): MappedUpdate | null {
   const edited = update.edited_message;
   const message = update.message ?? edited;
   if (!message?.from || message.from.is_bot) return null;
+  if (!isTelegramId(message.chat?.id) || !isTelegramId(message.from.id)) return null;
   const inGroup = message.chat.type !== "private";
   const base = {
     address: `tg:${message.chat.id}` as ChannelAddress,

@@ -1,6 +1,8 @@
 import type { App } from "../../app.ts";
 import type { WhatsAppConfig } from "../../config.ts";
 import { OutboxDispatcher } from "../../outbox/dispatcher.ts";
+import { dispatcherProbe, type HealthMonitor, type ProbeResult } from "../../services/health-monitor.ts";
+import { LeaseKeeper } from "../../services/lease-keeper.ts";
 import type { ChannelAddress } from "../types.ts";
 import { WhatsAppAuthStore } from "./whatsapp-auth-state.ts";
 import { type OperatorOutput, type Schedule, stderrOperator, WhatsAppConnection } from "./whatsapp-connection.ts";
@@ -24,6 +26,10 @@ export interface StartWhatsAppOptions {
   senderTiming?: SenderTiming;
   schedule?: Schedule;
   random?: () => number;
+  /** WhatsApp logged the bot out: a person must pair the phone again. */
+  onLoggedOut?: () => void;
+  /** The operator alert chat, whose messages go ahead of any backlog. */
+  priorityIdentityId?: string | null;
 }
 
 /** How long a group's staff-or-not answer is trusted; an admin's new destination counts within this. */
@@ -71,6 +77,8 @@ export async function startWhatsApp(
     sender,
     clock: app.clock,
     logger,
+    instanceId: app.instanceId,
+    priorityIdentityId: options.priorityIdentityId ?? null,
   });
   const inbound = new WhatsAppInbound({
     conversation: app.conversation,
@@ -92,6 +100,7 @@ export async function startWhatsApp(
     webSocketUrl: config.webSocketUrl,
     onMessages: (upsert, socket) => inbound.accept(upsert, socket),
     onOpen: () => dispatcher.wake(),
+    ...(options.onLoggedOut ? { onLoggedOut: options.onLoggedOut } : {}),
     ...(options.schedule ? { schedule: options.schedule } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
@@ -121,4 +130,60 @@ export async function startWhatsApp(
       logger.info({ event: "whatsapp.channel_stopped" });
     },
   };
+}
+
+/** WhatsApp as run by whichever instance holds its lease. */
+export interface LeasedWhatsApp {
+  keeper: LeaseKeeper;
+  /** The channel while this instance holds the lease, else null. */
+  current(): WhatsAppRuntime | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs WhatsApp only while this instance holds the "whatsapp:socket" lease (DESIGN §6): one
+ * linked device must have one socket, or WhatsApp closes the others as replaced. A standby
+ * instance takes over when the holder stops renewing (it died) or releases it (it stopped).
+ */
+export async function startLeasedWhatsApp(
+  app: App,
+  config: WhatsAppConfig,
+  options: StartWhatsAppOptions & { health?: HealthMonitor } = {},
+): Promise<LeasedWhatsApp> {
+  let runtime: WhatsAppRuntime | null = null;
+  const keeper = new LeaseKeeper({
+    leases: app.leases,
+    clock: app.clock,
+    logger: app.logger,
+    name: "whatsapp:socket",
+    holder: app.instanceId,
+    ttlMs: app.config.leaseMs,
+    work: {
+      start: async () => {
+        runtime = await startWhatsApp(app, config, options);
+      },
+      stop: async () => {
+        const running = runtime;
+        runtime = null;
+        await running?.stop();
+      },
+    },
+  });
+  options.health?.addProbe({
+    name: "whatsapp",
+    check(): ProbeResult {
+      const connection = runtime?.connection;
+      if (!connection) return { ok: true, detail: { active: false } };
+      return {
+        ok: !connection.loggedOut,
+        detail: { active: true, status: connection.status, loggedOut: connection.loggedOut },
+        ...(connection.loggedOut ? { alert: { kind: "whatsapp_logged_out" as const, details: {} } } : {}),
+      };
+    },
+  });
+  options.health?.addProbe(
+    dispatcherProbe("whatsapp", () => runtime?.dispatcher ?? null, app.config.alerts.dispatcherFailures),
+  );
+  await keeper.start();
+  return { keeper, current: () => runtime, stop: () => keeper.stop() };
 }

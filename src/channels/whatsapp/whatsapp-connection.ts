@@ -45,6 +45,8 @@ export interface WhatsAppConnectionDeps {
   onMessages(upsert: WhatsAppEvents["messages.upsert"], socket: WhatsAppSocket): void;
   /** The connection opened: send what waited. */
   onOpen?(): void;
+  /** WhatsApp logged the bot out: a person must pair the phone again. */
+  onLoggedOut?(): void;
   now?: () => number;
   random?: () => number;
   schedule?: Schedule;
@@ -64,6 +66,7 @@ export class WhatsAppConnection {
   #status: ConnectionStatus = "idle";
   #attempt = 0;
   #loggedOutStreak = 0;
+  #loggedOut = false;
   #lastRestartRequiredAt: number | null = null;
   #cancelTimer: (() => void) | null = null;
   #credsWrites: Promise<void> = Promise.resolve();
@@ -80,6 +83,11 @@ export class WhatsAppConnection {
   /** Where the connection stands. */
   get status(): ConnectionStatus {
     return this.#status;
+  }
+
+  /** True from a log-out until the phone is paired again and the connection opens. */
+  get loggedOut(): boolean {
+    return this.#loggedOut;
   }
 
   /** The socket while the connection is open, else null (the sender waits then). */
@@ -177,6 +185,7 @@ export class WhatsAppConnection {
     this.#status = "open";
     this.#attempt = 0;
     this.#loggedOutStreak = 0;
+    this.#loggedOut = false;
     logger.info({ event: "whatsapp.connected" });
     this.#deps.onOpen?.();
     if (!this.#deps.listGroups) return;
@@ -206,7 +215,11 @@ export class WhatsAppConnection {
     });
     this.decisions.push(decision);
     if (statusCode === DISCONNECT.restartRequired) this.#lastRestartRequiredAt = now;
-    if (statusCode === DISCONNECT.loggedOut) this.#loggedOutStreak++;
+    if (statusCode === DISCONNECT.loggedOut) {
+      this.#loggedOutStreak++;
+      this.#loggedOut = true;
+      this.#deps.onLoggedOut?.();
+    }
     logger[decision.level]({
       event: decision.event,
       statusCode,

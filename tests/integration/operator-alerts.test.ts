@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ChannelAddress } from "../../src/channels/types.ts";
+import { createTranslator, loadLocales } from "../../src/i18n/i18n.ts";
+import { HealthMonitor } from "../../src/services/health-monitor.ts";
+import { OperatorAlerts } from "../../src/services/operator-alerts.ts";
+import { startTestApp, type TestApp } from "../support/test-app.ts";
+
+const ADMIN: ChannelAddress = "tg:-1009000";
+const HOUR = 60 * 60_000;
+
+const opened: TestApp[] = [];
+afterEach(async () => {
+  for (const t of opened.splice(0)) await t.close();
+});
+
+/** One instance's monitor on the shared database, alerting the admin chat. */
+function instance(t: TestApp, instanceId: string): HealthMonitor {
+  const alerts = new OperatorAlerts({
+    db: t.app.database.prisma,
+    leases: t.app.leases,
+    identities: t.app.identities,
+    outbox: t.app.outbox,
+    translate: createTranslator(loadLocales(), { strict: true }),
+    clock: t.clock,
+    logger: t.app.logger,
+    instanceId,
+    adminChat: ADMIN,
+    language: "id",
+    repeatMs: HOUR,
+  });
+  return new HealthMonitor({
+    outbox: t.app.outbox,
+    clock: t.clock,
+    logger: t.app.logger,
+    thresholds: { backlog: 3, oldestUnsentMs: 15 * 60_000, dispatcherFailures: 5 },
+    alerts,
+  });
+}
+
+async function queueFor(t: TestApp, chats: number): Promise<void> {
+  for (let c = 0; c < chats; c++) {
+    const identity = await t.app.identities.resolve(`tg:${7000 + c}` as ChannelAddress, t.clock.now());
+    await t.app.outbox.enqueueWrite(identity.id, "tg", [{ text: `reply ${c}` }], t.clock.now())(t.app.database.prisma);
+  }
+}
+
+async function adminTexts(t: TestApp): Promise<string[]> {
+  const admin = await t.app.identities.resolve(ADMIN, t.clock.now());
+  return (await t.app.outbox.pending({ identityId: admin.id })).map((p) => p.message.text);
+}
+
+describe("operator alerts across instances", () => {
+  it("sends one backlog alert per hour however many instances see it, then a stale alert when messages age", async () => {
+    const t = await startTestApp();
+    opened.push(t);
+    const [a, b] = [instance(t, "a"), instance(t, "b")];
+    expect((await a.check()).status).toBe("ok");
+    await queueFor(t, 5);
+
+    const reports = await Promise.all([a.check(), b.check(), a.check()]);
+    expect(reports.map((r) => r.status)).toEqual(["degraded", "degraded", "degraded"]);
+    expect(reports[0]?.outbox).toMatchObject({ ok: false, pending: 5 });
+    let texts = await adminTexts(t);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain("5 pesan menunggu dikirim (batas 3)");
+
+    // Half an hour on: still within the hour for the backlog, but the oldest message is now stale.
+    t.clock.advance(HOUR / 2);
+    await b.check();
+    await a.check();
+    texts = await adminTexts(t);
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toContain("sudah menunggu 30 menit (batas 15)");
+
+    // After the hour, the backlog (still there) is repeated once.
+    t.clock.advance(HOUR);
+    await Promise.all([a.check(), b.check()]);
+    texts = await adminTexts(t);
+    expect(texts.filter((x) => x.includes("pesan menunggu dikirim"))).toHaveLength(2);
+  });
+
+  it("puts the admin chat's alert ahead of a backlog bigger than one dispatch pass", async () => {
+    const t = await startTestApp();
+    opened.push(t);
+    await queueFor(t, 30);
+    await instance(t, "a").check();
+    const admin = await t.app.identities.resolve(ADMIN, t.clock.now());
+    const plain = await t.app.outbox.dispatchCandidates("tg", { limit: 10 });
+    expect(plain.map((c) => c.identityId)).not.toContain(admin.id);
+    const first = await t.app.outbox.dispatchCandidates("tg", { limit: 10, priorityIdentityId: admin.id });
+    expect(first[0]?.identityId).toBe(admin.id);
+    expect(first).toHaveLength(11);
+  });
+});

@@ -1,0 +1,41 @@
+import type { ChannelAddress, OutboundMessage } from "../../src/channels/types.ts";
+import { type ChannelSender, SendError, type SendFailure, type SendLimits } from "../../src/outbox/channel-sender.ts";
+
+/** A sender that records sends and fails on demand. */
+export class ScriptedSender implements ChannelSender {
+  readonly channel = "tg" as const;
+  readonly limits: SendLimits;
+  readonly log: Array<{ address: string; text: string; at: number }> = [];
+  readonly deleted: Array<{ address: string; ids: readonly string[] }> = [];
+  readonly failures: SendFailure[] = [];
+  inFlight = new Map<string, number>();
+  maxInFlightPerChat = 0;
+  #next = 1;
+
+  constructor(limits: SendLimits = { perSecond: 1000, perChatIntervalMs: 1, perGroupPerMinute: 1000 }) {
+    this.limits = limits;
+  }
+
+  isGroup(address: ChannelAddress): boolean {
+    return address.startsWith("tg:-");
+  }
+
+  async send(address: ChannelAddress, message: OutboundMessage) {
+    const n = (this.inFlight.get(address) ?? 0) + 1;
+    this.inFlight.set(address, n);
+    this.maxInFlightPerChat = Math.max(this.maxInFlightPerChat, n);
+    try {
+      await new Promise((r) => setTimeout(r, 2));
+      const failure = this.failures.shift();
+      if (failure) throw new SendError(failure);
+      this.log.push({ address, text: message.text, at: Date.now() });
+      return { platformMessageId: String(this.#next++) };
+    } finally {
+      this.inFlight.set(address, (this.inFlight.get(address) ?? 1) - 1);
+    }
+  }
+
+  async deleteMessages(address: ChannelAddress, ids: readonly string[]) {
+    this.deleted.push({ address, ids });
+  }
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { AppConfig } from "./config.ts";
 import type { DialogueSettings } from "./conversation/ports.ts";
 import { AttachmentStore } from "./db/attachment-store.ts";
@@ -63,6 +64,15 @@ export interface AppOverrides {
   strictLocales?: boolean;
 }
 
+/**
+ * The name of this process when none is configured. SQLite serves one machine, so a restart there
+ * is the same instance and takes its leases back at once (no wait after a crash); PostgreSQL
+ * instances may share a host, so each process gets its own name.
+ */
+function defaultInstanceId(provider: Database["provider"]): string {
+  return provider === "sqlite" ? `host:${hostname()}` : `${hostname()}:${randomUUID()}`;
+}
+
 /** Loads the keys the configuration names, generating the embedded default on first run. */
 export function loadKeys(config: AppConfig, logger: Logger): KeyRing {
   const source = config.keys;
@@ -88,7 +98,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   });
   const db = database.prisma;
   const clock = overrides.clock ?? systemClock;
-  const instanceId = overrides.instanceId ?? randomUUID();
+  const instanceId = overrides.instanceId ?? config.instanceId ?? defaultInstanceId(database.provider);
   const identities = new IdentityStore(db, cipher, hasher);
   const conversations = new ConversationStore(db, cipher);
   const outbox = new OutboxStore(db, cipher);

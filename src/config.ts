@@ -131,7 +131,14 @@ const EnvSchema = z.object({
   ),
   RETENTION_DAYS: wholeNumber(30, 36_500, 365),
   FOLLOW_UP_INTERVAL_SECONDS: wholeNumber(5, 3600, 60),
-  LEASE_SECONDS: wholeNumber(2, 600, 30),
+  LEASE_SECONDS: wholeNumber(2, 600, 15),
+  INSTANCE_ID: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,100}$/, { error: "1 to 100 letters, digits, '.', '_', ':' or '-'" })
+      .optional(),
+  ),
   HEALTH_PORT: z.preprocess(
     blankAsUnset,
     z.coerce
@@ -222,6 +229,12 @@ export interface AppConfig {
   retentionDays: number;
   /** How long a lease (a channel's sending, the WhatsApp socket) lasts unrenewed: a dead holder's standby takes over after this. */
   leaseMs: number;
+  /**
+   * Names this process in leases and claims. A process that restarts under the same name takes
+   * its own leases back at once. Default: the host name on SQLite (one machine serves it), a
+   * random one per process on PostgreSQL (several may share a host).
+   */
+  instanceId: string | null;
   /** A port for a server with only GET /healthz; null: only the webhook server serves it. */
   healthPort: number | null;
   /** When and where operators are told that something needs a person. */
@@ -328,6 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     followUpIntervalMs: e.FOLLOW_UP_INTERVAL_SECONDS * 1000,
     retentionDays: e.RETENTION_DAYS,
     leaseMs: e.LEASE_SECONDS * 1000,
+    instanceId: e.INSTANCE_ID ?? null,
     healthPort: e.HEALTH_PORT ?? null,
     alerts: {
       adminChat: (e.ADMIN_ALERT_CHAT as ChannelAddress | undefined) ?? null,

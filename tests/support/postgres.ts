@@ -68,7 +68,19 @@ export async function dropTestDatabases(): Promise<void> {
   const names = [...created];
   created.clear();
   await onServer(async (client) => {
-    for (const name of names) await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+    for (const name of names) {
+      // FORCE ends the database's connections; an autovacuum worker in it (a superuser's) may
+      // refuse unless the role has pg_signal_backend (.ci/run grants it), and is gone a moment later.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`);
+          break;
+        } catch (error) {
+          if (attempt >= 20) throw error;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    }
   });
 }
 

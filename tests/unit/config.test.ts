@@ -54,7 +54,8 @@ describe("configuration", () => {
     expect(scaleLimits(TELEGRAM_LIMITS, 1)).toEqual(TELEGRAM_LIMITS);
     expect(scaleLimits(TELEGRAM_LIMITS, 10)).toEqual({
       perSecond: TELEGRAM_LIMITS.perSecond * 10,
-      perChatIntervalMs: TELEGRAM_LIMITS.perChatIntervalMs / 10,
+      // Telegram's 1 s per chat scaled to 100 ms, plus the whole 50 ms kept for jitter.
+      perChatIntervalMs: 150,
       perGroupPerMinute: TELEGRAM_LIMITS.perGroupPerMinute * 10,
     });
     expect(scaleLimits(TELEGRAM_LIMITS, 0.01).perGroupPerMinute).toBe(1);

@@ -2,8 +2,15 @@ import { type Api, GrammyError, HttpError } from "grammy";
 import { type ChannelSender, SendError, type SendLimits } from "../../outbox/channel-sender.ts";
 import type { ChannelAddress, OutboundMessage } from "../types.ts";
 
+/** Timer and network jitter between two sends to one chat: kept whole however the limits are scaled. */
+const PER_CHAT_MARGIN_MS = 50;
+
 /** Telegram's documented limits, a little under so that clock jitter never crosses them. */
-export const TELEGRAM_LIMITS: SendLimits = { perSecond: 29, perChatIntervalMs: 1050, perGroupPerMinute: 19 };
+export const TELEGRAM_LIMITS: SendLimits = {
+  perSecond: 29,
+  perChatIntervalMs: 1000 + PER_CHAT_MARGIN_MS,
+  perGroupPerMinute: 19,
+};
 
 const MAX_TEXT = 4096;
 
@@ -15,7 +22,8 @@ export function scaleLimits(limits: SendLimits, scale: number): SendLimits {
   if (!(scale > 0)) throw new RangeError("the limits scale must be positive");
   return {
     perSecond: limits.perSecond * scale,
-    perChatIntervalMs: limits.perChatIntervalMs / scale,
+    // Jitter does not shrink with the scale: 1,050 ms at ×10 is 150 ms, not 105.
+    perChatIntervalMs: Math.max(limits.perChatIntervalMs - PER_CHAT_MARGIN_MS, 0) / scale + PER_CHAT_MARGIN_MS,
     // The group window counts whole messages.
     perGroupPerMinute: Math.max(1, Math.floor(limits.perGroupPerMinute * scale)),
   };

@@ -1,14 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { textOf } from "../support/engine-chat.ts";
+import { CANARY_SECRETS, leaveCanaryTraces } from "../support/canary-traces.ts";
 import { ON_POSTGRES, sqliteOnly } from "../support/postgres.ts";
-import { REPORT_LINES, startTestApp } from "../support/test-app.ts";
-
-const NAME = "Ratnasari Wulandari";
-const PHONE = "081377712345";
-const PHONE_INTERNATIONAL = "+6281377712345";
-const USER = "canary-reporter-7731";
+import { startTestApp } from "../support/test-app.ts";
 
 /** Every form in which the canary could sit in a file: UTF-8, UTF-16 and without spaces. */
 function forms(secret: string): Buffer[] {
@@ -19,30 +14,7 @@ function forms(secret: string): Buffer[] {
 describe.skipIf(ON_POSTGRES)(sqliteOnly("the canary: personal data never rests in plain text"), () => {
   it("finds neither the name nor the phone number in the database files or the logs", async () => {
     const t = await startTestApp();
-    const story = `Saya ${NAME}, nomor saya ${PHONE}. Majikan menahan paspor saya.`;
-    const done = textOf(await t.sendAll(USER, ...REPORT_LINES(story, PHONE)));
-    expect(done).toContain("Nomor laporan");
-    // Another person gives up half-way, after typing the same details.
-    await t.sendAll(
-      "abandons",
-      "halo",
-      "lapor",
-      "tidak",
-      "1",
-      "1",
-      "lewati",
-      "jatim",
-      "ya",
-      "1",
-      "1",
-      "1",
-      story,
-      "2",
-      PHONE,
-    );
-    // A status check and a wrong guess, from a chat named after the canary.
-    const reference = /Nomor laporan: (\S+)/.exec(done)?.[1] as string;
-    await t.send(`${USER}-again`, `status ${reference} 000000`);
+    const reference = await leaveCanaryTraces(t);
     await t.close();
 
     const files = ["bot.db", "bot.db-wal", "bot.db-journal", "bot.db-shm"]
@@ -52,7 +24,7 @@ describe.skipIf(ON_POSTGRES)(sqliteOnly("the canary: personal data never rests i
     const logs = Buffer.from(t.logs.join(""), "utf8");
     expect(t.logs.length).toBeGreaterThan(20);
     for (const haystack of [...files.map((f) => readFileSync(f)), logs]) {
-      for (const secret of [NAME, "Ratnasari", "Wulandari", PHONE, PHONE_INTERNATIONAL, USER]) {
+      for (const secret of CANARY_SECRETS) {
         for (const needle of forms(secret)) expect(haystack.includes(needle), secret).toBe(false);
       }
     }

@@ -3,16 +3,12 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { WhatsAppAuthStore } from "../../src/channels/whatsapp/whatsapp-auth-state.ts";
-import { textOf } from "../support/engine-chat.ts";
+import { CANARY_SECRETS, leaveCanaryTraces } from "../support/canary-traces.ts";
 import { IN_CI, NO_POSTGRES_REASON, TEST_DATABASE_URL } from "../support/postgres.ts";
-import { REPORT_LINES, startTestApp } from "../support/test-app.ts";
+import { startTestApp } from "../support/test-app.ts";
 
 const run = promisify(execFile);
 
-const NAME = "Ratnasari Wulandari";
-const PHONE = "081377712345";
-const PHONE_INTERNATIONAL = "+6281377712345";
-const USER = "canary-reporter-7731";
 const PHONE_DIGITS = "6281377712345";
 const BOT_NUMBER = "6281100000000";
 
@@ -71,30 +67,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
   () => {
     it("finds neither the name nor the phone number nor WhatsApp secrets in the database or the logs", async () => {
       const t = await startTestApp({}, "postgres");
-      const story = `Saya ${NAME}, nomor saya ${PHONE}. Majikan menahan paspor saya.`;
-      const done = textOf(await t.sendAll(USER, ...REPORT_LINES(story, PHONE)));
-      expect(done).toContain("Nomor laporan");
-      // Another person gives up half-way, after typing the same details.
-      await t.sendAll(
-        "abandons",
-        "halo",
-        "lapor",
-        "tidak",
-        "1",
-        "1",
-        "lewati",
-        "jatim",
-        "ya",
-        "1",
-        "1",
-        "1",
-        story,
-        "2",
-        PHONE,
-      );
-      // A status check and a wrong guess, from a chat named after the canary.
-      const reference = /Nomor laporan: (\S+)/.exec(done)?.[1] as string;
-      await t.send(`${USER}-again`, `status ${reference} 000000`);
+      const reference = await leaveCanaryTraces(t);
       // A paired WhatsApp session with a contact: creds, a signal session, a phone-number mapping.
       const auth = new WhatsAppAuthStore(t.app.database.prisma, t.app.cipher);
       const { state, saveCreds } = await auth.load();
@@ -114,7 +87,7 @@ describe.skipIf(!TEST_DATABASE_URL)(
       if (IN_CI) expect(dump, "pg_dump is missing").not.toBeNull();
       const logs = Buffer.from(t.logs.join(""), "utf8");
       expect(t.logs.length).toBeGreaterThan(20);
-      const secrets = [NAME, "Ratnasari", "Wulandari", PHONE, PHONE_INTERNATIONAL, PHONE_DIGITS, USER, BOT_NUMBER];
+      const secrets = [...CANARY_SECRETS, PHONE_DIGITS, BOT_NUMBER];
       const privateKey = Buffer.from(state.creds.noiseKey.private);
       for (const [label, haystack] of [
         ["columns", everything],

@@ -16,7 +16,7 @@ export interface UserInput {
   choiceId?: string;
   location?: { latitude: number; longitude: number };
   attachments?: Array<{ id: string; kind: string }>;
-  unsupported?: "edited" | "type" | "too_large";
+  unsupported?: "edited" | "type" | "too_large" | "not_received";
 }
 
 /** Renders choice definitions in one language. */

@@ -168,7 +168,7 @@ describe("Telegram updates", () => {
 });
 
 describe("the Telegram adapter", () => {
-  it("downloads photos when they arrive and keeps them encrypted with the report; refuses files over the cap", async () => {
+  it("downloads photos when they arrive and keeps them encrypted with the report; refuses files over the cap, and says when a file did not come through", async () => {
     const { fake, t } = await setUp({ ATTACHMENT_MAX_BYTES: "2048" });
     const user = 3001;
     fake.userText(user, "lapor");
@@ -185,6 +185,24 @@ describe("the Telegram adapter", () => {
     expect(stored?.bytes.equals(photo)).toBe(true);
     expect(fake.calls.filter((c) => c.method === "getFile")).toHaveLength(1);
     expect(new FieldCipher(t.keys).currentKeyId).toBe(rows[0]?.keyId);
+
+    // Telegram itself refuses to hand over a file too big for the Bot API: the person hears why.
+    fake.getFileCapBytes = 100;
+    const answered = fake.messagesTo(user).length;
+    fake.userPhoto(user, Buffer.alloc(1000, 2));
+    await fake.waitForMessage(user, "terlalu besar", answered);
+    // A file Telegram no longer has: the person is asked to send it again, not left in silence.
+    fake.pushUpdate({
+      message: {
+        message_id: 90,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user, type: "private" },
+        from: { id: user, is_bot: false, first_name: "User" },
+        photo: [{ file_id: "gone-1", file_unique_id: "u-gone-1", width: 10, height: 10, file_size: 10 }],
+      },
+    });
+    await fake.waitForMessage(user, "file itu tidak sampai kepada kami");
+    expect(await t.app.database.prisma.attachment.count()).toBe(1);
   });
 
   it("answers an edited message and an unsupported one, and stays silent in a group for non-staff", async () => {

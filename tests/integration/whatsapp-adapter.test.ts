@@ -227,7 +227,7 @@ describe("the WhatsApp adapter through a fake socket", () => {
     expect(await prisma.contactIdentity.count()).toBe(before);
   });
 
-  it("downloads media when it arrives and stores it encrypted, refusing files over the cap", async () => {
+  it("downloads media when it arrives and stores it encrypted, refusing files over the cap and saying when one did not come", async () => {
     const s = await setUp({ ...FAST, ATTACHMENT_MAX_BYTES: "2048" });
     const prisma = s.t.app.database.prisma;
     const start = s.wa.userText(REPORTER, "lapor");
@@ -261,6 +261,13 @@ describe("the WhatsApp adapter through a fake socket", () => {
     expect(s.wa.downloads).toContain(document.key.id);
     const tooLarge = s.wa.textsTo(REPORTER).filter((t) => t.includes("terlalu besar"));
     expect(tooLarge).toHaveLength(2);
+    expect(await prisma.attachment.count()).toBe(1);
+
+    // A link that expired before the download: the person is asked to send it again.
+    const expired = fixture("image", { remoteJid: REPORTER });
+    s.wa.current.deliver([expired]);
+    await settle(s, expired);
+    expect(await s.wa.waitForText(REPORTER, "file itu tidak sampai kepada kami")).toBeTruthy();
     expect(await prisma.attachment.count()).toBe(1);
   });
 

@@ -50,6 +50,8 @@ export class FakeTelegramServer {
   readonly calls: RecordedCall[] = [];
   readonly sent: SentMessage[] = [];
   readonly files = new Map<string, Buffer>();
+  /** The cloud Bot API's getFile refuses files over 20 MB; a test may lower it. */
+  getFileCapBytes = 20 * 1024 * 1024;
   /** Sends that broke a limit: overall, per chat or per group. */
   violations = { overall: 0, perChat: 0, perGroup: 0, beforeRetryAfter: 0 };
   faults: FaultPlan | null = null;
@@ -345,7 +347,7 @@ export class FakeTelegramServer {
     const method = match[2] as string;
     const params = await this.#params(req, url);
     const at = Date.now();
-    const injected = this.#fault(method, at, Number(params.chat_id));
+    const injected = this.#fault(method, at, params);
     this.calls.push({ method, params, at, status: injected?.error_code ?? 200 });
     if (injected) {
       this.#reply(res, injected.error_code, injected);
@@ -361,8 +363,10 @@ export class FakeTelegramServer {
   #fault(
     method: string,
     at: number,
-    chatId: number,
+    params: Record<string, unknown>,
   ): { ok: false; error_code: number; description: string; parameters?: { retry_after: number } } | null {
+    const chatId = Number(params.chat_id);
+    if (method === "getFile") return this.#getFileError(String(params.file_id));
     if (SEND_METHODS.has(method) && this.blockedChats.has(chatId)) {
       return { ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" };
     }
@@ -387,6 +391,15 @@ export class FakeTelegramServer {
         error_code: roll < plan.rate429 + plan.rate5xx / 2 ? 500 : 502,
         description: "Internal Server Error",
       };
+    return null;
+  }
+
+  /** What Telegram answers getFile for a file it does not have, or one over the download cap. */
+  #getFileError(fileId: string): { ok: false; error_code: 400; description: string } | null {
+    const bytes = [...this.files.entries()].find(([path]) => path.includes(fileId))?.[1];
+    if (!bytes) return { ok: false, error_code: 400, description: "Bad Request: invalid file_id" };
+    if (bytes.length > this.getFileCapBytes)
+      return { ok: false, error_code: 400, description: "Bad Request: file is too big" };
     return null;
   }
 

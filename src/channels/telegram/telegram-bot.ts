@@ -1,6 +1,6 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type Context } from "grammy";
+import { Bot, type Context, GrammyError } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { AttachmentStore } from "../../db/attachment-store.ts";
 import type { IdentityStore } from "../../db/identity-store.ts";
@@ -32,6 +32,11 @@ class FileTooLargeError extends Error {
 }
 
 /** Downloads a file through getFile and the file URL under the same API root, within the size cap. */
+/** The cloud Bot API refuses getFile for files over 20 MB ("file is too big"). */
+function isTooBigForBotApi(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400 && /file is too big/i.test(error.description);
+}
+
 async function download(bot: Bot, deps: TelegramBotDeps, file: IncomingFile): Promise<Buffer> {
   if (file.size !== null && file.size > deps.maxAttachmentBytes) throw new FileTooLargeError();
   const info = await bot.api.getFile(file.fileId);
@@ -82,8 +87,13 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
               kind: file.kind,
             });
           } catch (error) {
-            if (!(error instanceof FileTooLargeError)) throw error;
-            message = { ...message, unsupported: "too_large" };
+            if (error instanceof FileTooLargeError || isTooBigForBotApi(error)) {
+              message = { ...message, unsupported: "too_large" };
+            } else {
+              // A file that cannot be fetched now (gone, or Telegram failing): say so rather than stay silent.
+              log.warn({ event: "telegram.file_download_failed", err: error });
+              message = { ...message, unsupported: "not_received" };
+            }
           }
         }
         if (stored.length > 0) message = { ...message, attachments: stored };

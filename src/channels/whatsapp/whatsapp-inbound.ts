@@ -101,7 +101,7 @@ export class WhatsAppInbound {
       if (error instanceof FileTooLargeError) return { ...message, unsupported: "too_large" };
       // The link may have expired or the download failed: say the file did not come through rather than stay silent.
       logger.warn({ event: "whatsapp.media_download_failed", error });
-      return { ...message, unsupported: "type" };
+      return { ...message, unsupported: "not_received" };
     }
   }
 

@@ -6,6 +6,7 @@ import { migrationNames, POSTGRES_MIGRATIONS_DIR } from "../../src/db/migrate-po
 import { ephemeralKeyRing } from "../../src/security/key-ring.ts";
 import { textOf } from "../support/engine-chat.ts";
 import { createTestDatabase, NO_POSTGRES_REASON, TEST_DATABASE_URL } from "../support/postgres.ts";
+import { CHAT_REPORT_LINES } from "../support/report-lines.ts";
 import { ManualClock, TestApp } from "../support/test-app.ts";
 
 const open: TestApp[] = [];
@@ -13,28 +14,9 @@ afterEach(async () => {
   for (const t of open.splice(0)) await t.close().catch(() => {});
 });
 
-/** A report from a chat that may be contacted there: a child in Jawa Timur. */
+/** A report from a chat that may be contacted there. */
 async function report(t: TestApp, user: string): Promise<void> {
-  const lines = [
-    "lapor",
-    "tidak",
-    "2",
-    "1",
-    "1",
-    "2",
-    "1",
-    "1",
-    "jatim",
-    "ya",
-    "1",
-    "1",
-    "1",
-    "Cerita.",
-    "1",
-    "1",
-    "1",
-  ];
-  expect(textOf(await t.sendAll(user, ...lines))).toMatch(/Nomor laporan: [0-9A-Z-]{14}/);
+  expect(textOf(await t.sendAll(user, ...CHAT_REPORT_LINES("Cerita.")))).toMatch(/Nomor laporan: [0-9A-Z-]{14}/);
 }
 
 // Two scheduler processes sharing one database: "several instances" in follow-ups.test.ts, on both engines.

@@ -12,7 +12,7 @@ import { freshDataDir } from "../support/run-command.ts";
 import { CRASH_SIGNS, killNine, type RunningBot, startDrillBot, stopNodeGracefully } from "./support/bot-process.ts";
 import { keepLog, printFigures, secondsSince, until } from "./support/figures.ts";
 import { DRILL_PROVINCES, officeFor, sendCardsToGroups } from "./support/offices.ts";
-import { type DrivenReport, driveReport } from "./support/report-driver.ts";
+import { driveManyReports } from "./support/report-driver.ts";
 import { count, handledUpdate, outboxByStatus, peek, sentTelegramMessages } from "./support/sqlite-peek.ts";
 
 const CHATS = 500;
@@ -70,7 +70,6 @@ describe("kill -9 during 500 concurrent intakes", () => {
     let bot: RunningBot = await startDrillBot(env);
     cleanups.push(() => bot.stop());
 
-    let confirmations = 0;
     let killed = false;
     let restartedAt = Number.POSITIVE_INFINITY;
     let lastUpdateBeforeKill = Number.POSITIVE_INFINITY;
@@ -82,28 +81,18 @@ describe("kill -9 during 500 concurrent intakes", () => {
       if (fake.isQueued(updateId)) return "wait";
       return peek(databasePath, (db) => handledUpdate(db, updateId)) ? "wait" : "repeat";
     };
-    const drivers: Array<Promise<DrivenReport>> = [];
-    for (let i = 0; i < CHATS; i++) {
-      const province = DRILL_PROVINCES[i % DRILL_PROVINCES.length] as (typeof DRILL_PROVINCES)[number];
-      const victim = Math.floor(i / DRILL_PROVINCES.length) % 2 === 0 ? "girl" : "man";
-      drivers.push(
-        (async () => {
-          await new Promise((r) => setTimeout(r, i * STAGGER_MS));
-          const report = await driveReport(
-            FIRST_CHAT + i,
-            { province: province.label, victim, story: `Latihan ${i}: kerabat kami dipaksa bekerja tanpa upah.` },
-            { fake, patienceMs: 30_000, deadline, onSilence },
-          );
-          confirmations++;
-          return report;
-        })(),
-      );
-    }
-    // Failures surface when the drivers are awaited below; this only keeps Node from calling them unhandled.
-    for (const driver of drivers) driver.catch(() => {});
+    const crowd = driveManyReports(
+      CHATS,
+      {
+        firstChat: FIRST_CHAT,
+        staggerMs: STAGGER_MS,
+        story: (i) => `Latihan ${i}: kerabat kami dipaksa bekerja tanpa upah.`,
+      },
+      { fake, patienceMs: 30_000, deadline, onSilence },
+    );
 
     await until(
-      () => confirmations >= KILL_AFTER_CONFIRMATIONS,
+      () => crowd.confirmed() >= KILL_AFTER_CONFIRMATIONS,
       8 * 60_000,
       `${KILL_AFTER_CONFIRMATIONS} confirmations`,
       5,
@@ -140,7 +129,7 @@ describe("kill -9 during 500 concurrent intakes", () => {
       stopWatching();
     });
 
-    const reports = await Promise.all(drivers);
+    const reports = await crowd.reports;
     const cardsDelivered = () => fake.sent.filter((m) => m.chatId < 0 && m.text.includes("Laporan baru masuk")).length;
     await until(
       () => cardsDelivered() >= CHATS && peek(databasePath, (db) => outboxByStatus(db).PENDING ?? 0) === 0,

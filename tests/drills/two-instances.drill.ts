@@ -22,7 +22,7 @@ import {
 } from "./support/bot-process.ts";
 import { printFigures, secondsSince, until } from "./support/figures.ts";
 import { DRILL_PROVINCES, officeFor, sendCardsToGroups } from "./support/offices.ts";
-import { type DrivenReport, driveReport } from "./support/report-driver.ts";
+import { driveManyReports } from "./support/report-driver.ts";
 import { webhookEnv } from "./support/webhook.ts";
 
 const CASES = Number(process.env.DRILL_CASES ?? 2000);
@@ -117,29 +117,15 @@ describe.skipIf(!runs)(`two instances on one PostgreSQL${runs ? "" : ` [${NO_POS
       SECRET,
     );
 
-    let confirmations = 0;
     const deadline = Date.now() + 15 * 60_000;
-    const drivers: Array<Promise<DrivenReport>> = [];
-    for (let i = 0; i < CASES; i++) {
-      const province = DRILL_PROVINCES[i % DRILL_PROVINCES.length] as (typeof DRILL_PROVINCES)[number];
-      const victim = Math.floor(i / DRILL_PROVINCES.length) % 2 === 0 ? "girl" : "man";
-      drivers.push(
-        (async () => {
-          await new Promise((r) => setTimeout(r, i * STAGGER_MS));
-          const report = await driveReport(
-            FIRST_CHAT + i,
-            { province: province.label, victim, story: `Latihan ${i}: kerabat kami dipaksa bekerja.` },
-            { fake, patienceMs: 60_000, deadline },
-          );
-          confirmations++;
-          return report;
-        })(),
-      );
-    }
-    for (const driver of drivers) driver.catch(() => {});
+    const crowd = driveManyReports(
+      CASES,
+      { firstChat: FIRST_CHAT, staggerMs: STAGGER_MS, story: (i) => `Latihan ${i}: kerabat kami dipaksa bekerja.` },
+      { fake, patienceMs: 60_000, deadline },
+    );
 
     // A rolling restart halfway: the first instance stops (its leases go to the other) and comes back.
-    await until(() => confirmations >= CASES / 2, 12 * 60_000, `${CASES / 2} confirmations`, 20);
+    await until(() => crowd.confirmed() >= CASES / 2, 12 * 60_000, `${CASES / 2} confirmations`, 20);
     const restartSecond = secondsSince(started);
     const exitOnRestart = await stopNodeGracefully(bots[0] as RunningBot);
     await new Promise((r) => setTimeout(r, 2000));
@@ -148,7 +134,7 @@ describe.skipIf(!runs)(`two instances on one PostgreSQL${runs ? "" : ` [${NO_POS
     everyRun.push(restarted);
     cleanups.push(() => restarted.stop());
 
-    const reports = await Promise.all(drivers);
+    const reports = await crowd.reports;
     const reportsDoneSecond = secondsSince(started);
     const ackFollowUps = () =>
       query<{ kind: string; status: string; n: string }>(
@@ -249,5 +235,7 @@ describe.skipIf(!runs)(`two instances on one PostgreSQL${runs ? "" : ` [${NO_POS
     // The sending lease was taken at start and again by the other instance at the rolling restart.
     expect(figures.sendingLeaseTaken).toBeGreaterThanOrEqual(2);
     expect(figures.exitCodes).toEqual([0, 0, 0, 0]);
+    expect(figures.shutdownMs, "every run shut down cleanly").toHaveLength(everyRun.length);
+    for (const ms of figures.shutdownMs) expect(ms, "shutdown within 10 s of SIGTERM").toBeLessThan(10_000);
   });
 });

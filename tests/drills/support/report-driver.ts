@@ -1,4 +1,5 @@
 import type { FakeTelegramServer, SentMessage } from "../../support/fake-telegram-server.ts";
+import { DRILL_PROVINCES } from "./offices.ts";
 
 /** Who the victim is and where, which decides the office (and so the staff group) a card goes to. */
 export interface ReportPlan {
@@ -94,4 +95,38 @@ export async function driveReport(chatId: number, plan: ReportPlan, options: Dri
   const reference = /Nomor laporan: (\S+)/.exec(asked?.text ?? "")?.[1];
   if (!reference) throw new Error(`chat ${chatId} finished without a reference`);
   return { chatId, reference, repeats };
+}
+
+/** Many people reporting at once: their reports as they finish, and how many have a reference so far. */
+export interface ReportCrowd {
+  /** Every report; rejects with the first chat that failed. */
+  reports: Promise<DrivenReport[]>;
+  confirmed: () => number;
+}
+
+/**
+ * Starts `count` people on a report, one every `staggerMs`, from chat `firstChat` on, across the
+ * drill provinces with girls and men in turn (so cards reach every drill office).
+ */
+export function driveManyReports(
+  count: number,
+  crowd: { firstChat: number; staggerMs: number; story: (index: number) => string },
+  options: DriverOptions,
+): ReportCrowd {
+  let confirmed = 0;
+  const drivers = Array.from({ length: count }, async (_, i) => {
+    const province = DRILL_PROVINCES[i % DRILL_PROVINCES.length] as (typeof DRILL_PROVINCES)[number];
+    const victim = Math.floor(i / DRILL_PROVINCES.length) % 2 === 0 ? "girl" : "man";
+    await new Promise((r) => setTimeout(r, i * crowd.staggerMs));
+    const report = await driveReport(
+      crowd.firstChat + i,
+      { province: province.label, victim, story: crowd.story(i) },
+      options,
+    );
+    confirmed++;
+    return report;
+  });
+  // Failures surface through `reports`; this only keeps Node from calling each one unhandled.
+  for (const driver of drivers) driver.catch(() => {});
+  return { reports: Promise.all(drivers), confirmed: () => confirmed };
 }

@@ -5,11 +5,11 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { BackupError, backupSqlite } from "../../src/services/backup.ts";
 import { caseDetailsOf } from "../../src/services/staff-desk.ts";
+import { CANARY, CANARY_SECRETS, expectNoPlainText } from "../support/canary-traces.ts";
 import { textOf } from "../support/engine-chat.ts";
 import { REPORT_LINES, startTestApp, TestApp } from "../support/test-app.ts";
 
-const NAME = "Ratnasari Wulandari";
-const PHONE = "081377712345";
+const { name: NAME, phone: PHONE } = CANARY;
 
 const open: TestApp[] = [];
 afterEach(async () => {
@@ -18,11 +18,6 @@ afterEach(async () => {
 
 const referenceIn = (text: string) => /Nomor laporan: (\S+)/.exec(text)?.[1] as string;
 const pinIn = (text: string) => /PIN: (\d{6})/.exec(text)?.[1] as string;
-
-/** Every form in which the canary could sit in a file: UTF-8, UTF-16 and without spaces. */
-function forms(secret: string): Buffer[] {
-  return [Buffer.from(secret, "utf8"), Buffer.from(secret, "utf16le"), Buffer.from(secret.replace(/\s/g, ""), "utf8")];
-}
 
 const folder = () => mkdtempSync(path.join(tmpdir(), "tppo-backup-"));
 
@@ -71,9 +66,7 @@ describe("backup and the restore drill", () => {
 
     // The backup holds ciphertext only.
     const bytes = readFileSync(file);
-    for (const secret of [NAME, "Ratnasari", "Wulandari", PHONE, "+6281377712345"]) {
-      for (const needle of forms(secret)) expect(bytes.includes(needle), secret).toBe(false);
-    }
+    expectNoPlainText(bytes, CANARY_SECRETS);
     expect(bytes.includes(Buffer.from(reports[0]?.reference as string))).toBe(true);
 
     // The drill: the backup becomes the database of a fresh app with the same keys.

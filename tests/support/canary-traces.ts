@@ -36,3 +36,29 @@ export async function leaveCanaryTraces(t: TestApp): Promise<string> {
   await t.send(`${CANARY.user}-again`, `status ${reference} 000000`);
   return reference;
 }
+
+/** Every form in which a secret could sit in a file: UTF-8, UTF-16 and without spaces (and as hex, for dumps). */
+function plainTextForms(secret: string, withHex: boolean): Buffer[] {
+  const raw = [
+    Buffer.from(secret, "utf8"),
+    Buffer.from(secret, "utf16le"),
+    Buffer.from(secret.replace(/\s/g, ""), "utf8"),
+  ];
+  return withHex ? [...raw, ...raw.map((b) => Buffer.from(b.toString("hex")))] : raw;
+}
+
+/**
+ * Fails when any of the secrets sits in the bytes in any plain form. `hex` also looks for the
+ * hex that pg_dump writes for bytea columns.
+ */
+export function expectNoPlainText(
+  haystack: Buffer,
+  secrets: readonly string[],
+  options: { label?: string; hex?: boolean } = {},
+): void {
+  for (const secret of secrets) {
+    const label = options.label ? `${options.label}: ${secret}` : secret;
+    for (const needle of plainTextForms(secret, options.hex ?? false))
+      expect(haystack.includes(needle), label).toBe(false);
+  }
+}

@@ -205,6 +205,29 @@ describe("the Telegram adapter", () => {
     expect(await t.app.database.prisma.attachment.count()).toBe(1);
   });
 
+  it("keeps answering other chats while one chat's file downloads slowly, and handles that file once", async () => {
+    const { fake, t } = await setUp();
+    const slow = 3101;
+    fake.userText(slow, "lapor");
+    await fake.waitForMessage(slow, "apakah ada orang yang dalam bahaya");
+    let letDownloadsGo = () => {};
+    fake.fileDownloadsHeld = new Promise((resolve) => {
+      letDownloadsGo = resolve;
+    });
+    fake.userPhoto(slow, Buffer.from("JPEG-slow-evidence"));
+    await fake.waitFor(() => fake.calls.some((c) => c.method === "getFile"), 5000, "the download to start");
+    // Others write while the download hangs: each is answered, in a poll or two.
+    const others = [3102, 3103, 3104];
+    for (const user of others) fake.userText(user, "halo");
+    for (const user of others) await fake.waitForMessage(user, "Halo, terima kasih", 0, 3000);
+    letDownloadsGo();
+    fake.fileDownloadsHeld = null;
+    await fake.waitForMessage(slow, "file sudah kami simpan");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await t.app.database.prisma.attachment.count()).toBe(1);
+    expect(fake.messagesTo(slow).filter((m) => m.text.includes("file sudah kami simpan"))).toHaveLength(1);
+  });
+
   it("answers an edited message and an unsupported one, and stays silent in a group for non-staff", async () => {
     const { fake } = await setUp();
     fake.pushUpdate({

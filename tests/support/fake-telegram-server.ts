@@ -50,6 +50,8 @@ export class FakeTelegramServer {
   readonly calls: RecordedCall[] = [];
   readonly sent: SentMessage[] = [];
   readonly files = new Map<string, Buffer>();
+  /** While set, file downloads wait for it (a slow network, a big file). */
+  fileDownloadsHeld: Promise<void> | null = null;
   /** The cloud Bot API's getFile refuses files over 20 MB; a test may lower it. */
   getFileCapBytes = 20 * 1024 * 1024;
   /** Sends that broke a limit: overall, per chat or per group. */
@@ -336,6 +338,8 @@ export class FakeTelegramServer {
     const filePrefix = `/file/bot${this.token}/`;
     if (req.method === "GET" && url.pathname.startsWith(filePrefix)) {
       const file = this.files.get(decodeURIComponent(url.pathname.slice(filePrefix.length)));
+      // A slow download: the bytes come once the test lets them.
+      if (this.fileDownloadsHeld) await this.fileDownloadsHeld;
       res.writeHead(file ? 200 : 404).end(file ?? "");
       return;
     }

@@ -32,6 +32,9 @@ class FileTooLargeError extends Error {
 }
 
 /** Downloads a file through getFile and the file URL under the same API root, within the size cap. */
+/** A download that takes longer is given up: the person is asked to send the file again. */
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+
 /** The cloud Bot API refuses getFile for files over 20 MB ("file is too big"). */
 function isTooBigForBotApi(error: unknown): boolean {
   return error instanceof GrammyError && error.error_code === 400 && /file is too big/i.test(error.description);
@@ -42,7 +45,9 @@ async function download(bot: Bot, deps: TelegramBotDeps, file: IncomingFile): Pr
   const info = await bot.api.getFile(file.fileId);
   if (!info.file_path) throw new Error("getFile returned no path");
   if (info.file_size !== undefined && info.file_size > deps.maxAttachmentBytes) throw new FileTooLargeError();
-  const response = await fetch(`${deps.apiRoot}/file/bot${deps.token}/${info.file_path}`);
+  const response = await fetch(`${deps.apiRoot}/file/bot${deps.token}/${info.file_path}`, {
+    signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+  });
   if (!response.ok || !response.body) throw new Error(`file download failed: http ${response.status}`);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -61,7 +66,8 @@ async function download(bot: Bot, deps: TelegramBotDeps, file: IncomingFile): Pr
  */
 export function createTelegramBot(deps: TelegramBotDeps): Bot {
   const bot = new Bot(deps.token, {
-    client: { apiRoot: deps.apiRoot },
+    // Above the 30 s long poll; grammY's default (500 s) would let one stuck call hold a chat for minutes.
+    client: { apiRoot: deps.apiRoot, timeoutSeconds: 60 },
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
   });
   // Calls made while handling an update (getFile, answerCallbackQuery) retry on their own;

@@ -26,6 +26,12 @@ export interface TelegramRuntime {
 
 const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
 
+/**
+ * A send that hangs is abandoned (and retried) well before its outbox claim (60 s) runs out, so
+ * another instance never sends a row this one may still be sending. grammY's default is 500 s.
+ */
+const SEND_TIMEOUT_SECONDS = 20;
+
 /** How long shutdown waits for webhook requests in progress; Telegram resends any cut off. */
 const WEBHOOK_DRAIN_MS = 6000;
 
@@ -66,9 +72,12 @@ export async function startTelegram(
   options: StartTelegramOptions = {},
 ): Promise<TelegramRuntime> {
   const { logger } = app;
-  const sender = new TelegramSender(new Api(config.token, { apiRoot: config.apiRoot }), {
-    limitsScale: config.limitsScale ?? 1,
-  });
+  const sender = new TelegramSender(
+    new Api(config.token, { apiRoot: config.apiRoot, timeoutSeconds: SEND_TIMEOUT_SECONDS }),
+    {
+      limitsScale: config.limitsScale ?? 1,
+    },
+  );
   const dispatcher = new OutboxDispatcher({
     outbox: app.outbox,
     identities: app.identities,

@@ -114,7 +114,14 @@ export async function startWhatsApp(
     });
   }
   dispatcher.start();
-  await started.start();
+  try {
+    await started.start();
+  } catch (error) {
+    // The lease keeper retries the whole start; a dispatcher left behind would claim rows with no socket.
+    sender.close();
+    await dispatcher.stop();
+    throw error;
+  }
   return {
     connection: started,
     dispatcher,

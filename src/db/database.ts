@@ -73,7 +73,16 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Po
     applied: (name) => options.logger.info({ event: "db.migration_applied", migration: name }),
     changed: (name) => options.logger.warn({ event: "db.migration_changed_after_apply", migration: name }),
   });
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    // A server that vanished (failover, a cut network) must fail calls, not hang them: leases
+    // and claims depend on knowing in time that the database is not answering.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    query_timeout: 60_000,
+    idle_in_transaction_session_timeout: 60_000,
+  });
   // An idle connection dropped by the server emits "error" on the pool; unhandled, it would end
   // the process. The pool replaces the connection; log the event without its message (it may hold the host).
   const onError = (error: Error) =>

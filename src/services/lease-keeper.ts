@@ -8,6 +8,19 @@ export interface LeasedWork {
   stop(): Promise<void> | void;
 }
 
+/** The promise's value, or a rejection once `ms` have passed without one. */
+async function answerWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What a keeper is built from. */
 export interface LeaseKeeperDeps {
   leases: LeaseStore;
@@ -81,7 +94,9 @@ export class LeaseKeeper {
     const now = clock.now();
     let held: boolean;
     try {
-      held = await leases.acquire(name, holder, now, ttlMs);
+      // A database that hangs (a failover, a dead connection) counts as failing: waiting on it
+      // could keep the work running after the lease expired and a standby took over.
+      held = await answerWithin(leases.acquire(name, holder, now, ttlMs), Math.max(50, Math.floor(ttlMs / 3)));
       if (held) this.#heldUntil = now.getTime() + ttlMs;
     } catch (error) {
       logger.error({ event: "lease.renew_failed", lease: name, err: error });

@@ -320,28 +320,35 @@ export class OutboxStore {
    */
   async releaseWaiting(officeCode: string, recipients: readonly OutboxRecipient[], now: Date): Promise<number> {
     if (recipients.length === 0) return 0;
-    const waiting = await this.#db.outboxMessage.findMany({
-      where: { status: "WAITING", officeCode },
-      orderBy: { id: "asc" },
-      select: { id: true, payloadCipher: true, keyId: true, hasChoices: true },
+    return this.#db.$transaction(async (tx) => {
+      const waiting = await tx.outboxMessage.findMany({
+        where: { status: "WAITING", officeCode },
+        orderBy: { id: "asc" },
+        select: { id: true, payloadCipher: true, keyId: true, hasChoices: true },
+      });
+      const released: typeof waiting = [];
+      for (const row of waiting) {
+        // Two instances may release one office at once (both starting, or a start and the admin
+        // CLI): only the one whose delete took the row copies it, so staff get each card once.
+        const { count } = await tx.outboxMessage.deleteMany({ where: { id: row.id, status: "WAITING" } });
+        if (count === 1) released.push(row);
+      }
+      if (released.length === 0) return 0;
+      await tx.outboxMessage.createMany({
+        data: released.flatMap((row) =>
+          recipients.map((r) => ({
+            identityId: r.identityId,
+            channel: r.channel,
+            officeCode,
+            status: "PENDING",
+            hasChoices: row.hasChoices,
+            payloadCipher: row.payloadCipher,
+            keyId: row.keyId,
+            createdAt: now,
+          })),
+        ),
+      });
+      return released.length;
     });
-    if (waiting.length === 0) return 0;
-    const copies = waiting.flatMap((row) =>
-      recipients.map((r) => ({
-        identityId: r.identityId,
-        channel: r.channel,
-        officeCode,
-        status: "PENDING",
-        hasChoices: row.hasChoices,
-        payloadCipher: row.payloadCipher,
-        keyId: row.keyId,
-        createdAt: now,
-      })),
-    );
-    await this.#db.$transaction([
-      this.#db.outboxMessage.createMany({ data: copies }),
-      this.#db.outboxMessage.deleteMany({ where: { id: { in: waiting.map((w) => w.id) } } }),
-    ]);
-    return waiting.length;
   }
 }

@@ -201,6 +201,24 @@ describe("an office without a chat destination", () => {
   });
 });
 
+describe("waiting cards", () => {
+  it("go out once when two releases run at the same time (two instances starting together)", async () => {
+    const t = await startTestApp();
+    open.push(t);
+    for (const reporter of ["w1", "w2", "w3"]) await t.sendAll(reporter, ...CHILD_IN_JATIM);
+    expect(await t.app.database.prisma.outboxMessage.count({ where: { status: "WAITING" } })).toBe(3);
+    const group = await t.app.identities.resolve("tg:-1005550001", t.clock.now());
+    await t.app.offices.setDestination("UPTDPPA-35", "GROUP", group.id, t.clock.now());
+
+    const released = await Promise.all([releaseWaitingCards(t.app), releaseWaitingCards(t.app)]);
+    expect(released[0] + released[1]).toBe(3);
+    const cards = await t.app.outbox.pending({ identityId: group.id });
+    expect(cards).toHaveLength(3);
+    expect(new Set(cards.map((c) => c.message.text)).size).toBe(3);
+    expect(await t.app.database.prisma.outboxMessage.count({ where: { status: "WAITING" } })).toBe(0);
+  });
+});
+
 describe("staff enrolment", () => {
   it("takes a single-use code once, refuses a used or expired one, and deactivated staff cannot act", async () => {
     const t = await startTestApp();

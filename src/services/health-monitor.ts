@@ -156,14 +156,19 @@ export class HealthMonitor {
   }
 }
 
-/** Answers GET /healthz from the monitor (200 when ok, 503 otherwise); returns false for other requests. */
+/**
+ * Answers GET /healthz from the monitor; returns false for other requests. Only "down" (this
+ * instance cannot reach the database) is a 503: "degraded" describes the shared outbox and the
+ * channels, which every instance sees alike, and a load balancer that pulled every instance for
+ * it would stop all intake. Operators hear of "degraded" through the alerts.
+ */
 export function serveHealth(monitor: HealthMonitor, req: IncomingMessage, res: ServerResponse): boolean {
   const url = new URL(req.url ?? "/", "http://localhost");
   if (req.method !== "GET" || url.pathname !== "/healthz") return false;
   monitor.report().then(
     (report) => {
       res
-        .writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json" })
+        .writeHead(report.status === "down" ? 503 : 200, { "content-type": "application/json" })
         .end(JSON.stringify(report));
     },
     () => {

@@ -65,10 +65,16 @@ export class OperatorAlerts {
     // A live window (whoever opened it) means this kind was sent recently; the take itself is atomic.
     if (await leases.holderOf(name, now)) return false;
     if (!(await leases.acquire(name, instanceId, now, repeatMs))) return false;
-    const identityId = await this.adminIdentityId();
-    if (!identityId) return false;
-    const text = translate(language)(`operator:alerts.${kind}`, details);
-    await outbox.enqueueWrite(identityId, channelOf(adminChat), [{ text }], now)(db);
+    try {
+      const identityId = await this.adminIdentityId();
+      if (!identityId) throw new Error("no identity for the admin chat");
+      const text = translate(language)(`operator:alerts.${kind}`, details);
+      await outbox.enqueueWrite(identityId, channelOf(adminChat), [{ text }], now)(db);
+    } catch (error) {
+      // Not queued: reopen the window, so that the next check (here or on another instance) tries again.
+      await leases.release(name, instanceId).catch(() => {});
+      throw error;
+    }
     logger.warn({ event: "operator.alert_queued", kind });
     this.#deps.onQueued?.();
     return true;

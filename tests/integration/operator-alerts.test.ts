@@ -1,7 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ChannelAddress } from "../../src/channels/types.ts";
 import { createTranslator, loadLocales } from "../../src/i18n/i18n.ts";
-import { HealthMonitor } from "../../src/services/health-monitor.ts";
+import { HealthMonitor, serveHealth } from "../../src/services/health-monitor.ts";
 import { OperatorAlerts } from "../../src/services/operator-alerts.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
@@ -79,6 +81,21 @@ describe("operator alerts across instances", () => {
     expect(texts.filter((x) => x.includes("pesan menunggu dikirim"))).toHaveLength(2);
   });
 
+  it("tries again at the next check when an alert could not be queued, instead of going quiet for the hour", async () => {
+    const t = await startTestApp();
+    opened.push(t);
+    await queueFor(t, 5);
+    const [a, b] = [instance(t, "a"), instance(t, "b")];
+    vi.spyOn(t.app.outbox, "enqueueWrite").mockImplementationOnce(() => {
+      throw new Error("database busy");
+    });
+    await a.check();
+    expect(await adminTexts(t)).toHaveLength(0);
+    t.clock.advance(60_000);
+    await b.check();
+    expect(await adminTexts(t)).toEqual([expect.stringContaining("5 pesan menunggu dikirim")]);
+  });
+
   it("puts the admin chat's alert ahead of a backlog bigger than one dispatch pass", async () => {
     const t = await startTestApp();
     opened.push(t);
@@ -90,5 +107,31 @@ describe("operator alerts across instances", () => {
     const first = await t.app.outbox.dispatchCandidates("tg", { limit: 10, priorityIdentityId: admin.id });
     expect(first[0]?.identityId).toBe(admin.id);
     expect(first).toHaveLength(11);
+  });
+});
+
+describe("the health endpoint", () => {
+  it("answers 200 while degraded, and 503 once this instance cannot reach the database", async () => {
+    const t = await startTestApp();
+    opened.push(t);
+    const monitor = instance(t, "a");
+    await queueFor(t, 5);
+    const server = createServer((req, res) => {
+      if (!serveHealth(monitor, req, res)) res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const get = async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      return { code: response.status, body: (await response.json()) as { status: string } };
+    };
+    try {
+      expect(await get()).toMatchObject({ code: 200, body: { status: "degraded" } });
+      // The database stops answering this instance.
+      vi.spyOn(t.app.outbox, "backlog").mockRejectedValue(new Error("connect ECONNREFUSED"));
+      expect(await get()).toMatchObject({ code: 503, body: { status: "down" } });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

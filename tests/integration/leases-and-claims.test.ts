@@ -39,6 +39,32 @@ async function queue(t: TestApp, chats: number, perChat: number): Promise<string
   return texts;
 }
 
+/**
+ * Keepers of one lease whose work marks its holder as running: `overlap` is the most holders
+ * that ever ran the work at once (1 when the lease does its job).
+ */
+function guardedWork(t: TestApp) {
+  const running = new Set<string>();
+  const state = { running, overlap: 0 };
+  const keeper = (holder: string, store: LeaseStore) =>
+    new LeaseKeeper({
+      leases: store,
+      clock: systemClock,
+      logger: t.app.logger,
+      name: "whatsapp:socket",
+      holder,
+      ttlMs: 300,
+      work: {
+        start: () => {
+          running.add(holder);
+          state.overlap = Math.max(state.overlap, running.size);
+        },
+        stop: () => void running.delete(holder),
+      },
+    });
+  return { state, running, keeper };
+}
+
 describe("leases: one holder at a time, taken over when the holder dies", () => {
   it("gives a lease to one of two instances, renews it for its holder, and hands it on at expiry or release", async () => {
     const t = await app();
@@ -65,24 +91,8 @@ describe("leases: one holder at a time, taken over when the holder dies", () => 
   it("runs the guarded work on one instance only, and on the standby once the holder stops or dies", async () => {
     const t = await app();
     const leases = new LeaseStore(t.app.database.prisma);
-    const running = new Set<string>();
-    let overlap = 0;
-    const keeper = (holder: string, store: LeaseStore = leases) =>
-      new LeaseKeeper({
-        leases: store,
-        clock: systemClock,
-        logger: t.app.logger,
-        name: "whatsapp:socket",
-        holder,
-        ttlMs: 300,
-        work: {
-          start: () => {
-            running.add(holder);
-            overlap = Math.max(overlap, running.size);
-          },
-          stop: () => void running.delete(holder),
-        },
-      });
+    const { state, running, keeper: keeperOn } = guardedWork(t);
+    const keeper = (holder: string, store: LeaseStore = leases) => keeperOn(holder, store);
     const a = keeper("a");
     const b = keeper("b");
     await a.start();
@@ -125,14 +135,13 @@ describe("leases: one holder at a time, taken over when the holder dies", () => 
     expect(Date.now() - diedAt).toBeGreaterThanOrEqual(200);
     // The cut-off holder stopped its work before the lease it could not renew ran out.
     expect(running.has("b2")).toBe(false);
-    expect(overlap).toBe(1);
+    expect(state.overlap).toBe(1);
   });
 
   it("stops the guarded work in time when its database hangs instead of failing", async () => {
     const t = await app();
     const leases = new LeaseStore(t.app.database.prisma);
-    const running = new Set<string>();
-    let overlap = 0;
+    const { state, running, keeper } = guardedWork(t);
     let hung = false;
     const hanging = new Proxy(leases, {
       get(target, prop, receiver) {
@@ -142,22 +151,6 @@ describe("leases: one holder at a time, taken over when the holder dies", () => 
         return (...args: unknown[]) => (hung ? new Promise(() => {}) : value.apply(target, args));
       },
     });
-    const keeper = (holder: string, store: LeaseStore) =>
-      new LeaseKeeper({
-        leases: store,
-        clock: systemClock,
-        logger: t.app.logger,
-        name: "whatsapp:socket",
-        holder,
-        ttlMs: 300,
-        work: {
-          start: () => {
-            running.add(holder);
-            overlap = Math.max(overlap, running.size);
-          },
-          stop: () => void running.delete(holder),
-        },
-      });
     const a = keeper("a", hanging);
     await a.start();
     const b = keeper("b", leases);
@@ -171,7 +164,7 @@ describe("leases: one holder at a time, taken over when the holder dies", () => 
     hung = true;
     await waitUntil(() => running.has("b"), "the standby to take over from a holder whose database hangs", 5000);
     expect(running.has("a")).toBe(false);
-    expect(overlap).toBe(1);
+    expect(state.overlap).toBe(1);
   });
 });
 

@@ -29,6 +29,29 @@ const TIMER_SLACK_MS = 5;
 /** Longer than any send may take (the senders time out sooner), so a live claim is never taken over. */
 const CLAIM_MS = 60_000;
 
+/** The services of one instance that every channel's dispatcher shares. */
+export type DispatcherServices = Pick<DispatcherDeps, "outbox" | "identities" | "clock" | "logger"> & {
+  instanceId: string;
+};
+
+/** A channel's dispatcher on this instance's outbox, with the operator alert chat first. */
+export function channelDispatcher(
+  services: DispatcherServices,
+  sender: ChannelSender,
+  priorityIdentityId: string | null | undefined,
+): OutboxDispatcher {
+  const { outbox, identities, clock, logger, instanceId } = services;
+  return new OutboxDispatcher({
+    outbox,
+    identities,
+    sender,
+    clock,
+    logger,
+    instanceId,
+    priorityIdentityId: priorityIdentityId ?? null,
+  });
+}
+
 /**
  * Sends one channel's outbox (DESIGN §6): per-chat order (one message in flight per chat, the
  * next only after the previous is marked sent), the platform's limits (overall, per chat, per

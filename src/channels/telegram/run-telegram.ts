@@ -6,7 +6,7 @@ import type { App } from "../../app.ts";
 import type { TelegramConfig } from "../../config.ts";
 import { LANGUAGES } from "../../domain/language.ts";
 import { createTranslator, loadLocales } from "../../i18n/i18n.ts";
-import { OutboxDispatcher } from "../../outbox/dispatcher.ts";
+import { channelDispatcher, type OutboxDispatcher } from "../../outbox/dispatcher.ts";
 import { dispatcherProbe, type HealthMonitor, serveHealth } from "../../services/health-monitor.ts";
 import { LeaseKeeper } from "../../services/lease-keeper.ts";
 import { runWithoutLoss } from "./polling-runner.ts";
@@ -78,15 +78,7 @@ export async function startTelegram(
       limitsScale: config.limitsScale ?? 1,
     },
   );
-  const dispatcher = new OutboxDispatcher({
-    outbox: app.outbox,
-    identities: app.identities,
-    sender,
-    clock: app.clock,
-    logger,
-    instanceId: app.instanceId,
-    priorityIdentityId: options.priorityIdentityId ?? null,
-  });
+  const dispatcher = channelDispatcher(app, sender, options.priorityIdentityId);
   // Telegram's limits are per bot, not per process: one instance at a time sends.
   const sending = new LeaseKeeper({
     leases: app.leases,

@@ -1,5 +1,6 @@
 import { type Api, GrammyError, HttpError } from "grammy";
 import { type ChannelSender, SendError, type SendLimits } from "../../outbox/channel-sender.ts";
+import { splitAtLineBreaks } from "../split-text.ts";
 import type { ChannelAddress, OutboundMessage } from "../types.ts";
 
 /** Timer and network jitter between two sends to one chat: kept whole however the limits are scaled. */
@@ -38,17 +39,8 @@ export function chatIdOf(address: ChannelAddress): number {
 }
 
 /** Splits text over Telegram's 4,096-character limit at line breaks where possible. */
-export function splitText(text: string, max = MAX_TEXT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const cut = rest.lastIndexOf("\n", max);
-    const at = cut > max / 2 ? cut : max;
-    parts.push(rest.slice(0, at));
-    rest = rest.slice(at).replace(/^\n/, "");
-  }
-  parts.push(rest);
-  return parts;
+export function splitText(text: string): string[] {
+  return splitAtLineBreaks(text, MAX_TEXT);
 }
 
 /** Maps a Bot API failure to what the dispatcher does about it (the core never reads platform text). */

@@ -1,6 +1,6 @@
 import type { App } from "../../app.ts";
 import type { WhatsAppConfig } from "../../config.ts";
-import { OutboxDispatcher } from "../../outbox/dispatcher.ts";
+import { channelDispatcher, type OutboxDispatcher } from "../../outbox/dispatcher.ts";
 import { dispatcherProbe, type HealthMonitor, type ProbeResult } from "../../services/health-monitor.ts";
 import { LeaseKeeper } from "../../services/lease-keeper.ts";
 import type { ChannelAddress } from "../types.ts";
@@ -71,15 +71,7 @@ export async function startWhatsApp(
   const auth = new WhatsAppAuthStore(app.database.prisma, app.cipher);
   let connection: WhatsAppConnection | null = null;
   const sender = new WhatsAppSender(() => connection?.socket ?? null, config, options.senderTiming);
-  const dispatcher = new OutboxDispatcher({
-    outbox: app.outbox,
-    identities: app.identities,
-    sender,
-    clock: app.clock,
-    logger,
-    instanceId: app.instanceId,
-    priorityIdentityId: options.priorityIdentityId ?? null,
-  });
+  const dispatcher = channelDispatcher(app, sender, options.priorityIdentityId);
   const inbound = new WhatsAppInbound({
     conversation: app.conversation,
     attachments: app.attachments,

@@ -1,4 +1,5 @@
 import { type ChannelSender, SendError, type SendLimits } from "../../outbox/channel-sender.ts";
+import { splitAtLineBreaks } from "../split-text.ts";
 import type { ChannelAddress, OutboundMessage } from "../types.ts";
 import { isGroupJid, jidOfAddress } from "./whatsapp-jids.ts";
 import type { WhatsAppSocket } from "./whatsapp-socket.ts";
@@ -55,17 +56,8 @@ export function renderText(message: OutboundMessage): string {
 }
 
 /** Splits text over WhatsApp's limit at line breaks where possible. */
-export function splitText(text: string, max = MAX_TEXT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const cut = rest.lastIndexOf("\n", max);
-    const at = cut > max / 2 ? cut : max;
-    parts.push(rest.slice(0, at));
-    rest = rest.slice(at).replace(/^\n/, "");
-  }
-  parts.push(rest);
-  return parts;
+export function splitText(text: string): string[] {
+  return splitAtLineBreaks(text, MAX_TEXT);
 }
 
 /**

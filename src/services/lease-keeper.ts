@@ -99,9 +99,12 @@ export class LeaseKeeper {
       held = await answerWithin(leases.acquire(name, holder, now, ttlMs), Math.max(50, Math.floor(ttlMs / 3)));
       if (held) this.#heldUntil = now.getTime() + ttlMs;
     } catch (error) {
-      logger.error({ event: "lease.renew_failed", lease: name, err: error });
       // Unreachable database: keep working only while the lease we last took is surely still ours.
       held = this.#holding && clock.now().getTime() < this.#heldUntil - Math.floor(ttlMs / 3);
+      // A renewal that is late or failed while the lease is still surely ours is a warning (a busy
+      // database); the error is when the work must stop, or a standby cannot even ask.
+      const log = held ? logger.warn.bind(logger) : logger.error.bind(logger);
+      log({ event: "lease.renew_failed", lease: name, stillHeld: held, err: error });
     }
     if (held && !this.#holding && !this.#stopped) {
       this.#holding = true;

@@ -86,7 +86,8 @@ describe.skipIf(!runs)(`two instances on one PostgreSQL${runs ? "" : ` [${NO_POS
       TELEGRAM_LIMITS_SCALE: String(LIMITS_SCALE),
       ACK_DEADLINE_NORMAL_MINUTES: "1",
       FOLLOW_UP_INTERVAL_SECONDS: "5",
-      LEASE_SECONDS: "3",
+      // Short enough for quick hand-overs, long enough that renewals on a database this busy answer in time.
+      LEASE_SECONDS: "6",
       MAX_REPORTS_PER_DAY: "5",
     };
     const ports = [await freePort(), await freePort()];

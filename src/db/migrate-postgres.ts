@@ -1,9 +1,8 @@
-import { createHash, randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { MigrationError, type MigrationLog } from "./migrate-sqlite.ts";
+import { MigrationError, type MigrationLog, pendingMigrations } from "./migrate-sqlite.ts";
 
 /** The committed migrations of the PostgreSQL schema. */
 export const POSTGRES_MIGRATIONS_DIR = path.resolve(
@@ -29,16 +28,6 @@ export function postgresSchemaOf(url: string): string | null {
 /** Quotes an identifier for PostgreSQL. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** The migration folders in order: Prisma names them with a timestamp prefix. */
-export function migrationNames(migrationsDir: string): string[] {
-  return existsSync(migrationsDir)
-    ? readdirSync(migrationsDir, { withFileTypes: true })
-        .filter((d) => d.isDirectory() && existsSync(path.join(migrationsDir, d.name, "migration.sql")))
-        .map((d) => d.name)
-        .sort()
-    : [];
 }
 
 // Prisma's definition of its history table on PostgreSQL, so that its CLI reads ours unchanged.
@@ -80,18 +69,9 @@ export async function migratePostgres(
     const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
     );
-    const done = new Map(rows.map((r) => [r.migration_name, r]));
+    const history = new Map(rows.map((r) => [r.migration_name, r]));
     const applied: string[] = [];
-    for (const name of migrationNames(migrationsDir)) {
-      const sql = readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8");
-      const checksum = createHash("sha256").update(sql).digest("hex");
-      const previous = done.get(name);
-      if (previous) {
-        if (!previous.finished_at)
-          throw new MigrationError(`migration ${name} failed earlier; resolve it before starting`);
-        if (previous.checksum !== checksum) log.changed(name);
-        continue;
-      }
+    for (const { name, sql, checksum } of pendingMigrations(migrationsDir, history, log)) {
       await client.query("BEGIN");
       try {
         const id = randomUUID();

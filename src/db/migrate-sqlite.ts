@@ -21,6 +21,47 @@ export interface MigrationLog {
   changed(name: string): void;
 }
 
+/** The migration folders that hold a migration.sql, in the order they apply. */
+export function migrationNames(migrationsDir: string): string[] {
+  return existsSync(migrationsDir)
+    ? readdirSync(migrationsDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(path.join(migrationsDir, d.name, "migration.sql")))
+        .map((d) => d.name)
+        .sort()
+    : [];
+}
+
+/** A migration not applied yet, with Prisma's checksum of its script. */
+export interface PendingMigration {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+/**
+ * The committed migrations the history does not record as applied. A migration that failed
+ * earlier stops everything (a person must resolve it); one edited after it was applied is reported.
+ */
+export function pendingMigrations(
+  migrationsDir: string,
+  history: ReadonlyMap<string, { checksum: string; finished_at: unknown }>,
+  log: MigrationLog,
+): PendingMigration[] {
+  const pending: PendingMigration[] = [];
+  for (const name of migrationNames(migrationsDir)) {
+    const sql = readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8");
+    const checksum = createHash("sha256").update(sql).digest("hex");
+    const previous = history.get(name);
+    if (!previous) {
+      pending.push({ name, sql, checksum });
+      continue;
+    }
+    if (!previous.finished_at) throw new MigrationError(`migration ${name} failed earlier; resolve it before starting`);
+    if (previous.checksum !== checksum) log.changed(name);
+  }
+  return pending;
+}
+
 /**
  * Applies pending migration.sql files in order and records them in `_prisma_migrations` with
  * Prisma's checksums, so the standard Prisma CLI sees the same history. Runs under an
@@ -45,28 +86,13 @@ export function migrateSqlite(
       "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
       "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
     )`);
-    const names = existsSync(migrationsDir)
-      ? readdirSync(migrationsDir, { withFileTypes: true })
-          .filter((d) => d.isDirectory() && existsSync(path.join(migrationsDir, d.name, "migration.sql")))
-          .map((d) => d.name)
-          .sort()
-      : [];
     const run = db.transaction(() => {
       const rows = db
         .prepare(`SELECT migration_name, checksum, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL`)
         .all() as Array<{ migration_name: string; checksum: string; finished_at: string | null }>;
-      const done = new Map(rows.map((r) => [r.migration_name, r]));
+      const history = new Map(rows.map((r) => [r.migration_name, r]));
       const applied: string[] = [];
-      for (const name of names) {
-        const sql = readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8");
-        const checksum = createHash("sha256").update(sql).digest("hex");
-        const previous = done.get(name);
-        if (previous) {
-          if (!previous.finished_at)
-            throw new MigrationError(`migration ${name} failed earlier; resolve it before starting`);
-          if (previous.checksum !== checksum) log.changed(name);
-          continue;
-        }
+      for (const { name, sql, checksum } of pendingMigrations(migrationsDir, history, log)) {
         const id = randomUUID();
         db.prepare(`INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES (?, ?, ?, ?)`).run(
           id,

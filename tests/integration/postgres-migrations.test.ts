@@ -11,13 +11,8 @@ import {
   POSTGRES_SCHEMA_PATH,
   SQLITE_SCHEMA_PATH,
 } from "../../scripts/derive-postgres-schema.ts";
-import {
-  MIGRATION_LOCK_KEY,
-  migratePostgres,
-  migrationNames,
-  POSTGRES_MIGRATIONS_DIR,
-} from "../../src/db/migrate-postgres.ts";
-import { MigrationError, SQLITE_MIGRATIONS_DIR } from "../../src/db/migrate-sqlite.ts";
+import { MIGRATION_LOCK_KEY, migratePostgres, POSTGRES_MIGRATIONS_DIR } from "../../src/db/migrate-postgres.ts";
+import { MigrationError, migrationNames, SQLITE_MIGRATIONS_DIR } from "../../src/db/migrate-sqlite.ts";
 import { createTestDatabase, IN_CI, NO_POSTGRES_REASON, TEST_DATABASE_URL } from "../support/postgres.ts";
 import { REPO_ROOT } from "../support/run-command.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";

@@ -64,55 +64,95 @@ export function pendingMigrations(
 
 /**
  * Applies pending migration.sql files in order and records them in `_prisma_migrations` with
- * Prisma's checksums, so the standard Prisma CLI sees the same history. Runs under an
- * immediate transaction, so two processes starting together do not both migrate.
+ * Prisma's checksums, so the standard Prisma CLI sees the same history.
+ *
+ * Each migration runs in its own immediate transaction with foreign keys off: Prisma rewrites a
+ * SQLite table by copy, drop and rename, and with foreign keys on, the drop would delete (by
+ * cascade) every row that points at the table. `PRAGMA foreign_keys` is a no-op inside a
+ * transaction, so it is switched off before BEGIN, and `PRAGMA foreign_key_check` before COMMIT
+ * fails a migration that leaves a dangling reference (rolled back, nothing recorded). The history
+ * is read again inside each transaction, so two processes starting together apply each migration once.
  */
 export function migrateSqlite(
   dbPath: string,
   log: MigrationLog,
   migrationsDir: string = SQLITE_MIGRATIONS_DIR,
 ): string[] {
-  const db = new Database(dbPath, { timeout: 10_000 });
+  const db = new Database(dbPath, { timeout: MIGRATION_LOCK_WAIT_MS });
   try {
     db.pragma("journal_mode = WAL");
     db.pragma("secure_delete = ON");
-    db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-      "id" TEXT PRIMARY KEY NOT NULL,
-      "checksum" TEXT NOT NULL,
-      "finished_at" DATETIME,
-      "migration_name" TEXT NOT NULL,
-      "logs" TEXT,
-      "rolled_back_at" DATETIME,
-      "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
-      "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
-    )`);
-    const run = db.transaction(() => {
+    db.exec(HISTORY_TABLE);
+    db.pragma("foreign_keys = OFF");
+    // The history is read once per migration: report an edited migration once, not each time.
+    const reported = new Set<string>();
+    const once: MigrationLog = {
+      applied: log.applied,
+      changed: (name) => {
+        if (!reported.has(name)) log.changed(name);
+        reported.add(name);
+      },
+    };
+    const next = db.transaction((): string | null => {
       const rows = db
         .prepare(`SELECT migration_name, checksum, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL`)
         .all() as Array<{ migration_name: string; checksum: string; finished_at: string | null }>;
       const history = new Map(rows.map((r) => [r.migration_name, r]));
-      const applied: string[] = [];
-      for (const { name, sql, checksum } of pendingMigrations(migrationsDir, history, log)) {
-        const id = randomUUID();
-        db.prepare(`INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES (?, ?, ?, ?)`).run(
-          id,
-          checksum,
-          name,
-          new Date().toISOString(),
-        );
-        db.exec(sql);
-        db.prepare(`UPDATE _prisma_migrations SET finished_at = ?, applied_steps_count = 1 WHERE id = ?`).run(
-          new Date().toISOString(),
-          id,
-        );
-        applied.push(name);
-      }
-      return applied;
+      const [first] = pendingMigrations(migrationsDir, history, once);
+      if (!first) return null;
+      applyOne(db, first);
+      return first.name;
     });
-    const applied = run.immediate();
-    for (const name of applied) log.applied(name);
+    const applied: string[] = [];
+    for (let name = next.immediate(); name !== null; name = next.immediate()) {
+      applied.push(name);
+      log.applied(name);
+    }
     return applied;
   } finally {
     db.close();
   }
+}
+
+/** How long a process waits for another one's migration to finish before giving up. */
+const MIGRATION_LOCK_WAIT_MS = 120_000;
+
+const HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+  "id" TEXT PRIMARY KEY NOT NULL,
+  "checksum" TEXT NOT NULL,
+  "finished_at" DATETIME,
+  "migration_name" TEXT NOT NULL,
+  "logs" TEXT,
+  "rolled_back_at" DATETIME,
+  "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
+  "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
+)`;
+
+/** Runs one migration inside the caller's transaction; throws (so it rolls back) on any dangling foreign key. */
+function applyOne(db: Database.Database, { name, sql, checksum }: PendingMigration): void {
+  const id = randomUUID();
+  db.prepare(`INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES (?, ?, ?, ?)`).run(
+    id,
+    checksum,
+    name,
+    new Date().toISOString(),
+  );
+  try {
+    db.exec(sql);
+  } catch (error) {
+    throw new MigrationError(
+      `migration ${name} failed and was rolled back: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const dangling = db.pragma("foreign_key_check") as Array<{ table: string; parent: string }>;
+  if (dangling.length > 0) {
+    const [{ table, parent } = { table: "?", parent: "?" }] = dangling;
+    throw new MigrationError(
+      `migration ${name} was rolled back: it leaves ${dangling.length} row(s) of ${table} pointing at missing rows of ${parent}`,
+    );
+  }
+  db.prepare(`UPDATE _prisma_migrations SET finished_at = ?, applied_steps_count = 1 WHERE id = ?`).run(
+    new Date().toISOString(),
+    id,
+  );
 }

@@ -12,9 +12,7 @@ const REPORT = CHAT_REPORT_LINES("Kakak saya ditahan di pabrik.");
 const key = () => randomBytes(32).toString("base64");
 
 describe("npm run admin -- rotate-keys", () => {
-  it("re-encrypts and re-hashes under new keys, with progress on stderr and JSON on stdout", {
-    timeout: 120_000,
-  }, async () => {
+  it("re-encrypts and re-hashes under new keys, with progress on stderr and JSON on stdout", async () => {
     const { env } = freshDataDir();
     const [k1, h1] = [key(), key()];
     const before = { ...env, DATA_KEYS: `k1:${k1}`, HMAC_KEY: h1 };
@@ -57,9 +55,7 @@ describe("npm run admin -- rotate-keys", () => {
 });
 
 describe("npm run admin -- backup", () => {
-  it("copies the database online, refuses to overwrite without --force, and points PostgreSQL to pg_dump", {
-    timeout: 120_000,
-  }, async () => {
+  it("copies the database online, refuses to overwrite without --force, and points PostgreSQL to pg_dump", async () => {
     const { env } = freshDataDir();
     await runNpm("chat", ["--user", "reporter"], `${REPORT.join("\n")}\n`, env);
     const file = path.join(mkdtempSync(path.join(tmpdir(), "tppo-e2e-backup-")), "tppo.db");

@@ -45,7 +45,7 @@ async function start(env: Record<string, string>) {
     operator: { write: () => {} },
   });
   cleanups.push(() => bot.stop());
-  await wa.waitFor(() => logs.join("").includes('"event":"whatsapp.connected"'), 5000, "the connection");
+  await wa.waitFor(() => logs.join("").includes('"event":"whatsapp.connected"'), 60_000, "the connection");
   const healthz = async () => {
     const response = await fetch(`http://127.0.0.1:${bot.healthPort}/healthz`);
     return { code: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -74,7 +74,7 @@ describe("operators are told when something needs a person", () => {
     // Logged out on the phone: the session is cleared and a new QR code waits for a person.
     wa.autoOpen = false;
     wa.current.close(401);
-    const alert = await telegram.waitForMessage(ADMIN_TG, "WhatsApp mengeluarkan", 0, 10_000);
+    const alert = await telegram.waitForMessage(ADMIN_TG, "WhatsApp mengeluarkan", 0, 60_000);
     expect(alert.text).toContain("kode QR");
     const during = await healthz();
     // Still serving intake: a load balancer must not pull the instance, the body says what is wrong.
@@ -93,7 +93,7 @@ describe("operators are told when something needs a person", () => {
 
     // Paired again: healthy.
     wa.current.open();
-    await eventually(async () => (await healthz()).body.status === "ok", "health to recover", 5000);
+    await eventually(async () => (await healthz()).body.status === "ok", "health to recover", 60_000);
   });
 
   it("tells a WhatsApp admin group when Telegram keeps failing, with the backlog, and nothing on /healthz names a chat", async () => {
@@ -105,9 +105,9 @@ describe("operators are told when something needs a person", () => {
     });
     telegram.faults = { rate429: 0, retryAfterSeconds: 1, rate5xx: 1, until: Date.now() + 60_000 };
     for (const user of [501, 502, 503, 504]) telegram.userText(user, "halo");
-    const failing = await wa.waitForText(ADMIN_WA, "sending on Telegram has failed", 0, 15_000);
+    const failing = await wa.waitForText(ADMIN_WA, "sending on Telegram has failed", 0, 60_000);
     expect(failing).toMatch(/failed \d+ times in a row/);
-    await wa.waitForText(ADMIN_WA, "messages are waiting to be sent", 0, 5000);
+    await wa.waitForText(ADMIN_WA, "messages are waiting to be sent", 0, 60_000);
     const report = await healthz();
     expect(report.code).toBe(200);
     expect(report.body).toMatchObject({ status: "degraded", outbox: { ok: false } });
@@ -116,7 +116,7 @@ describe("operators are told when something needs a person", () => {
 
     // Telegram recovers: every greeting that waited is delivered, and health returns.
     telegram.faults = null;
-    for (const user of [501, 502, 503, 504]) await telegram.waitForMessage(user, "Halo", 0, 20_000);
-    await eventually(async () => (await healthz()).body.status === "ok", "health to recover", 10_000);
+    for (const user of [501, 502, 503, 504]) await telegram.waitForMessage(user, "Halo", 0, 60_000);
+    await eventually(async () => (await healthz()).body.status === "ok", "health to recover", 60_000);
   });
 });

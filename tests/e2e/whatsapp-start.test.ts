@@ -94,7 +94,7 @@ describe("npm start with WHATSAPP_ENABLED=true", () => {
     cleanups.push(() => (stopped ? Promise.resolve() : bot.stop()));
     expect(bot.channels).toEqual(["telegram", "whatsapp"]);
     expect(wa.sockets).toHaveLength(1);
-    await wa.waitFor(() => logs.join("").includes('"event":"whatsapp.connected"'), 5000, "the connection");
+    await wa.waitFor(() => logs.join("").includes('"event":"whatsapp.connected"'), 60_000, "the connection");
 
     wa.userText(REPORTER, "halo");
     expect(await wa.waitForText(REPORTER, "Halo, terima kasih sudah menghubungi kami")).toContain("1) Buat laporan");
@@ -113,9 +113,7 @@ describe("npm start with WHATSAPP_ENABLED=true", () => {
     expect(operator.join("")).toBe("");
   });
 
-  it("starts the real Baileys socket from npm start, against a loopback stand-in for WhatsApp Web, and shuts down cleanly", {
-    timeout: 60_000,
-  }, async () => {
+  it("starts the real Baileys socket from npm start, against a loopback stand-in for WhatsApp Web, and shuts down cleanly", async () => {
     const server = await new LoopbackWebSocketServer().start();
     cleanups.push(() => server.stop());
     const { env } = freshDataDir();
@@ -125,7 +123,7 @@ describe("npm start with WHATSAPP_ENABLED=true", () => {
     const waitFor = async (probe: () => boolean, what: string) => {
       const started = Date.now();
       while (!probe()) {
-        if (Date.now() - started > 20_000) throw new Error(`timed out waiting for ${what}:\n${bot.stderr()}`);
+        if (Date.now() - started > 60_000) throw new Error(`timed out waiting for ${what}:\n${bot.stderr()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     };

@@ -306,7 +306,7 @@ export class FakeTelegramServer {
   }
 
   /** Waits until a condition on the recorded traffic holds. */
-  async waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 15_000, what = "condition"): Promise<T> {
+  async waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 60_000, what = "condition"): Promise<T> {
     const started = Date.now();
     for (;;) {
       const value = probe();
@@ -317,7 +317,7 @@ export class FakeTelegramServer {
   }
 
   /** Waits for the next message to a chat after the ones already seen, containing some text. */
-  waitForMessage(chatId: number, contains: string | RegExp, after = 0, timeoutMs = 15_000): Promise<SentMessage> {
+  waitForMessage(chatId: number, contains: string | RegExp, after = 0, timeoutMs = 60_000): Promise<SentMessage> {
     return this.waitFor(
       () =>
         this.messagesTo(chatId)

@@ -191,7 +191,7 @@ export class FakeWhatsApp {
   }
 
   /** Waits until a condition holds. */
-  async waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 10_000, what = "a condition"): Promise<T> {
+  async waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 60_000, what = "a condition"): Promise<T> {
     const started = Date.now();
     for (;;) {
       const value = probe();
@@ -202,7 +202,7 @@ export class FakeWhatsApp {
   }
 
   /** Waits for a text to a chat that contains a string or matches, after the first `after` texts. */
-  waitForText(jid: string, expected: string | RegExp, after = 0, timeoutMs = 10_000): Promise<string> {
+  waitForText(jid: string, expected: string | RegExp, after = 0, timeoutMs = 60_000): Promise<string> {
     return this.waitFor(
       () =>
         this.textsTo(jid)

@@ -14,7 +14,7 @@ export interface RunningBot {
 export async function startBot(
   env: Record<string, string>,
   startedEvent = '"event":"start"',
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<RunningBot> {
   const child = spawn("npm", ["start", "--silent"], {
     cwd: REPO_ROOT,

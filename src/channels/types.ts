@@ -30,12 +30,15 @@ export interface Choice {
 export interface OutboundMessage {
   text: string;
   choices?: Choice[];
+  /** Emergency numbers for someone who may be in danger: the chat goes ahead of other chats' messages. */
+  urgent?: boolean;
 }
 
 /** zod schema of an outbound message, for payloads read back from the outbox. */
 export const OutboundMessageSchema = z.object({
   text: z.string(),
   choices: z.array(z.object({ id: z.string(), label: z.string() })).optional(),
+  urgent: z.boolean().optional(),
 });
 
 /** Kinds of file a person can send with a report. */

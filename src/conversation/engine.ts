@@ -69,7 +69,8 @@ export async function converse(
   if (!turn.answeredInvalid) doc.invalidAnswers = 0;
   addPrompt(turn);
   doc.updatedAt = ctx.now.toISOString();
-  return { doc, replies: joinReplies(turn.replies), effects: turn.effects };
+  const replies = joinReplies(turn.replies);
+  return { doc, replies: turn.urgent ? replies.map((r) => ({ ...r, urgent: true })) : replies, effects: turn.effects };
 }
 
 /**

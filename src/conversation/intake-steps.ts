@@ -252,11 +252,11 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     onChoice: (state, id, turn) => {
       if (id === "yes") {
         // Numbers first: someone in danger needs them before any further question.
-        turn.sayKey("common:emergency");
+        turn.sayEmergency();
         turn.sayKey("intake:danger.urgentNext");
         return next({ ...state.draft, urgency: "URGENT" });
       }
-      if (id === "unsure") turn.sayKey("common:emergency");
+      if (id === "unsure") turn.sayEmergency();
       return next({ ...state.draft, urgency: "NORMAL" });
     },
     hintKey: "intake:hint.choose",

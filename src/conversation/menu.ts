@@ -47,7 +47,7 @@ export function matchMenu(turn: Turn, input: UserInput): MenuAction | undefined 
 
 /** The emergency numbers (DESIGN §4): never invented, always the public ones. */
 export function sayEmergency(turn: Turn): void {
-  turn.sayKey("common:emergency");
+  turn.sayEmergency();
 }
 
 /** The greeting: what the service is, that it is confidential, what happens to a report. */

@@ -22,6 +22,8 @@ export class Turn {
   answeredInvalid = false;
   /** Set by staff actions: their replies must not be followed by the reporter menu (it would replace a card's choices). */
   suppressMenu = false;
+  /** Set when this turn shows the emergency numbers: its replies go ahead of other chats' messages. */
+  urgent = false;
   readonly doc: ConversationDoc;
   readonly ctx: TurnContext;
 
@@ -48,6 +50,12 @@ export class Turn {
   /** Adds a reply rendered from a locale key. */
   sayKey(key: string, params?: Record<string, unknown>): void {
     this.say(this.t(key, params));
+  }
+
+  /** Shows the emergency numbers (DESIGN §4): never invented, always the public ones, sent ahead of other chats. */
+  sayEmergency(): void {
+    this.urgent = true;
+    this.sayKey("common:emergency");
   }
 
   /** Moves the conversation to another state. */

@@ -13,13 +13,14 @@ export interface PendingMessage {
   attempts: number;
 }
 
-/** An outbox row the dispatcher may send now: the oldest pending one of its chat. */
-export interface DispatchCandidate {
+/** The oldest waiting row of one chat: the only one of that chat the dispatcher may send now. */
+export interface DispatchHead {
   id: number;
   identityId: string;
-  delivery: Delivery;
   attempts: number;
   nextAttemptAt: Date | null;
+  /** The chat has an emergency reply waiting (this row or a later one): it goes ahead of other chats. */
+  urgent: boolean;
 }
 
 const DeleteSchema = z.object({ platformMessageIds: z.array(z.string()) });
@@ -55,6 +56,7 @@ export class OutboxStore {
       channel,
       status: identityId ? "PENDING" : "WAITING",
       hasChoices: (message.choices?.length ?? 0) > 0,
+      urgent: message.urgent === true,
       payloadCipher: this.#cipher.sealJson(message, PAYLOAD_CONTEXT),
       keyId: this.#cipher.currentKeyId,
       createdAt: now,
@@ -141,58 +143,78 @@ export class OutboxStore {
   /**
    * For each chat of a channel, its oldest pending message: a chat's messages go out strictly
    * in order, so only that one may be sent (once its retry time has come). A chat whose oldest
-   * message another instance has claimed is left to that instance.
+   * message another instance has claimed is left to that instance. Payloads stay unread here:
+   * only the row about to be sent is decrypted (delivery()).
    */
-  async dispatchCandidates(
+  async dispatchHeads(
     channel: ChannelKind,
     options: { instanceId?: string; now?: Date; limit?: number; priorityIdentityId?: string | null } = {},
-  ): Promise<DispatchCandidate[]> {
-    const { instanceId = "", now = new Date(), limit = 500, priorityIdentityId = null } = options;
+  ): Promise<DispatchHead[]> {
+    const { instanceId = "", now = new Date(), limit = 2000, priorityIdentityId = null } = options;
     const heads = await this.#db.outboxMessage.groupBy({
       by: ["identityId"],
       where: { status: "PENDING", channel, identityId: { not: null } },
       _min: { id: true },
+      _max: { urgent: true },
       orderBy: { _min: { id: "asc" } },
       take: limit,
     });
+    const urgent = new Set(heads.flatMap((h) => (h._max.urgent && h.identityId ? [h.identityId] : [])));
     const ids = heads.flatMap((h) => (h._min.id === null ? [] : [h._min.id]));
-    if (priorityIdentityId) {
-      // Operator alerts must not queue behind a backlog: the very thing they may be reporting.
+    const extra = await this.#db.outboxMessage.findMany({
+      // Beyond the limit (a flood of chats), emergencies and operator alerts are still found.
+      where: {
+        status: "PENDING",
+        channel,
+        OR: [{ urgent: true }, ...(priorityIdentityId ? [{ identityId: priorityIdentityId }] : [])],
+        identityId: { notIn: heads.flatMap((h) => (h.identityId ? [h.identityId] : [])) },
+      },
+      distinct: ["identityId"],
+      orderBy: { id: "asc" },
+      select: { identityId: true },
+      take: 100,
+    });
+    for (const { identityId } of extra) {
+      if (!identityId) continue;
       const head = await this.#db.outboxMessage.findFirst({
-        where: { status: "PENDING", channel, identityId: priorityIdentityId },
+        where: { status: "PENDING", identityId, channel },
         orderBy: { id: "asc" },
         select: { id: true },
       });
-      if (head && !ids.includes(head.id)) ids.unshift(head.id);
+      if (head) ids.push(head.id);
+      urgent.add(identityId);
     }
     if (ids.length === 0) return [];
     const rows = await this.#db.outboxMessage.findMany({
       where: { id: { in: ids } },
-      select: {
-        id: true,
-        identityId: true,
-        kind: true,
-        payloadCipher: true,
-        attempts: true,
-        nextAttemptAt: true,
-        claimedBy: true,
-        claimedUntil: true,
-      },
+      orderBy: { id: "asc" },
+      select: { id: true, identityId: true, attempts: true, nextAttemptAt: true, claimedBy: true, claimedUntil: true },
     });
-    const order = new Map(ids.map((id, i) => [id, i]));
-    rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
     return rows.flatMap((row) => {
       if (!row.identityId) return [];
       if (row.claimedBy && row.claimedBy !== instanceId && row.claimedUntil && row.claimedUntil > now) return [];
-      const payload = this.#cipher.openJson(row.payloadCipher, PAYLOAD_CONTEXT);
-      const delivery: Delivery =
-        row.kind === "DELETE"
-          ? { kind: "delete", platformMessageIds: DeleteSchema.parse(payload).platformMessageIds }
-          : { kind: "message", message: OutboundMessageSchema.parse(payload) };
       return [
-        { id: row.id, identityId: row.identityId, delivery, attempts: row.attempts, nextAttemptAt: row.nextAttemptAt },
+        {
+          id: row.id,
+          identityId: row.identityId,
+          attempts: row.attempts,
+          nextAttemptAt: row.nextAttemptAt,
+          urgent: urgent.has(row.identityId),
+        },
       ];
     });
+  }
+
+  /** What one row asks the channel to do, decrypted: send a message, or delete recent ones. */
+  async delivery(id: number): Promise<Delivery> {
+    const row = await this.#db.outboxMessage.findUniqueOrThrow({
+      where: { id },
+      select: { kind: true, payloadCipher: true },
+    });
+    const payload = this.#cipher.openJson(row.payloadCipher, PAYLOAD_CONTEXT);
+    return row.kind === "DELETE"
+      ? { kind: "delete", platformMessageIds: DeleteSchema.parse(payload).platformMessageIds }
+      : { kind: "message", message: OutboundMessageSchema.parse(payload) };
   }
 
   /**

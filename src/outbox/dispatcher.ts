@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { ChannelAddress } from "../channels/types.ts";
 import type { IdentityStore } from "../db/identity-store.ts";
-import type { DispatchCandidate, OutboxStore } from "../db/outbox-store.ts";
+import type { DispatchHead, OutboxStore } from "../db/outbox-store.ts";
 import type { Logger } from "../logging/logger.ts";
-import type { Clock } from "../services/clock.ts";
-import { type ChannelSender, SendError, type SendFailure } from "./channel-sender.ts";
+import { type Clock, realTimers, type Timers } from "../services/clock.ts";
+import { type ChannelSender, type Delivery, SendError, type SendFailure } from "./channel-sender.ts";
 import { SlidingWindowLimiter } from "./rate-limiter.ts";
 
 /** What the dispatcher is built from. */
@@ -22,10 +22,21 @@ export interface DispatcherDeps {
   instanceId?: string;
   /** The operator alert chat: its messages go ahead of any backlog. */
   priorityIdentityId?: string | null;
+  /** Timers for the loop's waits (default: real ones; tests use a test clock). */
+  timers?: Timers;
 }
 
+/**
+ * Every window the dispatcher keeps (overall, per chat, per group) is this much longer than the
+ * platform's: it decides on its own clock, but the platform counts requests as they arrive, and on
+ * a busy machine or network two sends decided a window apart can arrive a little closer together.
+ */
+export const SEND_WINDOW_MARGIN_MS = 50;
+/** A timer this late is absorbed into the pace (no drift); later than that the pace restarts, never bursts. */
+export const TIMER_SLACK_MS = 5;
+/** Waits for the overall pace up to this long are slept inside a pass, keeping the chats in hand. */
+const SHORT_WAIT_MS = 200;
 const BASE_BACKOFF_MS = 1000;
-const TIMER_SLACK_MS = 5;
 /** Longer than any send may take (the senders time out sooner), so a live claim is never taken over. */
 const CLAIM_MS = 60_000;
 
@@ -55,12 +66,15 @@ export function channelDispatcher(
 /**
  * Sends one channel's outbox (DESIGN §6): per-chat order (one message in flight per chat, the
  * next only after the previous is marked sent), the platform's limits (overall, per chat, per
- * group), retry_after honoured for the whole channel, 5xx and network errors retried with
- * backoff, and a row marked sent only after the platform accepted it, so a crash can repeat a
- * message but never lose one.
+ * group) with a margin, retry_after honoured for the whole channel, 5xx and network errors retried
+ * with backoff, and a row marked sent only after the platform accepted it, so a crash can repeat a
+ * message but never lose one. Chats take turns (round-robin, the chat served least recently
+ * first), and a chat waiting for emergency numbers or an operator alert goes ahead of the others,
+ * so one flooding chat cannot starve the rest; a chat's own messages are never reordered.
  */
 export class OutboxDispatcher {
   readonly #deps: DispatcherDeps;
+  readonly #timers: Timers;
   /** Sends are spaced evenly rather than in bursts: network jitter then never squeezes more than the limit into a second. */
   readonly #overallIntervalMs: number;
   #nextOverallAt = 0;
@@ -68,10 +82,15 @@ export class OutboxDispatcher {
   readonly #perGroup: SlidingWindowLimiter;
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #addresses = new Map<string, ChannelAddress>();
+  /** When each chat with waiting messages was last served, as a turn number: the lowest goes next. */
+  readonly #lastTurn = new Map<string, number>();
+  #turn = 0;
   #pausedUntil = 0;
   #running = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
+  /** Ends a wait for the overall pace inside a pass: new messages may include an emergency. */
+  #interrupt: (() => void) | null = null;
   #woken = false;
   readonly #instanceId: string;
   /** Messages accepted by the platform since start, for figures and tests. */
@@ -83,11 +102,13 @@ export class OutboxDispatcher {
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
+    this.#timers = deps.timers ?? realTimers;
     this.#instanceId = deps.instanceId ?? randomUUID();
     const { limits } = deps.sender;
-    this.#overallIntervalMs = 1000 / limits.perSecond;
-    this.#perChat = new SlidingWindowLimiter(1, limits.perChatIntervalMs);
-    this.#perGroup = new SlidingWindowLimiter(limits.perGroupPerMinute, 60_000);
+    // N a second spaced (1000 + margin) / N apart; below one a second, each gap gets the margin.
+    this.#overallIntervalMs = 1000 / limits.perSecond + SEND_WINDOW_MARGIN_MS / Math.max(1, limits.perSecond);
+    this.#perChat = new SlidingWindowLimiter(1, limits.perChatIntervalMs + SEND_WINDOW_MARGIN_MS);
+    this.#perGroup = new SlidingWindowLimiter(limits.perGroupPerMinute, 60_000 + SEND_WINDOW_MARGIN_MS);
   }
 
   /** Starts the sending loop. */
@@ -101,6 +122,7 @@ export class OutboxDispatcher {
   wake(): void {
     this.#woken = true;
     this.#wake?.();
+    this.#interrupt?.();
   }
 
   /** Stops taking new messages and waits for the sends in flight to be recorded. */
@@ -109,6 +131,11 @@ export class OutboxDispatcher {
     this.wake();
     await this.#loop;
     await Promise.allSettled(this.#inFlight.values());
+  }
+
+  /** How many sends are under way (each to a different chat). */
+  get sendsInFlight(): number {
+    return this.#inFlight.size;
   }
 
   /**
@@ -145,23 +172,50 @@ export class OutboxDispatcher {
     }
   }
 
+  /** Waits, unless a wake() came meanwhile; a wake() ends the wait early. */
   #sleep(ms: number): Promise<void> {
     if (this.#woken) {
       this.#woken = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
+      const done = () => {
+        cancel();
         this.#wake = null;
+        resolve();
+      };
+      const cancel = this.#timers.set(ms, done);
+      this.#wake = () => {
         this.#woken = false;
         done();
       };
     });
+  }
+
+  /** Waits for the overall pace; false when new messages (or stop) ended the wait first. */
+  #paceWait(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const finish = (completed: boolean) => {
+        cancel();
+        this.#interrupt = null;
+        resolve(completed);
+      };
+      const cancel = this.#timers.set(ms, () => finish(true));
+      this.#interrupt = () => finish(false);
+    });
+  }
+
+  /** The chats in the order they may send: emergencies and alerts first, then the one served least recently. */
+  #fairOrder(heads: DispatchHead[]): DispatchHead[] {
+    // Turns of chats with nothing waiting are forgotten: the map stays as small as the queue.
+    if (this.#lastTurn.size > 2 * heads.length + 1000) {
+      const waiting = new Set(heads.map((h) => h.identityId));
+      for (const id of this.#lastTurn.keys()) if (!waiting.has(id)) this.#lastTurn.delete(id);
+    }
+    const priority = this.#deps.priorityIdentityId ?? null;
+    const urgent = (h: DispatchHead) => (h.urgent || h.identityId === priority ? 0 : 1);
+    const turn = (h: DispatchHead) => this.#lastTurn.get(h.identityId) ?? 0;
+    return heads.sort((a, b) => urgent(a) - urgent(b) || turn(a) - turn(b) || a.id - b.id);
   }
 
   /** Starts every send that is allowed now; returns how long until the next one may be. */
@@ -169,22 +223,24 @@ export class OutboxDispatcher {
     const { outbox, sender, clock } = this.#deps;
     const now = clock.now().getTime();
     if (this.#pausedUntil > now) return this.#pausedUntil - now;
-    const candidates = await outbox.dispatchCandidates(sender.channel, {
-      instanceId: this.#instanceId,
-      now: new Date(now),
-      priorityIdentityId: this.#deps.priorityIdentityId ?? null,
-    });
+    const heads = this.#fairOrder(
+      await outbox.dispatchHeads(sender.channel, {
+        instanceId: this.#instanceId,
+        now: new Date(now),
+        priorityIdentityId: this.#deps.priorityIdentityId ?? null,
+      }),
+    );
     let nextMs = Number.POSITIVE_INFINITY;
-    for (const candidate of candidates) {
+    for (const head of heads) {
       if (!this.#running) break;
-      if (this.#inFlight.has(candidate.identityId)) continue;
+      if (this.#inFlight.has(head.identityId)) continue;
       const at = clock.now().getTime();
       if (this.#pausedUntil > at) return this.#pausedUntil - at;
-      if (candidate.nextAttemptAt && candidate.nextAttemptAt.getTime() > at) {
-        nextMs = Math.min(nextMs, candidate.nextAttemptAt.getTime() - at);
+      if (head.nextAttemptAt && head.nextAttemptAt.getTime() > at) {
+        nextMs = Math.min(nextMs, head.nextAttemptAt.getTime() - at);
         continue;
       }
-      const address = await this.#addressOf(candidate.identityId);
+      const address = await this.#addressOf(head.identityId);
       const group = sender.isGroup(address);
       const chatWait = group ? this.#perGroup.waitMs(address, at) : this.#perChat.waitMs(address, at);
       if (chatWait > 0) {
@@ -192,24 +248,34 @@ export class OutboxDispatcher {
         continue;
       }
       let overallWait = this.#nextOverallAt - at;
-      // A short wait is slept here, keeping the candidates in hand: a fresh query per send would slow the pace.
-      if (overallWait > 0 && overallWait <= 200) {
-        await new Promise((r) => setTimeout(r, overallWait));
+      // A short wait is slept here, keeping the chats in hand: a fresh query per send would slow the
+      // pace. New messages end it (and the pass), so that an emergency among them is served next.
+      if (overallWait > 0 && overallWait <= SHORT_WAIT_MS) {
+        if (!(await this.#paceWait(overallWait))) return 0;
         overallWait = 0;
       }
       if (overallWait > 0) return Math.min(nextMs, overallWait);
       // Another instance may be sending this very row (a lease changing hands): only one claim wins.
-      if (!(await outbox.claim(candidate.id, this.#instanceId, clock.now(), CLAIM_MS))) continue;
+      if (!(await outbox.claim(head.id, this.#instanceId, clock.now(), CLAIM_MS))) continue;
+      const loaded: Loaded = await outbox.delivery(head.id).then(
+        (delivery) => ({ ok: true, delivery }),
+        (error: unknown) => ({ ok: false, error }),
+      );
+      // The send starts in this same tick: the time recorded is the time the platform is asked.
       const sentAt = clock.now().getTime();
-      // A timer a few milliseconds late is absorbed (no drift); later than that the pace restarts, never bursts.
-      this.#nextOverallAt = Math.max(this.#nextOverallAt, sentAt - TIMER_SLACK_MS) + this.#overallIntervalMs;
+      // On pace (a timer a few ms late) the next slot keeps its place; after a pause the pace restarts from now.
+      const onPace = sentAt - this.#nextOverallAt <= TIMER_SLACK_MS;
+      this.#nextOverallAt = (onPace ? this.#nextOverallAt : sentAt) + this.#overallIntervalMs;
       if (group) this.#perGroup.record(address, sentAt);
       else this.#perChat.record(address, sentAt);
-      const sending = this.#deliver(candidate, address).finally(() => {
-        this.#inFlight.delete(candidate.identityId);
-        this.wake();
+      this.#lastTurn.set(head.identityId, ++this.#turn);
+      const sending = this.#deliver(head, address, loaded).finally(() => {
+        this.#inFlight.delete(head.identityId);
+        // The chat may send its next message now: look again, but let a pace wait run its course.
+        this.#woken = true;
+        this.#wake?.();
       });
-      this.#inFlight.set(candidate.identityId, sending);
+      this.#inFlight.set(head.identityId, sending);
     }
     return nextMs;
   }
@@ -224,15 +290,18 @@ export class OutboxDispatcher {
     return address;
   }
 
-  async #deliver(candidate: DispatchCandidate, address: ChannelAddress): Promise<void> {
+  async #deliver(candidate: DispatchHead, address: ChannelAddress, loaded: Loaded): Promise<void> {
     const { outbox, sender, clock, logger } = this.#deps;
     try {
-      if (candidate.delivery.kind === "delete") {
-        await sender.deleteMessages(address, candidate.delivery.platformMessageIds);
+      // A payload that cannot be read (a key not configured yet) is retried later, like a network error.
+      if (!loaded.ok) throw loaded.error;
+      const { delivery } = loaded;
+      if (delivery.kind === "delete") {
+        await sender.deleteMessages(address, delivery.platformMessageIds);
         await outbox.markSent([candidate.id], clock.now());
         return;
       }
-      const { platformMessageId } = await sender.send(address, candidate.delivery.message);
+      const { platformMessageId } = await sender.send(address, delivery.message);
       // Only now, after the platform accepted it: a crash before this line repeats the message, never loses it.
       await outbox.markSent([candidate.id], clock.now(), platformMessageId);
       this.sent++;
@@ -250,7 +319,7 @@ export class OutboxDispatcher {
     }
   }
 
-  async #handleFailure(candidate: DispatchCandidate, failure: SendFailure): Promise<void> {
+  async #handleFailure(candidate: DispatchHead, failure: SendFailure): Promise<void> {
     const { outbox, identities, sender, clock, logger } = this.#deps;
     const now = clock.now();
     const channel = sender.channel;
@@ -292,3 +361,6 @@ export class OutboxDispatcher {
     }
   }
 }
+
+/** A row's payload as read just before its send, or why it could not be read. */
+type Loaded = { ok: true; delivery: Delivery } | { ok: false; error: unknown };

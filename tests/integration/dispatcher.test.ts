@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { OutboxDispatcher } from "../../src/outbox/dispatcher.ts";
+import { TELEGRAM_LIMITS } from "../../src/channels/telegram/telegram-sender.ts";
+import { DEFAULT_PACING, limitsFor } from "../../src/channels/whatsapp/whatsapp-sender.ts";
+import type { SendLimits } from "../../src/outbox/channel-sender.ts";
+import { OutboxDispatcher, SEND_WINDOW_MARGIN_MS, TIMER_SLACK_MS } from "../../src/outbox/dispatcher.ts";
 import { systemClock } from "../../src/services/clock.ts";
+import { runOnClock } from "../support/run-on-clock.ts";
 import { ScriptedSender } from "../support/scripted-sender.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
@@ -27,6 +31,23 @@ async function setUp(sender: ScriptedSender, maxBackoffMs = 40) {
   return { t, d };
 }
 
+/** A dispatcher on the test app's own clock and timers: time moves only when runOnClock fires a timer. */
+async function setUpOnClock(limits: SendLimits) {
+  const t = await startTestApp();
+  const sender = new ScriptedSender(limits, t.clock);
+  const d = new OutboxDispatcher({
+    outbox: t.app.outbox,
+    identities: t.app.identities,
+    sender,
+    clock: t.clock,
+    timers: t.clock,
+    logger: t.app.logger,
+    idleMs: 60_000,
+  });
+  open.push({ t, d });
+  return { t, d, sender };
+}
+
 async function enqueue(t: TestApp, address: `tg:${string}`, texts: string[]) {
   const identity = await t.app.identities.resolve(address, new Date());
   await t.app.database.prisma.$transaction([
@@ -40,7 +61,7 @@ async function enqueue(t: TestApp, address: `tg:${string}`, texts: string[]) {
   return identity;
 }
 
-const until = async (probe: () => boolean, ms = 5000) => {
+const until = async (probe: () => boolean, ms = 20_000) => {
   const start = Date.now();
   while (!probe()) {
     if (Date.now() - start > ms) throw new Error("timed out");
@@ -109,19 +130,103 @@ describe("the outbox dispatcher", () => {
     ).toEqual(["FAILED", "SENT"]);
   });
 
-  it("stays within the overall and per-chat limits", async () => {
-    const sender = new ScriptedSender({ perSecond: 10, perChatIntervalMs: 300, perGroupPerMinute: 1000 });
-    const { t, d } = await setUp(sender);
+  it("stays within the overall, per-chat and per-group limits with a margin for jitter, on its own clock", async () => {
+    const { t, d, sender } = await setUpOnClock({ perSecond: 10, perChatIntervalMs: 300, perGroupPerMinute: 4 });
     for (let i = 0; i < 15; i++) await enqueue(t, `tg:${100 + i}`, ["hello"]);
     await enqueue(t, "tg:999", ["m1", "m2", "m3"]);
+    await enqueue(t, "tg:-5", ["g1", "g2", "g3", "g4", "g5", "g6"]);
     d.start();
-    await until(() => sender.log.length === 18, 8000);
-    const times = sender.log.map((l) => l.at).sort((a, b) => a - b);
+    await runOnClock(t.clock, d, () => sender.log.length === 24);
+    // The platform counts arrivals: any 10 sends must span a second plus the margin kept for jitter.
+    const times = sender.log.map((l) => l.at);
     for (let i = 10; i < times.length; i++)
-      expect((times[i] as number) - (times[i - 10] as number)).toBeGreaterThanOrEqual(990);
-    const chat = sender.log.filter((l) => l.address === "tg:999").map((l) => l.at);
-    expect((chat[1] as number) - (chat[0] as number)).toBeGreaterThanOrEqual(295);
-    expect((chat[2] as number) - (chat[1] as number)).toBeGreaterThanOrEqual(295);
+      expect((times[i] as number) - (times[i - 10] as number)).toBeGreaterThanOrEqual(
+        1000 + SEND_WINDOW_MARGIN_MS - TIMER_SLACK_MS,
+      );
+    const gaps = (address: string) => {
+      const at = sender.log.filter((l) => l.address === address).map((l) => l.at);
+      return at.slice(1).map((a, i) => a - (at[i] as number));
+    };
+    for (const gap of gaps("tg:999")) expect(gap).toBeGreaterThanOrEqual(300 + SEND_WINDOW_MARGIN_MS);
+    const group = sender.log.filter((l) => l.address === "tg:-5").map((l) => l.at);
+    expect(group).toHaveLength(6);
+    for (let i = 4; i < group.length; i++)
+      expect((group[i] as number) - (group[i - 4] as number)).toBeGreaterThanOrEqual(60_000 + SEND_WINDOW_MARGIN_MS);
+    expect(sender.log.filter((l) => l.address === "tg:999").map((l) => l.text)).toEqual(["m1", "m2", "m3"]);
+  });
+
+  describe.each([
+    { channel: "WhatsApp", limits: limitsFor(DEFAULT_PACING), flooders: 2 },
+    { channel: "Telegram", limits: TELEGRAM_LIMITS, flooders: 40 },
+  ])("on $channel's default limits, with $flooders chats flooding", ({ limits, flooders }) => {
+    async function flooded() {
+      const setup = await setUpOnClock(limits);
+      const { t, d, sender } = setup;
+      for (let i = 0; i < flooders; i++)
+        await enqueue(
+          t,
+          `tg:${1000 + i}`,
+          Array.from({ length: 12 }, (_, n) => `flood ${n}`),
+        );
+      d.start();
+      await runOnClock(t.clock, d, () => sender.log.length >= 2 * flooders);
+      return setup;
+    }
+
+    /** Where the first message to a chat came in the send order, counted from a point. */
+    const firstSendTo = (sender: ScriptedSender, address: string, from: number) =>
+      sender.log.findIndex((l, i) => i >= from && l.address === address) - from;
+
+    it("answers a third chat asking for emergency numbers at the next send", async () => {
+      const { t, d, sender } = await flooded();
+      const before = sender.log.length;
+      await t.app.conversation.handle({ address: "tg:3", messageId: "m1", receivedAt: t.clock.now(), text: "darurat" });
+      d.wake();
+      await runOnClock(t.clock, d, () => sender.log.some((l) => l.address === "tg:3"));
+      expect(firstSendTo(sender, "tg:3", before)).toBe(0);
+      expect(sender.log.find((l) => l.address === "tg:3")?.text).toContain("112");
+    });
+
+    it("answers a third chat's ordinary message within two send slots", async () => {
+      const { t, d, sender } = await flooded();
+      const before = sender.log.length;
+      await t.app.conversation.handle({ address: "tg:4", messageId: "m1", receivedAt: t.clock.now(), text: "halo" });
+      d.wake();
+      await runOnClock(t.clock, d, () => sender.log.some((l) => l.address === "tg:4"));
+      expect(firstSendTo(sender, "tg:4", before)).toBeLessThan(2);
+    });
+  });
+
+  it("lets chats take turns, and never reorders one chat's own messages to put an emergency first", async () => {
+    const { t, d, sender } = await setUpOnClock(limitsFor(DEFAULT_PACING));
+    await enqueue(t, "tg:1", ["a1", "a2", "a3", "a4"]);
+    await enqueue(t, "tg:2", ["b1", "b2", "b3", "b4"]);
+    const c = await t.app.identities.resolve("tg:3", t.clock.now());
+    await t.app.database.prisma.$transaction([
+      t.app.outbox.enqueueWrite(
+        c.id,
+        "tg",
+        [{ text: "c1" }, { text: "c2 emergency", urgent: true }, { text: "c3" }],
+        t.clock.now(),
+      )(t.app.database.prisma),
+    ]);
+    d.start();
+    await runOnClock(t.clock, d, () => sender.log.length === 11);
+    // The chat with an emergency waiting goes first, its own messages in their order; then the
+    // chats take turns, the one served least recently first.
+    expect(sender.log.map((l) => l.text)).toEqual([
+      "c1",
+      "c2 emergency",
+      "a1",
+      "b1",
+      "c3",
+      "a2",
+      "b2",
+      "a3",
+      "b3",
+      "a4",
+      "b4",
+    ]);
   });
 
   it("deletes recent messages of a chat when asked, in order with its other messages", async () => {

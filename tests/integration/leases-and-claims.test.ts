@@ -4,6 +4,7 @@ import { LeaseStore } from "../../src/db/lease-store.ts";
 import { OutboxDispatcher } from "../../src/outbox/dispatcher.ts";
 import { systemClock } from "../../src/services/clock.ts";
 import { LeaseKeeper } from "../../src/services/lease-keeper.ts";
+import { runOnClock } from "../support/run-on-clock.ts";
 import { ScriptedSender } from "../support/scripted-sender.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
@@ -214,10 +215,10 @@ describe("outbox claims: several instances, each message sent once", () => {
     const now = new Date();
     expect(await t.app.outbox.claim(row.id, "crashed-instance", now, 60_000)).toBe(true);
     expect(await t.app.outbox.claim(row.id, "other", now, 60_000)).toBe(false);
-    expect(await t.app.outbox.dispatchCandidates("tg", { instanceId: "other", now })).toEqual([]);
+    expect(await t.app.outbox.dispatchHeads("tg", { instanceId: "other", now })).toEqual([]);
     // The crashed instance never finishes: after its claim runs out, another sends the message.
     const later = new Date(now.getTime() + 60_001);
-    const candidates = await t.app.outbox.dispatchCandidates("tg", { instanceId: "other", now: later });
+    const candidates = await t.app.outbox.dispatchHeads("tg", { instanceId: "other", now: later });
     expect(candidates.map((c) => c.id)).toEqual([row.id]);
     expect(await t.app.outbox.claim(row.id, "other", later, 60_000)).toBe(true);
     await t.app.outbox.markSent([row.id], later, "1");
@@ -233,28 +234,29 @@ describe("outbox claims: several instances, each message sent once", () => {
     const group = await t.app.identities.resolve("tg:-1002001" as ChannelAddress, t.clock.now());
     const db = t.app.database.prisma;
     // The previous holder sent three messages to the group 10 s ago: its whole minute's budget here.
-    const now = Date.now();
+    const start = t.clock.now().getTime();
     const messages = ["a", "b", "c", "d"].map((text) => ({ text }));
     await t.app.outbox.enqueueWrite(group.id, "tg", messages, t.clock.now())(db);
     const rows = await db.outboxMessage.findMany({ orderBy: { id: "asc" }, select: { id: true } });
     await t.app.outbox.markSent(
       rows.slice(0, 3).map((r) => r.id),
-      new Date(now - 10_000),
+      new Date(start - 10_000),
     );
-    const sender = new ScriptedSender({ perSecond: 100, perChatIntervalMs: 1, perGroupPerMinute: 3 });
+    const sender = new ScriptedSender({ perSecond: 100, perChatIntervalMs: 1, perGroupPerMinute: 3 }, t.clock);
     const d = new OutboxDispatcher({
       outbox: t.app.outbox,
       identities: t.app.identities,
       sender,
-      clock: systemClock,
+      clock: t.clock,
+      timers: t.clock,
       logger: t.app.logger,
       idleMs: 5,
     });
     d.start();
     cleanups.push(() => d.stop());
-    await new Promise((r) => setTimeout(r, 800));
+    await runOnClock(t.clock, d, () => sender.log.length === 1);
     // The fourth waits for the minute of the first three to pass instead of going out at once.
-    expect(sender.log).toEqual([]);
-    expect(await db.outboxMessage.count({ where: { status: "PENDING" } })).toBe(1);
+    expect(sender.log[0]?.at).toBeGreaterThanOrEqual(start - 10_000 + 60_000);
+    expect(sender.log[0]?.text).toBe("d");
   });
 });

@@ -102,11 +102,11 @@ describe("operator alerts across instances", () => {
     await queueFor(t, 30);
     await instance(t, "a").check();
     const admin = await t.app.identities.resolve(ADMIN, t.clock.now());
-    const plain = await t.app.outbox.dispatchCandidates("tg", { limit: 10 });
+    const plain = await t.app.outbox.dispatchHeads("tg", { limit: 10 });
     expect(plain.map((c) => c.identityId)).not.toContain(admin.id);
-    const first = await t.app.outbox.dispatchCandidates("tg", { limit: 10, priorityIdentityId: admin.id });
-    expect(first[0]?.identityId).toBe(admin.id);
-    expect(first).toHaveLength(11);
+    const heads = await t.app.outbox.dispatchHeads("tg", { limit: 10, priorityIdentityId: admin.id });
+    expect(heads).toHaveLength(11);
+    expect(heads.filter((c) => c.urgent).map((c) => c.identityId)).toEqual([admin.id]);
   });
 });
 

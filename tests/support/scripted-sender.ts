@@ -1,7 +1,8 @@
 import type { ChannelAddress, OutboundMessage } from "../../src/channels/types.ts";
 import { type ChannelSender, SendError, type SendFailure, type SendLimits } from "../../src/outbox/channel-sender.ts";
+import { type Clock, systemClock } from "../../src/services/clock.ts";
 
-/** A sender that records sends and fails on demand. */
+/** A sender that records sends (each at the moment it is asked, on its clock) and fails on demand. */
 export class ScriptedSender implements ChannelSender {
   readonly channel = "tg" as const;
   readonly limits: SendLimits;
@@ -12,8 +13,14 @@ export class ScriptedSender implements ChannelSender {
   maxInFlightPerChat = 0;
   #next = 1;
 
-  constructor(limits: SendLimits = { perSecond: 1000, perChatIntervalMs: 1, perGroupPerMinute: 1000 }) {
+  readonly #clock: Clock;
+
+  constructor(
+    limits: SendLimits = { perSecond: 1000, perChatIntervalMs: 1, perGroupPerMinute: 1000 },
+    clock: Clock = systemClock,
+  ) {
     this.limits = limits;
+    this.#clock = clock;
   }
 
   isGroup(address: ChannelAddress): boolean {
@@ -21,6 +28,8 @@ export class ScriptedSender implements ChannelSender {
   }
 
   async send(address: ChannelAddress, message: OutboundMessage) {
+    // The start of the send: the moment the platform is asked, which its limits count.
+    const at = this.#clock.now().getTime();
     const n = (this.inFlight.get(address) ?? 0) + 1;
     this.inFlight.set(address, n);
     this.maxInFlightPerChat = Math.max(this.maxInFlightPerChat, n);
@@ -28,7 +37,7 @@ export class ScriptedSender implements ChannelSender {
       await new Promise((r) => setTimeout(r, 2));
       const failure = this.failures.shift();
       if (failure) throw new SendError(failure);
-      this.log.push({ address, text: message.text, at: Date.now() });
+      this.log.push({ address, text: message.text, at });
       return { platformMessageId: String(this.#next++) };
     } finally {
       this.inFlight.set(address, (this.inFlight.get(address) ?? 1) - 1);

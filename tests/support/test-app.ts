@@ -8,7 +8,7 @@ import type { ChannelAddress, OutboundMessage } from "../../src/channels/types.t
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { ephemeralKeyRing, type KeyRing } from "../../src/security/key-ring.ts";
-import type { Clock } from "../../src/services/clock.ts";
+import type { Clock, Timers } from "../../src/services/clock.ts";
 import { createTestDatabase, ON_POSTGRES } from "./postgres.ts";
 
 /** Which database a test app runs on; PostgreSQL needs TEST_DATABASE_URL. */
@@ -17,17 +17,43 @@ export type TestProvider = "sqlite" | "postgres";
 /** The provider of this run: PostgreSQL under TEST_PROVIDER=postgres (npm run test:postgres), else SQLite. */
 export const TEST_PROVIDER: TestProvider = ON_POSTGRES ? "postgres" : "sqlite";
 
-/** A clock the test moves by hand. */
-export class ManualClock implements Clock {
+/**
+ * A clock (and timers) the test moves by hand: a component's promises about time (limits,
+ * intervals, order) are checked on its own clock, however busy the machine is.
+ */
+export class ManualClock implements Clock, Timers {
   current: Date;
+  #serial = 0;
+  readonly #timers = new Map<number, { at: number; callback: () => void }>();
+
   constructor(start = new Date("2026-11-28T03:00:00Z")) {
     this.current = start;
   }
   now(): Date {
     return new Date(this.current);
   }
+  /** Moves time forward without firing timers (what happens meanwhile elsewhere). */
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
+  }
+  set(ms: number, callback: () => void): () => void {
+    const id = ++this.#serial;
+    this.#timers.set(id, { at: this.current.getTime() + Math.max(0, ms), callback });
+    return () => this.#timers.delete(id);
+  }
+  /** How many timers wait to fire. */
+  get pendingTimers(): number {
+    return this.#timers.size;
+  }
+  /** Moves time to the earliest timer (never backwards) and fires it; false when none waits. */
+  fireNext(): boolean {
+    let next: [number, { at: number; callback: () => void }] | undefined;
+    for (const entry of this.#timers) if (!next || entry[1].at < next[1].at) next = entry;
+    if (!next) return false;
+    this.#timers.delete(next[0]);
+    if (next[1].at > this.current.getTime()) this.current = new Date(next[1].at);
+    next[1].callback();
+    return true;
   }
 }
 

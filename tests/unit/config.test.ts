@@ -54,8 +54,8 @@ describe("configuration", () => {
     expect(scaleLimits(TELEGRAM_LIMITS, 1)).toEqual(TELEGRAM_LIMITS);
     expect(scaleLimits(TELEGRAM_LIMITS, 10)).toEqual({
       perSecond: TELEGRAM_LIMITS.perSecond * 10,
-      // Telegram's 1 s per chat scaled to 100 ms, plus the whole 50 ms kept for jitter.
-      perChatIntervalMs: 150,
+      // Telegram's 1 s per chat scaled to 100 ms (the dispatcher adds its jitter margin whole).
+      perChatIntervalMs: 100,
       perGroupPerMinute: TELEGRAM_LIMITS.perGroupPerMinute * 10,
     });
     expect(scaleLimits(TELEGRAM_LIMITS, 0.01).perGroupPerMinute).toBe(1);

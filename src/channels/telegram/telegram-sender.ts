@@ -3,14 +3,11 @@ import { type ChannelSender, SendError, type SendLimits } from "../../outbox/cha
 import { splitAtLineBreaks } from "../split-text.ts";
 import type { ChannelAddress, OutboundMessage } from "../types.ts";
 
-/** Timer and network jitter between two sends to one chat: kept whole however the limits are scaled. */
-const PER_CHAT_MARGIN_MS = 50;
-
-/** Telegram's documented limits, a little under so that clock jitter never crosses them. */
+/** Telegram's documented limits; the dispatcher keeps a margin inside each (SEND_WINDOW_MARGIN_MS). */
 export const TELEGRAM_LIMITS: SendLimits = {
-  perSecond: 29,
-  perChatIntervalMs: 1000 + PER_CHAT_MARGIN_MS,
-  perGroupPerMinute: 19,
+  perSecond: 30,
+  perChatIntervalMs: 1000,
+  perGroupPerMinute: 20,
 };
 
 const MAX_TEXT = 4096;
@@ -23,8 +20,8 @@ export function scaleLimits(limits: SendLimits, scale: number): SendLimits {
   if (!(scale > 0)) throw new RangeError("the limits scale must be positive");
   return {
     perSecond: limits.perSecond * scale,
-    // Jitter does not shrink with the scale: 1,050 ms at ×10 is 150 ms, not 105.
-    perChatIntervalMs: Math.max(limits.perChatIntervalMs - PER_CHAT_MARGIN_MS, 0) / scale + PER_CHAT_MARGIN_MS,
+    // The dispatcher's jitter margin is added after scaling: 1,000 ms at ×10 is 100 + 50 ms.
+    perChatIntervalMs: limits.perChatIntervalMs / scale,
     // The group window counts whole messages.
     perGroupPerMinute: Math.max(1, Math.floor(limits.perGroupPerMinute * scale)),
   };

@@ -103,7 +103,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const conversations = new ConversationStore(db, cipher);
   const outbox = new OutboxStore(db, cipher);
   const cases = new CaseRepository(db);
-  const attachments = new AttachmentStore(db, cipher);
+  const attachments = new AttachmentStore(db, cipher, config.attachmentLimits);
   const offices = new OfficeRepository(db);
   const staff = new StaffRepository(db, hasher);
   const directory = loadOfficeDirectory();
@@ -135,6 +135,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     sleep: overrides.sleep ?? realSleep,
     logger,
     onStaffEnrolled: () => releaseWaitingCards({ offices, outbox, matrix, clock, logger }),
+    maxMessagesPerMinute: config.maxMessagesPerMinute,
   });
   const scheduler = new FollowUpScheduler({
     db,

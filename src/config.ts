@@ -2,6 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { ChannelAddress } from "./channels/types.ts";
+import type { AttachmentLimits } from "./db/attachment-store.ts";
 import { DEFAULT_FOLLOW_UP_POLICY, type FollowUpPolicy } from "./domain/follow-up.ts";
 
 /** Thrown when the environment is invalid; the message names each variable and what it expects. */
@@ -65,6 +66,7 @@ const EnvSchema = z.object({
   DEFAULT_LANGUAGE: z.preprocess(blankAsUnset, z.enum(["id", "en"], { error: '"id" or "en"' }).default("id")),
   MAX_REPORTS_PER_DAY: wholeNumber(1, 1000, 5),
   MAX_RELAYS_PER_DAY: wholeNumber(1, 10_000, 20),
+  MAX_MESSAGES_PER_MINUTE: wholeNumber(5, 1000, 20),
   CONVERSATION_TTL_MINUTES: wholeNumber(5, 60 * 24 * 30, 24 * 60),
   TELEGRAM_BOT_TOKEN: z.preprocess(
     blankAsUnset,
@@ -101,6 +103,9 @@ const EnvSchema = z.object({
   HOST: z.preprocess(blankAsUnset, z.string().default("0.0.0.0")),
   PORT: wholeNumber(1, 65_535, 8080),
   ATTACHMENT_MAX_BYTES: wholeNumber(1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
+  ATTACHMENTS_PER_DAY: wholeNumber(1, 1000, 20),
+  ATTACHMENT_BYTES_PER_DAY: wholeNumber(1024, 10 * 1024 * 1024 * 1024, 100 * 1024 * 1024),
+  ATTACHMENT_STORAGE_MAX_BYTES: wholeNumber(1024 * 1024, 10 * 1024 ** 4, 5 * 1024 ** 3),
   WHATSAPP_ENABLED: flag,
   WHATSAPP_PAIRING_NUMBER: z.preprocess(
     (value) => (typeof value === "string" ? blankAsUnset(value.replace(/[\s-]/g, "").replace(/^\+/, "")) : value),
@@ -216,12 +221,16 @@ export interface AppConfig {
   defaultLanguage: "id" | "en";
   maxReportsPerDay: number;
   maxRelaysPerDay: number;
+  /** Messages one private chat may send in a minute outside a report before the rest are set aside. */
+  maxMessagesPerMinute: number;
   conversationTtlMs: number;
   sqliteSynchronous: "NORMAL" | "FULL";
   telegram: TelegramConfig | null;
   /** Null unless WHATSAPP_ENABLED=true. */
   whatsapp: WhatsAppConfig | null;
   maxAttachmentBytes: number;
+  /** Files one chat may send in 24 hours, their total size, and the cap on all stored files together. */
+  attachmentLimits: AttachmentLimits;
   /** Reminder, escalation and check-in timings (DESIGN §2 Follow-up). */
   followUps: FollowUpPolicy;
   followUpIntervalMs: number;
@@ -318,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     defaultLanguage: e.DEFAULT_LANGUAGE,
     maxReportsPerDay: e.MAX_REPORTS_PER_DAY,
     maxRelaysPerDay: e.MAX_RELAYS_PER_DAY,
+    maxMessagesPerMinute: e.MAX_MESSAGES_PER_MINUTE,
     conversationTtlMs: e.CONVERSATION_TTL_MINUTES * 60_000,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     telegram,
@@ -333,6 +343,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         }
       : null,
     maxAttachmentBytes: e.ATTACHMENT_MAX_BYTES,
+    attachmentLimits: {
+      perChatPerDay: e.ATTACHMENTS_PER_DAY,
+      bytesPerChatPerDay: e.ATTACHMENT_BYTES_PER_DAY,
+      storageBytes: e.ATTACHMENT_STORAGE_MAX_BYTES,
+    },
     followUps: {
       ...DEFAULT_FOLLOW_UP_POLICY,
       ackDeadlineMs: { URGENT: e.ACK_DEADLINE_URGENT_MINUTES * 60_000, NORMAL: e.ACK_DEADLINE_NORMAL_MINUTES * 60_000 },

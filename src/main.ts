@@ -93,6 +93,7 @@ export async function startBot(
       dispatcherFailures: config.alerts.dispatcherFailures,
     },
     alerts,
+    attachments: app.attachments,
   });
   let stopMaintenance: () => Promise<void> = async () => {};
   let healthServer: { port: number; close(): Promise<void> } | null = null;

@@ -65,7 +65,7 @@ export const InboundMessageSchema = z.object({
     .max(20)
     .optional(),
   /** Something the bot cannot read: an edited message, a sticker, a file over the size cap. */
-  unsupported: z.enum(["edited", "type", "too_large", "not_received"]).optional(),
+  unsupported: z.enum(["edited", "type", "too_large", "not_received", "file_quota", "storage_full"]).optional(),
   /** In a group chat: who wrote (the address above is the group). Absent in a private chat. */
   sender: ChannelAddressSchema.optional(),
   /** The language the platform reports for the person, used until they choose one. */

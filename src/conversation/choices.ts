@@ -1,4 +1,4 @@
-import type { Choice } from "../channels/types.ts";
+import type { Choice, InboundMessage } from "../channels/types.ts";
 import { normalizeName } from "../text/normalize.ts";
 import type { Translate } from "./ports.ts";
 
@@ -16,7 +16,7 @@ export interface UserInput {
   choiceId?: string;
   location?: { latitude: number; longitude: number };
   attachments?: Array<{ id: string; kind: string }>;
-  unsupported?: "edited" | "type" | "too_large" | "not_received";
+  unsupported?: InboundMessage["unsupported"];
 }
 
 /** Renders choice definitions in one language. */

@@ -13,6 +13,13 @@ export { Prisma };
 /** The generated Prisma client; only src/db/ constructs it. */
 export type Db = PrismaClient;
 
+/**
+ * Transactions (batches too, through the driver adapters) may wait and run longer than Prisma's
+ * 5 s default: instances starting together on a busy machine seed the same rows under row locks,
+ * and a batch that times out fails the start. Still bounded, so a stuck one releases its locks.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 } as const;
+
 /** Which database engine holds the data. */
 export type DatabaseProvider = "sqlite" | "postgres";
 
@@ -93,7 +100,11 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Po
   // The PostgreSQL client is generated from the derived schema (prisma/postgres/schema.prisma), so
   // its models and methods are the SQLite client's; only the nominal types differ. The stores are
   // written against Db once, and this is the one place that says the two are interchangeable.
-  const prisma = new PostgresPrismaClient({ adapter, errorFormat: "minimal" }) as unknown as Db;
+  const prisma = new PostgresPrismaClient({
+    adapter,
+    errorFormat: "minimal",
+    transactionOptions: TRANSACTION_OPTIONS,
+  }) as unknown as Db;
   try {
     await prisma.$connect();
   } catch (error) {
@@ -146,7 +157,7 @@ export async function openSqliteDatabase(options: SqliteOptions): Promise<Sqlite
     connectToShadowDb: () => inner.connectToShadowDb(),
   };
   // "minimal" skips capturing a stack trace on every query, and keeps error messages free of query arguments.
-  const prisma = new PrismaClient({ adapter, errorFormat: "minimal" });
+  const prisma = new PrismaClient({ adapter, errorFormat: "minimal", transactionOptions: TRANSACTION_OPTIONS });
   await prisma.$connect();
   return {
     provider: "sqlite",

@@ -95,6 +95,12 @@ export class IdentityStore {
     return null;
   }
 
+  /** Drops deleted identities from the cache (retention removed them), so a returning person gets a new one. */
+  forget(identityIds: readonly string[]): void {
+    const gone = new Set(identityIds);
+    for (const [hash, identity] of this.#cache) if (gone.has(identity.id)) this.#cache.delete(hash);
+  }
+
   /** Records that the platform refused to deliver to this chat (the person blocked the bot). */
   async markUnreachable(identityId: string, now: Date): Promise<void> {
     await this.#db.contactIdentity.update({ where: { id: identityId }, data: { unreachableAt: now } });

@@ -32,7 +32,11 @@ export interface OutboxRecipient {
 }
 
 const PAYLOAD_CONTEXT = "outbox.payload";
+const CHOICES_CONTEXT = "outbox.choices";
+const ChoicesSchema = z.array(z.object({ id: z.string(), label: z.string() }));
 const CACHE_LIMIT = 10_000;
+/** How many messages one delete request takes on each channel. */
+const DELETES_PER_REQUEST: Record<ChannelKind, number> = { tg: 100, wa: 1, term: 100 };
 
 /**
  * The transactional outbox (DESIGN §6). Messages are written in the transaction of the change
@@ -58,6 +62,7 @@ export class OutboxStore {
       hasChoices: (message.choices?.length ?? 0) > 0,
       urgent: message.urgent === true,
       payloadCipher: this.#cipher.sealJson(message, PAYLOAD_CONTEXT),
+      choicesCipher: message.choices?.length ? this.#cipher.sealJson(message.choices, CHOICES_CONTEXT) : null,
       keyId: this.#cipher.currentKeyId,
       createdAt: now,
     };
@@ -94,7 +99,7 @@ export class OutboxStore {
       select: { id: true, identityId: true, channel: true, payloadCipher: true, attempts: true },
     });
     return rows.flatMap((row) =>
-      row.identityId
+      row.identityId && row.payloadCipher
         ? [
             {
               id: row.id,
@@ -112,32 +117,78 @@ export class OutboxStore {
     return OutboundMessageSchema.parse(this.#cipher.openJson(payload, PAYLOAD_CONTEXT));
   }
 
-  /** Marks messages sent; called only after the channel accepted them. */
+  /**
+   * Marks messages sent; called only after the channel accepted them. What was said goes with
+   * it (DESIGN §5): a sent row keeps only what "hapus", the limits and typed numbers need.
+   */
   async markSent(ids: readonly number[], now: Date, platformMessageId: string | null = null): Promise<void> {
     if (ids.length === 0) return;
     await this.#db.outboxMessage.updateMany({
       where: { id: { in: [...ids] } },
-      data: { status: "SENT", sentAt: now, platformMessageId, claimedBy: null, claimedUntil: null },
+      data: {
+        status: "SENT",
+        sentAt: now,
+        platformMessageId,
+        payloadCipher: null,
+        claimedBy: null,
+        claimedUntil: null,
+      },
     });
   }
 
-  /** The write that asks the channel to delete recent messages of a chat, in order with its other messages. */
+  /**
+   * Removes what was said from rows delivered or given up that still hold it (rows written before
+   * payloads were dropped at delivery), keeping the choices of a message with choices. Returns
+   * how many rows it cleared; run until 0.
+   */
+  async clearDeliveredPayloads(batch = 500): Promise<number> {
+    const rows = await this.#db.outboxMessage.findMany({
+      where: { status: { in: ["SENT", "FAILED"] }, payloadCipher: { not: null } },
+      select: { id: true, hasChoices: true, choicesCipher: true, payloadCipher: true },
+      take: batch,
+    });
+    for (const row of rows) {
+      let choicesCipher = row.choicesCipher;
+      if (row.hasChoices && !choicesCipher && row.payloadCipher) {
+        const choices = this.#open(row.payloadCipher).choices ?? [];
+        choicesCipher = this.#cipher.sealJson(choices, CHOICES_CONTEXT);
+      }
+      await this.#db.outboxMessage.updateMany({
+        where: { id: row.id, payloadCipher: { not: null } },
+        data: { payloadCipher: null, choicesCipher },
+      });
+    }
+    return rows.length;
+  }
+
+  /**
+   * The write that asks the channel to delete recent messages of a chat, in order with its other
+   * messages. Each row is one request to the platform (Telegram deletes 100 at once, WhatsApp one
+   * at a time), so that the dispatcher paces and shares them like any other send.
+   */
   enqueueDeleteWrite(
     identityId: string,
     channel: ChannelKind,
     platformMessageIds: readonly string[],
     now: Date,
   ): (db: Db) => Prisma.PrismaPromise<unknown> {
-    const data = {
-      identityId,
-      channel,
-      status: "PENDING",
-      kind: "DELETE",
-      payloadCipher: this.#cipher.sealJson({ platformMessageIds }, PAYLOAD_CONTEXT),
-      keyId: this.#cipher.currentKeyId,
-      createdAt: now,
-    };
-    return (db) => db.outboxMessage.create({ data, select: { id: true } });
+    const size = DELETES_PER_REQUEST[channel];
+    const data: Prisma.OutboxMessageCreateManyInput[] = [];
+    for (let i = 0; i < platformMessageIds.length; i += size) {
+      data.push({
+        identityId,
+        channel,
+        status: "PENDING",
+        kind: "DELETE",
+        payloadCipher: this.#cipher.sealJson(
+          { platformMessageIds: platformMessageIds.slice(i, i + size) },
+          PAYLOAD_CONTEXT,
+        ),
+        keyId: this.#cipher.currentKeyId,
+        createdAt: now,
+      });
+    }
+    return (db) => db.outboxMessage.createMany({ data });
   }
 
   /**
@@ -211,6 +262,7 @@ export class OutboxStore {
       where: { id },
       select: { kind: true, payloadCipher: true },
     });
+    if (!row.payloadCipher) throw new Error(`outbox row ${id} has no payload (delivered or given up)`);
     const payload = this.#cipher.openJson(row.payloadCipher, PAYLOAD_CONTEXT);
     return row.kind === "DELETE"
       ? { kind: "delete", platformMessageIds: DeleteSchema.parse(payload).platformMessageIds }
@@ -269,7 +321,13 @@ export class OutboxStore {
   async markFailed(id: number, lastError: string): Promise<void> {
     await this.#db.outboxMessage.update({
       where: { id },
-      data: { status: "FAILED", lastError: lastError.slice(0, 300), claimedBy: null, claimedUntil: null },
+      data: {
+        status: "FAILED",
+        lastError: lastError.slice(0, 300),
+        payloadCipher: null,
+        claimedBy: null,
+        claimedUntil: null,
+      },
     });
   }
 
@@ -277,7 +335,7 @@ export class OutboxStore {
   async failAllFor(identityId: string, lastError: string): Promise<number> {
     const result = await this.#db.outboxMessage.updateMany({
       where: { identityId, status: "PENDING" },
-      data: { status: "FAILED", lastError },
+      data: { status: "FAILED", lastError, payloadCipher: null },
     });
     return result.count;
   }
@@ -318,9 +376,13 @@ export class OutboxStore {
     if (cached?.id === latest.id) return cached.choices;
     const row = await this.#db.outboxMessage.findUniqueOrThrow({
       where: { id: latest.id },
-      select: { payloadCipher: true },
+      select: { choicesCipher: true, payloadCipher: true },
     });
-    const choices = this.#open(row.payloadCipher).choices ?? [];
+    const choices = row.choicesCipher
+      ? ChoicesSchema.parse(this.#cipher.openJson(row.choicesCipher, CHOICES_CONTEXT))
+      : row.payloadCipher
+        ? (this.#open(row.payloadCipher).choices ?? [])
+        : [];
     if (this.#latestChoices.size >= CACHE_LIMIT) this.#latestChoices.clear();
     this.#latestChoices.set(identityId, { id: latest.id, choices });
     return choices;
@@ -346,7 +408,7 @@ export class OutboxStore {
       const waiting = await tx.outboxMessage.findMany({
         where: { status: "WAITING", officeCode },
         orderBy: { id: "asc" },
-        select: { id: true, payloadCipher: true, keyId: true, hasChoices: true },
+        select: { id: true, payloadCipher: true, choicesCipher: true, keyId: true, hasChoices: true, urgent: true },
       });
       const released: typeof waiting = [];
       for (const row of waiting) {
@@ -364,7 +426,9 @@ export class OutboxStore {
             officeCode,
             status: "PENDING",
             hasChoices: row.hasChoices,
+            urgent: row.urgent,
             payloadCipher: row.payloadCipher,
+            choicesCipher: row.choicesCipher,
             keyId: row.keyId,
             createdAt: now,
           })),

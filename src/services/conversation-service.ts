@@ -20,6 +20,8 @@ export interface ConversationServiceDeps extends CaseDeskDeps {
   clock: Clock;
   /** Runs after a commit in which staff enrolled, to deliver cards that waited for them. */
   onStaffEnrolled?: () => Promise<unknown>;
+  /** Messages a private chat may send in a minute outside a report (default 20). */
+  maxMessagesPerMinute?: number;
 }
 
 /** What happened to one inbound message. */
@@ -36,6 +38,8 @@ class StaleConversationError extends Error {
 }
 
 const MAX_ATTEMPTS = 3;
+/** The window of the inbound limit; a chat over it gets at most one notice per window. */
+const INBOUND_WINDOW_MS = 60_000;
 const NOT_STAFF_TTL_MS = 30_000;
 const RECENT_DELETABLE_MS = 47 * 60 * 60_000;
 
@@ -48,6 +52,10 @@ export class ConversationService {
   readonly #deps: ConversationServiceDeps;
   readonly #mutex = new KeyedMutex();
   readonly #notStaff = new Map<string, number>();
+  /** When each chat's recent messages outside a report came (per instance, the last minute). */
+  readonly #recentMessages = new Map<string, number[]>();
+  /** When each flooding chat was last told to slow down (per instance). */
+  readonly #floodNoticeAt = new Map<string, number>();
 
   constructor(deps: ConversationServiceDeps) {
     this.#deps = deps;
@@ -63,7 +71,7 @@ export class ConversationService {
     return this.#mutex.run(identity.id, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.#handleOnce(identity, sender, message);
+          return await this.#handleOnce(identity, sender, message, attempt === 1);
         } catch (error) {
           if (!(error instanceof StaleConversationError) || attempt >= MAX_ATTEMPTS) throw error;
         }
@@ -93,7 +101,12 @@ export class ConversationService {
       : null;
   }
 
-  async #handleOnce(identity: Identity, sender: Identity | null, message: InboundMessage): Promise<HandleOutcome> {
+  async #handleOnce(
+    identity: Identity,
+    sender: Identity | null,
+    message: InboundMessage,
+    firstAttempt: boolean,
+  ): Promise<HandleOutcome> {
     const { conversations, settings, clock, logger, outbox } = this.#deps;
     const now = clock.now();
     const stored = await conversations.load(identity.id, settings.defaultLanguage, now);
@@ -112,6 +125,13 @@ export class ConversationService {
     );
     const staff = await this.#staffBehind((sender ?? identity).id, now);
     const inGroup = sender !== null;
+    // A private chat sending faster than a person types is set aside, except inside a report: a
+    // story typed over many messages must never be lost. Staff and groups are not limited here.
+    // A turn run again after a conflict is the same message: counted once.
+    const limited = !inGroup && !staff && stored?.doc.state.flow !== "intake";
+    if (limited && firstAttempt && this.#flooding(identity.id, now)) {
+      return this.#setAside(writer, identity, stored, now);
+    }
     let result: TurnResult;
     try {
       result = await converse(stored?.doc ?? null, message, {
@@ -167,6 +187,42 @@ export class ConversationService {
       });
     }
     return outcome;
+  }
+
+  /**
+   * Counts this message against the chat's window and says whether it is over the limit. Only
+   * messages outside a report count (a person tapping quickly through a report, then asking for
+   * the status, is not a flood). Kept in memory: each instance limits what it receives.
+   */
+  #flooding(identityId: string, now: Date): boolean {
+    const limit = this.#deps.maxMessagesPerMinute ?? 20;
+    const since = now.getTime() - INBOUND_WINDOW_MS;
+    const recent = (this.#recentMessages.get(identityId) ?? []).filter((at) => at > since);
+    const over = recent.length >= limit;
+    if (!over) recent.push(now.getTime());
+    if (this.#recentMessages.size >= 10_000 && !this.#recentMessages.has(identityId)) this.#recentMessages.clear();
+    this.#recentMessages.set(identityId, recent);
+    return over;
+  }
+
+  /** Records a message over the limit (so a redelivery stays a duplicate) without acting on it; one notice per window. */
+  async #setAside(
+    writer: StepWriter,
+    identity: Identity,
+    stored: StoredConversation | null,
+    now: Date,
+  ): Promise<HandleOutcome> {
+    const { logger, translate, settings } = this.#deps;
+    const noticedAt = this.#floodNoticeAt.get(identity.id) ?? Number.NEGATIVE_INFINITY;
+    const notice = noticedAt <= now.getTime() - INBOUND_WINDOW_MS;
+    if (notice) {
+      const language = stored?.doc.language ?? settings.defaultLanguage;
+      this.#queueReplies(writer, identity, [{ text: translate(language)("common:slowDown") }], now);
+      if (this.#floodNoticeAt.size >= 10_000) this.#floodNoticeAt.clear();
+      this.#floodNoticeAt.set(identity.id, now.getTime());
+    }
+    logger.warn({ event: "inbound.set_aside", identityId: identity.id, noticed: notice });
+    return this.#commit(writer, identity, null, notice ? 1 : 0);
   }
 
   #queueReplies(writer: StepWriter, identity: Identity, replies: readonly OutboundMessage[], now: Date): void {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AttachmentStore } from "../db/attachment-store.ts";
 import type { OutboxStore } from "../db/outbox-store.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { Clock } from "./clock.ts";
@@ -45,7 +46,12 @@ export interface HealthMonitorDeps {
   thresholds: HealthThresholds;
   /** Null when no alerting is wanted (the simulator, the admin CLI). */
   alerts: OperatorAlerts | null;
+  /** Stored files, watched against their storage cap. */
+  attachments?: Pick<AttachmentStore, "storedBytes" | "limits">;
 }
+
+/** Share of the attachment storage cap at which operators are alerted, before files are refused. */
+const STORAGE_ALERT_SHARE = 0.9;
 
 /**
  * Watches what needs a person (DESIGN §6): the database answering, the outbox backlog and the
@@ -139,6 +145,20 @@ export class HealthMonitor {
       this.#deps.logger.error({ event: "health.database_failed", err: error });
     }
     const components: HealthReport["components"] = {};
+    const { attachments } = this.#deps;
+    if (attachments && database.ok) {
+      const used = await attachments.storedBytes(now);
+      const cap = attachments.limits.storageBytes;
+      const ok = used < cap * STORAGE_ALERT_SHARE;
+      components.attachments = { ok, detail: { usedBytes: used, capBytes: cap } };
+      if (!ok) {
+        const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
+        alerts.push({
+          kind: "attachment_storage",
+          details: { percent: Math.round((used / cap) * 100), usedMb: mb(used), capMb: mb(cap) },
+        });
+      }
+    }
     for (const probe of this.#probes) {
       const { alert, ...shown } = probe.check();
       components[probe.name] = shown;

@@ -16,6 +16,7 @@ const CONTEXT = {
   contact: "case.contact",
   message: "case.message",
   outbox: "outbox.payload",
+  outboxChoices: "outbox.choices",
   attachment: "attachment.blob",
   whatsappIndex: "whatsapp.auth.index",
   whatsappValue: "whatsapp.auth",
@@ -425,7 +426,9 @@ function caseMessages(ctx: Context): TableSpec<{ id: number; keyId: string; body
   };
 }
 
-function outboxMessages(ctx: Context): TableSpec<{ id: number; keyId: string; payloadCipher: Bytes }> {
+function outboxMessages(
+  ctx: Context,
+): TableSpec<{ id: number; keyId: string; payloadCipher: Bytes | null; choicesCipher: Bytes | null }> {
   const { db, stale, current } = ctx;
   return {
     table: "outbox_messages",
@@ -436,17 +439,19 @@ function outboxMessages(ctx: Context): TableSpec<{ id: number; keyId: string; pa
           where: { ...stale, ...(after === undefined ? {} : { id: { gt: after as number } }) },
           orderBy: { id: "asc" },
           take,
-          select: { id: true, keyId: true, payloadCipher: true },
+          select: { id: true, keyId: true, payloadCipher: true, choicesCipher: true },
         }),
         (row) => row.id,
       ),
     plan: (row) => {
-      const payloadCipher = ctx.reseal(row.payloadCipher, CONTEXT.outbox);
+      const payloadCipher = ctx.resealMaybe(row.payloadCipher, CONTEXT.outbox);
+      const choicesCipher = ctx.resealMaybe(row.choicesCipher, CONTEXT.outboxChoices);
+      // Conditional on the old ciphertexts: a delivery meanwhile (which drops the payload) is not undone.
       return {
         write: (tx) =>
           tx.outboxMessage.updateMany({
-            where: { id: row.id, keyId: row.keyId, payloadCipher: row.payloadCipher },
-            data: { payloadCipher, keyId: current },
+            where: { id: row.id, keyId: row.keyId, payloadCipher: row.payloadCipher, choicesCipher: row.choicesCipher },
+            data: { payloadCipher, choicesCipher, keyId: current },
           }),
       };
     },

@@ -1,30 +1,25 @@
 import type { App } from "../app.ts";
+import { applyRetention, type RetentionResult } from "../policy/retention.ts";
 import { releaseWaitingCards } from "./office-destinations.ts";
-import { purgeExpired } from "./retention.ts";
 
-const DEDUPE_RETENTION_MS = 30 * 24 * 60 * 60_000;
+/** What one maintenance run did. */
+export interface MaintenanceResult extends RetentionResult {
+  /** Unfinished conversations whose answers were dropped. */
+  expired: number;
+}
 
 /**
  * Periodic housekeeping inside the service: unfinished conversations past their expiry lose
  * their answers (the person is greeted gently when they return), cards waiting for a destination
- * are released, closed cases past retention are purged, and old dedupe rows go.
+ * are released, and the retention policy (src/policy/retention.ts) is applied.
  */
-export async function runMaintenance(app: App): Promise<{ expired: number; prunedInbound: number }> {
+export async function runMaintenance(app: App): Promise<MaintenanceResult> {
   const now = app.clock.now();
   const expired = await app.conversations.expireAbandoned(now, app.config.defaultLanguage);
   await releaseWaitingCards(app);
-  await purgeExpired(app, now);
-  const pruned = await app.database.prisma.inboundMessage.deleteMany({
-    where: { receivedAt: { lt: new Date(now.getTime() - DEDUPE_RETENTION_MS) } },
-  });
-  // Look-up attempts matter for a day (DESIGN §5); older ones only say who tried what.
-  await app.database.prisma.statusLookup.deleteMany({
-    where: { createdAt: { lt: new Date(now.getTime() - 2 * 24 * 60 * 60_000) } },
-  });
-  if (expired > 0 || pruned.count > 0) {
-    app.logger.info({ event: "maintenance.done", expiredConversations: expired, prunedInbound: pruned.count });
-  }
-  return { expired, prunedInbound: pruned.count };
+  const retention = await applyRetention(app, now);
+  if (expired > 0) app.logger.info({ event: "maintenance.done", expiredConversations: expired });
+  return { expired, ...retention };
 }
 
 /** Runs maintenance now and then every interval; the returned stop waits for a run in progress. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { TELEGRAM_LIMITS } from "../../src/channels/telegram/telegram-sender.ts";
+import type { ChannelKind } from "../../src/channels/types.ts";
 import { DEFAULT_PACING, limitsFor } from "../../src/channels/whatsapp/whatsapp-sender.ts";
 import type { SendLimits } from "../../src/outbox/channel-sender.ts";
 import { OutboxDispatcher, SEND_WINDOW_MARGIN_MS, TIMER_SLACK_MS } from "../../src/outbox/dispatcher.ts";
@@ -32,9 +33,9 @@ async function setUp(sender: ScriptedSender, maxBackoffMs = 40) {
 }
 
 /** A dispatcher on the test app's own clock and timers: time moves only when runOnClock fires a timer. */
-async function setUpOnClock(limits: SendLimits) {
+async function setUpOnClock(limits: SendLimits, channel: ChannelKind = "tg") {
   const t = await startTestApp();
-  const sender = new ScriptedSender(limits, t.clock);
+  const sender = new ScriptedSender(limits, t.clock, channel);
   const d = new OutboxDispatcher({
     outbox: t.app.outbox,
     identities: t.app.identities,
@@ -229,6 +230,22 @@ describe("the outbox dispatcher", () => {
     ]);
   });
 
+  it("asks WhatsApp to delete one message per send slot, so a 'hapus' does not hold up other chats", async () => {
+    const { t, d, sender } = await setUpOnClock(limitsFor(DEFAULT_PACING), "wa");
+    const erasing = await t.app.identities.resolve("wa:628111@s.whatsapp.net", t.clock.now());
+    const db = t.app.database.prisma;
+    const ids = ["o:1:a", "o:1:b", "o:1:c", "o:1:d", "o:1:e", "o:1:f"];
+    await db.$transaction([t.app.outbox.enqueueDeleteWrite(erasing.id, "wa", ids, t.clock.now())(db)]);
+    const other = await t.app.identities.resolve("wa:628222@s.whatsapp.net", t.clock.now());
+    await db.$transaction([t.app.outbox.enqueueWrite(other.id, "wa", [{ text: "halo" }], t.clock.now())(db)]);
+    d.start();
+    await runOnClock(t.clock, d, () => sender.deleted.length === 6 && sender.log.length === 1);
+    expect(sender.deleted.map((x) => x.ids)).toEqual(ids.map((id) => [id]));
+    // The other chat's message goes out between the deletions, not after all of them.
+    const halo = sender.log[0]?.at as number;
+    expect(sender.deleted.filter((x) => x.at < halo).length).toBeLessThanOrEqual(1);
+  });
+
   it("deletes recent messages of a chat when asked, in order with its other messages", async () => {
     const sender = new ScriptedSender();
     const { t, d } = await setUp(sender);
@@ -239,7 +256,7 @@ describe("the outbox dispatcher", () => {
     ]);
     d.start();
     await until(() => sender.log.length === 2);
-    expect(sender.deleted).toEqual([{ address: "tg:11", ids: ["5", "6"] }]);
+    expect(sender.deleted).toEqual([{ address: "tg:11", ids: ["5", "6"], at: expect.any(Number) }]);
     expect(sender.log.map((l) => l.text)).toEqual(["before", "after"]);
   });
 });

@@ -36,6 +36,7 @@ function instance(t: TestApp, instanceId: string): HealthMonitor {
     logger: t.app.logger,
     thresholds: { backlog: 3, oldestUnsentMs: 15 * 60_000, dispatcherFailures: 5 },
     alerts,
+    attachments: t.app.attachments,
   });
 }
 
@@ -107,6 +108,39 @@ describe("operator alerts across instances", () => {
     const heads = await t.app.outbox.dispatchHeads("tg", { limit: 10, priorityIdentityId: admin.id });
     expect(heads).toHaveLength(11);
     expect(heads.filter((c) => c.urgent).map((c) => c.identityId)).toEqual([admin.id]);
+  });
+});
+
+describe("attachment storage", () => {
+  it("refuses a chat's files past its daily count or bytes, refuses all past the storage cap, and alerts operators before that", async () => {
+    const MB = 1024 * 1024;
+    const t = await startTestApp({
+      ATTACHMENTS_PER_DAY: "3",
+      ATTACHMENT_BYTES_PER_DAY: String(2 * MB),
+      ATTACHMENT_STORAGE_MAX_BYTES: String(4 * MB),
+    });
+    opened.push(t);
+    const { attachments } = t.app;
+    const chat = async (n: number) =>
+      (await t.app.identities.resolve(`tg:${8000 + n}` as ChannelAddress, t.clock.now())).id;
+    const a = await chat(1);
+    for (let i = 0; i < 3; i++) {
+      expect(await attachments.admit(a, 1000, t.clock.now())).toBe("ok");
+      await attachments.save(a, "PHOTO", "image/jpeg", Buffer.alloc(1000), t.clock.now());
+    }
+    expect(await attachments.admit(a, 1000, t.clock.now())).toBe("file_quota");
+    t.clock.advance(24 * HOUR + 1000);
+    expect(await attachments.admit(a, 1000, t.clock.now())).toBe("ok");
+    // A chat's bytes in a day: a declared size past them is refused before any download.
+    expect(await attachments.admit(await chat(2), 3 * MB, t.clock.now())).toBe("file_quota");
+
+    const monitor = instance(t, "a");
+    expect((await monitor.check()).components.attachments).toMatchObject({ ok: true });
+    for (const n of [3, 4]) await attachments.save(await chat(n), "VIDEO", null, Buffer.alloc(1.9 * MB), t.clock.now());
+    t.clock.advance(2 * 60_000);
+    expect((await monitor.check()).components.attachments).toMatchObject({ ok: false });
+    expect(await adminTexts(t)).toEqual([expect.stringContaining("batas penyimpanan")]);
+    expect(await attachments.admit(await chat(5), 300_000, t.clock.now())).toBe("storage_full");
   });
 });
 

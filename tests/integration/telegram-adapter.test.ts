@@ -205,6 +205,26 @@ describe("the Telegram adapter", () => {
     expect(await t.app.database.prisma.attachment.count()).toBe(1);
   });
 
+  it("fetches no file sent in a group, and at most a chat's daily number of files, saying why the rest were not kept", async () => {
+    const { fake, t } = await setUp({ ATTACHMENTS_PER_DAY: "2" });
+    const group = -100_4242;
+    fake.userPhoto(3201, Buffer.from("group-photo"), "foto rapat", { chatId: group });
+    const user = 3202;
+    fake.userText(user, "lapor");
+    await fake.waitForMessage(user, "apakah ada orang yang dalam bahaya");
+    for (const n of [1, 2]) {
+      const before = fake.messagesTo(user).length;
+      fake.userPhoto(user, Buffer.from(`photo-${n}`));
+      await fake.waitForMessage(user, "file sudah kami simpan", before);
+    }
+    fake.userPhoto(user, Buffer.from("photo-3"));
+    await fake.waitForMessage(user, "sudah banyak file yang kami terima");
+    // Two downloads: the two kept files. Neither the group's photo nor the third was fetched.
+    expect(fake.calls.filter((c) => c.method === "getFile")).toHaveLength(2);
+    expect(await t.app.database.prisma.attachment.count()).toBe(2);
+    expect(fake.messagesTo(group)).toEqual([]);
+  });
+
   it("keeps answering other chats while one chat's file downloads slowly, and handles that file once", async () => {
     const { fake, t } = await setUp();
     const slow = 3101;
@@ -215,11 +235,11 @@ describe("the Telegram adapter", () => {
       letDownloadsGo = resolve;
     });
     fake.userPhoto(slow, Buffer.from("JPEG-slow-evidence"));
-    await fake.waitFor(() => fake.calls.some((c) => c.method === "getFile"), 5000, "the download to start");
+    await fake.waitFor(() => fake.calls.some((c) => c.method === "getFile"), 60_000, "the download to start");
     // Others write while the download hangs: each is answered, in a poll or two.
     const others = [3102, 3103, 3104];
     for (const user of others) fake.userText(user, "halo");
-    for (const user of others) await fake.waitForMessage(user, "Halo, terima kasih", 0, 3000);
+    for (const user of others) await fake.waitForMessage(user, "Halo, terima kasih", 0, 60_000);
     letDownloadsGo();
     fake.fileDownloadsHeld = null;
     await fake.waitForMessage(slow, "file sudah kami simpan");

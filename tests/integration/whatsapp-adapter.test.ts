@@ -269,6 +269,16 @@ describe("the WhatsApp adapter through a fake socket", () => {
     await settle(s, expired);
     expect(await s.wa.waitForText(REPORTER, "file itu tidak sampai kepada kami")).toBeTruthy();
     expect(await prisma.attachment.count()).toBe(1);
+
+    // A photo in an office's group is staff talking among themselves: never downloaded or kept.
+    const group = await s.t.app.identities.resolve(`wa:${STAFF_GROUP}`, new Date());
+    await s.t.app.offices.setDestination("UPTDPPA-35", "GROUP", group.id, new Date());
+    const inGroup = fixture("image", { remoteJid: STAFF_GROUP, participant: STAFF });
+    s.wa.media.set(inGroup.key.id as string, Buffer.from("group-photo"));
+    s.wa.current.deliver([inGroup]);
+    await settle(s, inGroup);
+    expect(s.wa.downloads).not.toContain(inGroup.key.id);
+    expect(await prisma.attachment.count()).toBe(1);
   });
 
   it("on hapus deletes for everyone only the bot's own messages, and tells the person to clear their side", async () => {

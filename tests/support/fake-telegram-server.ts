@@ -220,15 +220,16 @@ export class FakeTelegramServer {
     });
   }
 
-  /** A person sends a photo whose bytes the fake serves under /file/. */
-  userPhoto(userId: number, bytes: Buffer, caption?: string): number {
+  /** A person sends a photo whose bytes the fake serves under /file/ (in a private chat unless chatId is negative). */
+  userPhoto(userId: number, bytes: Buffer, caption?: string, options: { chatId?: number } = {}): number {
     const fileId = `photo-${this.files.size + 1}`;
+    const chatId = options.chatId ?? userId;
     this.files.set(`photos/${fileId}.jpg`, bytes);
     return this.pushUpdate({
       message: {
-        message_id: this.#newMessageId(userId),
+        message_id: this.#newMessageId(chatId),
         date: Math.floor(Date.now() / 1000),
-        chat: this.#chat(userId),
+        chat: this.#chat(chatId),
         from: { id: userId, is_bot: false, first_name: "User", language_code: "id" },
         photo: [{ file_id: fileId, file_unique_id: `u-${fileId}`, width: 10, height: 10, file_size: bytes.length }],
         ...(caption ? { caption } : {}),

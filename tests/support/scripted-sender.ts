@@ -1,13 +1,13 @@
-import type { ChannelAddress, OutboundMessage } from "../../src/channels/types.ts";
+import type { ChannelAddress, ChannelKind, OutboundMessage } from "../../src/channels/types.ts";
 import { type ChannelSender, SendError, type SendFailure, type SendLimits } from "../../src/outbox/channel-sender.ts";
 import { type Clock, systemClock } from "../../src/services/clock.ts";
 
 /** A sender that records sends (each at the moment it is asked, on its clock) and fails on demand. */
 export class ScriptedSender implements ChannelSender {
-  readonly channel = "tg" as const;
+  readonly channel: ChannelKind;
   readonly limits: SendLimits;
   readonly log: Array<{ address: string; text: string; at: number }> = [];
-  readonly deleted: Array<{ address: string; ids: readonly string[] }> = [];
+  readonly deleted: Array<{ address: string; ids: readonly string[]; at: number }> = [];
   readonly failures: SendFailure[] = [];
   inFlight = new Map<string, number>();
   maxInFlightPerChat = 0;
@@ -18,13 +18,15 @@ export class ScriptedSender implements ChannelSender {
   constructor(
     limits: SendLimits = { perSecond: 1000, perChatIntervalMs: 1, perGroupPerMinute: 1000 },
     clock: Clock = systemClock,
+    channel: ChannelKind = "tg",
   ) {
     this.limits = limits;
     this.#clock = clock;
+    this.channel = channel;
   }
 
   isGroup(address: ChannelAddress): boolean {
-    return address.startsWith("tg:-");
+    return address.startsWith("tg:-") || address.endsWith("@g.us");
   }
 
   async send(address: ChannelAddress, message: OutboundMessage) {
@@ -45,6 +47,6 @@ export class ScriptedSender implements ChannelSender {
   }
 
   async deleteMessages(address: ChannelAddress, ids: readonly string[]) {
-    this.deleted.push({ address, ids });
+    this.deleted.push({ address, ids, at: this.#clock.now().getTime() });
   }
 }

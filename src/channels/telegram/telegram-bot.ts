@@ -82,10 +82,18 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     const log = logger.child({ updateId: ctx.update.update_id });
     try {
       let message: InboundMessage = mapped.message;
-      if (mapped.files.length > 0) {
+      // Files in a group are conversation between staff, never part of a report: not downloaded.
+      if (mapped.files.length > 0 && !message.sender) {
         const identity = await deps.identities.resolve(message.address, clock.now());
         const stored: NonNullable<InboundMessage["attachments"]> = [];
         for (const file of mapped.files) {
+          // Within the chat's daily files and the storage cap, checked before anything is fetched.
+          const admission = await deps.attachments.admit(identity.id, file.size, clock.now());
+          if (admission !== "ok") {
+            log.warn({ event: "telegram.file_refused", reason: admission });
+            message = { ...message, unsupported: admission };
+            continue;
+          }
           try {
             const bytes = await download(bot, deps, file);
             stored.push({

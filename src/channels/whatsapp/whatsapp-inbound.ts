@@ -78,7 +78,8 @@ export class WhatsAppInbound {
       return;
     }
     let message: InboundMessage = mapped.message;
-    if (mapped.media) message = await this.#withMedia(message, mapped.media, raw, socket);
+    // Media in an office's group is conversation between staff, never part of a report: not downloaded.
+    if (mapped.media && !mapped.inGroup) message = await this.#withMedia(message, mapped.media, raw, socket);
     await this.#deps.conversation.handle(message);
     if (this.#handled.size >= RECENT_LIMIT) this.#handled.clear();
     this.#handled.add(keyId);
@@ -92,9 +93,15 @@ export class WhatsAppInbound {
     socket: WhatsAppSocket,
   ): Promise<InboundMessage> {
     const { identities, attachments, clock, logger } = this.#deps;
+    const identity = await identities.resolve(message.address, clock.now());
+    // Within the chat's daily files and the storage cap, checked before anything is fetched.
+    const admission = await attachments.admit(identity.id, media.size, clock.now());
+    if (admission !== "ok") {
+      logger.warn({ event: "whatsapp.media_refused", reason: admission });
+      return { ...message, unsupported: admission };
+    }
     try {
       const bytes = await this.#download(media, raw, socket);
-      const identity = await identities.resolve(message.address, clock.now());
       const id = await attachments.save(identity.id, media.kind, media.mimeType, bytes, clock.now());
       return { ...message, attachments: [{ id, kind: media.kind }] };
     } catch (error) {

@@ -56,7 +56,11 @@ export class FieldCipher {
     const key = this.#keys.dataKeys.get(keyId);
     if (!key) throw new DecryptionError(`no data key "${keyId}"`);
     const ivStart = 2 + idLength;
-    const decipher = createDecipheriv("aes-256-gcm", key, buf.subarray(ivStart, ivStart + IV_LENGTH));
+    // A short envelope would hand GCM a truncated tag, which it would check only in part.
+    if (buf.length < ivStart + IV_LENGTH + TAG_LENGTH) throw new DecryptionError("envelope too short");
+    const decipher = createDecipheriv("aes-256-gcm", key, buf.subarray(ivStart, ivStart + IV_LENGTH), {
+      authTagLength: TAG_LENGTH,
+    });
     decipher.setAAD(Buffer.from(context));
     decipher.setAuthTag(buf.subarray(ivStart + IV_LENGTH, ivStart + IV_LENGTH + TAG_LENGTH));
     try {

@@ -27,6 +27,14 @@ describe("field encryption", () => {
     expect(() => cipher.open(tampered, "case.narrative")).toThrow(DecryptionError);
   });
 
+  it("refuses an envelope whose authentication tag was cut short", () => {
+    const cipher = new FieldCipher(keyRingFromEnvironment(`k1:${key()}`, key()));
+    const sealed = cipher.seal("", "case.narrative");
+    // Version, key id, IV, the first 4 bytes of the tag and nothing else: GCM must not accept a 4-byte tag.
+    const truncated = sealed.subarray(0, sealed.length - 12);
+    expect(() => cipher.open(truncated, "case.narrative")).toThrow(DecryptionError);
+  });
+
   it("reads rows sealed with an older key after a new one becomes current", () => {
     const k1 = key();
     const old = new FieldCipher(keyRingFromEnvironment(`k1:${k1}`, key()));

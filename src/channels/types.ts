@@ -68,6 +68,11 @@ export const InboundMessageSchema = z.object({
   unsupported: z.enum(["edited", "type", "too_large", "not_received", "file_quota", "storage_full"]).optional(),
   /** In a group chat: who wrote (the address above is the group). Absent in a private chat. */
   sender: ChannelAddressSchema.optional(),
+  /**
+   * Another address the person who wrote (the chat, or the sender in a group) was known by: on
+   * WhatsApp the number-hiding LID of someone now seen by number, so that both are one person.
+   */
+  personAlias: ChannelAddressSchema.optional(),
   /** The language the platform reports for the person, used until they choose one. */
   languageHint: z.enum(LANGUAGES).optional(),
 });

@@ -30,6 +30,7 @@ export class IdentityStore {
   readonly #cipher: FieldCipher;
   readonly #hasher: Hasher;
   readonly #cache = new Map<string, Identity>();
+  readonly #addresses = new Map<string, ChannelAddress>();
 
   constructor(db: Db, cipher: FieldCipher, hasher: Hasher) {
     this.#db = db;
@@ -37,14 +38,19 @@ export class IdentityStore {
     this.#hasher = hasher;
   }
 
-  /** The identity of an address, created on first contact. */
-  async resolve(address: ChannelAddress, now: Date): Promise<Identity> {
+  /**
+   * The identity of an address, created on first contact. `alias` is another address the same
+   * person was known by (WhatsApp's LID form of a number): an identity made under it takes this
+   * address instead, so a conversation begun under one form goes on under the other.
+   */
+  async resolve(address: ChannelAddress, now: Date, alias?: ChannelAddress): Promise<Identity> {
     const lookupHash = this.#hasher.identity(address);
     const cached = this.#cache.get(lookupHash);
     if (cached) return cached;
     const candidates = this.#hasher.identityCandidates(address);
     const channel = channelOf(address);
     let row = await this.#findRow(candidates);
+    if (!row && alias && alias !== address) row = await this.#adopt(alias, address, lookupHash);
     if (!row) {
       try {
         row = await this.#db.contactIdentity.create({
@@ -71,6 +77,28 @@ export class IdentityStore {
     return identity;
   }
 
+  /** Moves the identity known by `from` to the address `to`; null when there is none (or another process won). */
+  async #adopt(from: ChannelAddress, to: ChannelAddress, lookupHash: string): Promise<IdentityRow | null> {
+    const former = await this.#findRow(this.#hasher.identityCandidates(from));
+    if (!former) return null;
+    try {
+      await this.#db.contactIdentity.update({
+        where: { id: former.id },
+        data: {
+          lookupHash,
+          addressCipher: this.#cipher.seal(to, ADDRESS_CONTEXT),
+          keyId: this.#cipher.currentKeyId,
+        },
+      });
+    } catch (error) {
+      // The new form was created meanwhile (two messages at once): use that one.
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
+    this.forget([former.id]);
+    return former;
+  }
+
   /** The identity of an address if it has written before, without creating one. */
   async find(address: ChannelAddress): Promise<Identity | null> {
     const row = await this.#findRow(this.#hasher.identityCandidates(address));
@@ -95,10 +123,11 @@ export class IdentityStore {
     return null;
   }
 
-  /** Drops deleted identities from the cache (retention removed them), so a returning person gets a new one. */
+  /** Drops identities from the caches (deleted by retention, or given a new address), so they are read again. */
   forget(identityIds: readonly string[]): void {
     const gone = new Set(identityIds);
     for (const [hash, identity] of this.#cache) if (gone.has(identity.id)) this.#cache.delete(hash);
+    for (const id of gone) this.#addresses.delete(id);
   }
 
   /** Records that the platform refused to deliver to this chat (the person blocked the bot). */
@@ -113,12 +142,17 @@ export class IdentityStore {
     delete identity.unreachable;
   }
 
-  /** Decrypts the address of an identity, for the channel that sends to it. */
+  /** Decrypts the address of an identity, for the channel that sends to it (remembered until it changes). */
   async addressOf(identityId: string): Promise<ChannelAddress> {
+    const known = this.#addresses.get(identityId);
+    if (known) return known;
     const row = await this.#db.contactIdentity.findUniqueOrThrow({
       where: { id: identityId },
       select: { addressCipher: true },
     });
-    return this.#cipher.open(row.addressCipher, ADDRESS_CONTEXT) as ChannelAddress;
+    const address = this.#cipher.open(row.addressCipher, ADDRESS_CONTEXT) as ChannelAddress;
+    if (this.#addresses.size >= CACHE_LIMIT) this.#addresses.clear();
+    this.#addresses.set(identityId, address);
+    return address;
   }
 }

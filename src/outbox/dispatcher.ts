@@ -81,7 +81,6 @@ export class OutboxDispatcher {
   readonly #perChat: SlidingWindowLimiter;
   readonly #perGroup: SlidingWindowLimiter;
   readonly #inFlight = new Map<string, Promise<void>>();
-  readonly #addresses = new Map<string, ChannelAddress>();
   /** When each chat with waiting messages was last served, as a turn number: the lowest goes next. */
   readonly #lastTurn = new Map<string, number>();
   #turn = 0;
@@ -280,14 +279,8 @@ export class OutboxDispatcher {
     return nextMs;
   }
 
-  async #addressOf(identityId: string): Promise<ChannelAddress> {
-    let address = this.#addresses.get(identityId);
-    if (!address) {
-      address = await this.#deps.identities.addressOf(identityId);
-      if (this.#addresses.size > 50_000) this.#addresses.clear();
-      this.#addresses.set(identityId, address);
-    }
-    return address;
+  #addressOf(identityId: string): Promise<ChannelAddress> {
+    return this.#deps.identities.addressOf(identityId);
   }
 
   async #deliver(candidate: DispatchHead, address: ChannelAddress, loaded: Loaded): Promise<void> {

@@ -65,9 +65,10 @@ export class ConversationService {
   async handle(raw: InboundMessage): Promise<HandleOutcome> {
     const message = InboundMessageSchema.parse(raw);
     const now = this.#deps.clock.now();
-    const identity = await this.#deps.identities.resolve(message.address, now);
+    const alias = message.personAlias;
+    const identity = await this.#deps.identities.resolve(message.address, now, message.sender ? undefined : alias);
     if (identity.unreachable) await this.#deps.identities.markReachable(identity);
-    const sender = message.sender ? await this.#deps.identities.resolve(message.sender, now) : null;
+    const sender = message.sender ? await this.#deps.identities.resolve(message.sender, now, alias) : null;
     return this.#mutex.run(identity.id, async () => {
       for (let attempt = 1; ; attempt++) {
         try {

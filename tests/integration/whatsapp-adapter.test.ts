@@ -193,6 +193,25 @@ describe("the WhatsApp adapter through a fake socket", () => {
     expect(s.wa.textsTo(STAFF_GROUP).join("\n")).not.toContain("pabrik");
   });
 
+  it("keeps one conversation for a person first seen by LID alone and then by number", async () => {
+    const s = await setUp();
+    const lid = "272727272727272@lid";
+    const phone = "6281234567055@s.whatsapp.net";
+    const first = fixture("lidOnly", { remoteJid: lid }, { conversation: "lapor" });
+    s.wa.current.deliver([first]);
+    await settle(s, first);
+    // The bot answers the LID chat, as WhatsApp gave nothing else.
+    expect(await s.wa.waitForText(lid, "apakah ada orang yang dalam bahaya")).toBeTruthy();
+    // Next WhatsApp names the number, with the LID as the alternate id: the same report goes on.
+    const second = fixture("lidPrivate", { remoteJid: lid, remoteJidAlt: phone }, { conversation: "tidak" });
+    s.wa.current.deliver([second]);
+    await settle(s, second);
+    const answer = await s.wa.waitForText(phone, /.+/);
+    expect(answer).not.toContain("Halo, terima kasih sudah menghubungi kami");
+    expect(answer).toMatch(/siapa|hubungan/i);
+    expect(await s.t.app.database.prisma.contactIdentity.count()).toBe(1);
+  });
+
   it("acts once on a message delivered twice, also after a restart, and ignores status, own and foreign-group messages", async () => {
     const s = await setUp();
     const prisma = s.t.app.database.prisma;

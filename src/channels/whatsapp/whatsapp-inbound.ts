@@ -93,7 +93,7 @@ export class WhatsAppInbound {
     socket: WhatsAppSocket,
   ): Promise<InboundMessage> {
     const { identities, attachments, clock, logger } = this.#deps;
-    const identity = await identities.resolve(message.address, clock.now());
+    const identity = await identities.resolve(message.address, clock.now(), message.personAlias);
     // Within the chat's daily files and the storage cap, checked before anything is fetched.
     const admission = await attachments.admit(identity.id, media.size, clock.now());
     if (admission !== "ok") {

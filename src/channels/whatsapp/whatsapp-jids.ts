@@ -69,6 +69,14 @@ export async function personJid(
   return isPhoneJid(mapped) ? mapped : lid;
 }
 
+/** The LID among a message's two ids, if either is one (the form a person may have been first seen by). */
+export function lidOf(primary: string | null | undefined, alternate: string | null | undefined): string | null {
+  const main = normalizeUserJid(primary);
+  if (isLidJid(main)) return main;
+  const alt = normalizeUserJid(alternate);
+  return isLidJid(alt) ? alt : null;
+}
+
 /** The channel address of a WhatsApp JID. */
 export function addressOfJid(jid: string): ChannelAddress {
   return `wa:${jid}`;

@@ -5,6 +5,7 @@ import {
   isBroadcastJid,
   isGroupJid,
   languageOfJid,
+  lidOf,
   normalizeUserJid,
   type PhoneForLid,
   personJid,
@@ -189,22 +190,28 @@ export async function mapWhatsAppMessage(raw: unknown, ctx: MapContext): Promise
   let address: InboundMessage["address"];
   let sender: InboundMessage["sender"];
   let person: string | null;
+  let lid: string | null;
   if (inGroup) {
     person = await personJid(key.participant, key.participantAlt, ctx.phoneForLid);
     if (!person) return null;
     address = addressOfJid(key.remoteJid);
     sender = addressOfJid(person);
+    lid = lidOf(key.participant, key.participantAlt);
   } else {
     person = await personJid(key.remoteJid, key.remoteJidAlt, ctx.phoneForLid);
     if (!person || !normalizeUserJid(person)) return null;
     address = addressOfJid(person);
+    lid = lidOf(key.remoteJid, key.remoteJidAlt);
   }
   const language = languageOfJid(person);
+  // Known by number now, but perhaps first seen by LID alone: the service makes them one person.
+  const personAlias = lid && lid !== person ? addressOfJid(lid) : null;
   const base = {
     address,
     messageId: key.id,
     receivedAt: ctx.now,
     ...(sender ? { sender } : {}),
+    ...(personAlias ? { personAlias } : {}),
     ...(language ? { languageHint: language } : {}),
   };
   if (isEdit(message)) return { message: { ...base, unsupported: "edited" }, media: null, inGroup };

@@ -112,6 +112,10 @@ const IntakeSchema = z.object({
   placeOptions: z.array(PlaceOptionSchema).optional(),
   /** The place waiting for the person's "yes, that's it". */
   pendingPlace: PlaceOptionSchema.optional(),
+  /** Set when the pending place came from words that also mean yes or no ("bener"): what was typed. */
+  pendingPlaceWords: z.string().optional(),
+  /** A bare number given for the age that is also a choice number, waiting to be told which. */
+  pendingNumber: z.number().int().min(0).optional(),
   /** What was typed before, when the bot asked for the regency to narrow it down. */
   placeQuery: z.string().optional(),
 });

@@ -170,6 +170,8 @@ export const ConversationDocSchema = z.object({
   languageChosen: z.boolean().default(false),
   /** The language question is showing on top of the flow. */
   askingLanguage: z.boolean().default(false),
+  /** "hapus aja" / "batal dong": the command waits for a yes before it acts. */
+  confirmingCommand: z.enum(["delete", "cancel"]).optional(),
   /** Consecutive answers the current question could not use. */
   invalidAnswers: z.number().int().min(0).default(0),
   updatedAt: z.string(),

@@ -3,15 +3,8 @@ import { matchChoice, type UserInput } from "./choices.ts";
 import { askToConfirm, confirmationPrompt, needsConfirmation, readConfirmation } from "./command-confirmation.ts";
 import { type Command, destructiveKind, readCommand } from "./commands.ts";
 import { continueIntake, intakePrompt, startIntake } from "./intake.ts";
-import {
-  languagePrompt,
-  type MenuAction,
-  matchLanguage,
-  matchMenu,
-  menuMessage,
-  sayEmergency,
-  sayWelcome,
-} from "./menu.ts";
+import { languagePrompt, type MenuAction, matchLanguage, matchMenu, menuMessage, sayEmergency } from "./menu.ts";
+import { answerOutsideFlow } from "./outside-flow.ts";
 import type { TurnContext } from "./ports.ts";
 import { answerFollowUp, continuePrivacy, offerErasure, privacyPrompt, startPrivacy } from "./privacy.ts";
 import { runStaffAction, runStaffCommand } from "./staff.ts";
@@ -165,8 +158,12 @@ async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Prom
     case "idle": {
       const action = matchMenu(turn, input);
       if (action) await runMenuAction(turn, action);
-      else if (!firstContact && (await relayed(turn, input))) return;
-      else if (firstContact || turn.replies.length === 0) sayWelcome(turn);
+      else {
+        await answerOutsideFlow(turn, input, firstContact, {
+          relay: () => relayed(turn, input),
+          run: (command) => runCommand(turn, command),
+        });
+      }
       return;
     }
   }

@@ -313,7 +313,36 @@ function saysAbroad(turn: Turn, text: string): boolean {
 
 const PHONE = /^\+?\d{8,15}$/;
 /** Long enough for any story told in a chat; bounds the encrypted state. */
-const MAX_STORY_LENGTH = 20_000;
+export const MAX_STORY_LENGTH = 20_000;
+/** How much of a kept story is shown back when asking whether to add to it. */
+const STORY_PREVIEW_LENGTH = 300;
+
+/** The start of a story, for showing it back. */
+function storyPreview(story: string): string {
+  return story.length > STORY_PREVIEW_LENGTH ? `${story.slice(0, STORY_PREVIEW_LENGTH).trimEnd()}…` : story;
+}
+
+/** The draft without one of its story hints (answered, or refused by the person). */
+function withoutHint(draft: Draft, hint: "place" | "category"): Draft {
+  const { [hint]: _dropped, ...hints } = draft.storyHints ?? {};
+  const { storyHints: _old, ...rest } = draft;
+  return Object.keys(hints).length > 0 ? { ...rest, storyHints: hints } : rest;
+}
+
+/** The category a reply names in words, taken in place of the story's, or null. */
+function categoryNamed(state: IntakeState, text: string, turn: Turn): StepOutcome | null {
+  const category = readReply(text, "category", lexiconFor(turn.allLanguages)).meaning;
+  return category && (CATEGORIES as readonly string[]).includes(category)
+    ? next({ ...withoutHint(state.draft, "category"), category: category as Category })
+    : null;
+}
+
+/** How a place from the story reads in the question that confirms it. */
+function storyPlaceLabel(t: Translate, place: NonNullable<NonNullable<Draft["storyHints"]>["place"]>): string {
+  return place.kind === "abroad"
+    ? t("intake:placeStory.abroad", { country: t(`countries:${place.country}`) })
+    : (place.label ?? provinceByCode(place.provinceCode)?.name ?? place.provinceCode);
+}
 
 /** Accepts a phone number as people type it; local 0-prefixed numbers become +62. */
 export function normalizePhone(text: string): string | null {
@@ -348,6 +377,29 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     reads: { kind: "yesNo" },
     hintKey: "intake:hint.choose",
   },
+  category_story: {
+    question: (t, state) =>
+      t("intake:categoryStory.question", { category: t(`intake:category.${state.draft.storyHints?.category}`) }),
+    choices: () => [
+      { ...yes, label: { key: "intake:categoryStory.yes" } },
+      { ...no, label: { key: "intake:categoryStory.no" } },
+    ],
+    onChoice: (state, id) => {
+      const category = state.draft.storyHints?.category;
+      const draft = withoutHint(state.draft, "category");
+      return id === "yes" && category ? next({ ...draft, category }) : { kind: "goto", step: "category", draft };
+    },
+    // "kerja paksa", "bukan, jeratan utang": the person names the category themselves.
+    onText: (state, text, turn) => categoryNamed(state, text, turn) ?? { kind: "invalid" },
+    onCorrection: (state, text, turn) =>
+      categoryNamed(state, text, turn) ?? {
+        kind: "goto",
+        step: "category",
+        draft: withoutHint(state.draft, "category"),
+      },
+    reads: { kind: "category" },
+    hintKey: "intake:hint.choose",
+  },
   role: codedStep<string>(
     "intake:role.question",
     [
@@ -373,6 +425,33 @@ export const STEPS: Record<IntakeStep, StepDef> = {
   ind_free: indicatorStep("freeToLeave", "intake:indicators.freeToLeave"),
   ind_debt: indicatorStep("debt", "intake:indicators.debt"),
   ind_deceived: indicatorStep("deceived", "intake:indicators.deceived"),
+  place_story: {
+    question: (t, state) =>
+      t("intake:placeStory.question", {
+        place: state.draft.storyHints?.place ? storyPlaceLabel(t, state.draft.storyHints.place) : "",
+      }),
+    choices: () => [
+      { ...yes, label: { key: "intake:place.confirmYes" } },
+      { ...no, label: { key: "intake:placeStory.no" } },
+    ],
+    onChoice: (state, id) => {
+      const place = state.draft.storyHints?.place;
+      const draft = withoutHint(state.draft, "place");
+      if (id !== "yes" || !place) return { kind: "goto", step: "place", draft };
+      if (place.kind === "abroad") {
+        return next({
+          ...draft,
+          place: { kind: "abroad", country: place.country, countryText: null, homeProvinceCode: null },
+        });
+      }
+      const { kind: _kind, ...option } = place;
+      return next(withPlace(draft, option));
+    },
+    onCorrection: (state, text, turn) =>
+      placeFromText({ ...state, draft: withoutHint(state.draft, "place") }, text, turn),
+    reads: { kind: "yesNo", confirm: true },
+    hintKey: "intake:hint.confirmPlace",
+  },
   place: {
     question: (t, state) => t(state.draft.pin ? "intake:place.questionAfterPin" : "intake:place.question"),
     choices: () => [
@@ -532,12 +611,32 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     "count",
   ),
   story: {
-    question: (t) => t("intake:story.question"),
-    choices: () => [skip],
-    onChoice: (state) => next({ ...state.draft, story: null }),
+    question: (t, state) =>
+      state.draft.story
+        ? t("intake:story.kept", { story: storyPreview(state.draft.story) })
+        : t("intake:story.question"),
+    choices: (state) =>
+      state.draft.story
+        ? [
+            { id: "keep", label: { key: "intake:story.keep" }, meanings: ["yes", "no", "skip", "back"] },
+            { id: "replace", label: { key: "intake:story.replace" } },
+          ]
+        : [skip],
+    onChoice: (state, id) => {
+      if (id === "keep") return next(state.draft);
+      // Written again from the start: the ordinary question is asked with no story.
+      if (id === "replace") return { kind: "stay", draft: { ...state.draft, story: null } };
+      return next({ ...state.draft, story: null });
+    },
     onText: (state, text, turn) => {
       // "ga tau", "tidak": nothing to tell; "ok", "hmm" are not a story either.
       const words = readWords(turn, text);
+      const kept = state.draft.story;
+      if (kept) {
+        // A story is there already: words like "ok" or "back" keep it, anything else is added to it.
+        if (words.fillerOnly) return next(state.draft);
+        return next({ ...state.draft, story: `${kept}\n\n${text.trim()}`.slice(0, MAX_STORY_LENGTH) });
+      }
       if (words.fillerOnly) {
         return words.meaning === "skip" || words.meaning === "unsure" || words.meaning === "no"
           ? next({ ...state.draft, story: null })
@@ -658,6 +757,11 @@ const INDICATOR_STEPS: readonly IntakeStep[] = ["ind_documents", "ind_free", "in
 /** Whether a step applies to this draft (an urgent report asks only the minimum). */
 function applies(step: IntakeStep, draft: Draft, editing: boolean): boolean {
   const urgent = draft.urgency === "URGENT";
+  // What the first message's story said is confirmed, even in an urgent report: one yes is quick.
+  if (step === "category_story") return !editing && !!draft.storyHints?.category && draft.category === undefined;
+  if (step === "place_story") return !editing && !!draft.storyHints?.place && draft.place === undefined;
+  if (step === "category" && !editing && draft.category !== undefined) return false;
+  if (step === "place" && !editing && draft.place !== undefined) return false;
   if (INDICATOR_STEPS.includes(step)) return !draft.indicatorsSkipped && (!urgent || editing);
   if (step === "role" || step === "category" || step === "victim_count") return !urgent || editing;
   // A country typed at the place question needs no second asking.

@@ -9,17 +9,22 @@ import {
   renderChoices,
   type UserInput,
 } from "./choices.ts";
-import { nextStep, STEPS, type StepOutcome } from "./intake-steps.ts";
+import { MAX_STORY_LENGTH, nextStep, STEPS, type StepOutcome } from "./intake-steps.ts";
 import type { Translate } from "./ports.ts";
 import type { Draft, IntakeState } from "./state.ts";
+import { storyHints } from "./story-hints.ts";
 import type { Turn } from "./turn.ts";
 import { lexiconFor } from "./understanding/lexicon.ts";
 import { readReply } from "./understanding/read-reply.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
 
-/** Starts a new report, unless this chat already opened its daily maximum. */
-export async function startIntake(turn: Turn): Promise<void> {
+/**
+ * Starts a new report, unless this chat already opened its daily maximum. A story told before
+ * the report began is acknowledged and kept as the report's story, and what it states clearly
+ * (place, category) is confirmed at its question instead of asked blindly.
+ */
+export async function startIntake(turn: Turn, options: { story?: string } = {}): Promise<void> {
   const { desk, identityId, now, settings } = turn.ctx;
   const opened = await desk.countReportsSince(identityId, new Date(now.getTime() - DAY_MS));
   if (opened >= settings.maxReportsPerDay) {
@@ -27,8 +32,24 @@ export async function startIntake(turn: Turn): Promise<void> {
     turn.setState({ flow: "idle" });
     return;
   }
-  turn.sayKey("intake:intro");
-  turn.setState({ flow: "intake", step: "danger", draft: { indicators: {} }, editing: null });
+  const story = options.story?.trim();
+  if (!story) {
+    turn.sayKey("intake:intro");
+    turn.setState({ flow: "intake", step: "danger", draft: { indicators: {} }, editing: null });
+    return;
+  }
+  turn.sayKey("intake:storyKept");
+  const hints = storyHints(story, turn.allLanguages);
+  turn.setState({
+    flow: "intake",
+    step: "danger",
+    draft: {
+      indicators: {},
+      story: story.slice(0, MAX_STORY_LENGTH),
+      ...(hints.place || hints.category ? { storyHints: hints } : {}),
+    },
+    editing: null,
+  });
 }
 
 /** The question of the current step, with its choices. */
@@ -85,8 +106,8 @@ export function readStepAnswer(state: IntakeState, input: UserInput, languages: 
     // Numbers pick choices; they are never a place, a story or a phone number.
     return id ? { kind: "choice", id } : { kind: "none" };
   }
+  if (reading.correction !== null && def.onCorrection) return { kind: "correction", text: reading.correction };
   if (reads.confirm) {
-    if (reading.correction !== null && def.onCorrection) return { kind: "correction", text: reading.correction };
     const id = choiceForMeaning(reading.meaning, choices);
     return id ? { kind: "choice", id } : { kind: "none", hintKey: def.hintKey };
   }

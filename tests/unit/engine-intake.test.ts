@@ -190,6 +190,11 @@ describe("editing before sending", () => {
     expect(summary).toContain("Mohon periksa jawaban Anda");
     expect(summary).toContain("Sulawesi Selatan");
     await chat.sendAll("2", "cerita");
+    // The story is shown back with keep / replace; typed text would be added to it.
+    expect(chat.lastText()).toContain('Cerita Anda sudah kami catat:\n"Cerita pertama."');
+    await chat.send("back");
+    expect(chat.lastText()).toContain("Mohon periksa jawaban Anda");
+    await chat.sendAll("2", "cerita", "tulis ulang dari awal");
     expect(chat.lastText()).toContain("Ceritakan apa yang terjadi");
     expect(textOf(await chat.send("Cerita yang sudah diperbaiki."))).toContain("Cerita yang sudah diperbaiki.");
     await chat.sendAll("2", "korban");

@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { readCommand } from "../../src/conversation/commands.ts";
 import { readStepAnswer, type StepAnswer } from "../../src/conversation/intake.ts";
-import type { IntakeState, IntakeStep } from "../../src/conversation/state.ts";
+import type { Draft, IntakeState, IntakeStep } from "../../src/conversation/state.ts";
+import { lexiconFor } from "../../src/conversation/understanding/lexicon.ts";
+import { readMenuText } from "../../src/conversation/understanding/read-menu-text.ts";
 import { createTranslator, loadLocales } from "../../src/i18n/i18n.ts";
 
 const translate = createTranslator(loadLocales(), { strict: true });
 const languages = [translate("id"), translate("en")];
 
 /** The intake steps the rows answer, by a short name; the age clarification waits on "2". */
-const CONTEXTS: Record<string, { step: IntakeStep; extra?: Partial<IntakeState> }> = {
+const CONTEXTS: Record<string, { step: IntakeStep; extra?: Partial<IntakeState>; draft?: Partial<Draft> }> = {
   danger: { step: "danger" },
   role: { step: "role" },
   category: { step: "category" },
@@ -32,6 +35,9 @@ const CONTEXTS: Record<string, { step: IntakeStep; extra?: Partial<IntakeState> 
   gender: { step: "victim_gender" },
   count: { step: "victim_count" },
   story: { step: "story" },
+  kept: { step: "story", draft: { story: "Adik saya dibawa ke Batam." } },
+  storyCategory: { step: "category_story", draft: { storyHints: { category: "MIGRANT_WORKER_ABROAD" } } },
+  storyPlace: { step: "place_story", draft: { storyHints: { place: { kind: "abroad", country: "MY" } } } },
   contact: { step: "contact" },
   number: { step: "contact_number" },
   consent: { step: "consent" },
@@ -44,8 +50,96 @@ const CONTEXTS: Record<string, { step: IntakeStep; extra?: Partial<IntakeState> 
  * Realistic replies, one a line: "<question> <language> | <reply> | <expected reading>". The
  * reading is a choice id, "ask" (the age clarification), "text" (free text for the step's own
  * reader: a place, a story, a number), "fix: <words>" (a correction at a confirmation) or
- * "none" (a hint and the question again).
+ * "none" (a hint and the question again). At the menu ("menu"): "report", "status" and the other
+ * intents, "story", "greeting", "thanks", "question" or "other". Any time ("command"): the command,
+ * "ask <command>" when it was reached only by normalising and destroys something, or "none".
  */
+const MENU_AND_COMMANDS = `
+menu id | halo | greeting
+menu id | halo kak | greeting
+menu id | hallo | greeting
+menu id | hai | greeting
+menu id | P | greeting
+menu id | selamat pagi | greeting
+menu id | assalamualaikum | greeting
+menu id | permisi kak | greeting
+menu id | mau lapor | report
+menu id | mau lapor kak | report
+menu id | saya mau melaporkan | report
+menu id | saya mau lapor soal anak saya | report
+menu id | saya ingin melapor | report
+menu id | mau bikin laporan | report
+menu id | mau ngadu kak | other
+menu id | pengaduan | report
+menu id | Tolong bu anak saya | report
+menu id | saya nulis sambil nangis | report
+menu id | cek laporan saya | status
+menu id | cek status | status
+menu id | laporan saya sudah sampai mana | status
+menu id | laporan saya | mine
+menu id | nomor darurat | emergency
+menu id | minta nomor darurat kak | emergency
+menu id | hotline | emergency
+menu id | bantuan | help
+menu id | gimana cara lapor | help
+menu id | ini layanan apa | help
+menu id | privasi | privacy
+menu id | ganti bahasa | language
+menu id | bahasa indonesia saja | indonesian
+menu id | pakai bahasa inggris | english
+menu id | hapus chat ini dong | delete
+menu id | makasih kak | thanks
+menu id | terima kasih | thanks
+menu id | kak tolong, adek sy dibawa org ke malaysia katanya kerja di restoran tp skrg hp nya diambil majikan | story
+menu id | Anak saya dibawa orang ke Batam, katanya mau dipekerjakan di karaoke, sekarang tidak bisa dihubungi | story
+menu id | saya mau lapor, adik saya disekap majikannya di Riyadh dan paspornya ditahan | story
+menu id | apakah polisi akan tahu nama saya? | question
+menu id | apakah layanan ini gratis? | question
+menu id | kan udh sy bilang td kak | other
+menu id | ya | other
+menu id | ok | other
+menu id | 123456 | other
+menu en | hello | greeting
+menu en | hi there | greeting
+menu en | good morning | greeting
+menu en | I want to report | report
+menu en | report a case | report
+menu en | check my report | status
+menu en | emergency numbers | emergency
+menu en | help | help
+menu en | how does this work | help
+menu en | english please | english
+menu en | thanks | thanks
+menu en | My sister was taken to Malaysia by an agent and they took her passport | story
+menu en | is this free? | question
+menu en | can the police see my name? | question
+command id | hapus | delete
+command id | Hapus | delete
+command id | /hapus | delete
+command id | hapus aja | ask delete
+command id | hapus dong kak | ask delete
+command id | batal | cancel
+command id | batal dong | ask cancel
+command id | batal aja kak | ask cancel
+command id | stop dulu | ask cancel
+command id | bantuan dong | help
+command id | darurat kak | emergency
+command id | tolong kak | emergency
+command id | lapor | report
+command id | status dong | status
+command id | laporan saya kak | myReports
+command id | bahasa indonesia saja | setLanguage
+command id | privasi | privacy
+command id | saya mau batal | none
+command id | tolong bantu adik saya | none
+command id | back | none
+command en | delete | delete
+command en | delete please | ask delete
+command en | cancel | cancel
+command en | cancel please | ask cancel
+command en | help please | help
+command en | english | setLanguage
+`;
 const ROWS = `
 danger id | ya | yes
 danger id | iya | yes
@@ -101,6 +195,20 @@ danger en | maybe | unsure
 danger en | no idea | unsure
 danger en | there is no one in danger | no
 danger en | skip | unsure
+danger id | iya mbak | yes
+danger id | iya mas | yes
+danger id | iya bang | yes
+danger id | iya sih | yes
+danger id | iya dong | yes
+danger id | ga kok | no
+danger id | ga tau dek | unsure
+danger id | tdk tau | unsure
+danger id | blm tau | unsure
+danger id | iya tp gak yakin | unsure
+danger id | Tidak yakin | unsure
+danger id | sdh | yes
+danger en | yeah | yes
+danger en | ok | yes
 role id | sy kakaknya | FAMILY
 role id | saya kakaknya | FAMILY
 role id | kakaknya kak | FAMILY
@@ -151,6 +259,8 @@ role id | ga mau bilang | skip
 role id | rahasia | skip
 role id | ga tau | skip
 role id | 3 | FRIEND
+role id | kakaknya | FAMILY
+role id | temennya | FRIEND
 role id | Keluarga korban | FAMILY
 role id | keluarga korban kak | FAMILY
 role en | myself | VICTIM
@@ -398,6 +508,8 @@ age en | over 18 | ADULT
 age en | not sure | UNKNOWN
 age en | skip | UNKNOWN
 age en | option 2 | ADULT
+age en | Seven people, some still in junior high, leave next week | CHILD
+age id | krn sy ga tau | UNKNOWN
 age2 id | dewasa | ADULT
 age2 id | pilihan 2 | ADULT
 age2 id | 2 tahun | CHILD
@@ -454,6 +566,11 @@ gender en | boys and girls | MIXED
 gender en | both women and men | MIXED
 gender en | don't know | UNKNOWN
 gender en | skip | UNKNOWN
+gender id | yg laki2 | MALE
+gender id | cewek dgn cowok | MIXED
+gender id | cowok semua | MALE
+gender en | Both women and men | MIXED
+gender en | boy | MALE
 count id | 1 org | ONE
 count id | 1 orang | ONE
 count id | satu | ONE
@@ -519,6 +636,30 @@ story id | 1 | skip
 story en | She left for Malaysia and they took her passport. | text
 story en | skip | skip
 story en | next week | text
+kept id | back | keep
+kept id | kembali | keep
+kept id | ok | keep
+kept id | sudah cukup | keep
+kept id | tidak ada | keep
+kept id | lewati | keep
+kept id | tulis ulang dari awal | replace
+kept id | Dia juga bilang paspornya diambil agen. | text
+kept en | that's all, go on | keep
+kept en | She is 17. | text
+storyCategory id | iya | yes
+storyCategory id | iya betul kak | yes
+storyCategory id | bukan | no
+storyCategory id | bukan, jeratan utang | fix: jeratan utang
+storyCategory id | kerja paksa | text
+storyCategory en | yes | yes
+storyCategory en | no, let me choose | no
+storyPlace id | iya | yes
+storyPlace id | bener | yes
+storyPlace id | bukan | no
+storyPlace id | bukan, di Batam | fix: di batam
+storyPlace id | Batam | none
+storyPlace en | yes | yes
+storyPlace en | no, in Johor | fix: in johor
 contact id | iya boleh | CHAT
 contact id | boleh | CHAT
 contact id | iya, lewat chat ini | CHAT
@@ -606,13 +747,11 @@ edit en | back | back
 
 type Row = { context: string; language: string; reply: string; expected: string };
 
-const rows: Row[] = ROWS.trim()
-  .split("\n")
-  .map((line) => {
-    const [head = "", reply = "", expected = ""] = line.split("|").map((part) => part.trim());
-    const [context = "", language = ""] = head.split(" ");
-    return { context, language, reply, expected };
-  });
+const rows: Row[] = `${ROWS.trim()}\n${MENU_AND_COMMANDS.trim()}`.split("\n").map((line) => {
+  const [head = "", reply = "", expected = ""] = line.split("|").map((part) => part.trim());
+  const [context = "", language = ""] = head.split(" ");
+  return { context, language, reply, expected };
+});
 
 function describeAnswer(answer: StepAnswer): string {
   switch (answer.kind) {
@@ -632,12 +771,22 @@ function describeAnswer(answer: StepAnswer): string {
 }
 
 function read(row: Row): string {
+  if (row.context === "menu") {
+    const reading = readMenuText(row.reply, lexiconFor(languages));
+    return reading.kind === "intent" ? reading.intent : reading.kind;
+  }
+  if (row.context === "command") {
+    const command = readCommand(row.reply, languages);
+    if (!command) return "none";
+    const destructive = command.command.kind === "delete" || command.command.kind === "cancel";
+    return destructive && !command.exact ? `ask ${command.command.kind}` : command.command.kind;
+  }
   const context = CONTEXTS[row.context];
   if (!context) throw new Error(`unknown question ${row.context}`);
   const state: IntakeState = {
     flow: "intake",
     step: context.step,
-    draft: { indicators: {} },
+    draft: { indicators: {}, ...context.draft },
     editing: null,
     ...context.extra,
   };
@@ -647,7 +796,7 @@ function read(row: Row): string {
 describe("understanding replies: the table", () => {
   it("holds at least 400 realistic replies across every question kind and both languages", () => {
     expect(rows.length).toBeGreaterThanOrEqual(400);
-    for (const context of Object.keys(CONTEXTS)) {
+    for (const context of [...Object.keys(CONTEXTS), "menu", "command"]) {
       expect(
         rows.some((r) => r.context === context),
         context,

@@ -100,6 +100,7 @@ export const LIST_KEYS = [
   "intent.privacy",
   "intent.greeting",
   "intent.want",
+  "intent.thanks",
   "story",
   "storyRole.VICTIM",
   "storyRole.FAMILY",
@@ -109,6 +110,7 @@ export const LIST_KEYS = [
   "correction",
   "questions",
   "choiceWords",
+  "work",
 ] as const;
 /** One of LIST_KEYS. */
 export type ListKey = (typeof LIST_KEYS)[number];

@@ -165,3 +165,15 @@ describe("a reporter with an open case", () => {
     );
   });
 });
+
+describe("deleting from the menu", () => {
+  it("by its number or its exact label acts at once; in other words it asks first", async () => {
+    const chat = new EngineChat();
+    await chat.send("halo");
+    expect(textOf(await chat.send("6"))).toContain("bersihkan chat");
+    await chat.send("halo");
+    expect(textOf(await chat.send("Hapus percakapan ini"))).toContain("bersihkan chat");
+    await chat.send("halo");
+    expect(textOf(await chat.send("hapus percakapan ini dong"))).toContain("Mau menghapus percakapan ini?");
+  });
+});

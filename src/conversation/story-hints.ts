@@ -18,6 +18,10 @@ import { categoriesIn } from "./understanding/read-reply.ts";
 
 /** Longest place name tried after a preposition, in words ("kepulauan bangka belitung"). */
 const MAX_PLACE_WORDS = 4;
+/** Place look-ups for one story at most: a long story must not hold up the reply. */
+const MAX_PLACE_LOOKUPS = 16;
+/** Hints are read from the start of a story, where a first message says what and where. */
+const HINT_WINDOW_CHARS = 1500;
 
 type IndonesianHint = Extract<NonNullable<StoryHints["place"]>, { kind: "province" }>;
 
@@ -67,11 +71,13 @@ function placeOf(tokens: readonly string[], languages: readonly Translate[]): St
   const prepositions = tableOf(lexicon, "story:places", [["places", "place"]]);
   const found = new Map<string, NonNullable<StoryHints["place"]>>();
   for (const code of countriesIn(tokens)) found.set(`country:${code}`, { kind: "abroad", country: code });
-  for (let i = 0; i < tokens.length; i++) {
+  let lookups = 0;
+  for (let i = 0; i < tokens.length && lookups < MAX_PLACE_LOOKUPS; i++) {
     const preposition = prepositions.longestAt(tokens, i);
     if (!preposition) continue;
     const start = i + preposition.length;
     for (let length = Math.min(MAX_PLACE_WORDS, tokens.length - start); length >= 1; length--) {
+      if (lookups++ >= MAX_PLACE_LOOKUPS) break;
       const place = exactPlace(tokens.slice(start, start + length).join(" "));
       if (place) {
         found.set(`province:${place.provinceCode}`, place);
@@ -97,7 +103,7 @@ function categoryOf(tokens: readonly string[], languages: readonly Translate[], 
 
 /** What a story states clearly enough to be confirmed rather than asked. */
 export function storyHints(story: string, languages: readonly Translate[]): StoryHints {
-  const { tokens } = normalizeReply(story, lexiconFor(languages));
+  const { tokens } = normalizeReply(story.slice(0, HINT_WINDOW_CHARS), lexiconFor(languages));
   const place = placeOf(tokens, languages);
   const category = categoryOf(tokens, languages, place?.kind === "abroad");
   return { ...(place ? { place } : {}), ...(category ? { category } : {}) };

@@ -678,6 +678,7 @@ contact id | tidak usah dihubungi | NONE
 contact id | gak usah | NONE
 contact id | lewati | NONE
 contact id | 3 | NONE
+contact id | boleh deh | CHAT
 contact en | yes, here | CHAT
 contact en | yes | CHAT
 contact en | sure | CHAT
@@ -745,6 +746,88 @@ edit en | story | story
 edit en | back | back
 `;
 
+/** Every reply quoted in issue 11; each must be a row of the table. */
+const QUOTED_IN_ISSUE = [
+  "iya betul",
+  "iya bener",
+  "bener",
+  "ga tau kak",
+  "gak yakin",
+  "sy kakaknya",
+  "iya kayaknya",
+  "cewe",
+  "iya boleh",
+  "iya setuju",
+  "lebih dr 5",
+  "adults",
+  "about 30",
+  "19",
+  "19 thn",
+  "15 tahun",
+  "2",
+  "lewati",
+  "tidak tahu",
+  "men",
+  "Both women and men",
+  "kak tolong, adek sy dibawa org ke malaysia katanya kerja di restoran tp skrg hp nya diambil majikan",
+  "kan udh sy bilang td kak",
+  "saya mau lapor soal anak saya",
+  "mau lapor kak",
+  "halo",
+  "apakah polisi akan tahu nama saya?",
+  "privasi",
+  "Tolong bu anak saya",
+  "saya nulis sambil nangis",
+  "Seven people, some still in junior high, leave next week",
+  "Tidak yakin",
+  "back",
+  "ya",
+  "123456",
+  "bahasa indonesia saja",
+  "iya",
+  "iyaa",
+  "betul",
+  "benar",
+  "boleh",
+  "setuju",
+  "ok",
+  "yes",
+  "yeah",
+  "cewek",
+  "wanita",
+  "perempuan",
+  "girl",
+  "women",
+  "cowo",
+  "cowok",
+  "pria",
+  "laki",
+  "lanang",
+  "boy",
+  "sy ibunya",
+  "kakaknya",
+  "temennya",
+  "tetangga",
+  "saya sendiri",
+  "1 org",
+  "cuma satu",
+  "puluhan",
+  "umur 16",
+  "belasan",
+  "masih SMP",
+  "hapus aja",
+  "batal dong",
+  "bukan, di Batam",
+  "mau lapor",
+  "saya mau melaporkan",
+  "cek laporan saya",
+  "nomor darurat",
+  "help",
+  "berangkat minggu depan",
+  "besok dibawa",
+  "next week",
+];
+
 type Row = { context: string; language: string; reply: string; expected: string };
 
 const rows: Row[] = `${ROWS.trim()}\n${MENU_AND_COMMANDS.trim()}`.split("\n").map((line) => {
@@ -805,6 +888,11 @@ describe("understanding replies: the table", () => {
     for (const language of ["id", "en"])
       expect(rows.filter((r) => r.language === language).length).toBeGreaterThan(100);
     for (const row of rows) expect(row.expected, row.reply).not.toBe("");
+  });
+
+  it("has a row for every reply quoted in issue 11", () => {
+    const replies = new Set(rows.map((r) => r.reply));
+    expect(QUOTED_IN_ISSUE.filter((quoted) => !replies.has(quoted))).toEqual([]);
   });
 
   it.each(rows.map((row) => [row.context, row.reply, row.expected, row] as const))(

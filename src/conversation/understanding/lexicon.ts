@@ -131,7 +131,7 @@ export function basicTokens(text: string): string[] {
 }
 
 /** Collapses letters typed three or more times in a row ("iyaaa" -> "iya", "tolonggg" -> "tolong"). */
-export function collapseStretched(token: string): string {
+function collapseStretched(token: string): string {
   return token.replace(/(\p{L})\1{2,}/gu, "$1");
 }
 
@@ -224,7 +224,7 @@ export function lexiconFor(languages: readonly Translate[]): Lexicon {
 }
 
 /** The phrases of one list. */
-export function phrasesOf(lexicon: Lexicon, key: ListKey): string[][] {
+function phrasesOf(lexicon: Lexicon, key: ListKey): string[][] {
   return lexicon.lists.get(key) ?? [];
 }
 

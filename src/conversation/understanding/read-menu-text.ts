@@ -66,7 +66,7 @@ export function countriesIn(tokens: readonly string[]): Set<string> {
 }
 
 /** How many words of a text tell what happened (a relation, a harm, a place abroad, a category). */
-export function storySignals(tokens: readonly string[], lexicon: Lexicon): number {
+function storySignals(tokens: readonly string[], lexicon: Lexicon): number {
   const { hits } = scan(tokens, tableOf(lexicon, "menu:story", STORY_LISTS));
   return hits.filter((h) => h.code === "story").length + categoriesIn(tokens, lexicon).size + countriesIn(tokens).size;
 }

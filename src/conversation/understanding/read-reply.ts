@@ -3,7 +3,7 @@
  * "gak yakin", "sy kakaknya", "lebih dr 5", "19 thn", "men". Each question kind has its own
  * reader; every reader also knows yes / no / not sure / skip.
  */
-import { type Lexicon, type ListKey, type PhraseTable, phrasesOf, tableOf } from "./lexicon.ts";
+import { type Lexicon, type ListKey, type PhraseTable, tableOf } from "./lexicon.ts";
 import { type NormalizedReply, normalizeReply, stripEdges } from "./normalize-reply.ts";
 
 /** The kinds of question a reply can answer. */
@@ -317,24 +317,8 @@ export function readReply(text: string, kind: AnswerKind, lexicon: Lexicon): Rea
   };
 }
 
-/** The codes of the lists found in a text, for reading a story ("anak saya", "kapal ikan"). */
-export function listCodesIn(
-  tokens: readonly string[],
-  lexicon: Lexicon,
-  name: string,
-  lists: ReadonlyArray<[ListKey, string]>,
-): Set<string> {
-  const table = tableOf(lexicon, name, lists);
-  return new Set(scan(tokens, table).hits.map((h) => h.code));
-}
-
 /** The category codes a text's words point to ("dipaksa kerja" -> FORCED_LABOUR). */
 export function categoriesIn(tokens: readonly string[], lexicon: Lexicon): Set<string> {
   const { hits } = scan(tokens, tableFor(lexicon, "category"));
   return new Set(hits.map((h) => h.code).filter((code) => !GENERAL_CODES.has(code) && !code.startsWith("#")));
-}
-
-/** Phrases of a list, for callers that match them themselves. */
-export function listPhrases(lexicon: Lexicon, key: ListKey): string[][] {
-  return phrasesOf(lexicon, key);
 }

@@ -4,9 +4,10 @@ import type { DestructiveCommand } from "./commands.ts";
 import type { Translate } from "./ports.ts";
 import type { Turn } from "./turn.ts";
 
+// Ids of their own: an older question's "yes" button pressed now must not delete or cancel anything.
 const ANSWERS: readonly ChoiceDef[] = [
-  { id: "yes", label: { key: "common:confirmCommand.yes" }, meanings: ["yes"] },
-  { id: "no", label: { key: "common:confirmCommand.no" }, meanings: ["no", "back"] },
+  { id: "confirm:yes", label: { key: "common:confirmCommand.yes" }, meanings: ["yes"] },
+  { id: "confirm:no", label: { key: "common:confirmCommand.no" }, meanings: ["no", "back"] },
 ];
 
 /**
@@ -30,5 +31,5 @@ export function confirmationPrompt(kind: DestructiveCommand, t: Translate): Outb
 /** Reads the answer to the "really?" question: yes, no, or null when the message is about something else. */
 export function readConfirmation(turn: Turn, input: UserInput): "yes" | "no" | null {
   const answer = matchChoice(input, ANSWERS, turn.allLanguages);
-  return answer === "yes" || answer === "no" ? answer : null;
+  return answer === "confirm:yes" ? "yes" : answer === "confirm:no" ? "no" : null;
 }

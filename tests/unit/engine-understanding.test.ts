@@ -181,3 +181,20 @@ describe("destructive commands reached only through normalisation", () => {
     expect(chat.doc?.state).toMatchObject({ flow: "intake", step: "role" });
   });
 });
+
+describe("the confirmation of a destructive command", () => {
+  it("is not answered by the report question's yes button: that button answers its own question", async () => {
+    const chat = new EngineChat();
+    await chat.sendAll("halo", "lapor");
+    await chat.send("batal dong");
+    await chat.send({ choiceId: "yes" });
+    expect(chat.doc?.state).toMatchObject({ flow: "intake", step: "place", draft: { urgency: "URGENT" } });
+  });
+
+  it("is answered by its own button", async () => {
+    const chat = new EngineChat();
+    await chat.sendAll("halo", "lapor");
+    await chat.send("batal dong");
+    expect(textOf(await chat.send({ choiceId: "confirm:yes" }))).toContain("laporan dibatalkan");
+  });
+});

@@ -1,6 +1,9 @@
 import type { Choice, InboundMessage } from "../channels/types.ts";
 import { normalizeName } from "../text/normalize.ts";
 import type { Translate } from "./ports.ts";
+import { lexiconFor } from "./understanding/lexicon.ts";
+import { normalizeReply } from "./understanding/normalize-reply.ts";
+import { type AnswerKind, readReply } from "./understanding/read-reply.ts";
 
 /** A choice as the flows define it: an id, and a label from the locales or a proper name. */
 export interface ChoiceDef {
@@ -8,6 +11,11 @@ export interface ChoiceDef {
   label: { key: string; params?: Record<string, unknown> } | { text: string };
   /** A locale key holding "|"-separated words that also pick this choice ("ya|iya|y"). */
   synonyms?: string;
+  /**
+   * Meanings that pick this choice when the person says it in their own words: "yes", "no",
+   * "unsure", "skip", "back", or a code the question kind reads ("FEMALE", "CHILD", "MANY").
+   */
+  meanings?: readonly string[];
 }
 
 /** What the person sent, reduced to what the flows look at. */
@@ -56,33 +64,93 @@ function synonymsOf(def: ChoiceDef, languages: readonly Translate[]): string[] {
   return key ? languages.flatMap((t) => t(key).split("|")) : [];
 }
 
+/** The forms a typed answer is compared with labels in: as typed, and normalised without edge particles. */
+function typedForms(text: string, languages: readonly Translate[]): string[] {
+  const plain = normalizeName(text);
+  const core = normalizeReply(text, lexiconFor(languages)).core.join(" ");
+  return plain === core || core === "" ? [plain] : [plain, core];
+}
+
 /**
- * Finds the choice a message picks: a pressed button's id, the choice's number, its label,
- * part of a label ("Saksi / orang yang melihat" -> "saksi") or a synonym, typed in either
- * language; failing that, words found in exactly one label ("adult"). Undefined when nothing matches.
+ * The choice whose label, part of a label ("Saksi / orang yang melihat" -> "saksi") or synonym
+ * is exactly what was typed, in either language ("Keluarga korban kak" counts).
  */
-export function matchChoice(
-  input: UserInput,
+export function matchLabel(
+  text: string,
   defs: readonly ChoiceDef[],
   languages: readonly Translate[],
 ): string | undefined {
-  if (input.choiceId !== undefined) return defs.find((def) => def.id === input.choiceId)?.id;
-  if (input.text === undefined) return undefined;
-  const number = NUMBER_ANSWER.exec(input.text);
-  if (number) return defs[Number(number[1]) - 1]?.id;
-  const typed = normalizeName(input.text);
-  if (!typed) return undefined;
-  for (const def of defs) {
-    for (const label of labelsOf(def, languages)) {
-      const forms = formsOf(label);
-      if (typed === forms.whole || forms.parts.includes(typed)) return def.id;
+  const forms = typedForms(text, languages).filter((form) => form !== "");
+  if (forms.length === 0) return undefined;
+  for (const typed of forms) {
+    for (const def of defs) {
+      for (const label of labelsOf(def, languages)) {
+        const labelForms = formsOf(label);
+        if (typed === labelForms.whole || labelForms.parts.includes(typed)) return def.id;
+      }
+      for (const word of synonymsOf(def, languages)) if (formsOf(word).whole === typed) return def.id;
     }
-    for (const word of synonymsOf(def, languages)) if (formsOf(word).whole === typed) return def.id;
   }
+  return undefined;
+}
+
+/** The one choice that carries this meaning, if exactly one does. */
+export function choiceForMeaning(meaning: string | null, defs: readonly ChoiceDef[]): string | undefined {
+  if (meaning === null) return undefined;
+  const carrying = defs.filter((def) => def.meanings?.includes(meaning));
+  return carrying.length === 1 ? carrying[0]?.id : undefined;
+}
+
+/** Words found in exactly one label ("adult"): the last resort before a hint. */
+export function matchLabelWords(
+  text: string,
+  defs: readonly ChoiceDef[],
+  languages: readonly Translate[],
+): string | undefined {
+  const typed = normalizeName(text);
   if (typed.length < 3) return undefined;
   const padded = ` ${typed} `;
   const containing = defs.filter((def) =>
     labelsOf(def, languages).some((label) => ` ${formsOf(label).whole} `.includes(padded)),
   );
   return containing.length === 1 ? containing[0]?.id : undefined;
+}
+
+/**
+ * The choice a number picks ("2", "2.", "pilihan 2", "option 2"), or undefined; null when the
+ * text is not a choice number.
+ */
+export function choiceByNumber(
+  text: string,
+  defs: readonly ChoiceDef[],
+  languages: readonly Translate[] = [],
+): string | undefined | null {
+  const bare = NUMBER_ANSWER.exec(text);
+  const number = bare ? Number(bare[1]) : readReply(text, "yesNo", lexiconFor(languages)).choiceNumber;
+  return number === null ? null : defs[number - 1]?.id;
+}
+
+/**
+ * Finds the choice a message picks: a pressed button's id, the choice's number, its label,
+ * part of a label or a synonym, typed in either language; then what the reply means, read by
+ * families of words for this kind of question ("iya boleh kak" is yes, "cewe" is female);
+ * failing that, words found in exactly one label ("adult"). Undefined when nothing matches.
+ */
+export function matchChoice(
+  input: UserInput,
+  defs: readonly ChoiceDef[],
+  languages: readonly Translate[],
+  kind: AnswerKind = "yesNo",
+): string | undefined {
+  if (input.choiceId !== undefined) return defs.find((def) => def.id === input.choiceId)?.id;
+  if (input.text === undefined) return undefined;
+  const byNumber = choiceByNumber(input.text, defs, languages);
+  if (byNumber !== null) return byNumber;
+  const byLabel = matchLabel(input.text, defs, languages);
+  if (byLabel) return byLabel;
+  if (languages.length > 0 && defs.some((def) => def.meanings)) {
+    const byMeaning = choiceForMeaning(readReply(input.text, kind, lexiconFor(languages)).meaning, defs);
+    if (byMeaning) return byMeaning;
+  }
+  return matchLabelWords(input.text, defs, languages);
 }

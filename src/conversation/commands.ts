@@ -1,6 +1,9 @@
 import type { Language } from "../domain/language.ts";
 import { parsePin, parseReference } from "../domain/reference.ts";
 import { normalizeName } from "../text/normalize.ts";
+import type { Translate } from "./ports.ts";
+import { lexiconFor } from "./understanding/lexicon.ts";
+import { normalizeReply } from "./understanding/normalize-reply.ts";
 
 /** A command that works at any step, in either language (DESIGN §2). */
 export type Command =
@@ -63,4 +66,31 @@ function parseStatusArguments(rest: string): { reference: string; pin?: string }
   const reference = parseReference((pin ? tokens.slice(0, -1) : tokens).join(""));
   if (!reference) return null;
   return pin ? { reference, pin } : { reference };
+}
+
+/** A command read from a message, and whether it was typed exactly or only reached by normalising. */
+export interface ReadCommand {
+  command: Command;
+  /** False for "hapus aja", "batal dong kak": the command word with particles or abbreviations around it. */
+  exact: boolean;
+}
+
+/**
+ * Reads a command: exactly as typed ("hapus", "/cancel"), or after the one normalisation step
+ * every reply goes through ("bantuan dong", "batal aja kak", "laporan saya kak").
+ */
+export function readCommand(text: string, languages: readonly Translate[]): ReadCommand | null {
+  const exact = detectCommand(text);
+  if (exact) return { command: exact, exact: true };
+  const core = normalizeReply(text, lexiconFor(languages)).core.join(" ");
+  const command = LOOKUP.get(core);
+  return command ? { command, exact: false } : null;
+}
+
+/** Commands that throw something away: reached only by normalising, they ask first. */
+export type DestructiveCommand = Extract<Command, { kind: "delete" } | { kind: "cancel" }>["kind"];
+
+/** The destructive kind of a command, or null. */
+export function destructiveKind(command: Command): DestructiveCommand | null {
+  return command.kind === "delete" || command.kind === "cancel" ? command.kind : null;
 }

@@ -1,16 +1,10 @@
 import type { InboundMessage, OutboundMessage } from "../channels/types.ts";
 import { matchChoice, type UserInput } from "./choices.ts";
-import { type Command, detectCommand } from "./commands.ts";
+import { askToConfirm, confirmationPrompt, needsConfirmation, readConfirmation } from "./command-confirmation.ts";
+import { type Command, destructiveKind, readCommand } from "./commands.ts";
 import { continueIntake, intakePrompt, startIntake } from "./intake.ts";
-import {
-  languagePrompt,
-  type MenuAction,
-  matchLanguage,
-  matchMenu,
-  menuMessage,
-  sayEmergency,
-  sayWelcome,
-} from "./menu.ts";
+import { languagePrompt, type MenuAction, matchLanguage, matchMenu, menuMessage, sayEmergency } from "./menu.ts";
+import { answerOutsideFlow } from "./outside-flow.ts";
 import type { TurnContext } from "./ports.ts";
 import { answerFollowUp, continuePrivacy, offerErasure, privacyPrompt, startPrivacy } from "./privacy.ts";
 import { runStaffAction, runStaffCommand } from "./staff.ts";
@@ -51,6 +45,7 @@ export async function converse(
   if (doc.state.flow !== "idle" && idleFor > ctx.settings.conversationTtlMs) {
     doc.state = { flow: "idle", expiredNotice: true };
     doc.askingLanguage = false;
+    delete doc.confirmingCommand;
   }
   if (doc.state.flow === "idle" && doc.state.expiredNotice) {
     turn.sayKey("common:expired");
@@ -127,9 +122,27 @@ async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Prom
       return;
     }
   }
-  const command = input.text !== undefined && input.choiceId === undefined ? detectCommand(input.text) : null;
-  if (command) {
-    await runCommand(turn, command);
+  const confirming = turn.doc.confirmingCommand;
+  if (confirming) {
+    delete turn.doc.confirmingCommand;
+    const answer = readConfirmation(turn, input);
+    if (answer === "yes") {
+      await runCommand(turn, { kind: confirming });
+      return;
+    }
+    if (answer === "no") {
+      turn.sayKey("common:confirmCommand.kept");
+      return;
+    }
+    // Anything else is read as if the question had not been asked.
+  }
+  const read =
+    input.text !== undefined && input.choiceId === undefined ? readCommand(input.text, turn.allLanguages) : null;
+  if (read) {
+    const destructive = destructiveKind(read.command);
+    if (destructive && !read.exact && needsConfirmation(destructive, turn.doc.state.flow))
+      askToConfirm(turn, destructive);
+    else await runCommand(turn, read.command);
     return;
   }
   const state = turn.doc.state;
@@ -146,8 +159,12 @@ async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Prom
     case "idle": {
       const action = matchMenu(turn, input);
       if (action) await runMenuAction(turn, action);
-      else if (!firstContact && (await relayed(turn, input))) return;
-      else if (firstContact || turn.replies.length === 0) sayWelcome(turn);
+      else {
+        await answerOutsideFlow(turn, input, firstContact, {
+          relay: () => relayed(turn, input),
+          run: (command) => runCommand(turn, command),
+        });
+      }
       return;
     }
   }
@@ -287,6 +304,7 @@ async function runCommand(turn: Turn, command: Command): Promise<void> {
 /** The question the conversation is waiting on: a step's prompt, the language choice, or the menu. */
 function currentQuestion(turn: Turn) {
   const { doc, t } = turn;
+  if (doc.confirmingCommand) return confirmationPrompt(doc.confirmingCommand, t);
   if (doc.askingLanguage) return languagePrompt(t);
   const state = doc.state;
   if (state.flow === "intake") return intakePrompt(state, t);
@@ -298,7 +316,7 @@ function currentQuestion(turn: Turn) {
 /** Ends every turn with the question the person is expected to answer, so no reply is a dead end. */
 function addPrompt(turn: Turn): void {
   const question = currentQuestion(turn);
-  if (turn.doc.askingLanguage || turn.doc.state.flow !== "idle") {
+  if (turn.doc.confirmingCommand || turn.doc.askingLanguage || turn.doc.state.flow !== "idle") {
     turn.replies.push(question);
     return;
   }

@@ -3,7 +3,6 @@ import {
   type AgeGroup,
   CATEGORIES,
   type Category,
-  CONTACT_PREFERENCES,
   type ContactPreference,
   GENDERS,
   type Gender,
@@ -31,6 +30,9 @@ import {
   type PlaceOption,
 } from "./state.ts";
 import type { Turn } from "./turn.ts";
+import { lexiconFor } from "./understanding/lexicon.ts";
+import { normalizeReply, trimEdgeParticles } from "./understanding/normalize-reply.ts";
+import { type AnswerKind, type Reading, readReply } from "./understanding/read-reply.ts";
 
 /** What answering a step does to the intake. */
 export type StepOutcome =
@@ -42,7 +44,22 @@ export type StepOutcome =
   | { kind: "invalid"; hintKey?: string; params?: Record<string, unknown> };
 
 /** Working data a step keeps between two messages (candidates to pick from, a place to confirm). */
-export type StepExtras = Pick<IntakeState, "candidates" | "placeOptions" | "pendingPlace" | "placeQuery">;
+export type StepExtras = Pick<
+  IntakeState,
+  "candidates" | "placeOptions" | "pendingPlace" | "pendingPlaceWords" | "placeQuery" | "pendingNumber"
+>;
+
+/** How typed replies to a step are read (src/conversation/understanding). */
+export interface StepReading {
+  /** Which families of words answer the question. */
+  kind: AnswerKind;
+  /** An age: a bare number that is also a choice number ("2") is asked about once. */
+  ageNumbers?: boolean;
+  /** A confirmation: text is only yes, no, or "no, <correction>"; never a new answer. */
+  confirm?: boolean;
+  /** The step takes free text: a meaning picks a choice only when the reply holds nothing else. */
+  freeText?: boolean;
+}
 
 /** One question of the intake: its text, its choices, and what each kind of answer does. */
 export interface StepDef {
@@ -54,24 +71,25 @@ export interface StepDef {
   onText?(state: IntakeState, text: string, turn: Turn): StepOutcome;
   /** A shared location pin; absent when the step does not take one. */
   onLocation?(state: IntakeState, location: NonNullable<UserInput["location"]>, turn: Turn): StepOutcome;
+  /** What follows a "no" at a confirmation ("bukan, di Batam"); absent when the step takes none. */
+  onCorrection?(state: IntakeState, text: string, turn: Turn): StepOutcome;
+  /** How typed replies are read; yes / no / not sure / skip when absent. */
+  reads?: StepReading;
   /** Shown when the answer could not be used, before the question is asked again. */
   hintKey: string;
 }
 
-const yes = { id: "yes", label: { key: "common:choice.yes" }, synonyms: "common:synonyms.yes" } as const;
-const no = { id: "no", label: { key: "common:choice.no" }, synonyms: "common:synonyms.no" } as const;
-const dontKnow = {
-  id: "unknown",
-  label: { key: "common:choice.unknown" },
-  synonyms: "common:synonyms.unknown",
-} as const;
-const skip = { id: "skip", label: { key: "common:choice.skip" }, synonyms: "common:synonyms.skip" } as const;
+const yes = { id: "yes", label: { key: "common:choice.yes" }, meanings: ["yes"] } as const;
+const no = { id: "no", label: { key: "common:choice.no" }, meanings: ["no"] } as const;
+const dontKnow = { id: "unknown", label: { key: "common:choice.unknown" }, meanings: ["unsure"] } as const;
+const skip = { id: "skip", label: { key: "common:choice.skip" }, meanings: ["skip"] } as const;
 
+/** Choices named by codes; each is picked by its code's words, and UNKNOWN also by "not sure" and "skip". */
 const codeChoices = (prefix: string, codes: readonly string[]): ChoiceDef[] =>
   codes.map((code) => ({
     id: code,
     label: { key: `${prefix}.${code}` },
-    ...(code === "UNKNOWN" ? { synonyms: "common:synonyms.unknown" } : {}),
+    meanings: code === "UNKNOWN" || code === "UNSURE" ? [code, "unsure", "skip"] : [code],
   }));
 
 const provinceChoices = (): ChoiceDef[] => PROVINCES.map((p) => ({ id: p.code, label: { text: p.name } }));
@@ -88,11 +106,40 @@ function codedStep<T extends string>(
   questionKey: string,
   choices: ChoiceDef[],
   apply: (draft: Draft, code: T) => Draft,
+  kind: AnswerKind,
 ): StepDef {
   return {
     question: (t) => t(questionKey),
     choices: () => choices,
     onChoice: (state, id) => next(apply(state.draft, id as T)),
+    reads: { kind },
+    hintKey: "intake:hint.choose",
+  };
+}
+
+/**
+ * The age question. A bare number that is also a choice number and means another group as years
+ * ("2": choice 2, Dewasa, or 2 years old?) is asked about once.
+ */
+function ageStep(): StepDef {
+  const choices = codeChoices("intake:victimAge", AGE_GROUPS);
+  return {
+    question: (t, state) =>
+      state.pendingNumber === undefined
+        ? t("intake:victimAge.question")
+        : t("intake:victimAge.numberQuestion", { number: state.pendingNumber }),
+    choices: (state) => {
+      const number = state.pendingNumber;
+      if (number === undefined) return choices;
+      const picked = choices[number - 1]?.id ?? "UNKNOWN";
+      const years: AgeGroup = number < 18 ? "CHILD" : "ADULT";
+      return [
+        { id: picked, label: { key: `intake:victimAge.meantChoice.${picked}` }, meanings: [picked] },
+        { id: years, label: { key: "intake:victimAge.meantYears", params: { number } }, meanings: [years] },
+      ];
+    },
+    onChoice: (state, id) => next({ ...state.draft, victimAgeGroup: id as AgeGroup }),
+    reads: { kind: "age", ageNumbers: true },
     hintKey: "intake:hint.choose",
   };
 }
@@ -103,6 +150,7 @@ function indicatorStep(indicator: Indicator, questionKey: string): StepDef {
   return {
     question: (t) => t(questionKey),
     choices: () => [yes, no, dontKnow, { ...skip, label: { key: "intake:indicators.skipRest" } }],
+    reads: { kind: "yesNo" },
     onChoice: (state, id) => {
       if (id === "skip") return next({ ...state.draft, indicatorsSkipped: true });
       const answer = answers[id] as IndicatorAnswer;
@@ -112,13 +160,22 @@ function indicatorStep(indicator: Indicator, questionKey: string): StepDef {
   };
 }
 
+/** Reads a typed reply as yes / no / not sure / skip, to keep such words from being taken as names. */
+function readWords(turn: Turn, text: string): Reading {
+  return readReply(text, "yesNo", lexiconFor(turn.allLanguages));
+}
+
 /** Province by typed name: one match is taken, several are offered as choices. */
 function provinceFromText(
   state: IntakeState,
-  text: string,
+  rawText: string,
   apply: (draft: Draft, code: string) => Draft,
   hintKey: string,
+  turn: Turn,
 ): StepOutcome {
+  // "bener", "iya betul" also resolve to places; they are never taken as one here.
+  if (readWords(turn, rawText).fillerOnly) return { kind: "invalid", hintKey };
+  const text = trimEdgeParticles(rawText, lexiconFor(turn.allLanguages));
   const matches = matchProvinces(text);
   if (matches.length === 1) return next(apply(state.draft, (matches[0] as { code: string }).code));
   if (matches.length > 1)
@@ -195,8 +252,35 @@ function placeFromResolution(state: IntakeState, resolution: PlaceResolution, ty
   return { kind: "invalid", hintKey: typed ? "intake:hint.place" : "intake:hint.pin" };
 }
 
+/**
+ * A reply made only of yes / no / filler words ("bener", "iya betul") that happens to be a place
+ * name (Kec. Bener, Purworejo) is offered only with its regency and province named, for the
+ * person to confirm; never taken silently. Anything vaguer gets a hint.
+ */
+function placeFromWords(state: IntakeState, text: string, reading: Reading): StepOutcome {
+  if (reading.meaning === "skip") return { kind: "invalid", hintKey: "intake:hint.placeNeeded" };
+  const resolution = getPlaceResolver().resolveText(text);
+  if (
+    resolution.status === "resolved" &&
+    resolution.province &&
+    resolution.regency &&
+    resolution.candidates.length <= 1
+  ) {
+    return {
+      kind: "goto",
+      step: "place_confirm",
+      draft: { ...state.draft, placeText: text.slice(0, 200) },
+      extra: { pendingPlace: optionOf(resolution), pendingPlaceWords: text.trim().slice(0, 100) },
+    };
+  }
+  return { kind: "invalid", hintKey: "intake:hint.placeWords" };
+}
+
 /** A typed place: abroad words, a destination country, or a place in Indonesia. */
-function placeFromText(state: IntakeState, text: string, turn: Turn): StepOutcome {
+function placeFromText(state: IntakeState, rawText: string, turn: Turn): StepOutcome {
+  const reading = readWords(turn, rawText);
+  if (reading.fillerOnly) return placeFromWords(state, rawText, reading);
+  const text = trimEdgeParticles(rawText, lexiconFor(turn.allLanguages));
   if (saysAbroad(turn, text)) return STEPS.place.onChoice(state, "abroad", turn);
   const country = matchCountry(text);
   if (country) {
@@ -216,19 +300,49 @@ function withPlace(draft: Draft, option: PlaceOption): Draft {
 
 const ABROAD_WORDS = "intake:place.abroadWords";
 
-/** True when the text says "abroad" in either language. */
+/** True when the text says "abroad" in either language ("di luar negeri kak"). */
 function saysAbroad(turn: Turn, text: string): boolean {
-  const typed = text.trim().toLowerCase();
+  const lexicon = lexiconFor(turn.allLanguages);
+  const typed = normalizeReply(text, lexicon).core.join(" ");
   return turn.allLanguages.some((t) =>
     t(ABROAD_WORDS)
       .split("|")
-      .some((w) => w === typed),
+      .some((w) => normalizeReply(w, lexicon).core.join(" ") === typed),
   );
 }
 
 const PHONE = /^\+?\d{8,15}$/;
 /** Long enough for any story told in a chat; bounds the encrypted state. */
-const MAX_STORY_LENGTH = 20_000;
+export const MAX_STORY_LENGTH = 20_000;
+/** How much of a kept story is shown back when asking whether to add to it. */
+const STORY_PREVIEW_LENGTH = 300;
+
+/** The start of a story, for showing it back. */
+function storyPreview(story: string): string {
+  return story.length > STORY_PREVIEW_LENGTH ? `${story.slice(0, STORY_PREVIEW_LENGTH).trimEnd()}…` : story;
+}
+
+/** The draft without one of its story hints (answered, or refused by the person). */
+function withoutHint(draft: Draft, hint: "place" | "category"): Draft {
+  const { [hint]: _dropped, ...hints } = draft.storyHints ?? {};
+  const { storyHints: _old, ...rest } = draft;
+  return Object.keys(hints).length > 0 ? { ...rest, storyHints: hints } : rest;
+}
+
+/** The category a reply names in words, taken in place of the story's, or null. */
+function categoryNamed(state: IntakeState, text: string, turn: Turn): StepOutcome | null {
+  const category = readReply(text, "category", lexiconFor(turn.allLanguages)).meaning;
+  return category && (CATEGORIES as readonly string[]).includes(category)
+    ? next({ ...withoutHint(state.draft, "category"), category: category as Category })
+    : null;
+}
+
+/** How a place from the story reads in the question that confirms it. */
+function storyPlaceLabel(t: Translate, place: NonNullable<NonNullable<Draft["storyHints"]>["place"]>): string {
+  return place.kind === "abroad"
+    ? t("intake:placeStory.abroad", { country: t(`countries:${place.country}`) })
+    : (place.label ?? provinceByCode(place.provinceCode)?.name ?? place.provinceCode);
+}
 
 /** Accepts a phone number as people type it; local 0-prefixed numbers become +62. */
 export function normalizePhone(text: string): string | null {
@@ -247,7 +361,8 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     choices: () => [
       yes,
       no,
-      { id: "unsure", label: { key: "common:choice.unsure" }, synonyms: "common:synonyms.unknown" },
+      // Skipping the danger question shows the numbers too: nobody said there is no danger.
+      { id: "unsure", label: { key: "common:choice.unsure" }, meanings: ["unsure", "skip"] },
     ],
     onChoice: (state, id, turn) => {
       if (id === "yes") {
@@ -259,6 +374,30 @@ export const STEPS: Record<IntakeStep, StepDef> = {
       if (id === "unsure") turn.sayEmergency();
       return next({ ...state.draft, urgency: "NORMAL" });
     },
+    reads: { kind: "yesNo" },
+    hintKey: "intake:hint.choose",
+  },
+  category_story: {
+    question: (t, state) =>
+      t("intake:categoryStory.question", { category: t(`intake:category.${state.draft.storyHints?.category}`) }),
+    choices: () => [
+      { ...yes, label: { key: "intake:categoryStory.yes" } },
+      { ...no, label: { key: "intake:categoryStory.no" } },
+    ],
+    onChoice: (state, id) => {
+      const category = state.draft.storyHints?.category;
+      const draft = withoutHint(state.draft, "category");
+      return id === "yes" && category ? next({ ...draft, category }) : { kind: "goto", step: "category", draft };
+    },
+    // "kerja paksa", "bukan, jeratan utang": the person names the category themselves.
+    onText: (state, text, turn) => categoryNamed(state, text, turn) ?? { kind: "invalid" },
+    onCorrection: (state, text, turn) =>
+      categoryNamed(state, text, turn) ?? {
+        kind: "goto",
+        step: "category",
+        draft: withoutHint(state.draft, "category"),
+      },
+    reads: { kind: "category" },
     hintKey: "intake:hint.choose",
   },
   role: codedStep<string>(
@@ -268,9 +407,10 @@ export const STEPS: Record<IntakeStep, StepDef> = {
         "intake:role",
         REPORTER_ROLES.filter((r) => r !== "UNKNOWN"),
       ),
-      skip,
+      { ...skip, meanings: ["skip", "unsure"] },
     ],
     (draft, code) => ({ ...draft, reporterRole: code === "skip" ? "UNKNOWN" : (code as ReporterRole) }),
+    "role",
   ),
   category: codedStep<Category>(
     "intake:category.question",
@@ -279,11 +419,39 @@ export const STEPS: Record<IntakeStep, StepDef> = {
       ...draft,
       category: code,
     }),
+    "category",
   ),
   ind_documents: indicatorStep("documentsHeld", "intake:indicators.documentsHeld"),
   ind_free: indicatorStep("freeToLeave", "intake:indicators.freeToLeave"),
   ind_debt: indicatorStep("debt", "intake:indicators.debt"),
   ind_deceived: indicatorStep("deceived", "intake:indicators.deceived"),
+  place_story: {
+    question: (t, state) =>
+      t("intake:placeStory.question", {
+        place: state.draft.storyHints?.place ? storyPlaceLabel(t, state.draft.storyHints.place) : "",
+      }),
+    choices: () => [
+      { ...yes, label: { key: "intake:place.confirmYes" } },
+      { ...no, label: { key: "intake:placeStory.no" } },
+    ],
+    onChoice: (state, id) => {
+      const place = state.draft.storyHints?.place;
+      const draft = withoutHint(state.draft, "place");
+      if (id !== "yes" || !place) return { kind: "goto", step: "place", draft };
+      if (place.kind === "abroad") {
+        return next({
+          ...draft,
+          place: { kind: "abroad", country: place.country, countryText: null, homeProvinceCode: null },
+        });
+      }
+      const { kind: _kind, ...option } = place;
+      return next(withPlace(draft, option));
+    },
+    onCorrection: (state, text, turn) =>
+      placeFromText({ ...state, draft: withoutHint(state.draft, "place") }, text, turn),
+    reads: { kind: "yesNo", confirm: true },
+    hintKey: "intake:hint.confirmPlace",
+  },
   place: {
     question: (t, state) => t(state.draft.pin ? "intake:place.questionAfterPin" : "intake:place.question"),
     choices: () => [
@@ -308,6 +476,7 @@ export const STEPS: Record<IntakeStep, StepDef> = {
         getPlaceResolver().resolvePoint(location.latitude, location.longitude),
         null,
       ),
+    reads: { kind: "yesNo", freeText: true },
     hintKey: "intake:hint.place",
   },
   place_pick: {
@@ -320,7 +489,7 @@ export const STEPS: Record<IntakeStep, StepDef> = {
             ? { text: option.label ?? option.provinceCode }
             : { key: "intake:place.provinceOnly", params: { province: provinceLabel(option) } },
       })),
-      { id: "none", label: { key: "intake:place.noneOfThese" }, synonyms: "common:synonyms.no" },
+      { id: "none", label: { key: "intake:place.noneOfThese" }, meanings: ["no"] },
     ],
     onChoice: (state, id) => {
       const option = state.placeOptions?.[Number(id.slice(1))];
@@ -329,6 +498,7 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     },
     onText: (state, text, turn) => placeFromText(state, text, turn),
     onLocation: (state, location, turn) => STEPS.place.onLocation?.(state, location, turn) ?? { kind: "invalid" },
+    reads: { kind: "yesNo", freeText: true },
     hintKey: "intake:hint.choose",
   },
   place_narrow: {
@@ -336,15 +506,20 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     choices: () => [{ ...dontKnow, label: { key: "intake:place.unknown" } }],
     onChoice: (state) => next({ ...state.draft, place: { kind: "unknown" } }),
     onText: (state, text, turn) => {
+      if (readWords(turn, text).fillerOnly) return { kind: "invalid", hintKey: "intake:hint.place" };
       // The regency the person adds narrows the place they typed before ("Sidomulyo" + "Wonosari").
       const narrowed = placeFromText(state, `${state.placeQuery ?? ""}, ${text}`, turn);
       return narrowed.kind === "invalid" ? placeFromText(state, text, turn) : narrowed;
     },
     onLocation: (state, location, turn) => STEPS.place.onLocation?.(state, location, turn) ?? { kind: "invalid" },
+    reads: { kind: "yesNo", freeText: true },
     hintKey: "intake:hint.place",
   },
   place_confirm: {
-    question: (t, state) => t("intake:place.confirm", { place: state.pendingPlace?.label ?? "" }),
+    question: (t, state) =>
+      state.pendingPlaceWords
+        ? t("intake:place.confirmWords", { typed: state.pendingPlaceWords, place: state.pendingPlace?.label ?? "" })
+        : t("intake:place.confirm", { place: state.pendingPlace?.label ?? "" }),
     choices: () => [
       { ...yes, label: { key: "intake:place.confirmYes" } },
       { ...no, label: { key: "intake:place.confirmNo" } },
@@ -353,12 +528,17 @@ export const STEPS: Record<IntakeStep, StepDef> = {
       id === "yes" && state.pendingPlace
         ? next(withPlace(state.draft, state.pendingPlace))
         : { kind: "goto", step: "place", draft: state.draft },
-    onText: (state, text, turn) => placeFromText(state, text, turn),
-    hintKey: "intake:hint.choose",
+    // "bukan, di Batam": the correction is a place typed anew, confirmed again in its turn.
+    onCorrection: (state, text, turn) => placeFromText(state, text, turn),
+    reads: { kind: "yesNo", confirm: true },
+    hintKey: "intake:hint.confirmPlace",
   },
   place_list: {
     question: (t) => t("intake:place.listQuestion"),
-    choices: () => [...provinceChoices(), { id: "back", label: { key: "intake:place.back" } }],
+    choices: () => [
+      ...provinceChoices(),
+      { id: "back", label: { key: "intake:place.back" }, meanings: ["back", "no"] },
+    ],
     onChoice: (state, id) =>
       id === "back"
         ? { kind: "goto", step: "place", draft: state.draft }
@@ -372,19 +552,22 @@ export const STEPS: Record<IntakeStep, StepDef> = {
             }),
           ),
     onText: (state, text, turn) => placeFromText(state, text, turn),
+    reads: { kind: "yesNo", freeText: true },
     hintKey: "intake:hint.choose",
   },
   country: {
     question: (t) => t("intake:country.question"),
     choices: () => [
       ...COMMON_DESTINATIONS.map((code) => ({ id: code, label: { key: `countries:${code}` } })),
-      { id: "other", label: { key: "intake:country.other" }, synonyms: "common:synonyms.unknown" },
+      { id: "other", label: { key: "intake:country.other" }, meanings: ["unsure", "skip"] },
     ],
     onChoice: (state, id) => {
       const country = id === "other" ? null : id;
       return next({ ...state.draft, place: { ...abroad(state.draft), country, countryText: null } });
     },
-    onText: (state, text) => {
+    onText: (state, rawText, turn) => {
+      if (readWords(turn, rawText).fillerOnly) return { kind: "invalid" };
+      const text = trimEdgeParticles(rawText, lexiconFor(turn.allLanguages));
       // An unlisted country is kept as typed for staff; the code stays unknown.
       const country = matchCountry(text);
       return next({
@@ -392,72 +575,110 @@ export const STEPS: Record<IntakeStep, StepDef> = {
         place: { ...abroad(state.draft), country, countryText: country ? null : text.slice(0, 100) },
       });
     },
+    reads: { kind: "yesNo", freeText: true },
     hintKey: "intake:hint.choose",
   },
   home_province: {
     question: (t, state) => (state.candidates ? t("intake:place.pickCandidate") : t("intake:homeProvince.question")),
     choices: (state) => [
       ...(state.candidates ? candidateChoices(state.candidates) : provinceChoices()),
-      { ...dontKnow, label: { key: "intake:homeProvince.unknown" } },
+      { ...dontKnow, label: { key: "intake:homeProvince.unknown" }, meanings: ["unsure", "skip"] },
     ],
     onChoice: (state, id) =>
       next({ ...state.draft, place: { ...abroad(state.draft), homeProvinceCode: id === "unknown" ? null : id } }),
-    onText: (state, text) =>
+    onText: (state, text, turn) =>
       provinceFromText(
         state,
         text,
         (draft, code) => ({ ...draft, place: { ...abroad(draft), homeProvinceCode: code } }),
         "intake:hint.homeProvince",
+        turn,
       ),
+    reads: { kind: "yesNo", freeText: true },
     hintKey: "intake:hint.homeProvince",
   },
-  victim_age: codedStep<AgeGroup>(
-    "intake:victimAge.question",
-    codeChoices("intake:victimAge", AGE_GROUPS),
-    (draft, code) => ({
-      ...draft,
-      victimAgeGroup: code,
-    }),
-  ),
+  victim_age: ageStep(),
   victim_gender: codedStep<Gender>(
     "intake:victimGender.question",
     codeChoices("intake:victimGender", GENDERS),
     (draft, code) => ({ ...draft, victimGender: code }),
+    "gender",
   ),
   victim_count: codedStep<VictimCount>(
     "intake:victimCount.question",
     codeChoices("intake:victimCount", VICTIM_COUNTS),
     (draft, code) => ({ ...draft, victimCount: code }),
+    "count",
   ),
   story: {
-    question: (t) => t("intake:story.question"),
-    choices: () => [skip],
-    onChoice: (state) => next({ ...state.draft, story: null }),
-    onText: (state, text) => next({ ...state.draft, story: text.trim().slice(0, MAX_STORY_LENGTH) }),
+    question: (t, state) =>
+      state.draft.story
+        ? t("intake:story.kept", { story: storyPreview(state.draft.story) })
+        : t("intake:story.question"),
+    choices: (state) =>
+      state.draft.story
+        ? [
+            { id: "keep", label: { key: "intake:story.keep" }, meanings: ["yes", "no", "skip", "back"] },
+            { id: "replace", label: { key: "intake:story.replace" } },
+          ]
+        : [skip],
+    onChoice: (state, id) => {
+      if (id === "keep") return next(state.draft);
+      // Written again from the start: the ordinary question is asked with no story.
+      if (id === "replace") return { kind: "stay", draft: { ...state.draft, story: null } };
+      return next({ ...state.draft, story: null });
+    },
+    onText: (state, text, turn) => {
+      // "ga tau", "tidak": nothing to tell; "ok", "hmm" are not a story either.
+      const words = readWords(turn, text);
+      const kept = state.draft.story;
+      if (kept) {
+        // A story is there already: words like "ok" or "back" keep it, anything else is added to it.
+        if (words.fillerOnly) return next(state.draft);
+        return next({ ...state.draft, story: `${kept}\n\n${text.trim()}`.slice(0, MAX_STORY_LENGTH) });
+      }
+      if (words.fillerOnly) {
+        return words.meaning === "skip" || words.meaning === "unsure" || words.meaning === "no"
+          ? next({ ...state.draft, story: null })
+          : { kind: "invalid" };
+      }
+      return next({ ...state.draft, story: text.trim().slice(0, MAX_STORY_LENGTH) });
+    },
+    reads: { kind: "yesNo", freeText: true },
     hintKey: "intake:hint.story",
   },
   contact: {
     question: (t) => t("intake:contact.question"),
-    choices: () => codeChoices("intake:contact", CONTACT_PREFERENCES),
+    choices: () => [
+      { id: "CHAT", label: { key: "intake:contact.CHAT" }, meanings: ["CHAT", "yes"] },
+      { id: "OTHER_NUMBER", label: { key: "intake:contact.OTHER_NUMBER" }, meanings: ["OTHER_NUMBER"] },
+      { id: "NONE", label: { key: "intake:contact.NONE" }, meanings: ["NONE", "no", "skip"] },
+    ],
     onChoice: (state, id) => {
       const preference = id as ContactPreference;
+      // A number is asked (again) whenever "another number" is picked.
       const { contactNumber: _dropped, ...rest } = state.draft;
-      return next(
-        preference === "OTHER_NUMBER"
-          ? { ...state.draft, contactPreference: preference }
-          : { ...rest, contactPreference: preference },
-      );
+      return next({ ...rest, contactPreference: preference });
     },
+    onText: (state, text) => {
+      // A number typed straight away says "another number" and gives it.
+      const phone = normalizePhone(text);
+      return phone
+        ? next({ ...state.draft, contactPreference: "OTHER_NUMBER", contactNumber: phone })
+        : { kind: "invalid" };
+    },
+    reads: { kind: "contact" },
     hintKey: "intake:hint.choose",
   },
   contact_number: {
     question: (t) => t("intake:contactNumber.question"),
-    choices: () => [{ id: "back", label: { key: "intake:contactNumber.back" } }],
+    choices: () => [{ id: "back", label: { key: "intake:contactNumber.back" }, meanings: ["back", "no", "skip"] }],
     onChoice: (state) => ({ kind: "goto", step: "contact", draft: state.draft, editing: state.editing ?? null }),
     onText: (state, text) => {
       const phone = normalizePhone(text);
       return phone ? next({ ...state.draft, contactNumber: phone }) : { kind: "invalid", hintKey: "intake:hint.phone" };
     },
+    reads: { kind: "yesNo", freeText: true },
     hintKey: "intake:hint.phone",
   },
   consent: {
@@ -470,23 +691,26 @@ export const STEPS: Record<IntakeStep, StepDef> = {
       id === "yes"
         ? next({ ...state.draft, consent: true })
         : { kind: "goto", step: "consent_declined", draft: { ...state.draft, consent: false } },
-    hintKey: "intake:hint.choose",
+    reads: { kind: "yesNo", confirm: true },
+    hintKey: "intake:hint.consent",
   },
   consent_declined: {
     question: (t) => t("intake:consent.declined"),
     choices: () => [
       { ...yes, label: { key: "intake:consent.changeMind" } },
-      { id: "cancel", label: { key: "intake:consent.cancel" }, synonyms: "common:synonyms.no" },
+      { id: "cancel", label: { key: "intake:consent.cancel" }, meanings: ["no"] },
     ],
     onChoice: (state, id) =>
       id === "yes" ? { kind: "goto", step: "summary", draft: { ...state.draft, consent: true } } : { kind: "cancel" },
+    reads: { kind: "yesNo", confirm: true },
     hintKey: "intake:hint.choose",
   },
   summary: {
     question: (t, state) => summaryText(t, state.draft),
     choices: () => [
-      { id: "send", label: { key: "intake:summary.send" }, synonyms: "common:synonyms.yes" },
-      { id: "edit", label: { key: "intake:summary.edit" } },
+      // "Apakah sudah benar?" - "iya betul" sends, "belum" / "bukan" goes to changing an answer.
+      { id: "send", label: { key: "intake:summary.send" }, meanings: ["yes"] },
+      { id: "edit", label: { key: "intake:summary.edit" }, meanings: ["no"] },
       { id: "cancel", label: { key: "intake:summary.cancel" } },
     ],
     onChoice: (state, id) => {
@@ -500,7 +724,7 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     question: (t) => t("intake:edit.question"),
     choices: () => [
       ...EDIT_SECTIONS.map((section) => ({ id: section, label: { key: `intake:edit.${section}` } })),
-      { id: "back", label: { key: "intake:edit.back" } },
+      { id: "back", label: { key: "intake:edit.back" }, meanings: ["back", "no", "skip"] },
     ],
     onChoice: (state, id) => {
       if (id === "back") return { kind: "goto", step: "summary", draft: state.draft };
@@ -533,13 +757,18 @@ const INDICATOR_STEPS: readonly IntakeStep[] = ["ind_documents", "ind_free", "in
 /** Whether a step applies to this draft (an urgent report asks only the minimum). */
 function applies(step: IntakeStep, draft: Draft, editing: boolean): boolean {
   const urgent = draft.urgency === "URGENT";
+  // What the first message's story said is confirmed, even in an urgent report: one yes is quick.
+  if (step === "category_story") return !editing && !!draft.storyHints?.category && draft.category === undefined;
+  if (step === "place_story") return !editing && !!draft.storyHints?.place && draft.place === undefined;
+  if (step === "category" && !editing && draft.category !== undefined) return false;
+  if (step === "place" && !editing && draft.place !== undefined) return false;
   if (INDICATOR_STEPS.includes(step)) return !draft.indicatorsSkipped && (!urgent || editing);
   if (step === "role" || step === "category" || step === "victim_count") return !urgent || editing;
   // A country typed at the place question needs no second asking.
   if (step === "country")
     return draft.place?.kind === "abroad" && draft.place.country === null && draft.place.countryText === null;
   if (step === "home_province") return draft.place?.kind === "abroad";
-  if (step === "contact_number") return draft.contactPreference === "OTHER_NUMBER";
+  if (step === "contact_number") return draft.contactPreference === "OTHER_NUMBER" && !draft.contactNumber;
   return true;
 }
 

@@ -1,15 +1,30 @@
 import type { OutboundMessage } from "../channels/types.ts";
 import type { NewReport } from "../domain/report.ts";
-import { matchChoice, renderChoices, type UserInput } from "./choices.ts";
-import { nextStep, STEPS, type StepOutcome } from "./intake-steps.ts";
+import {
+  choiceByNumber,
+  choiceForMeaning,
+  matchChoice,
+  matchLabel,
+  matchLabelWords,
+  renderChoices,
+  type UserInput,
+} from "./choices.ts";
+import { MAX_STORY_LENGTH, nextStep, STEPS, type StepOutcome } from "./intake-steps.ts";
 import type { Translate } from "./ports.ts";
 import type { Draft, IntakeState } from "./state.ts";
+import { storyHints } from "./story-hints.ts";
 import type { Turn } from "./turn.ts";
+import { lexiconFor } from "./understanding/lexicon.ts";
+import { readReply } from "./understanding/read-reply.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
 
-/** Starts a new report, unless this chat already opened its daily maximum. */
-export async function startIntake(turn: Turn): Promise<void> {
+/**
+ * Starts a new report, unless this chat already opened its daily maximum. A story told before
+ * the report began is acknowledged and kept as the report's story, and what it states clearly
+ * (place, category) is confirmed at its question instead of asked blindly.
+ */
+export async function startIntake(turn: Turn, options: { story?: string } = {}): Promise<void> {
   const { desk, identityId, now, settings } = turn.ctx;
   const opened = await desk.countReportsSince(identityId, new Date(now.getTime() - DAY_MS));
   if (opened >= settings.maxReportsPerDay) {
@@ -17,8 +32,24 @@ export async function startIntake(turn: Turn): Promise<void> {
     turn.setState({ flow: "idle" });
     return;
   }
-  turn.sayKey("intake:intro");
-  turn.setState({ flow: "intake", step: "danger", draft: { indicators: {} }, editing: null });
+  const story = options.story?.trim();
+  if (!story) {
+    turn.sayKey("intake:intro");
+    turn.setState({ flow: "intake", step: "danger", draft: { indicators: {} }, editing: null });
+    return;
+  }
+  turn.sayKey("intake:storyKept");
+  const hints = storyHints(story, turn.allLanguages);
+  turn.setState({
+    flow: "intake",
+    step: "danger",
+    draft: {
+      indicators: {},
+      story: story.slice(0, MAX_STORY_LENGTH),
+      ...(hints.place || hints.category ? { storyHints: hints } : {}),
+    },
+    editing: null,
+  });
 }
 
 /** The question of the current step, with its choices. */
@@ -27,20 +58,99 @@ export function intakePrompt(state: IntakeState, t: Translate): OutboundMessage 
   return { text: def.question(t, state), choices: renderChoices(def.choices(state), t) };
 }
 
+/** How the engine reads one message at an intake step, before the step acts on it. */
+export type StepAnswer =
+  | { kind: "choice"; id: string }
+  | { kind: "location"; location: NonNullable<UserInput["location"]> }
+  /** Free text for the step's own reader (a place, a story, a phone number). */
+  | { kind: "text"; text: string }
+  /** "bukan, di Batam" at a confirmation: what should replace the answer being confirmed. */
+  | { kind: "correction"; text: string }
+  /** "2" at the age question: choice 2, or 2 years old? */
+  | { kind: "ageOrChoice"; number: number }
+  | { kind: "none"; hintKey?: string };
+
+/**
+ * Reads a message as an answer to the current step: a button; a choice number (a bare number
+ * at the age question that could also be years is asked about); a label; a meaning read by
+ * families of words ("iya boleh kak", "cewe", "lebih dr 5"); at a confirmation, only yes, no or
+ * "no, <correction>"; otherwise free text for the step. The table test reads replies through this.
+ */
+export function readStepAnswer(state: IntakeState, input: UserInput, languages: readonly Translate[]): StepAnswer {
+  const def = STEPS[state.step];
+  const choices = def.choices(state);
+  const reads = def.reads ?? { kind: "yesNo" };
+  if (input.choiceId !== undefined) {
+    const id = matchChoice(input, choices, languages);
+    return id ? { kind: "choice", id } : { kind: "none" };
+  }
+  if (input.text === undefined) {
+    if (input.location) return { kind: "location", location: input.location };
+    return { kind: "none" };
+  }
+  const text = input.text;
+  const reading = readReply(text, reads.kind, lexiconFor(languages));
+  // Labels first: "Pilihan 2 (Dewasa)" is a label at the age clarification, not choice 2.
+  const byLabel = matchLabel(text, choices, languages);
+  if (byLabel) return { kind: "choice", id: byLabel };
+  const byNumber = choiceByNumber(text, choices, languages);
+  if (byNumber !== null || reading.bareNumber !== null) {
+    // An age or a head count beyond the choices ("19", "7") is years or people.
+    const asValue =
+      reads.kind === "age" || reads.kind === "count" ? choiceForMeaning(reading.meaning, choices) : undefined;
+    if (reads.ageNumbers && state.pendingNumber === undefined && reading.bareNumber !== null) {
+      // "2" could be choice 2 or two years old; "pilihan 2" is the choice.
+      if (byNumber && asValue && byNumber !== asValue) return { kind: "ageOrChoice", number: reading.bareNumber };
+    }
+    const id = byNumber ?? (reading.bareNumber !== null ? asValue : undefined);
+    // Numbers pick choices; they are never a place, a story or a phone number.
+    return id ? { kind: "choice", id } : { kind: "none" };
+  }
+  if (reading.correction !== null && def.onCorrection) return { kind: "correction", text: reading.correction };
+  if (reads.confirm) {
+    const id = choiceForMeaning(reading.meaning, choices);
+    return id ? { kind: "choice", id } : { kind: "none", hintKey: def.hintKey };
+  }
+  // Where the step takes free text, "ga tau" picks "don't know" only when it is all the reply says.
+  if (!reads.freeText || reading.fillerOnly || !def.onText) {
+    const byMeaning = choiceForMeaning(reading.meaning, choices);
+    if (byMeaning) return { kind: "choice", id: byMeaning };
+  }
+  if (!reading.fillerOnly) {
+    const byWords = matchLabelWords(text, choices, languages);
+    if (byWords) return { kind: "choice", id: byWords };
+  }
+  return def.onText ? { kind: "text", text } : { kind: "none" };
+}
+
 /** Handles an answer to the current intake step. */
 export async function continueIntake(turn: Turn, state: IntakeState, input: UserInput): Promise<void> {
   const def = STEPS[state.step];
   const choices = def.choices(state);
-  const picked = matchChoice(input, choices, turn.allLanguages);
+  const answer = readStepAnswer(state, input, turn.allLanguages);
   let outcome: StepOutcome;
-  if (picked !== undefined) outcome = def.onChoice(state, picked, turn);
-  else if (input.location) {
-    outcome = def.onLocation
-      ? def.onLocation(state, input.location, turn)
-      : { kind: "invalid", hintKey: "intake:hint.noLocation" };
-  } else if (input.text !== undefined && def.onText && !/^\s*\d{1,2}\s*[.)]?\s*$/.test(input.text)) {
-    outcome = def.onText(state, input.text, turn);
-  } else outcome = { kind: "invalid" };
+  switch (answer.kind) {
+    case "choice":
+      outcome = def.onChoice(state, answer.id, turn);
+      break;
+    case "location":
+      outcome = def.onLocation
+        ? def.onLocation(state, answer.location, turn)
+        : { kind: "invalid", hintKey: "intake:hint.noLocation" };
+      break;
+    case "text":
+      outcome = def.onText ? def.onText(state, answer.text, turn) : { kind: "invalid" };
+      break;
+    case "correction":
+      outcome = def.onCorrection ? def.onCorrection(state, answer.text, turn) : { kind: "invalid" };
+      break;
+    case "ageOrChoice":
+      outcome = { kind: "stay", draft: state.draft, extra: { pendingNumber: answer.number } };
+      break;
+    case "none":
+      outcome = answer.hintKey ? { kind: "invalid", hintKey: answer.hintKey } : { kind: "invalid" };
+      break;
+  }
   await applyOutcome(turn, state, outcome, choices.length);
 }
 

@@ -1,6 +1,7 @@
 import type { OutboundMessage } from "../channels/types.ts";
 import type { Language } from "../domain/language.ts";
-import { type ChoiceDef, matchChoice, renderChoices, type UserInput } from "./choices.ts";
+import { normalizeName } from "../text/normalize.ts";
+import { type ChoiceDef, choiceByNumber, matchChoice, renderChoices, type UserInput } from "./choices.ts";
 import type { Translate } from "./ports.ts";
 import type { Turn } from "./turn.ts";
 
@@ -40,9 +41,19 @@ export function matchLanguage(turn: Turn, input: UserInput): Language | undefine
   return matchChoice(input, LANGUAGE_CHOICES, turn.allLanguages) as Language | undefined;
 }
 
-/** Reads a pick from the main menu. */
+/**
+ * Reads a pick from the main menu. Deleting is picked only by its button, its number or its
+ * label as written; said in other words ("hapus percakapan ini dong") it is left to the free-text
+ * reader, which asks first.
+ */
 export function matchMenu(turn: Turn, input: UserInput): MenuAction | undefined {
-  return matchChoice(input, MENU_CHOICES, turn.allLanguages) as MenuAction | undefined;
+  const action = matchChoice(input, MENU_CHOICES, turn.allLanguages) as MenuAction | undefined;
+  if (action !== "delete" || input.text === undefined) return action;
+  const typed = normalizeName(input.text);
+  const exact =
+    choiceByNumber(input.text, MENU_CHOICES) === "delete" ||
+    turn.allLanguages.some((t) => normalizeName(t("common:menu.delete")) === typed);
+  return exact ? action : undefined;
 }
 
 /** The emergency numbers (DESIGN §4): never invented, always the public ones. */

@@ -14,8 +14,8 @@ const MENU: readonly ChoiceDef[] = [
 ];
 
 const ERASE: readonly ChoiceDef[] = [
-  { id: "yes", label: { key: "privacy:eraseYes" }, synonyms: "common:synonyms.yes" },
-  { id: "no", label: { key: "privacy:eraseNo" }, synonyms: "common:synonyms.no" },
+  { id: "yes", label: { key: "privacy:eraseYes" }, meanings: ["yes"] },
+  { id: "no", label: { key: "privacy:eraseNo" }, meanings: ["no", "back"] },
 ];
 
 const referenceChoices = (state: SettingsState): ChoiceDef[] =>

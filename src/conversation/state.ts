@@ -15,11 +15,13 @@ import { LANGUAGES } from "../domain/language.ts";
 export const INTAKE_STEPS = [
   "danger",
   "role",
+  "category_story",
   "category",
   "ind_documents",
   "ind_free",
   "ind_debt",
   "ind_deceived",
+  "place_story",
   "place",
   "place_pick",
   "place_narrow",
@@ -71,6 +73,19 @@ const PlaceSchema = z.discriminatedUnion("kind", [
 /** Where it is happening, as far as the reporter knows. */
 export type Place = z.infer<typeof PlaceSchema>;
 
+/** Facts a story told in the first message states clearly: confirmed at their question, never taken silently. */
+export const StoryHintsSchema = z.object({
+  place: z
+    .discriminatedUnion("kind", [
+      PlaceOptionSchema.extend({ kind: z.literal("province") }),
+      z.object({ kind: z.literal("abroad"), country: z.string() }),
+    ])
+    .optional(),
+  category: z.enum(CATEGORIES).optional(),
+});
+/** Facts a story states clearly. */
+export type StoryHints = z.infer<typeof StoryHintsSchema>;
+
 /** The answers given so far in an intake. Every field is optional until its step is answered. */
 export const DraftSchema = z.object({
   urgency: z.enum(URGENCIES).optional(),
@@ -88,6 +103,8 @@ export const DraftSchema = z.object({
   contactPreference: z.enum(CONTACT_PREFERENCES).optional(),
   contactNumber: z.string().optional(),
   consent: z.boolean().optional(),
+  /** What the first message's story stated, waiting to be confirmed at its question. */
+  storyHints: StoryHintsSchema.optional(),
   /** Files sent while writing the report; they join the case when it is sent. */
   attachmentIds: z.array(z.string()).optional(),
 });
@@ -112,6 +129,10 @@ const IntakeSchema = z.object({
   placeOptions: z.array(PlaceOptionSchema).optional(),
   /** The place waiting for the person's "yes, that's it". */
   pendingPlace: PlaceOptionSchema.optional(),
+  /** Set when the pending place came from words that also mean yes or no ("bener"): what was typed. */
+  pendingPlaceWords: z.string().optional(),
+  /** A bare number given for the age that is also a choice number, waiting to be told which. */
+  pendingNumber: z.number().int().min(0).optional(),
   /** What was typed before, when the bot asked for the regency to narrow it down. */
   placeQuery: z.string().optional(),
 });
@@ -166,6 +187,8 @@ export const ConversationDocSchema = z.object({
   languageChosen: z.boolean().default(false),
   /** The language question is showing on top of the flow. */
   askingLanguage: z.boolean().default(false),
+  /** "hapus aja" / "batal dong": the command waits for a yes before it acts. */
+  confirmingCommand: z.enum(["delete", "cancel"]).optional(),
   /** Consecutive answers the current question could not use. */
   invalidAnswers: z.number().int().min(0).default(0),
   updatedAt: z.string(),

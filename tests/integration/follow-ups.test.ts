@@ -37,7 +37,7 @@ async function report(
   user: string,
   options: { urgent?: boolean; adultMan?: boolean; contact?: "1" | "3" } = {},
 ) {
-  const [age, gender, count] = options.adultMan ? ["2", "2", "1"] : ["1", "1", "1"];
+  const [age, gender, count] = options.adultMan ? ["dewasa", "2", "1"] : ["1", "1", "1"];
   const victim = [age, gender, count];
   const lines = options.urgent
     ? ["lapor", "ya", "jatim", "ya", age, gender, "lewati", options.contact ?? "1", "1", "1"]

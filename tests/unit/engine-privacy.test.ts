@@ -3,7 +3,7 @@ import { EngineChat, textOf } from "../support/engine-chat.ts";
 import { FakeDesk } from "../support/fake-desk.ts";
 
 async function reportFrom(chat: EngineChat): Promise<void> {
-  await chat.sendAll("lapor", "tidak", "2", "1", "4", "bali", "ya", "2", "1", "1", "lewati", "1", "1", "1");
+  await chat.sendAll("lapor", "tidak", "2", "1", "4", "bali", "ya", "dewasa", "1", "1", "lewati", "1", "1", "1");
 }
 
 describe("privacy and contact settings", () => {
@@ -21,7 +21,7 @@ describe("privacy and contact settings", () => {
   it("record a withdrawn consent for the chosen report", async () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk, languageHint: "en" });
-    await chat.sendAll("report", "no", "2", "1", "4", "bali", "yes", "2", "1", "1", "skip", "1", "1", "1");
+    await chat.sendAll("report", "no", "2", "1", "4", "bali", "yes", "adult", "1", "1", "skip", "1", "1", "1");
     await chat.sendAll("privacy", "2");
     expect(chat.lastText()).toContain("For which report");
     expect(textOf(await chat.send("1"))).toContain(`withdrew your consent for report ${desk.only().reference}`);

@@ -3,7 +3,7 @@ import { EngineChat, textOf } from "../support/engine-chat.ts";
 import { FakeDesk } from "../support/fake-desk.ts";
 
 async function reportFrom(chat: EngineChat, role = "2"): Promise<void> {
-  await chat.sendAll("lapor", "tidak", role, "1", "4", "bali", "ya", "2", "1", "1", "lewati", "1", "1", "1");
+  await chat.sendAll("lapor", "tidak", role, "1", "4", "bali", "ya", "dewasa", "1", "1", "lewati", "1", "1", "1");
 }
 
 describe("checking a report's status", () => {
@@ -96,7 +96,7 @@ describe("checking a report's status", () => {
       "4",
       "bali",
       "yes",
-      "2",
+      "adult",
       "1",
       "1",
       "skip",

@@ -31,6 +31,8 @@ describe("WhatsApp messages", () => {
         receivedAt: now,
         text: "halo",
         languageHint: "id",
+        // The LID it came with: a person first seen by it alone stays one person.
+        personAlias: "wa:181818181818181@lid",
       },
       media: null,
       inGroup: false,
@@ -97,6 +99,7 @@ describe("WhatsApp messages", () => {
         receivedAt: now,
         text: "1",
         languageHint: "id",
+        personAlias: "wa:55443322110099@lid",
       },
       media: null,
       inGroup: true,

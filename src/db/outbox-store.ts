@@ -25,6 +25,13 @@ export interface DispatchHead {
 
 const DeleteSchema = z.object({ platformMessageIds: z.array(z.string()) });
 
+/** A card a chat has on its screen: the case it is about, when it arrived, its choices. */
+export interface SentCard {
+  caseId: string;
+  sentAt: Date;
+  choices: Choice[];
+}
+
 /** A chat that should receive a message, with its channel. */
 export interface OutboxRecipient {
   identityId: string;
@@ -49,10 +56,18 @@ export class OutboxStore {
     this.#cipher = cipher;
   }
 
-  #row(identityId: string | null, channel: string, message: OutboundMessage, now: Date, officeCode: string | null) {
+  #row(
+    identityId: string | null,
+    channel: string,
+    message: OutboundMessage,
+    now: Date,
+    officeCode: string | null,
+    caseId: string | null,
+  ) {
     return {
       identityId,
       officeCode,
+      caseId,
       channel,
       status: identityId ? "PENDING" : "WAITING",
       hasChoices: (message.choices?.length ?? 0) > 0,
@@ -63,15 +78,19 @@ export class OutboxStore {
     };
   }
 
-  /** The write that queues messages for one chat, in order. */
+  /**
+   * The write that queues messages for one chat, in order. A staff card or notice names its
+   * office and its case (kept outside the encrypted payload, so a number typed later can find it).
+   */
   enqueueWrite(
     identityId: string,
     channel: ChannelKind,
     messages: readonly OutboundMessage[],
     now: Date,
     officeCode: string | null = null,
+    caseId: string | null = null,
   ): (db: Db) => Prisma.PrismaPromise<unknown> {
-    const data = messages.map((message) => this.#row(identityId, channel, message, now, officeCode));
+    const data = messages.map((message) => this.#row(identityId, channel, message, now, officeCode, caseId));
     return (db) => db.outboxMessage.createMany({ data });
   }
 
@@ -80,8 +99,9 @@ export class OutboxStore {
     officeCode: string,
     messages: readonly OutboundMessage[],
     now: Date,
+    caseId: string | null = null,
   ): (db: Db) => Prisma.PrismaPromise<unknown> {
-    const data = messages.map((message) => this.#row(null, "", message, now, officeCode));
+    const data = messages.map((message) => this.#row(null, "", message, now, officeCode, caseId));
     return (db) => db.outboxMessage.createMany({ data });
   }
 
@@ -326,6 +346,54 @@ export class OutboxStore {
     return choices;
   }
 
+  /**
+   * The cards (messages about a case, with choices) this chat has received since a time, newest
+   * first: only rows marked SENT, because a card still waiting in the outbox is not on the screen.
+   */
+  async receivedCards(identityId: string, since: Date, limit = 20): Promise<SentCard[]> {
+    const rows = await this.#db.outboxMessage.findMany({
+      where: {
+        identityId,
+        status: "SENT",
+        kind: "MESSAGE",
+        hasChoices: true,
+        caseId: { not: null },
+        sentAt: { gte: since },
+      },
+      orderBy: [{ sentAt: "desc" }, { id: "desc" }],
+      take: limit,
+      select: { caseId: true, sentAt: true, payloadCipher: true },
+    });
+    return rows.flatMap((row) => this.#card(row));
+  }
+
+  /**
+   * The card a quoted message was, when the chat quoted one of the bot's sent cards. A WhatsApp
+   * quote names the message key, which the sender stored after the time it was sent.
+   */
+  async quotedCard(identityId: string, quotedPlatformMessageId: string): Promise<SentCard | null> {
+    const row = await this.#db.outboxMessage.findFirst({
+      where: {
+        identityId,
+        status: "SENT",
+        caseId: { not: null },
+        hasChoices: true,
+        OR: [
+          { platformMessageId: quotedPlatformMessageId },
+          { platformMessageId: { endsWith: `:${quotedPlatformMessageId}` } },
+        ],
+      },
+      orderBy: { id: "desc" },
+      select: { caseId: true, sentAt: true, payloadCipher: true },
+    });
+    return row ? (this.#card(row)[0] ?? null) : null;
+  }
+
+  #card(row: { caseId: string | null; sentAt: Date | null; payloadCipher: Uint8Array }): SentCard[] {
+    if (!row.caseId || !row.sentAt) return [];
+    return [{ caseId: row.caseId, sentAt: row.sentAt, choices: this.#open(row.payloadCipher).choices ?? [] }];
+  }
+
   /** How many messages wait for an office destination, by office. */
   async waitingByOffice(): Promise<Map<string, number>> {
     const rows = await this.#db.outboxMessage.groupBy({
@@ -346,7 +414,7 @@ export class OutboxStore {
       const waiting = await tx.outboxMessage.findMany({
         where: { status: "WAITING", officeCode },
         orderBy: { id: "asc" },
-        select: { id: true, payloadCipher: true, keyId: true, hasChoices: true },
+        select: { id: true, payloadCipher: true, keyId: true, hasChoices: true, caseId: true },
       });
       const released: typeof waiting = [];
       for (const row of waiting) {
@@ -364,6 +432,7 @@ export class OutboxStore {
             officeCode,
             status: "PENDING",
             hasChoices: row.hasChoices,
+            caseId: row.caseId,
             payloadCipher: row.payloadCipher,
             keyId: row.keyId,
             createdAt: now,

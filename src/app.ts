@@ -3,7 +3,9 @@ import { hostname } from "node:os";
 import type { AppConfig } from "./config.ts";
 import type { DialogueSettings } from "./conversation/ports.ts";
 import { AttachmentStore } from "./db/attachment-store.ts";
+import { AuditStore } from "./db/audit-store.ts";
 import { CaseRepository } from "./db/case-repository.ts";
+import { CaseStore } from "./db/case-store.ts";
 import { ConversationStore } from "./db/conversation-store.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { IdentityStore } from "./db/identity-store.ts";
@@ -40,6 +42,9 @@ export interface App {
   outbox: OutboxStore;
   attachments: AttachmentStore;
   cases: CaseRepository;
+  /** The case aggregate's one writer. */
+  caseStore: CaseStore;
+  audit: AuditStore;
   offices: OfficeRepository;
   staff: StaffRepository;
   matrix: RoutingMatrix;
@@ -103,6 +108,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const conversations = new ConversationStore(db, cipher);
   const outbox = new OutboxStore(db, cipher);
   const cases = new CaseRepository(db);
+  const caseStore = new CaseStore(db, cipher);
+  const audit = new AuditStore(db);
   const attachments = new AttachmentStore(db, cipher);
   const offices = new OfficeRepository(db);
   const staff = new StaffRepository(db, hasher);
@@ -123,6 +130,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     conversations,
     outbox,
     cases,
+    caseStore,
+    audit,
     offices,
     staff,
     matrix,
@@ -141,6 +150,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     clock,
     instanceId,
     cases,
+    caseStore,
+    audit,
     offices,
     staff,
     outbox,
@@ -163,6 +174,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     outbox,
     attachments,
     cases,
+    caseStore,
+    audit,
     offices,
     staff,
     matrix,

@@ -324,7 +324,7 @@ async function cases(app: App, args: string[], values: Values): Promise<void> {
   if (sub === "show") {
     const parsed = reference ? parseReference(reference) : null;
     if (!parsed) throw new UsageError("cases show: expected a reference such as K7QM-4TZP-9XWR");
-    const row = await app.cases.findForStaff(parsed);
+    const row = await app.caseStore.load(parsed);
     if (!row) throw new UsageError(`unknown case: ${parsed}`);
     const details = await caseDetailsOf(app, row);
     await app.database.prisma.auditLog.create({

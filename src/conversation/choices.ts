@@ -17,6 +17,8 @@ export interface UserInput {
   location?: { latitude: number; longitude: number };
   attachments?: Array<{ id: string; kind: string }>;
   unsupported?: "edited" | "type" | "too_large" | "not_received";
+  /** The platform id of the bot's message this one quotes (a WhatsApp or Telegram reply). */
+  replyTo?: string;
 }
 
 /** Renders choice definitions in one language. */

@@ -1,4 +1,5 @@
 import type { App } from "../app.ts";
+import { isRecordNotFound } from "../db/database.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -14,7 +15,7 @@ export interface PurgeResult {
  * events stay for statistics. Chat identities nothing refers to any more, idle that long, go too.
  */
 export async function purgeExpired(
-  app: Pick<App, "database" | "config" | "clock" | "logger">,
+  app: Pick<App, "database" | "config" | "clock" | "logger" | "caseStore">,
   now: Date = app.clock.now(),
 ): Promise<PurgeResult> {
   const db = app.database.prisma;
@@ -24,33 +25,17 @@ export async function purgeExpired(
     select: { id: true },
     take: 500,
   });
+  let purged = 0;
   for (const { id } of expired) {
-    await db.$transaction([
-      db.attachment.deleteMany({ where: { caseId: id } }),
-      db.caseMessage.deleteMany({ where: { caseId: id } }),
-      db.case.update({
-        where: { id },
-        data: {
-          narrativeCipher: null,
-          placeCipher: null,
-          contactCipher: null,
-          reporterIdentityId: null,
-          victimPinHash: null,
-          duressPinHash: null,
-          purgedAt: now,
-          updatedAt: now,
-          events: {
-            create: {
-              type: "PURGED",
-              actor: "system",
-              reason: `closed more than ${app.config.retentionDays} days ago`,
-              createdAt: now,
-            },
-          },
-        },
-        select: { id: true },
-      }),
-    ]);
+    const record = await app.caseStore.loadById(id);
+    if (record?.status !== "CLOSED" || record.purgedAt) continue;
+    try {
+      await db.$transaction(app.caseStore.purge(record, app.config.retentionDays, now));
+      purged++;
+    } catch (error) {
+      // Reopened (or otherwise changed) since it was read: it keeps everything.
+      if (!isRecordNotFound(error)) throw error;
+    }
   }
   // Identities: no case refers to them, they are not staff, and nothing happened in their chat for the period.
   const idle = await db.contactIdentity.findMany({
@@ -79,8 +64,8 @@ export async function purgeExpired(
       db.contactIdentity.deleteMany({ where: { id: { in: orphans } } }),
     ]);
   }
-  if (expired.length > 0 || orphans.length > 0) {
-    app.logger.info({ event: "retention.purged", cases: expired.length, identities: orphans.length });
+  if (purged > 0 || orphans.length > 0) {
+    app.logger.info({ event: "retention.purged", cases: purged, identities: orphans.length });
   }
-  return { cases: expired.length, identities: orphans.length };
+  return { cases: purged, identities: orphans.length };
 }

@@ -144,13 +144,13 @@ describe("rotate-keys", () => {
     const after = await reopenWith(t, newOnly);
     const details = await caseDetailsOf(
       after.app,
-      (await after.app.cases.findForStaff(reports[0]?.reference as string)) as NonNullable<
-        Awaited<ReturnType<typeof after.app.cases.findForStaff>>
+      (await after.app.caseStore.load(reports[0]?.reference as string)) as NonNullable<
+        Awaited<ReturnType<typeof after.app.caseStore.load>>
       >,
     );
     expect(details.narrative).toBe(reports[0]?.story);
     expect(details.contactNumber).toBeNull();
-    const second = await after.app.cases.findForStaff(reports[1]?.reference as string);
+    const second = await after.app.caseStore.load(reports[1]?.reference as string);
     expect(second?.contactCipher && after.app.cipher.open(second.contactCipher, "case.contact")).toBe("+6281234567890");
     expect(details.messages.map((m) => m.text)).toContain("Kami akan menelepon besok.");
     expect((await after.app.attachments.read(attachmentId))?.bytes.toString()).toBe("jpeg");

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { AppConfig } from "./config.ts";
-import type { DialogueSettings } from "./conversation/ports.ts";
+import type { DialogueSettings, Translate } from "./conversation/ports.ts";
 import { AttachmentStore } from "./db/attachment-store.ts";
 import { AuditStore } from "./db/audit-store.ts";
 import { CaseRepository } from "./db/case-repository.ts";
@@ -15,6 +15,7 @@ import { loadOfficeDirectory, loadRoutingMatrix } from "./directory/directory-da
 import { OfficeRepository } from "./directory/office-repository.ts";
 import { StaffRepository } from "./directory/staff-repository.ts";
 import type { FollowUpPolicy } from "./domain/follow-up.ts";
+import type { Language } from "./domain/language.ts";
 import type { RoutingMatrix } from "./domain/routing.ts";
 import { createTranslator, loadLocales } from "./i18n/i18n.ts";
 import type { Logger } from "./logging/logger.ts";
@@ -30,6 +31,7 @@ import { type Clock, realSleep, type Sleep, systemClock } from "./services/clock
 import { ConversationService } from "./services/conversation-service.ts";
 import { FollowUpScheduler } from "./services/follow-up-scheduler.ts";
 import { releaseWaitingCards } from "./services/office-destinations.ts";
+import type { AlertKind } from "./services/operator-alerts.ts";
 
 /** The assembled bot core, shared by `npm start`, the simulator, the admin CLI and tests. */
 export interface App {
@@ -48,6 +50,10 @@ export interface App {
   offices: OfficeRepository;
   staff: StaffRepository;
   matrix: RoutingMatrix;
+  /** Registers who hears of operator alerts raised inside the core (main wires OperatorAlerts here). */
+  onOperatorAlert(listener: (kind: AlertKind, details: Record<string, string | number>) => void): void;
+  /** Renders locale keys, for messages the app writes outside a conversation (admin actions). */
+  translate: (language: Language) => Translate;
   conversation: ConversationService;
   /** Reminders, escalations and check-ins; started by main, run by hand in tests. */
   scheduler: FollowUpScheduler;
@@ -124,6 +130,10 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   };
   const translate = createTranslator(loadLocales(), { strict: overrides.strictLocales ?? false });
   const followUps: FollowUpPolicy = config.followUps;
+  const alertListeners: Array<(kind: AlertKind, details: Record<string, string | number>) => void> = [];
+  const operatorAlert = (kind: AlertKind, details: Record<string, string | number>) => {
+    for (const listener of alertListeners) listener(kind, details);
+  };
   const conversation = new ConversationService({
     db,
     identities,
@@ -144,6 +154,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     sleep: overrides.sleep ?? realSleep,
     logger,
     onStaffEnrolled: () => releaseWaitingCards({ offices, outbox, matrix, clock, logger }),
+    operatorAlert,
   });
   const scheduler = new FollowUpScheduler({
     db,
@@ -179,6 +190,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     offices,
     staff,
     matrix,
+    translate,
+    onOperatorAlert: (listener) => alertListeners.push(listener),
     conversation,
     scheduler,
     clock,

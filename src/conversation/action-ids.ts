@@ -60,7 +60,7 @@ export function actionId(action: StaffAction): string | null {
     case "service":
       return action.provider || action.note || action.givenOn ? null : actionChoiceId("svc", ref, action.service);
     case "assign":
-      return action.staffId ? actionChoiceId("asg", ref, action.staffId) : null;
+      return action.staffName ? null : actionChoiceId("asg", ref, action.staffId);
     default:
       return null;
   }
@@ -96,7 +96,8 @@ export function actionFromChoice(choiceId: string): StaffAction | null {
     case "svc":
       return { kind: "service", reference, ...(is<ServiceType>(SERVICE_TYPES, arg1) ? { service: arg1 } : {}) };
     case "asg":
-      return arg1 && /^[0-9a-f-]{8,40}$/i.test(arg1) ? { kind: "assign", reference, staffId: arg1 } : null;
+      if (arg1 === undefined) return { kind: "assign", reference };
+      return /^[0-9a-f-]{8,40}$/i.test(arg1) ? { kind: "assign", reference, staffId: arg1 } : null;
     default:
       return { kind, reference } as StaffAction;
   }

@@ -122,6 +122,11 @@ export class StaffRepository {
     await this.#db.staff.update({ where: { id }, data: { active: false, deactivatedAt: now } });
   }
 
+  /** Lets a deactivated staff member act again. */
+  async reactivate(id: string): Promise<void> {
+    await this.#db.staff.update({ where: { id }, data: { active: true, deactivatedAt: null } });
+  }
+
   /** Creates a single-use invite code for a staff member; only its hash is stored. */
   async createInvite(
     staffId: string,

@@ -24,6 +24,7 @@ import type { Hasher } from "../security/hasher.ts";
 import type { Sleep } from "./clock.ts";
 import { answerCheckIn } from "./follow-up-answers.ts";
 import { OfficeMailer } from "./office-mailer.ts";
+import type { AlertKind } from "./operator-alerts.ts";
 
 /** What the desks need besides the step's writer. */
 export interface CaseDeskDeps {
@@ -42,6 +43,8 @@ export interface CaseDeskDeps {
   settings: DialogueSettings;
   sleep: Sleep;
   logger: Logger;
+  /** Tells operators of something a person must look at (wrong invite codes across many chats). */
+  operatorAlert?: (kind: AlertKind, details: Record<string, string | number>) => void;
 }
 
 const DAY_MS = 24 * 60 * 60_000;

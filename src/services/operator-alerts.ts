@@ -9,7 +9,13 @@ import type { Logger } from "../logging/logger.ts";
 import type { Clock } from "./clock.ts";
 
 /** The situations that need a person. */
-export const ALERT_KINDS = ["whatsapp_logged_out", "outbox_backlog", "outbox_stale", "dispatcher_failing"] as const;
+export const ALERT_KINDS = [
+  "whatsapp_logged_out",
+  "outbox_backlog",
+  "outbox_stale",
+  "dispatcher_failing",
+  "invite_guessing",
+] as const;
 
 /** One situation that needs a person. */
 export type AlertKind = (typeof ALERT_KINDS)[number];

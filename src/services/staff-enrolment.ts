@@ -9,6 +9,9 @@ export const INVITE_TRIES = { perChat: 5, windowMs: 15 * 60_000 } as const;
 /** The audit action of a refused enrolment: counted per chat for the limit and across chats for the alert. */
 export const ENROL_REFUSED = "staff.enrol_refused";
 
+/** Wrong codes across all chats in an hour that make operators look: someone may be guessing from many chats. */
+export const INVITE_ALERT = { failures: 20, windowMs: 60 * 60_000 } as const;
+
 /** The staff member as the dialogue sees them. */
 export function toActor(member: StaffMember): StaffActor {
   return {
@@ -36,6 +39,11 @@ export async function enrolStaff(
   const { staff: repo, offices } = deps;
   const actor = `identity:${identityId}`;
   const audit = (action: string, detail: string) => writer.add(deps.audit.record({ actor, action, detail }, now));
+  const refuse = async (detail: string) => {
+    audit(ENROL_REFUSED, detail);
+    const lastHour = (await deps.audit.countSince(ENROL_REFUSED, new Date(now.getTime() - INVITE_ALERT.windowMs))) + 1;
+    if (lastHour >= INVITE_ALERT.failures) deps.operatorAlert?.("invite_guessing", { failures: lastHour });
+  };
   const existing = await repo.byIdentity(identityId);
   if (existing?.active) return { kind: "already", staff: toActor(existing) };
   const since = new Date(now.getTime() - INVITE_TRIES.windowMs);
@@ -47,16 +55,16 @@ export async function enrolStaff(
   }
   const invite = await repo.findInvite(code);
   if (!invite || invite.usedAt) {
-    audit(ENROL_REFUSED, invite ? "invite already used" : "unknown invite");
+    await refuse(invite ? "invite already used" : "unknown invite");
     return { kind: "invalid" };
   }
   if (invite.expiresAt <= now) {
-    audit(ENROL_REFUSED, "invite expired");
+    await refuse("invite expired");
     return { kind: "expired" };
   }
   const member = await repo.get(invite.staffId);
   if (!member?.active) {
-    audit(ENROL_REFUSED, "the invite's staff member is deactivated");
+    await refuse("the invite's staff member is deactivated");
     return { kind: "invalid" };
   }
   // Conditional on the code being unused: a second chat taking it at the same moment fails here,

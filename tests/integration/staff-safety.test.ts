@@ -183,6 +183,18 @@ describe("invites", () => {
   });
 });
 
+describe("invite guessing across chats", () => {
+  it("alerts operators after 20 wrong codes in an hour, whatever chats they came from", async () => {
+    const t = await start();
+    const alerts: Array<{ kind: string; failures: number }> = [];
+    t.app.onOperatorAlert((kind, details) => alerts.push({ kind, failures: Number(details.failures) }));
+    for (let chat = 0; chat < 4; chat++)
+      for (let guess = 0; guess < 5; guess++) await t.send(`guesser${chat}`, `/staff ZZZZ-${chat}${guess}AA`);
+    expect(alerts.map((a) => a.failures)).toEqual([20]);
+    expect(alerts[0]?.kind).toBe("invite_guessing");
+  });
+});
+
 describe("the caseload", () => {
   it("never cuts the case list silently: 42 open cases, page after page", async () => {
     const t = await start();

@@ -211,9 +211,19 @@ function statusArguments(rest: string, languages: readonly Translate[]) {
   return { ...(status ? { status } : {}), ...(stage ? { stage } : {}) };
 }
 
+/**
+ * The outcome typed after /tutup: a code, a label, or words found in one label only ("dibantu",
+ * "ganda"). A guess is safe here because a close always asks for a yes first.
+ */
 function closeArguments(rest: string, languages: readonly Translate[]) {
-  const resolution = matchCode<Resolution>(rest, RESOLUTIONS, "staff:resolutionName", languages);
-  return resolution ? { resolution } : {};
+  const exact = matchCode<Resolution>(rest, RESOLUTIONS, "staff:resolutionName", languages);
+  if (exact) return { resolution: exact };
+  const typed = normalizeName(rest);
+  if (typed.length < 4) return {};
+  const containing = RESOLUTIONS.filter((code) =>
+    languages.some((t) => ` ${normalizeName(t(`staff:resolutionName.${code}`))} `.includes(` ${typed} `)),
+  );
+  return containing.length === 1 ? { resolution: containing[0] as Resolution } : {};
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Choice, OutboundMessage } from "../channels/types.ts";
-import { ASSISTANCE_STAGES, RESOLUTIONS } from "../domain/case.ts";
+import { ASSISTANCE_STAGES, type AssistanceStage, RESOLUTIONS } from "../domain/case.ts";
 import { SERVICE_TYPES } from "../domain/case-services.ts";
 import type { CaseStateNow, HistoryEntry, StaffOutcome } from "../domain/staff-actions.ts";
 import { actionChoiceId, actionId } from "./action-ids.ts";
@@ -44,6 +44,9 @@ function confirmChoices(t: Translate, yesId: string, reference: string): Choice[
     { id: actionChoiceId("no", reference), label: t("staff:confirm.no") },
   ];
 }
+
+const isStage = (value: string | null | undefined): value is AssistanceStage =>
+  (ASSISTANCE_STAGES as readonly string[]).includes(value ?? "");
 
 /** Event types with words of their own in the history; others are named by their code. */
 export const HISTORY_EVENTS: ReadonlySet<string> = new Set([
@@ -103,7 +106,9 @@ function historyLine(turn: Turn, entry: HistoryEntry, provinceCode: string | nul
   const known = t(HISTORY_EVENTS.has(entry.type) ? `staff:historyEvent.${entry.type}` : "staff:historyEvent.OTHER", {
     type: entry.type,
     from: entry.fromStatus ? t(`staff:statusName.${entry.fromStatus}`) : "-",
-    to: entry.toStatus ? t(`staff:statusName.${entry.toStatus}`) : "-",
+    to: entry.toStatus
+      ? statusLabel(t, entry.toStatus, entry.type === "STATUS_CHANGED" && isStage(entry.detail) ? entry.detail : null)
+      : "-",
     detail: entry.type === "CLOSED" && entry.detail ? resolutionLabel(t, entry.detail as never) : (entry.detail ?? "-"),
   });
   return `• ${time} · ${known}${who}`;

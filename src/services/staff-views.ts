@@ -194,10 +194,16 @@ function assignee(data: string | null): string | null {
 function eventDetail(type: string, data: string | null): string | null {
   if (!data) return null;
   const parsed = z
-    .looseObject({ to: z.string().nullish(), officeCode: z.string().nullish(), resolution: z.string().nullish() })
+    .looseObject({
+      to: z.string().nullish(),
+      officeCode: z.string().nullish(),
+      resolution: z.string().nullish(),
+      stage: z.string().nullish(),
+    })
     .safeParse(JSON.parse(data));
   if (!parsed.success) return null;
   if (type === "CLOSED") return parsed.data.resolution ?? null;
+  if (type === "STATUS_CHANGED") return typeof parsed.data.stage === "string" ? parsed.data.stage : null;
   if (type === "ROUTED") return parsed.data.officeCode ?? null;
   if (type === "TRANSFERRED" || type === "COPIED" || type === "ESCALATED") return parsed.data.to ?? null;
   return null;

@@ -65,6 +65,7 @@ export async function converse(
   doc.staffPrompt = undefined;
   const theirs = asked !== undefined && asked.staffId === ctx.staff?.id;
   turn.pendingPrompt = theirs && isFresh(asked, ctx.now) ? asked : null;
+  turn.expiredPrompt = theirs && !isFresh(asked, ctx.now) ? asked : null;
   await handleInOrder(MESSAGE_HANDLERS, turn, input);
   const askedNow = doc.staffPrompt !== undefined;
   if (!askedNow && asked && !theirs && isFresh(asked, ctx.now)) doc.staffPrompt = asked;

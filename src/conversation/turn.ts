@@ -28,6 +28,8 @@ export class Turn {
   firstContact = false;
   /** The question a staff member was asked before this message, when this message is theirs to answer it. */
   pendingPrompt: StaffPrompt | null = null;
+  /** Their question that stood too long: a number meant for it must not be taken for a card. */
+  expiredPrompt: StaffPrompt | null = null;
   readonly doc: ConversationDoc;
   readonly ctx: TurnContext;
 

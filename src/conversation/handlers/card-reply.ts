@@ -59,6 +59,13 @@ async function answerPrompt(turn: Turn, prompt: StaffPrompt, text: string): Prom
   return true;
 }
 
+/** True when the latest message with choices in this chat is that question. */
+function isShowing(turn: Turn, prompt: StaffPrompt | null): boolean {
+  const latest = turn.ctx.latestChoices;
+  if (!prompt || !latest || prompt.choices.length !== latest.length) return false;
+  return prompt.choices.every((choice, i) => choice.id === latest[i]?.id);
+}
+
 /** A reporter's answer to a check-in ("has anyone contacted you?") they received between flows. */
 function checkInAnswer(turn: Turn, input: UserInput): string | null {
   const latest = turn.ctx.latestChoices;
@@ -103,6 +110,12 @@ export const cardReplyHandler: MessageHandler = {
       }
     }
     if (turn.pendingPrompt && (await answerPrompt(turn, turn.pendingPrompt, input.text))) return true;
+    // The last thing shown with choices is a question that has lapsed, not a card: ask again.
+    if (number !== null && isShowing(turn, turn.expiredPrompt)) {
+      turn.suppressMenu = true;
+      turn.sayKey("staff:promptExpired");
+      return true;
+    }
     const ownFlow = turn.doc.state.flow !== "idle" || turn.doc.askingLanguage;
     const cardIsLatest = turn.ctx.latestChoices?.some((choice) => choice.id.startsWith("x:")) ?? false;
     if (number === null || ownFlow || !cardIsLatest) return false;

@@ -121,6 +121,17 @@ describe("the card reply handler", () => {
     ]);
   });
 
+  it("never takes a number for a card when it answers a question that has lapsed", async () => {
+    const { staffDesk, chat } = staffChat();
+    giveCard(chat, staffDesk, factsFor(REF));
+    await chat.send(`/tutup ${REF}`);
+    chat.now = new Date(chat.now.getTime() + 16 * 60_000);
+    giveCard(chat, staffDesk, factsFor(OTHER), { sent: true });
+    chat.transcript.push(chat.transcript.at(-2) as NonNullable<(typeof chat.transcript)[number]>);
+    expect(textOf(await chat.send("1"))).toContain("sudah lewat 15 menit");
+    expect(staffDesk.actions).toEqual([{ kind: "close", reference: REF }]);
+  });
+
   it("keeps a reporter's answer to a check-in working, by number and by words", async () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk });

@@ -45,7 +45,10 @@ export async function enrolStaff(
     if (lastHour >= INVITE_ALERT.failures) deps.operatorAlert?.("invite_guessing", { failures: lastHour });
   };
   const existing = await repo.byIdentity(identityId);
-  if (existing?.active) return { kind: "already", staff: toActor(existing) };
+  if (existing?.active) {
+    audit("staff.enrol_already", `already enrolled as ${existing.id}`);
+    return { kind: "already", staff: toActor(existing) };
+  }
   const since = new Date(now.getTime() - INVITE_TRIES.windowMs);
   const failures = await deps.audit.timesSince(actor, ENROL_REFUSED, since);
   if (failures.length >= INVITE_TRIES.perChat) {

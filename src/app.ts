@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { AppConfig } from "./config.ts";
-import type { DialogueSettings } from "./conversation/ports.ts";
+import type { DialogueSettings, Translate } from "./conversation/ports.ts";
 import { AttachmentStore } from "./db/attachment-store.ts";
+import { AuditStore } from "./db/audit-store.ts";
 import { CaseRepository } from "./db/case-repository.ts";
+import { CaseStore } from "./db/case-store.ts";
 import { ConversationStore } from "./db/conversation-store.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { IdentityStore } from "./db/identity-store.ts";
@@ -13,6 +15,7 @@ import { loadOfficeDirectory, loadRoutingMatrix } from "./directory/directory-da
 import { OfficeRepository } from "./directory/office-repository.ts";
 import { StaffRepository } from "./directory/staff-repository.ts";
 import type { FollowUpPolicy } from "./domain/follow-up.ts";
+import type { Language } from "./domain/language.ts";
 import type { RoutingMatrix } from "./domain/routing.ts";
 import { createTranslator, loadLocales } from "./i18n/i18n.ts";
 import type { Logger } from "./logging/logger.ts";
@@ -28,6 +31,7 @@ import { type Clock, realSleep, type Sleep, systemClock } from "./services/clock
 import { ConversationService } from "./services/conversation-service.ts";
 import { FollowUpScheduler } from "./services/follow-up-scheduler.ts";
 import { releaseWaitingCards } from "./services/office-destinations.ts";
+import type { AlertKind } from "./services/operator-alerts.ts";
 
 /** The assembled bot core, shared by `npm start`, the simulator, the admin CLI and tests. */
 export interface App {
@@ -40,9 +44,16 @@ export interface App {
   outbox: OutboxStore;
   attachments: AttachmentStore;
   cases: CaseRepository;
+  /** The case aggregate's one writer. */
+  caseStore: CaseStore;
+  audit: AuditStore;
   offices: OfficeRepository;
   staff: StaffRepository;
   matrix: RoutingMatrix;
+  /** Registers who hears of operator alerts raised inside the core (main wires OperatorAlerts here). */
+  onOperatorAlert(listener: (kind: AlertKind, details: Record<string, string | number>) => void): void;
+  /** Renders locale keys, for messages the app writes outside a conversation (admin actions). */
+  translate: (language: Language) => Translate;
   conversation: ConversationService;
   /** Reminders, escalations and check-ins; started by main, run by hand in tests. */
   scheduler: FollowUpScheduler;
@@ -103,6 +114,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const conversations = new ConversationStore(db, cipher);
   const outbox = new OutboxStore(db, cipher);
   const cases = new CaseRepository(db);
+  const caseStore = new CaseStore(db, cipher);
+  const audit = new AuditStore(db);
   const attachments = new AttachmentStore(db, cipher, config.attachmentLimits);
   const offices = new OfficeRepository(db);
   const staff = new StaffRepository(db, hasher);
@@ -117,12 +130,18 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   };
   const translate = createTranslator(loadLocales(), { strict: overrides.strictLocales ?? false });
   const followUps: FollowUpPolicy = config.followUps;
+  const alertListeners: Array<(kind: AlertKind, details: Record<string, string | number>) => void> = [];
+  const operatorAlert = (kind: AlertKind, details: Record<string, string | number>) => {
+    for (const listener of alertListeners) listener(kind, details);
+  };
   const conversation = new ConversationService({
     db,
     identities,
     conversations,
     outbox,
     cases,
+    caseStore,
+    audit,
     offices,
     staff,
     matrix,
@@ -136,12 +155,15 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     logger,
     onStaffEnrolled: () => releaseWaitingCards({ offices, outbox, matrix, clock, logger }),
     maxMessagesPerMinute: config.maxMessagesPerMinute,
+    operatorAlert,
   });
   const scheduler = new FollowUpScheduler({
     db,
     clock,
     instanceId,
     cases,
+    caseStore,
+    audit,
     offices,
     staff,
     outbox,
@@ -164,9 +186,13 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     outbox,
     attachments,
     cases,
+    caseStore,
+    audit,
     offices,
     staff,
     matrix,
+    translate,
+    onOperatorAlert: (listener) => alertListeners.push(listener),
     conversation,
     scheduler,
     clock,

@@ -83,6 +83,11 @@ export async function startBot(
       for (const wake of wakers) wake();
     },
   });
+  app.onOperatorAlert((kind, details) => {
+    void alerts
+      .raise(kind, details)
+      .catch((error: unknown) => logger.error({ event: "operator.alert_failed", kind, err: error }));
+  });
   const health = new HealthMonitor({
     outbox: app.outbox,
     clock: app.clock,

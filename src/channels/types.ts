@@ -66,6 +66,8 @@ export const InboundMessageSchema = z.object({
     .optional(),
   /** Something the bot cannot read: an edited message, a sticker, a file over the size cap. */
   unsupported: z.enum(["edited", "type", "too_large", "not_received", "file_quota", "storage_full"]).optional(),
+  /** The platform's id of the message this one replies to (quotes), when it quotes one. */
+  replyTo: z.string().max(200).optional(),
   /** In a group chat: who wrote (the address above is the group). Absent in a private chat. */
   sender: ChannelAddressSchema.optional(),
   /**

@@ -2,6 +2,7 @@
  * Administration: `npm run --silent admin -- <command>`. Listings print JSON with --json
  * (stdout holds only that JSON); logs and warnings go to stderr.
  */
+import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { type App, createApp, loadKeys } from "../app.ts";
 import { ChannelAddressSchema } from "../channels/types.ts";
@@ -15,10 +16,12 @@ import { isLanguage } from "../domain/language.ts";
 import { parseReference } from "../domain/reference.ts";
 import { createTranslator, loadLocales } from "../i18n/i18n.ts";
 import { createLogger } from "../logging/logger.ts";
+import { provinceByCode } from "../regions/provinces.ts";
 import { KeyConfigError } from "../security/key-ring.ts";
 import { BackupError, backupSqlite } from "../services/backup.ts";
 import { describeRotation, rotateKeys } from "../services/key-rotation.ts";
 import { releaseWaitingCards, warnAboutMissingDestinations } from "../services/office-destinations.ts";
+import { deactivateStaff, findStaff, reactivateStaff, StaffLookupError } from "../services/staff-admin.ts";
 import { caseDetailsOf } from "../services/staff-desk.ts";
 import { runCli } from "./run-cli.ts";
 import { UsageError } from "./simulator-args.ts";
@@ -32,8 +35,10 @@ offices set-destination <code> --group <addr>  cards go to one group chat (tg:-1
 offices set-destination <code> --none          no destination: cards go to the national desk
 staff add --name <name> --office <code> --role agent|supervisor|national [--lang id|en] [--expires-hours N]
 staff list                                     every staff member
-staff invite <staff-id> [--expires-hours N]    a new single-use invite code
-staff deactivate <staff-id>                    the staff member can no longer act or receive cards
+staff invite <id|name> [--expires-hours N]     a new single-use invite code
+staff deactivate <id|name>                     the staff member can no longer act or receive cards; their open cases return to the office queue
+staff reactivate <id|name>                     the staff member can act again from the chat they enrolled with
+audit [--case REF] [--staff NAME] [--since DATE] [--json]   who viewed or did what, refusals included
 cases [list]                                   every case, coded fields only (no personal data)
 cases show <reference>                         one case with its details (the view is audited)
 followups --dry-run                            the reminders, escalations and check-ins due now, and why
@@ -54,7 +59,38 @@ type Values = {
   "dry-run"?: boolean | undefined;
   "batch-size"?: string | undefined;
   force?: boolean | undefined;
+  case?: string | undefined;
+  staff?: string | undefined;
+  since?: string | undefined;
 };
+
+/** Who runs this command, as the audit log names them: the OS user it claims to run as. */
+function adminActor(): string {
+  let user = process.env.SUDO_USER ?? process.env.USER ?? "";
+  try {
+    user ||= userInfo().username;
+  } catch {
+    // No passwd entry (a bare container): the environment is all there is.
+  }
+  return `admin:${user || "unknown"}`;
+}
+
+/** A date and time in an office's own zone, named (WIB, WITA, WIT): "2026-12-01 14:00 WIB". */
+function officeTime(at: Date, office: Office | null): string {
+  const zone = (office?.provinceCode ? provinceByCode(office.provinceCode)?.timeZone : undefined) ?? "Asia/Jakarta";
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  const name = { "Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT" }[zone] ?? zone;
+  return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")} ${name}`;
+}
 
 function out(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
@@ -133,11 +169,14 @@ async function requireOffice(app: App, code: string | undefined): Promise<Office
   return office;
 }
 
-async function requireStaff(app: App, id: string | undefined): Promise<StaffMember> {
-  if (!id) throw new UsageError(`a staff id is needed\n${USAGE}`);
-  const member = await app.staff.get(id);
-  if (!member) throw new UsageError(`unknown staff id: ${id} (see npm run admin -- staff list)`);
-  return member;
+async function requireStaff(app: App, idOrName: string | undefined): Promise<StaffMember> {
+  if (!idOrName) throw new UsageError(`a staff id or name is needed\n${USAGE}`);
+  try {
+    return await findStaff(app, idOrName);
+  } catch (error) {
+    if (error instanceof StaffLookupError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function inviteTtl(values: Values): number {
@@ -209,6 +248,14 @@ async function offices(app: App, args: string[], values: Values): Promise<void> 
     } else {
       await app.offices.setDestination(office.code, values.none ? "NONE" : "STAFF_CHATS", null, now);
     }
+    await app.audit.record(
+      {
+        actor: adminActor(),
+        action: "office.destination_set",
+        detail: `${office.code} ${values.group !== undefined ? "GROUP" : values.none ? "NONE" : "STAFF_CHATS"}`,
+      },
+      now,
+    )(app.database.prisma);
     const released = await releaseWaitingCards(app);
     const view = await officeJson(
       app,
@@ -258,40 +305,46 @@ async function staff(app: App, args: string[], values: Values): Promise<void> {
       now,
     );
     const invite = await app.staff.createInvite(member.id, now, ttl);
-    await app.database.prisma.auditLog.create({
-      data: {
-        actor: "admin",
-        action: "staff.added",
-        caseId: null,
-        detail: `${member.id} ${office.code} ${role}`,
-        createdAt: now,
-      },
-    });
+    await app.audit.record(
+      { actor: adminActor(), action: "staff.added", detail: `${member.id} ${office.code} ${role}` },
+      now,
+    )(app.database.prisma);
     if (values.json)
       return json({ ...staffJson(member), invite: { code: invite.code, expiresAt: invite.expiresAt.toISOString() } });
     out(
-      `Added ${member.name} (${member.role.toLowerCase()}, ${office.code}) as ${member.id}.\nInvite code: ${invite.code} (single use, expires ${invite.expiresAt.toISOString()}).\nIn their chat with the bot they type: /staff ${invite.code}`,
+      `Added ${member.name} (${member.role.toLowerCase()}, ${office.code}) as ${member.id}.\nInvite code: ${invite.code} (single use, expires ${officeTime(invite.expiresAt, office)}).\nIn their chat with the bot they type: /staff ${invite.code}`,
     );
     return;
   }
   const member = await requireStaff(app, id);
   if (sub === "invite") {
     const invite = await app.staff.createInvite(member.id, now, inviteTtl(values));
-    await app.database.prisma.auditLog.create({
-      data: { actor: "admin", action: "staff.invited", caseId: null, detail: member.id, createdAt: now },
-    });
+    await app.audit.record(
+      { actor: adminActor(), action: "staff.invited", detail: member.id },
+      now,
+    )(app.database.prisma);
     if (values.json)
       return json({ id: member.id, invite: { code: invite.code, expiresAt: invite.expiresAt.toISOString() } });
-    out(`Invite code for ${member.name}: ${invite.code} (single use, expires ${invite.expiresAt.toISOString()}).`);
+    const office = await app.offices.get(member.officeCode);
+    out(
+      `Invite code for ${member.name}: ${invite.code} (single use, expires ${officeTime(invite.expiresAt, office)}).`,
+    );
     return;
   }
   if (sub === "deactivate") {
-    await app.staff.deactivate(member.id, now);
-    await app.database.prisma.auditLog.create({
-      data: { actor: "admin", action: "staff.deactivated", caseId: null, detail: member.id, createdAt: now },
-    });
-    if (values.json) return json({ ...staffJson(member), active: false });
-    out(`${member.name} (${member.id}) is deactivated.`);
+    const returned = await deactivateStaff(app, member, adminActor(), now);
+    if (values.json) return json({ ...staffJson(member), active: false, returnedCases: returned });
+    out(
+      `${member.name} (${member.id}) is deactivated.${returned.length > 0 ? ` ${returned.length} open case(s) returned to the office queue: ${returned.join(", ")}.` : ""}`,
+    );
+    return;
+  }
+  if (sub === "reactivate") {
+    await reactivateStaff(app, member, adminActor(), now);
+    if (values.json) return json({ ...staffJson(member), active: true });
+    out(
+      `${member.name} (${member.id}) is active again${member.identityId ? " and can act from the chat they enrolled with" : "; send them an invite code"}.`,
+    );
     return;
   }
   throw new UsageError(`unknown command: staff ${sub}\n${USAGE}`);
@@ -324,12 +377,12 @@ async function cases(app: App, args: string[], values: Values): Promise<void> {
   if (sub === "show") {
     const parsed = reference ? parseReference(reference) : null;
     if (!parsed) throw new UsageError("cases show: expected a reference such as K7QM-4TZP-9XWR");
-    const row = await app.cases.findForStaff(parsed);
+    const row = await app.caseStore.load(parsed);
     if (!row) throw new UsageError(`unknown case: ${parsed}`);
     const details = await caseDetailsOf(app, row);
     await app.database.prisma.auditLog.create({
       data: {
-        actor: "admin",
+        actor: adminActor(),
         action: "case.details_viewed",
         caseId: row.id,
         detail: "admin cases show",
@@ -381,6 +434,63 @@ async function followups(app: App, _args: string[], values: Values): Promise<voi
     table(
       ["REFERENCE", "FOLLOW-UP", "DUE", "WOULD"],
       due.map((d) => [d.reference, d.kind, d.dueAt.toISOString().slice(0, 16).replace("T", " "), describe(d)]),
+    ),
+  );
+}
+
+async function audit(app: App, args: string[], values: Values): Promise<void> {
+  if (args.length > 0) throw new UsageError(`audit takes options only\n${USAGE}`);
+  let caseId: string | undefined;
+  if (values.case !== undefined) {
+    const reference = parseReference(values.case);
+    const row = reference ? await app.caseStore.load(reference) : null;
+    if (!row) throw new UsageError(`unknown case: ${values.case}`);
+    caseId = row.id;
+  }
+  const actors: string[] = [];
+  if (values.staff !== undefined) {
+    const member = await requireStaff(app, values.staff);
+    actors.push(`staff:${member.id}`, ...(member.identityId ? [`identity:${member.identityId}`] : []));
+  }
+  let since: Date | undefined;
+  if (values.since !== undefined) {
+    since = new Date(/^\d{4}-\d{2}-\d{2}$/.test(values.since) ? `${values.since}T00:00:00+07:00` : values.since);
+    if (Number.isNaN(since.getTime())) throw new UsageError("--since: expected a date such as 2026-11-28");
+  }
+  const rows = await app.audit.list({
+    ...(caseId ? { caseId } : {}),
+    ...(actors.length > 0 ? { actors } : {}),
+    ...(since ? { since } : {}),
+  });
+  const references = new Map(
+    (
+      await app.database.prisma.case.findMany({
+        where: { id: { in: [...new Set(rows.flatMap((r) => (r.caseId ? [r.caseId] : [])))] } },
+        select: { id: true, reference: true },
+      })
+    ).map((c) => [c.id, c.reference]),
+  );
+  const names = new Map((await app.staff.list()).map((m) => [`staff:${m.id}`, m.name]));
+  const view = rows.map((r) => ({
+    at: r.createdAt.toISOString(),
+    actor: r.actor,
+    staffName: names.get(r.actor) ?? null,
+    action: r.action,
+    reference: r.caseId ? (references.get(r.caseId) ?? null) : null,
+    detail: r.detail,
+  }));
+  if (values.json) return json(view);
+  if (view.length === 0) return out("No audit rows match.");
+  out(
+    table(
+      ["TIME (UTC)", "ACTOR", "ACTION", "CASE", "DETAIL"],
+      view.map((v) => [
+        v.at.slice(0, 19).replace("T", " "),
+        v.staffName ? `${v.staffName} (${v.actor})` : v.actor,
+        v.action,
+        v.reference ?? "-",
+        v.detail ?? "",
+      ]),
     ),
   );
 }
@@ -469,6 +579,9 @@ runCli(async () => {
         "dry-run": { type: "boolean" },
         "batch-size": { type: "string" },
         force: { type: "boolean" },
+        case: { type: "string" },
+        staff: { type: "string" },
+        since: { type: "string" },
       },
       allowPositionals: true,
     });
@@ -485,6 +598,7 @@ runCli(async () => {
     staff,
     cases,
     followups,
+    audit,
   };
   const handler = handlers[command];
   if (!handler) throw new UsageError(`unknown command: ${command}\n${USAGE}`);

@@ -25,6 +25,8 @@ export interface UserInput {
   location?: { latitude: number; longitude: number };
   attachments?: Array<{ id: string; kind: string }>;
   unsupported?: InboundMessage["unsupported"];
+  /** The platform id of the bot's message this one quotes (a WhatsApp or Telegram reply). */
+  replyTo?: string;
 }
 
 /** Renders choice definitions in one language. */

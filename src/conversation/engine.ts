@@ -1,16 +1,13 @@
 import type { InboundMessage, OutboundMessage } from "../channels/types.ts";
-import { matchChoice, type UserInput } from "./choices.ts";
-import { askToConfirm, confirmationPrompt, needsConfirmation, readConfirmation } from "./command-confirmation.ts";
-import { type Command, destructiveKind, readCommand } from "./commands.ts";
-import { continueIntake, intakePrompt, startIntake } from "./intake.ts";
-import { languagePrompt, type MenuAction, matchLanguage, matchMenu, menuMessage, sayEmergency } from "./menu.ts";
-import { answerOutsideFlow } from "./outside-flow.ts";
+import type { UserInput } from "./choices.ts";
+import { confirmationPrompt } from "./command-confirmation.ts";
+import { handleInOrder, MESSAGE_HANDLERS } from "./handlers/index.ts";
+import { intakePrompt } from "./intake.ts";
+import { languagePrompt, menuMessage } from "./menu.ts";
 import type { TurnContext } from "./ports.ts";
-import { answerFollowUp, continuePrivacy, offerErasure, privacyPrompt, startPrivacy } from "./privacy.ts";
-import { runStaffAction, runStaffCommand } from "./staff.ts";
-import { actionFromChoice, detectStaffCommand } from "./staff-commands.ts";
-import { type ConversationDoc, newConversation } from "./state.ts";
-import { continueStatus, startStatus, statusPrompt } from "./status-check.ts";
+import { privacyPrompt } from "./privacy.ts";
+import { type ConversationDoc, newConversation, type StaffPrompt } from "./state.ts";
+import { statusPrompt } from "./status-check.ts";
 import { Turn, type TurnEffect } from "./turn.ts";
 
 /** The outcome of one message: the new state to store, the replies to send, and effects. */
@@ -23,8 +20,11 @@ export interface TurnResult {
 /** The parts of an inbound message the engine reads. */
 export type EngineInput = Pick<
   InboundMessage,
-  "text" | "choiceId" | "location" | "languageHint" | "attachments" | "unsupported"
+  "text" | "choiceId" | "location" | "languageHint" | "attachments" | "unsupported" | "replyTo"
 >;
+
+/** A question asked of a staff member stands this long; after that a number means a card again. */
+const STAFF_PROMPT_MS = 15 * 60_000;
 
 /**
  * The channel-neutral dialogue: (stored state, one message) -> (new state, replies, effects).
@@ -58,14 +58,30 @@ export async function converse(
     ...(message.location !== undefined ? { location: message.location } : {}),
     ...(message.attachments?.length ? { attachments: message.attachments } : {}),
     ...(message.unsupported !== undefined ? { unsupported: message.unsupported } : {}),
+    ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}),
   };
-  await dispatch(turn, input, stored === null);
+  turn.firstContact = stored === null;
+  // A question asked of a staff member is answered by their very next message, or dropped; in a
+  // group, other people's messages leave it standing.
+  const asked = doc.staffPrompt;
+  doc.staffPrompt = undefined;
+  const theirs = asked !== undefined && asked.staffId === ctx.staff?.id;
+  turn.pendingPrompt = theirs && isFresh(asked, ctx.now) ? asked : null;
+  turn.expiredPrompt = theirs && !isFresh(asked, ctx.now) ? asked : null;
+  await handleInOrder(MESSAGE_HANDLERS, turn, input);
+  const askedNow = doc.staffPrompt !== undefined;
+  if (!askedNow && asked && !theirs && isFresh(asked, ctx.now)) doc.staffPrompt = asked;
 
   if (!turn.answeredInvalid) doc.invalidAnswers = 0;
-  addPrompt(turn);
+  // A question just asked of a staff member is the last thing shown: the flow's question waits.
+  if (!askedNow) addPrompt(turn);
   doc.updatedAt = ctx.now.toISOString();
   const replies = joinReplies(turn.replies);
   return { doc, replies: turn.urgent ? replies.map((r) => ({ ...r, urgent: true })) : replies, effects: turn.effects };
+}
+
+function isFresh(prompt: StaffPrompt, now: Date): boolean {
+  return now.getTime() - Date.parse(prompt.askedAt) < STAFF_PROMPT_MS;
 }
 
 /**
@@ -84,221 +100,6 @@ function joinReplies(replies: readonly OutboundMessage[]): OutboundMessage[] {
     pending = [];
   }
   return joined;
-}
-
-async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Promise<void> {
-  const input = answerToLatestChoices(turn, raw);
-  if (input.choiceId?.startsWith("f:")) {
-    await answerFollowUp(turn, input.choiceId);
-    return;
-  }
-  if (input.choiceId?.startsWith("x:")) {
-    const action = actionFromChoice(input.choiceId);
-    if (action) await runStaffAction(turn, action);
-    else turn.suppressMenu = true;
-    return;
-  }
-  const staffCommand = input.text !== undefined ? detectStaffCommand(input.text, turn.allLanguages) : null;
-  if (staffCommand) {
-    await runStaffCommand(turn, staffCommand);
-    return;
-  }
-  // In a group only staff commands are answered; everything else there is conversation between people.
-  if (turn.ctx.inGroup) {
-    turn.suppressMenu = true;
-    return;
-  }
-  if (input.unsupported) {
-    turn.sayKey(`common:unsupported.${input.unsupported}`);
-    return;
-  }
-  if (input.attachments && input.attachments.length > 0 && (await attachmentsTaken(turn, input))) return;
-  if (turn.doc.askingLanguage) {
-    turn.doc.askingLanguage = false;
-    const language = matchLanguage(turn, input);
-    if (language) {
-      turn.setLanguage(language);
-      turn.sayKey("common:language.changed");
-      return;
-    }
-  }
-  const confirming = turn.doc.confirmingCommand;
-  if (confirming) {
-    delete turn.doc.confirmingCommand;
-    const answer = readConfirmation(turn, input);
-    if (answer === "yes") {
-      await runCommand(turn, { kind: confirming });
-      return;
-    }
-    if (answer === "no") {
-      turn.sayKey("common:confirmCommand.kept");
-      return;
-    }
-    // Anything else is read as if the question had not been asked.
-  }
-  const read =
-    input.text !== undefined && input.choiceId === undefined ? readCommand(input.text, turn.allLanguages) : null;
-  if (read) {
-    const destructive = destructiveKind(read.command);
-    if (destructive && !read.exact && needsConfirmation(destructive, turn.doc.state.flow))
-      askToConfirm(turn, destructive);
-    else await runCommand(turn, read.command);
-    return;
-  }
-  const state = turn.doc.state;
-  switch (state.flow) {
-    case "intake":
-      await continueIntake(turn, state, input);
-      return;
-    case "status":
-      await continueStatus(turn, state, input);
-      return;
-    case "settings":
-      await continuePrivacy(turn, state, input);
-      return;
-    case "idle": {
-      const action = matchMenu(turn, input);
-      if (action) await runMenuAction(turn, action);
-      else {
-        await answerOutsideFlow(turn, input, firstContact, {
-          relay: () => relayed(turn, input),
-          run: (command) => runCommand(turn, command),
-        });
-      }
-      return;
-    }
-  }
-}
-
-/**
- * A number or label answers the latest message with choices the chat received. Usually that is
- * the current question; when it is a staff card or notice (choices with "x:" ids) written by
- * another conversation, the answer belongs to that message.
- */
-function answerToLatestChoices(turn: Turn, input: UserInput): UserInput {
-  const latest = turn.ctx.latestChoices;
-  if (!latest || input.choiceId !== undefined || input.text === undefined) return input;
-  if (!latest.some((choice) => choice.id.startsWith("x:") || choice.id.startsWith("f:"))) return input;
-  const prompt = currentQuestion(turn)?.choices ?? [];
-  if (prompt.length === latest.length && prompt.every((choice, i) => choice.id === latest[i]?.id)) return input;
-  const id = matchChoice(
-    input,
-    latest.map((choice) => ({ id: choice.id, label: { text: choice.label } })),
-    [],
-  );
-  return id ? { choiceId: id } : input;
-}
-
-/**
- * Files join the report being written, or the chat's open case. Returns true when the message
- * needs nothing more (a caption in the story step is still read as the story).
- */
-async function attachmentsTaken(turn: Turn, input: UserInput): Promise<boolean> {
-  const ids = (input.attachments ?? []).map((a) => a.id);
-  const state = turn.doc.state;
-  if (state.flow === "intake") {
-    const draft = { ...state.draft, attachmentIds: [...(state.draft.attachmentIds ?? []), ...ids].slice(0, 20) };
-    turn.setState({ ...state, draft });
-    if (state.step === "story" && input.text?.trim()) return false;
-    turn.sayKey("common:attachmentSaved", { count: ids.length });
-    return true;
-  }
-  const outcome = await turn.ctx.desk.attachToOpenCase(turn.ctx.identityId, ids);
-  turn.sayKey(outcome === "attached" ? "common:attachmentForwarded" : "common:attachmentNeedsReport");
-  return true;
-}
-
-/** A message from a reporter outside any flow goes to the office handling their open case. */
-async function relayed(turn: Turn, input: UserInput): Promise<boolean> {
-  const text = input.text?.trim();
-  if (!text || /^\d{1,2}[.)]?$/.test(text)) return false;
-  const outcome = await turn.ctx.desk.relayFromReporter(turn.ctx.identityId, text);
-  if (outcome === "no_case") return false;
-  turn.sayKey(outcome === "relayed" ? "common:relayed" : "common:relayLimited");
-  return true;
-}
-
-async function runMenuAction(turn: Turn, action: MenuAction): Promise<void> {
-  const commands: Record<MenuAction, Command> = {
-    report: { kind: "report" },
-    status: { kind: "status" },
-    mine: { kind: "myReports" },
-    emergency: { kind: "emergency" },
-    language: { kind: "language" },
-    delete: { kind: "delete" },
-    help: { kind: "help" },
-    privacy: { kind: "privacy" },
-  };
-  await runCommand(turn, commands[action]);
-}
-
-async function runCommand(turn: Turn, command: Command): Promise<void> {
-  const flow = turn.doc.state.flow;
-  switch (command.kind) {
-    case "help":
-      turn.sayKey("common:help");
-      return;
-    case "emergency":
-      sayEmergency(turn);
-      return;
-    case "language":
-      turn.doc.askingLanguage = true;
-      return;
-    case "setLanguage":
-      turn.setLanguage(command.language);
-      turn.sayKey("common:language.changed");
-      return;
-    case "delete":
-      turn.setState({ flow: "idle" });
-      turn.effects.push({ type: "forgetChat" });
-      turn.sayKey("common:deleted");
-      // Contact details on sent reports go only when the person says so.
-      await offerErasure(turn);
-      return;
-    case "privacy":
-      if (flow === "intake") turn.sayKey("intake:finishFirst");
-      else await startPrivacy(turn);
-      return;
-    case "lostPin":
-      if (flow === "intake") {
-        turn.sayKey("intake:finishFirst");
-        return;
-      }
-      turn.sayKey(
-        (await turn.ctx.desk.requestNewPin(turn.ctx.identityId)) === "requested"
-          ? "privacy:pinRequested"
-          : "privacy:pinRequestNoReports",
-      );
-      turn.setState({ flow: "idle" });
-      return;
-    case "cancel":
-      if (flow === "intake") turn.sayKey("intake:cancelled");
-      else if (flow === "status") turn.sayKey("common:stopped");
-      else turn.sayKey("common:nothingToCancel");
-      turn.setState({ flow: "idle" });
-      return;
-    case "menu":
-      // A long report must not be lost to a stray "menu": say how to stop instead.
-      if (flow === "intake") turn.sayKey("intake:menuDuringReport");
-      else turn.setState({ flow: "idle" });
-      return;
-    case "report":
-      if (flow === "intake") turn.sayKey("intake:alreadyInProgress");
-      else await startIntake(turn);
-      return;
-    case "status":
-    case "myReports":
-      if (flow === "intake") {
-        turn.sayKey("intake:finishFirst");
-        return;
-      }
-      await startStatus(turn, {
-        ...(command.kind === "status" && command.reference ? { reference: command.reference } : {}),
-        ...(command.kind === "status" && command.pin ? { pin: command.pin } : {}),
-        mine: command.kind === "myReports",
-      });
-      return;
-  }
 }
 
 /** The question the conversation is waiting on: a step's prompt, the language choice, or the menu. */

@@ -4,6 +4,7 @@ import type { CaseDetails, CaseFacts, CaseLine } from "../domain/staff-actions.t
 import { type StatusViewer, statusStageFor } from "../domain/status-view.ts";
 import { labelForCodes } from "../regions/area-names.ts";
 import { provinceByCode } from "../regions/provinces.ts";
+import { actionChoiceId } from "./action-ids.ts";
 import type { Translate } from "./ports.ts";
 
 /** Why a card is sent. */
@@ -23,11 +24,6 @@ export function localTime(at: Date, provinceCode: string | null, language: "id" 
     hourCycle: "h23",
   }).format(at);
   return `${text} ${ZONE_NAMES[timeZone] ?? ""}`.trim();
-}
-
-/** The id of a card button: "x:<action>:<reference without hyphens>[:<argument>]". */
-export function actionChoiceId(action: string, reference: string, argument?: string): string {
-  return `x:${action}:${reference.replace(/-/g, "")}${argument ? `:${argument}` : ""}`;
 }
 
 /** Where a case happened, in words, as staff read it. */
@@ -143,10 +139,20 @@ export function caseDetailsMessage(
     ].join(", ")}`,
     `${t("intake:summary.story")}: ${details.narrative ? `"${details.narrative}"` : t("intake:summary.none")}`,
   );
-  if (details.contactPreference === "CHAT") lines.push(t("staff:details.contactChat", { reference: ref }));
+  if (details.copyView) lines.push(t("staff:details.contactViaOffice"));
+  else if (details.contactPreference === "CHAT") lines.push(t("staff:details.contactChat", { reference: ref }));
   else if (details.contactPreference === "OTHER_NUMBER") {
     lines.push(t("staff:details.contactNumber", { number: details.contactNumber ?? "-" }));
   } else lines.push(t("staff:details.contactNone"));
+  if (details.services.length > 0) {
+    lines.push("", t("staff:details.services"));
+    for (const s of details.services) {
+      const extra = [s.provider, s.note].filter(Boolean).join(" · ");
+      lines.push(
+        `• ${s.givenOn.toISOString().slice(0, 10)} · ${t(`staff:serviceName.${s.type}`)} (${t(`staff:stageName.${s.stage}`)})${extra ? ` – ${extra}` : ""}${s.staffName ? ` · ${s.staffName}` : ""}`,
+      );
+    }
+  }
   if (details.messages.length > 0) {
     lines.push("", t("staff:details.messages"));
     for (const m of details.messages) {
@@ -156,19 +162,54 @@ export function caseDetailsMessage(
           : t(m.direction === "NOTE" ? "staff:details.note" : "staff:details.toReporter", { name: m.staffName ?? "-" });
       lines.push(`• [${formatDate(m.at)}, ${who}] ${m.text}`);
     }
+    if (details.messageCount > details.messages.length)
+      lines.push(
+        t("staff:details.moreMessages", {
+          shown: details.messages.length,
+          total: details.messageCount,
+          reference: ref,
+        }),
+      );
   }
   lines.push("", t("staff:details.commands", { reference: ref }));
   return { text: lines.join("\n") };
 }
 
-/** One line of the staff case list. */
-export function caseLineText(t: Translate, line: CaseLine): string {
+/** How long ago something happened, in the largest whole unit ("3 hari", "5 jam", "20 menit"). */
+export function ageText(t: Translate, since: Date, now: Date): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - since.getTime()) / 60_000));
+  if (minutes >= 24 * 60) return t("staff:age.days", { count: Math.floor(minutes / (24 * 60)) });
+  if (minutes >= 60) return t("staff:age.hours", { count: Math.floor(minutes / 60) });
+  return t("staff:age.minutes", { count: minutes });
+}
+
+/** One line of the staff case list: reference, status, category, place, age, assignee and the next deadline. */
+export function caseLineText(t: Translate, line: CaseLine, now: Date, language: "id" | "en"): string {
+  const deadline = line.deadline
+    ? t(
+        line.deadline.at.getTime() < now.getTime()
+          ? `staff:deadline.${line.deadline.kind}Late`
+          : `staff:deadline.${line.deadline.kind}`,
+        {
+          time: localTime(line.deadline.at, line.provinceCode, language),
+        },
+      )
+    : "";
   return t("staff:caseLine", {
     reference: line.reference,
     status: t(`staff:statusName.${line.status}`),
     category: t(`intake:category.${line.category}`),
-    place: placeLabel(t, { provinceCode: line.provinceCode, country: line.country, homeProvinceCode: null }),
+    place: placeLabel(t, {
+      provinceCode: line.provinceCode,
+      regencyCode: line.regencyCode,
+      country: line.country,
+      homeProvinceCode: null,
+    }),
     urgent: line.urgency === "URGENT" ? t("staff:urgentMark") : "",
+    age: ageText(t, line.createdAt, now),
+    assignee: line.assigneeName ? t("staff:handledBy", { name: line.assigneeName }) : t("staff:notAccepted"),
+    deadline: deadline ? ` · ${deadline}` : "",
+    copy: line.copy ? t("staff:copyMark") : "",
   });
 }
 
@@ -188,6 +229,22 @@ export function statusNotification(
 /** A staff reply relayed to the reporter, without revealing who wrote it. */
 export function staffMessageToReporter(t: Translate, reference: string, text: string): OutboundMessage {
   return { text: t("status:staffMessage", { reference, text }) };
+}
+
+/** What a staff member is told when a case is handed to them; a card with its own actions. */
+export function assignedNotice(t: Translate, facts: CaseFacts, byName: string): OutboundMessage {
+  return {
+    text: [
+      t("staff:assignedToYou", { reference: facts.reference, name: byName }),
+      t("staff:card.category", { category: t(`intake:category.${facts.category}`) }),
+      t("staff:card.place", { place: placeLabel(t, facts) }),
+    ].join("\n"),
+    choices: [
+      { id: actionChoiceId("det", facts.reference), label: t("staff:card.details") },
+      { id: actionChoiceId("his", facts.reference), label: t("staff:card.history") },
+      { id: actionChoiceId("st", facts.reference), label: t("staff:card.setStatus") },
+    ],
+  };
 }
 
 /** The notice an office gets when a reporter writes about a case; the text itself is read privately. */

@@ -1,7 +1,18 @@
 import type { Choice } from "../channels/types.ts";
+import type { AssistanceStage } from "../domain/case.ts";
+import type { StageState } from "../domain/case-services.ts";
 import type { Language } from "../domain/language.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
-import type { CaseLine, EnrolOutcome, StaffAction, StaffActor, StaffOutcome } from "../domain/staff-actions.ts";
+import type {
+  CaseFilter,
+  CasePage,
+  EnrolOutcome,
+  ReceivedCard,
+  StaffAction,
+  StaffActor,
+  StaffChat,
+  StaffOutcome,
+} from "../domain/staff-actions.ts";
 
 /** Renders a locale key in one language. */
 export type Translate = (key: string, params?: Record<string, unknown>) => string;
@@ -45,6 +56,11 @@ export interface CaseDesk {
   requestNewPin(identityId: string): Promise<"requested" | "no_reports">;
   /** Records the answer to a follow-up question (a check-in) and acts on it. */
   answerFollowUp(identityId: string, followUpId: string, answer: string): Promise<FollowUpAnswerOutcome>;
+  /**
+   * How far each assistance stage of a case has come, for a victim who opened its status
+   * (stage states only, never the services: a phone may be seen by the trafficker).
+   */
+  stageStates(reference: string): Promise<Record<AssistanceStage, StageState> | null>;
 }
 
 /** What answering a follow-up led to. */
@@ -54,10 +70,16 @@ export type FollowUpAnswerOutcome = "thanks" | "escalated" | "alerted" | "gone";
 export interface StaffDesk {
   /** Links the chat identity to the staff record of a single-use invite code. */
   enrol(identityId: string, code: string): Promise<EnrolOutcome>;
-  /** The open cases a staff member may work on, newest first. */
-  listCases(staff: StaffActor): Promise<CaseLine[]>;
+  /** One page of the open cases a staff member may see from this chat, newest first, with the total. */
+  listCases(staff: StaffActor, chat: StaffChat, filter: CaseFilter, offset: number): Promise<CasePage>;
   /** Carries out one action on a case, or says why not. */
   act(staff: StaffActor, action: StaffAction): Promise<StaffOutcome>;
+  /** Records an attempt by someone who may not act (not staff, or no longer active), with the reference tried. */
+  refuse(identityId: string, action: StaffAction, why: "not_staff" | "inactive"): Promise<void>;
+  /** The cards this chat received (sent, not waiting) since a time, one per case, newest first. */
+  receivedCards(chatIdentityId: string, since: Date): Promise<ReceivedCard[]>;
+  /** The card a quoted message was, or null when it was not one of the bot's cards. */
+  quotedCard(chatIdentityId: string, platformMessageId: string): Promise<ReceivedCard | null>;
 }
 
 /** Settings that shape the dialogue. */

@@ -6,30 +6,43 @@ import {
   RESOLUTIONS,
   type Resolution,
 } from "../domain/case.ts";
+import { SERVICE_TYPES, type ServiceType } from "../domain/case-services.ts";
 import { parseReference } from "../domain/reference.ts";
-import type { StaffAction } from "../domain/staff-actions.ts";
+import type { CaseFilter, StaffAction } from "../domain/staff-actions.ts";
 import { normalizeName } from "../text/normalize.ts";
 import type { Translate } from "./ports.ts";
+
+type CaselessKind = "accept" | "details" | "history" | "setStatus" | "close" | "access" | "service";
+type WithoutReference<T> = T extends unknown ? Omit<T, "reference"> : never;
+
+/** An action typed without a case reference: it acts on the card the chat has, or asks which case. */
+export type CaselessAction = WithoutReference<Extract<StaffAction, { kind: CaselessKind }>>;
 
 /** A staff command as typed: an action on a case, the case list, enrolment, or a malformed one. */
 export type StaffCommand =
   | { kind: "action"; action: StaffAction }
-  | { kind: "cases" }
+  | { kind: "caseless"; action: CaselessAction }
+  | { kind: "cases"; filter: CaseFilter }
+  | { kind: "more" }
   | { kind: "enrol"; code: string }
   | { kind: "usage"; example: string };
 
 type ActionKind = StaffAction["kind"];
 
 // Staff commands need the slash: "terima kasih" from a reporter must never read as "/terima".
-const WORDS: Record<string, ActionKind | "cases" | "enrol"> = {
+const WORDS: Record<string, ActionKind | "cases" | "more" | "enrol"> = {
   staff: "enrol",
   petugas: "enrol",
   kasus: "cases",
   cases: "cases",
+  lagi: "more",
+  more: "more",
   terima: "accept",
   accept: "accept",
   detail: "details",
   details: "details",
+  riwayat: "history",
+  history: "history",
   ubahstatus: "setStatus",
   setstatus: "setStatus",
   catatan: "note",
@@ -42,11 +55,27 @@ const WORDS: Record<string, ActionKind | "cases" | "enrol"> = {
   copy: "copy",
   tutup: "close",
   close: "close",
+  bukakembali: "reopen",
+  reopen: "reopen",
+  serahkan: "assign",
+  assign: "assign",
+  layanan: "service",
+  service: "service",
   akses: "access",
   access: "access",
   pinbaru: "reissuePin",
   newpin: "reissuePin",
 };
+
+const CASELESS: ReadonlySet<string> = new Set<CaselessKind>([
+  "accept",
+  "details",
+  "history",
+  "setStatus",
+  "close",
+  "access",
+  "service",
+]);
 
 const SLASH_COMMAND = /^\/([a-z]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i;
 
@@ -79,25 +108,168 @@ function matchCode<T extends string>(
   );
 }
 
+/** The filter words of `/kasus` ("saya", "baru", "terlambat", a status, or a place name). */
+function caseFilter(args: string, languages: readonly Translate[]): CaseFilter {
+  const typed = normalizeName(args);
+  if (!typed) return { kind: "all" };
+  const word = (key: string) => languages.some((t) => t(key).split("|").includes(typed));
+  if (word("staff:filterWords.mine")) return { kind: "mine" };
+  if (word("staff:filterWords.new")) return { kind: "new" };
+  if (word("staff:filterWords.overdue")) return { kind: "overdue" };
+  const status = matchCode<CaseStatus>(typed, CASE_STATUSES, "staff:statusName", languages);
+  if (status && status !== "CLOSED") return { kind: "status", status };
+  return { kind: "place", text: args.trim().slice(0, 100) };
+}
+
+const ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+const DAY_MONTH = /^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$/;
+
+/** A typed day ("2026-11-30", "30/11", "30/11/2026", "hari ini", "kemarin") as YYYY-MM-DD, or null. */
+export function parseDay(text: string, today: string, languages: readonly Translate[]): string | null {
+  const typed = normalizeName(text);
+  const words = (key: string) => languages.some((t) => t(key).split("|").includes(typed));
+  const shift = (days: number) =>
+    new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  if (words("staff:dayWords.today")) return today;
+  if (words("staff:dayWords.yesterday")) return shift(-1);
+  const iso = ISO_DATE.exec(text.trim());
+  const dm = DAY_MONTH.exec(text.trim());
+  const [year, month, day] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : dm
+      ? [dm[3] ? Number(dm[3]) : Number(today.slice(0, 4)), Number(dm[2]), Number(dm[1])]
+      : [0, 0, 0];
+  if (!year) return null;
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  const value = date.toISOString().slice(0, 10);
+  // A service is recorded after it was given: a day in the future is a typo.
+  return value > today ? null : value;
+}
+
+/** The service type at the start of the words, with how many words it took. */
+function takeService(words: string[], languages: readonly Translate[]): { service: ServiceType; used: number } | null {
+  for (const used of [3, 2, 1]) {
+    if (words.length < used) continue;
+    const service = matchCode<ServiceType>(
+      words.slice(0, used).join(" "),
+      SERVICE_TYPES,
+      "staff:serviceName",
+      languages,
+    );
+    if (service) return { service, used };
+  }
+  return null;
+}
+
+/**
+ * `/layanan <ref> <type> [provider] [date] [note]`: parts may be separated by ";" ("RPTC Bambu
+ * Apus; 30/11; sudah aman"); without separators the words before a date name the provider and
+ * those after it are the note.
+ */
+function serviceArguments(
+  rest: string,
+  today: string,
+  languages: readonly Translate[],
+): Omit<Extract<StaffAction, { kind: "service" }>, "kind" | "reference"> {
+  const words = rest.trim().split(/\s+/).filter(Boolean);
+  const taken = takeService(words, languages);
+  if (!taken) return {};
+  const remaining = words.slice(taken.used).join(" ");
+  let provider = "";
+  let givenOn: string | null = null;
+  let note = "";
+  if (/[;|]/.test(remaining)) {
+    const parts = remaining.split(/[;|]/).map((p) => p.trim());
+    const dateIndex = parts.findIndex((p) => parseDay(p, today, languages) !== null);
+    if (dateIndex >= 0) givenOn = parseDay(parts[dateIndex] as string, today, languages);
+    const others = parts.filter((_, i) => i !== dateIndex);
+    provider = others[0] ?? "";
+    note = others.slice(1).join("; ");
+  } else {
+    const tokens = remaining.split(/\s+/).filter(Boolean);
+    const dateIndex = tokens.findIndex((p) => parseDay(p, today, languages) !== null);
+    if (dateIndex >= 0) {
+      givenOn = parseDay(tokens[dateIndex] as string, today, languages);
+      provider = tokens.slice(0, dateIndex).join(" ");
+      note = tokens.slice(dateIndex + 1).join(" ");
+    } else provider = remaining;
+  }
+  return {
+    service: taken.service,
+    ...(provider ? { provider: provider.slice(0, 200) } : {}),
+    ...(givenOn ? { givenOn } : {}),
+    ...(note ? { note: note.slice(0, 1000) } : {}),
+  };
+}
+
+/** The arguments of a status change or a close typed with or without a reference. */
+function statusArguments(rest: string, languages: readonly Translate[]) {
+  const [statusWord = "", stageWord = ""] = rest.split(/\s+/);
+  const status = matchCode<CaseStatus>(statusWord, CASE_STATUSES, "staff:statusName", languages);
+  const stage = matchCode<AssistanceStage>(stageWord, ASSISTANCE_STAGES, "staff:stageName", languages);
+  return { ...(status ? { status } : {}), ...(stage ? { stage } : {}) };
+}
+
+/**
+ * The outcome typed after /tutup: a code, a label, or words found in one label only ("dibantu",
+ * "ganda"). A guess is safe here because a close always asks for a yes first.
+ */
+function closeArguments(rest: string, languages: readonly Translate[]) {
+  const exact = matchCode<Resolution>(rest, RESOLUTIONS, "staff:resolutionName", languages);
+  if (exact) return { resolution: exact };
+  const typed = normalizeName(rest);
+  if (typed.length < 4) return {};
+  const containing = RESOLUTIONS.filter((code) =>
+    languages.some((t) => ` ${normalizeName(t(`staff:resolutionName.${code}`))} `.includes(` ${typed} `)),
+  );
+  return containing.length === 1 ? { resolution: containing[0] as Resolution } : {};
+}
+
 /**
  * Recognises a staff command ("/terima K7QM-4TZP-9XWR", "/ubahstatus K7QM-4TZP-9XWR ASSISTANCE
- * RECOVERY", "/staff 7KQ2-M9XT") in either language; null when the text is not one.
+ * RECOVERY", "/kasus terlambat", "/staff 7KQ2-M9XT", a bare "/terima") in either language; null
+ * when the text is not one. `today` (YYYY-MM-DD, the office's day) reads dates of services.
  */
-export function detectStaffCommand(text: string, languages: readonly Translate[]): StaffCommand | null {
+export function detectStaffCommand(
+  text: string,
+  languages: readonly Translate[],
+  today = new Date().toISOString().slice(0, 10),
+): StaffCommand | null {
   const match = SLASH_COMMAND.exec(text.trim());
   if (!match) return null;
   const kind = WORDS[(match[1] as string).toLowerCase()];
   if (!kind) return null;
   const command = `/${(match[1] as string).toLowerCase()}`;
   const args = (match[2] ?? "").trim();
-  if (kind === "cases") return { kind: "cases" };
+  if (kind === "cases") return { kind: "cases", filter: caseFilter(args, languages) };
+  if (kind === "more") return { kind: "more" };
   if (kind === "enrol")
     return args ? { kind: "enrol", code: args } : { kind: "usage", example: `${command} 7KQ2-M9XT` };
   const taken = takeReference(args);
-  const needsText = kind === "note" || kind === "reply";
-  const needsOffice = kind === "transfer" || kind === "copy";
-  const example = `${command} K7QM-4TZP-9XWR${needsText ? " …" : needsOffice ? " DINSOS-32" : ""}`;
-  if (!taken) return { kind: "usage", example };
+  const examples: Partial<Record<ActionKind, string>> = {
+    note: " …",
+    reply: " …",
+    transfer: " DINSOS-32",
+    copy: " DINSOS-32",
+    reopen: " …",
+    assign: " Budi",
+    service: " rumah-aman",
+  };
+  const example = `${command} K7QM-4TZP-9XWR${examples[kind] ?? ""}`;
+  if (!taken) {
+    if (!CASELESS.has(kind)) return { kind: "usage", example };
+    switch (kind) {
+      case "setStatus":
+        return { kind: "caseless", action: { kind, ...statusArguments(args, languages) } };
+      case "close":
+        return { kind: "caseless", action: { kind, ...closeArguments(args, languages) } };
+      case "service":
+        return { kind: "caseless", action: { kind, ...serviceArguments(args, today, languages) } };
+      default:
+        return { kind: "caseless", action: { kind } as CaselessAction };
+    }
+  }
   const { reference, rest } = taken;
   switch (kind) {
     case "note":
@@ -108,46 +280,28 @@ export function detectStaffCommand(text: string, languages: readonly Translate[]
       const officeCode = rest.split(/\s+/)[0]?.toUpperCase();
       return officeCode ? { kind: "action", action: { kind, reference, officeCode } } : { kind: "usage", example };
     }
-    case "setStatus": {
-      const [statusWord = "", stageWord = ""] = rest.split(/\s+/);
-      const status = matchCode<CaseStatus>(statusWord, CASE_STATUSES, "staff:statusName", languages);
-      const stage = matchCode<AssistanceStage>(stageWord, ASSISTANCE_STAGES, "staff:stageName", languages);
-      return {
-        kind: "action",
-        action: { kind, reference, ...(status ? { status } : {}), ...(stage ? { stage } : {}) },
-      };
+    case "setStatus":
+      return { kind: "action", action: { kind, reference, ...statusArguments(rest, languages) } };
+    case "close":
+      return { kind: "action", action: { kind, reference, ...closeArguments(rest, languages) } };
+    case "reopen":
+      return { kind: "action", action: { kind, reference, ...(rest ? { reason: rest.slice(0, 1000) } : {}) } };
+    case "assign":
+      return { kind: "action", action: { kind, reference, ...(rest ? { staffName: rest.slice(0, 100) } : {}) } };
+    case "history": {
+      const page = /^\d{1,4}$/.test(rest) ? Number(rest) : undefined;
+      return { kind: "action", action: { kind, reference, ...(page ? { page } : {}) } };
     }
-    case "close": {
-      const resolution = matchCode<Resolution>(rest, RESOLUTIONS, "staff:resolutionName", languages);
-      return { kind: "action", action: { kind, reference, ...(resolution ? { resolution } : {}) } };
-    }
+    case "service":
+      return { kind: "action", action: { kind, reference, ...serviceArguments(rest, today, languages) } };
     default:
-      return { kind: "action", action: { kind, reference } };
+      return { kind: "action", action: { kind, reference } as StaffAction };
   }
 }
 
-const BUTTONS: Record<string, ActionKind> = {
-  acc: "accept",
-  det: "details",
-  st: "setStatus",
-  cl: "close",
-  acs: "access",
-};
-
-/** Reads a card button id ("x:st:K7QM4TZP9XWR:ASSISTANCE:RECOVERY") as a staff action. */
-export function actionFromChoice(choiceId: string): StaffAction | null {
-  const [prefix, code, compact, arg1, arg2] = choiceId.split(":");
-  const kind = code ? BUTTONS[code] : undefined;
-  const reference = compact ? parseReference(compact) : null;
-  if (prefix !== "x" || !kind || !reference) return null;
-  if (kind === "setStatus") {
-    const status = (CASE_STATUSES as readonly string[]).includes(arg1 ?? "") ? (arg1 as CaseStatus) : undefined;
-    const stage = (ASSISTANCE_STAGES as readonly string[]).includes(arg2 ?? "") ? (arg2 as AssistanceStage) : undefined;
-    return { kind, reference, ...(status ? { status } : {}), ...(stage ? { stage } : {}) };
-  }
-  if (kind === "close") {
-    const resolution = (RESOLUTIONS as readonly string[]).includes(arg1 ?? "") ? (arg1 as Resolution) : undefined;
-    return { kind, reference, ...(resolution ? { resolution } : {}) };
-  }
-  return { kind, reference } as StaffAction;
+/** The action a caseless command means for one case. */
+export function withReference(action: CaselessAction, reference: string): StaffAction {
+  return { ...action, reference } as StaffAction;
 }
+
+export { actionFromChoice } from "./action-ids.ts";

@@ -1,50 +1,76 @@
-import type { OutboundMessage } from "../channels/types.ts";
-import { ASSISTANCE_STAGES, RESOLUTIONS } from "../domain/case.ts";
-import type { StaffAction, StaffOutcome } from "../domain/staff-actions.ts";
-import { actionChoiceId, caseDetailsMessage, caseLineText, resolutionLabel, statusLabel } from "./notices.ts";
-import type { StaffCommand } from "./staff-commands.ts";
+import type { Choice } from "../channels/types.ts";
+import type { CaseFilter, ReceivedCard, StaffAction, StaffActor } from "../domain/staff-actions.ts";
+import { actionFromChoice, actionId } from "./action-ids.ts";
+import { caseLineText, placeLabel } from "./notices.ts";
+import { answerFollowUp } from "./privacy.ts";
+import { type CaselessAction, type StaffCommand, withReference } from "./staff-commands.ts";
+import { sayOutcome } from "./staff-replies.ts";
 import type { Turn } from "./turn.ts";
 
-/** Runs a typed staff command: enrolment, the case list, or an action on a case. */
-export async function runStaffCommand(turn: Turn, command: StaffCommand): Promise<void> {
+/** A card answers a bare number only when it reached the chat this recently, and it is the only one. */
+export const RECENT_CARD_MS = 15 * 60_000;
+/** How far back "which case?" looks for the open cards a chat received. */
+const OPEN_CARDS_LOOKBACK_MS = 3 * 24 * 60 * 60_000;
+/** At most this many cases are offered as choices. */
+const MAX_CASE_CHOICES = 9;
+
+/** The active staff member behind this message, or null after saying why they cannot act (and auditing it). */
+async function activeStaff(turn: Turn, attempted: StaffAction | null): Promise<StaffActor | null> {
   turn.suppressMenu = true;
-  if (command.kind === "usage") {
-    turn.sayKey(
-      command.example.startsWith("/staff") || command.example.startsWith("/petugas")
-        ? "staff:enrolUsage"
-        : "staff:usage",
-      {
-        example: command.example,
-      },
-    );
-    return;
-  }
-  if (command.kind === "enrol") {
-    await enrol(turn, command.code);
-    return;
-  }
   const staff = turn.ctx.staff;
-  if (!staff) {
+  if (!staff?.active) {
+    if (attempted)
+      await turn.ctx.staffDesk.refuse(turn.ctx.senderIdentityId, attempted, staff ? "inactive" : "not_staff");
     // In a group, someone who is not staff gets no answer: the group is not a place to argue.
-    if (!turn.ctx.inGroup) turn.sayKey("staff:notStaff");
-    return;
+    if (!staff && !turn.ctx.inGroup) turn.sayKey("staff:notStaff");
+    if (staff) turn.sayKey("staff:inactive");
+    return null;
   }
-  if (!staff.active) {
-    turn.sayKey("staff:inactive");
-    return;
-  }
-  if (command.kind === "cases") {
-    const lines = await turn.ctx.staffDesk.listCases(staff);
-    if (lines.length === 0) turn.sayKey("staff:caseListEmpty");
-    else
-      turn.say(
-        [turn.t("staff:caseListTitle", { count: lines.length }), ...lines.map((l) => caseLineText(turn.t, l))].join(
-          "\n",
-        ),
+  return staff;
+}
+
+/**
+ * Runs a typed staff command: enrolment, the case list, or an action on a case. A command
+ * without a reference acts on the quoted card, if the message quoted one.
+ */
+export async function runStaffCommand(turn: Turn, command: StaffCommand, quoted: ReceivedCard | null): Promise<void> {
+  turn.suppressMenu = true;
+  switch (command.kind) {
+    case "usage":
+      turn.sayKey(
+        command.example.startsWith("/staff") || command.example.startsWith("/petugas")
+          ? "staff:enrolUsage"
+          : "staff:usage",
+        {
+          example: command.example,
+        },
       );
-    return;
+      return;
+    case "enrol":
+      await enrol(turn, command.code);
+      return;
+    case "action":
+      await runStaffAction(turn, command.action);
+      return;
+    case "caseless": {
+      if (!(await activeStaff(turn, null))) return;
+      await onCard(turn, { kind: "caseless", action: command.action }, quoted);
+      return;
+    }
+    case "cases": {
+      const staff = await activeStaff(turn, null);
+      if (staff) await listCases(turn, staff, command.filter, 0);
+      return;
+    }
+    case "more": {
+      const staff = await activeStaff(turn, null);
+      const more = turn.pendingPrompt?.more;
+      if (!staff) return;
+      if (more) await listCases(turn, staff, more.filter, more.offset);
+      else turn.sayKey("staff:nothingMore");
+      return;
+    }
   }
-  await runStaffAction(turn, command.action);
 }
 
 async function enrol(turn: Turn, code: string): Promise<void> {
@@ -53,7 +79,11 @@ async function enrol(turn: Turn, code: string): Promise<void> {
     case "enrolled":
       turn.setLanguage(outcome.staff.language);
       turn.effects.push({ type: "staffEnrolled" });
-      turn.sayKey("staff:enrolled", { name: outcome.staff.name, office: outcome.officeName });
+      turn.sayKey("staff:enrolled", {
+        name: outcome.staff.name,
+        office: outcome.officeName,
+        role: turn.t(`staff:roleName.${outcome.staff.role}`),
+      });
       return;
     case "already":
       turn.sayKey("staff:enrolAlready", { name: outcome.staff.name });
@@ -64,150 +94,160 @@ async function enrol(turn: Turn, code: string): Promise<void> {
     case "invalid":
       turn.sayKey("staff:enrolInvalid");
       return;
+    case "limited":
+      turn.sayKey("staff:enrolLimited", {
+        time: turn.t("staff:minutes", { count: minutesUntil(turn, outcome.until) }),
+      });
+      return;
   }
+}
+
+function minutesUntil(turn: Turn, until: Date): number {
+  return Math.max(1, Math.ceil((until.getTime() - turn.ctx.now.getTime()) / 60_000));
 }
 
 /** Runs an action on a case from a card button or a command, after checking the sender is active staff. */
 export async function runStaffAction(turn: Turn, action: StaffAction): Promise<void> {
-  turn.suppressMenu = true;
-  const staff = turn.ctx.staff;
-  if (!staff) {
-    if (!turn.ctx.inGroup) turn.sayKey("staff:notStaff");
-    return;
-  }
-  if (!staff.active) {
-    turn.sayKey("staff:inactive");
-    return;
-  }
+  const staff = await activeStaff(turn, action);
+  if (!staff) return;
   sayOutcome(turn, await turn.ctx.staffDesk.act(staff, action));
 }
 
-/** Sends something only the asking staff member may see: privately when they asked in a group. */
-function sayPrivately(turn: Turn, message: OutboundMessage, reference: string): void {
-  if (turn.ctx.inGroup) {
-    turn.effects.push({ type: "replyPrivately", message });
-    turn.sayKey("staff:detailsSentPrivately", { reference });
-  } else turn.replies.push(message);
+/** Runs the choice behind a button id: a staff action, or an answer to a reporter's check-in. */
+export async function runChoice(turn: Turn, choiceId: string): Promise<void> {
+  if (choiceId.startsWith("f:")) {
+    await answerFollowUp(turn, choiceId);
+    return;
+  }
+  const action = actionFromChoice(choiceId);
+  if (action) await runStaffAction(turn, action);
+  else {
+    // A button of an older version of the bot, or one whose question has passed.
+    turn.suppressMenu = true;
+    if (turn.ctx.staff?.active) turn.sayKey("staff:staleButton");
+  }
 }
 
-function sayOutcome(turn: Turn, outcome: StaffOutcome): void {
+/** What a staff member meant without naming a case: a number from a card, or a command without a reference. */
+export type CardIntent = { kind: "number"; number: number } | { kind: "caseless"; action: CaselessAction };
+
+/**
+ * Acts on the card a staff member means: the quoted one, else the only card this chat received
+ * in the last 15 minutes; otherwise it asks which case, listing the open cards the chat has.
+ * Only cards the chat has on screen count (sent, not still waiting in the outbox).
+ */
+export async function onCard(turn: Turn, intent: CardIntent, quoted: ReceivedCard | null): Promise<void> {
+  turn.suppressMenu = true;
+  const { staffDesk, identityId, now } = turn.ctx;
+  const recent = quoted
+    ? [quoted]
+    : await staffDesk.receivedCards(identityId, new Date(now.getTime() - RECENT_CARD_MS));
+  if (recent.length === 1 && recent[0]) {
+    await applyToCard(turn, intent, recent[0]);
+    return;
+  }
+  const candidates =
+    recent.length > 1
+      ? recent
+      : (await staffDesk.receivedCards(identityId, new Date(now.getTime() - OPEN_CARDS_LOOKBACK_MS))).filter(
+          (card) => card.facts.status !== "CLOSED",
+        );
+  const options: Choice[] = [];
+  for (const card of candidates.slice(0, MAX_CASE_CHOICES)) {
+    const choice = choiceFor(turn, intent, card);
+    if (choice) options.push({ id: choice.id, label: `${choice.label} · ${cardSummary(turn, card)}` });
+  }
+  if (options.length === 0) {
+    turn.sayKey(candidates.length === 0 ? "staff:noCards" : "staff:numberOnNoCard");
+    return;
+  }
+  turn.askStaff(turn.t("staff:whichCase"), options);
+}
+
+async function applyToCard(turn: Turn, intent: CardIntent, card: ReceivedCard): Promise<void> {
+  const choice = choiceFor(turn, intent, card);
+  if (choice) {
+    await runChoice(turn, choice.id);
+    return;
+  }
+  if (intent.kind === "number")
+    turn.sayKey("staff:numberNotOnCard", { reference: card.reference, count: card.choices.length });
+  else await runStaffAction(turn, withReference(intent.action, card.reference));
+}
+
+const ACTION_LABELS: Record<CaselessAction["kind"], string> = {
+  accept: "staff:card.accept",
+  details: "staff:card.details",
+  history: "staff:card.history",
+  setStatus: "staff:card.setStatus",
+  close: "staff:card.close",
+  access: "staff:card.access",
+  service: "staff:card.service",
+};
+
+/** The button that does what was meant on one card: its n-th choice, or the command for its case. */
+function choiceFor(turn: Turn, intent: CardIntent, card: ReceivedCard): Choice | null {
+  if (intent.kind === "number") return card.choices[intent.number - 1] ?? null;
+  const id = actionId(withReference(intent.action, card.reference));
+  return id ? { id, label: turn.t(ACTION_LABELS[intent.action.kind]) } : null;
+}
+
+/** A card in a few words, so staff can tell cases apart: reference, category, place, urgency. */
+function cardSummary(turn: Turn, card: ReceivedCard): string {
   const t = turn.t;
-  switch (outcome.kind) {
-    case "not_found":
-      turn.sayKey("staff:caseNotFound", { reference: outcome.reference });
-      return;
-    case "not_allowed":
-      turn.sayKey("staff:notAllowed", { reference: outcome.reference });
-      return;
-    case "closed_already":
-      turn.sayKey("staff:closedAlready", { reference: outcome.reference });
-      return;
-    case "accepted":
-      turn.sayKey("staff:accepted", { reference: outcome.reference, name: turn.ctx.staff?.name ?? "" });
-      return;
-    case "details": {
-      const format = new Intl.DateTimeFormat(turn.doc.language === "id" ? "id-ID" : "en-GB", {
-        dateStyle: "medium",
-        timeStyle: "short",
-        timeZone: "Asia/Jakarta",
-      });
-      sayPrivately(
-        turn,
-        caseDetailsMessage(t, outcome.details, (d) => format.format(d)),
-        outcome.details.reference,
-      );
-      return;
-    }
-    case "choose_status":
-      turn.say(
-        t("staff:chooseStatus", { reference: outcome.reference, status: t(`staff:statusName.${outcome.current}`) }),
-        outcome.allowed.map((status) => ({
-          id: actionChoiceId(
-            status === "CLOSED" ? "cl" : "st",
-            outcome.reference,
-            status === "CLOSED" ? undefined : status,
-          ),
-          label: t(`staff:statusName.${status}`),
-        })),
-      );
-      return;
-    case "choose_stage":
-      turn.say(
-        t("staff:chooseStage", { reference: outcome.reference }),
-        ASSISTANCE_STAGES.map((stage) => ({
-          id: actionChoiceId("st", outcome.reference, `ASSISTANCE:${stage}`),
-          label: t(`staff:stageName.${stage}`),
-        })),
-      );
-      return;
-    case "invalid_transition":
-      turn.sayKey("staff:invalidTransition", {
-        reference: outcome.reference,
-        from: t(`staff:statusName.${outcome.from}`),
-        to: t(`staff:statusName.${outcome.to}`),
-        allowed: outcome.allowed.map((s) => t(`staff:statusName.${s}`)).join(", ") || "-",
-      });
-      return;
-    case "status_changed":
-      turn.sayKey("staff:statusChanged", {
-        reference: outcome.reference,
-        status: statusLabel(t, outcome.status, outcome.stage),
-      });
-      return;
-    case "choose_resolution":
-      turn.say(
-        t("staff:chooseResolution", { reference: outcome.reference }),
-        RESOLUTIONS.map((resolution) => ({
-          id: actionChoiceId("cl", outcome.reference, resolution),
-          label: resolutionLabel(t, resolution),
-        })),
-      );
-      return;
-    case "closed":
-      turn.sayKey("staff:closed", { reference: outcome.reference, resolution: resolutionLabel(t, outcome.resolution) });
-      return;
-    case "noted":
-      turn.sayKey("staff:noted", { reference: outcome.reference });
-      return;
-    case "replied":
-      turn.sayKey("staff:replied", { reference: outcome.reference });
-      return;
-    case "cannot_reply":
-      turn.sayKey(outcome.why === "anonymous" ? "staff:cannotReplyAnonymous" : "staff:cannotReplyOtherNumber", {
-        reference: outcome.reference,
-      });
-      return;
-    case "unknown_office":
-      turn.sayKey("staff:unknownOffice", { office: outcome.officeCode });
-      return;
-    case "same_office":
-      turn.sayKey("staff:sameOffice", { reference: outcome.reference, office: outcome.officeCode });
-      return;
-    case "transferred":
-      turn.sayKey("staff:transferred", { reference: outcome.reference, office: outcome.officeName });
-      return;
-    case "copied":
-      turn.sayKey("staff:copied", { reference: outcome.reference, office: outcome.officeName });
-      return;
-    case "consent_withdrawn":
-      turn.sayKey("staff:consentBlocked", { reference: outcome.reference });
-      return;
-    case "pin_reissued":
-      turn.sayKey("staff:pinReissued", { reference: outcome.reference });
-      return;
-    case "pin_shown":
-      sayPrivately(
-        turn,
-        { text: t("staff:pinReissuedShow", { reference: outcome.reference, pin: outcome.pin }) },
-        outcome.reference,
-      );
-      return;
-    case "access_issued":
-      sayPrivately(
-        turn,
-        { text: t("staff:accessIssued", { reference: outcome.reference, pin: outcome.pin }) },
-        outcome.reference,
-      );
-      return;
+  const urgent = card.facts.urgency === "URGENT" ? t("staff:urgentMark") : "";
+  return `${card.reference} · ${t(`intake:category.${card.facts.category}`)} · ${placeLabel(t, card.facts)}${urgent}`;
+}
+
+/** One page of `/kasus`; when more follow, "lagi" shows the next. */
+export async function listCases(turn: Turn, staff: StaffActor, filter: CaseFilter, offset: number): Promise<void> {
+  const t = turn.t;
+  const page = await turn.ctx.staffDesk.listCases(
+    staff,
+    { chatIdentityId: turn.ctx.identityId, inGroup: turn.ctx.inGroup },
+    filter,
+    offset,
+  );
+  if (page.noScope) {
+    turn.sayKey("staff:caseListGroupNone");
+    return;
+  }
+  if (page.unknownPlace && filter.kind === "place") {
+    turn.sayKey("staff:unknownPlace", { text: filter.text });
+    return;
+  }
+  const filterName = filterLabel(turn, filter);
+  if (page.total === 0 || page.lines.length === 0) {
+    turn.say(filter.kind === "all" ? t("staff:caseListEmpty") : t("staff:caseListEmptyFilter", { filter: filterName }));
+    return;
+  }
+  const to = page.offset + page.lines.length;
+  const lines = [
+    t(filter.kind === "all" ? "staff:caseListTitle" : "staff:caseListTitleFilter", {
+      from: page.offset + 1,
+      to,
+      total: page.total,
+      filter: filterName,
+    }),
+    ...page.lines.map((line) => caseLineText(t, line, turn.ctx.now, turn.doc.language)),
+  ];
+  if (to < page.total) {
+    lines.push("", t("staff:caseListMore", { count: Math.min(page.total - to, page.lines.length) }));
+    turn.askStaff(lines.join("\n"), [], { more: { filter, offset: to } });
+  } else {
+    if (page.offset > 0) lines.push("", t("staff:caseListEnd"));
+    turn.say(lines.join("\n"));
+  }
+}
+
+function filterLabel(turn: Turn, filter: CaseFilter): string {
+  const t = turn.t;
+  switch (filter.kind) {
+    case "status":
+      return t(`staff:statusName.${filter.status}`);
+    case "place":
+      return filter.text;
+    default:
+      return t(`staff:filterName.${filter.kind}`);
   }
 }

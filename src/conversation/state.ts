@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   AGE_GROUPS,
+  CASE_STATUSES,
   CATEGORIES,
   CONTACT_PREFERENCES,
   GENDERS,
@@ -176,6 +177,34 @@ export type StatusState = z.infer<typeof StatusSchema>;
 /** The privacy-settings variant of FlowState. */
 export type SettingsState = z.infer<typeof SettingsSchema>;
 
+/** A filter of the staff case list, as remembered between pages. */
+export const CaseFilterSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("all") }),
+  z.object({ kind: z.literal("mine") }),
+  z.object({ kind: z.literal("new") }),
+  z.object({ kind: z.literal("overdue") }),
+  z.object({ kind: z.literal("status"), status: z.enum(CASE_STATUSES) }),
+  z.object({ kind: z.literal("place"), text: z.string().max(100) }),
+]);
+
+/**
+ * A question the bot just asked one staff member in this chat (a confirmation, "which case?",
+ * a status to pick, the next page of a list). Their next message may answer it by number or by
+ * the words shown; any other message from them drops it. It never outlives a quarter of an hour.
+ */
+export const StaffPromptSchema = z.object({
+  staffId: z.string(),
+  askedAt: z.string(),
+  /** The choices shown, each a button id that carries its case and action. */
+  choices: z.array(z.object({ id: z.string(), label: z.string() })).default([]),
+  /** A yes / no confirmation: "ya" and "batal" answer it too. */
+  confirm: z.boolean().default(false),
+  /** The case list being paged: "lagi" shows the page from this offset. */
+  more: z.object({ filter: CaseFilterSchema, offset: z.number().int().min(0) }).optional(),
+});
+/** A question the bot asked a staff member. */
+export type StaffPrompt = z.infer<typeof StaffPromptSchema>;
+
 /** Bumped when the stored shape changes; older documents are migrated or reset on load. */
 export const CONVERSATION_SCHEMA_VERSION = 1;
 
@@ -193,6 +222,8 @@ export const ConversationDocSchema = z.object({
   invalidAnswers: z.number().int().min(0).default(0),
   updatedAt: z.string(),
   state: FlowStateSchema,
+  /** The question a staff member was just asked here, if any (kept apart from the chat's own flow). */
+  staffPrompt: StaffPromptSchema.optional(),
 });
 /** Everything the engine remembers about one chat. */
 export type ConversationDoc = z.infer<typeof ConversationDocSchema>;

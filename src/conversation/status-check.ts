@@ -1,4 +1,5 @@
 import type { OutboundMessage } from "../channels/types.ts";
+import { ASSISTANCE_STAGES } from "../domain/case.ts";
 import { parsePin, parseReference } from "../domain/reference.ts";
 import { statusStageFor } from "../domain/status-view.ts";
 import { type ChoiceDef, matchChoice, renderChoices, type UserInput } from "./choices.ts";
@@ -83,11 +84,26 @@ async function check(turn: Turn, reference: string, pin: string, references: str
     dateStyle: "long",
     timeZone: "Asia/Jakarta",
   }).format(answer.updatedAt);
-  turn.sayKey("status:answer", {
-    reference: answer.reference,
-    stage: turn.t(`status:stage.${stage}`),
-    date,
-  });
+  const lines = [
+    turn.t("status:answer", { reference: answer.reference, stage: turn.t(`status:stage.${stage}`), date }),
+  ];
+  // A victim sees how far each stage of their assistance has come; never which services (a phone
+  // may be seen by the trafficker). The duress PIN answers as a tipster, so it shows nothing here.
+  if (answer.viewer === "VICTIM") {
+    const states = await desk.stageStates(answer.reference);
+    if (states && Object.values(states).some((s) => s !== "NOT_STARTED")) {
+      lines.push(
+        turn.t("status:stages.title"),
+        ...ASSISTANCE_STAGES.map((s) =>
+          turn.t("status:stages.line", {
+            stage: turn.t(`status:stages.name.${s}`),
+            state: turn.t(`status:stages.state.${states[s]}`),
+          }),
+        ),
+      );
+    }
+  }
+  turn.say(lines.join("\n"));
   turn.setState({ flow: "idle" });
 }
 

@@ -1,7 +1,7 @@
 import type { Choice, OutboundMessage } from "../channels/types.ts";
 import type { Language } from "../domain/language.ts";
 import type { Translate, TurnContext } from "./ports.ts";
-import type { ConversationDoc, FlowState } from "./state.ts";
+import type { ConversationDoc, FlowState, StaffPrompt } from "./state.ts";
 
 /** Something the engine asks its caller to do beyond sending replies to this chat. */
 export type TurnEffect =
@@ -24,6 +24,12 @@ export class Turn {
   suppressMenu = false;
   /** Set when this turn shows the emergency numbers: its replies go ahead of other chats' messages. */
   urgent = false;
+  /** True for the very first message of a chat (no stored conversation). */
+  firstContact = false;
+  /** The question a staff member was asked before this message, when this message is theirs to answer it. */
+  pendingPrompt: StaffPrompt | null = null;
+  /** Their question that stood too long: a number meant for it must not be taken for a card. */
+  expiredPrompt: StaffPrompt | null = null;
   readonly doc: ConversationDoc;
   readonly ctx: TurnContext;
 
@@ -56,6 +62,25 @@ export class Turn {
   sayEmergency(): void {
     this.urgent = true;
     this.sayKey("common:emergency");
+  }
+
+  /**
+   * Asks the staff member who wrote a question with choices; their next message may answer it
+   * by number or by its words (see handlers/card-reply.ts). Nothing else is asked after it.
+   */
+  askStaff(text: string, choices: Choice[], options: { confirm?: boolean; more?: StaffPrompt["more"] } = {}): void {
+    const staff = this.ctx.staff;
+    if (choices.length > 0 || options.more) {
+      this.say(text, choices);
+      if (staff)
+        this.doc.staffPrompt = {
+          staffId: staff.id,
+          askedAt: this.ctx.now.toISOString(),
+          choices,
+          confirm: options.confirm ?? false,
+          ...(options.more ? { more: options.more } : {}),
+        };
+    } else this.say(text);
   }
 
   /** Moves the conversation to another state. */

@@ -8,7 +8,7 @@ import {
   REPORTER_ROLES,
   type ReporterRole,
 } from "../domain/case.ts";
-import type { Db } from "./database.ts";
+import type { Db, Prisma } from "./database.ts";
 
 /** The coded columns of a case, safe to list: no personal data. */
 export interface CaseListing {
@@ -148,17 +148,6 @@ export class CaseRepository {
     }));
   }
 
-  /** Everything about a case that staff actions and the details view need, by reference. */
-  findForStaff(reference: string) {
-    return this.#db.case.findUnique({
-      where: { reference },
-      include: {
-        copies: { select: { officeCode: true }, orderBy: { createdAt: "asc" } },
-        messages: { orderBy: { id: "asc" } },
-      },
-    });
-  }
-
   /** The channel of a chat identity (to write to a reporter), or null if it no longer exists. */
   async channelOfIdentity(identityId: string): Promise<ChannelKind | null> {
     const row = await this.#db.contactIdentity.findUnique({ where: { id: identityId }, select: { channel: true } });
@@ -223,25 +212,110 @@ export class CaseRepository {
     });
   }
 
-  /** Open cases an office holds or was copied, or all open cases; newest first. */
-  async openCases(officeCode: string | null, limit = 30) {
-    const where =
-      officeCode === null
-        ? { status: { not: "CLOSED" } }
-        : { status: { not: "CLOSED" }, OR: [{ officeCode }, { copies: { some: { officeCode } } }] };
-    return this.#db.case.findMany({
-      where,
-      orderBy: { createdAt: "desc" },
-      take: limit,
-      select: {
-        reference: true,
-        status: true,
-        urgency: true,
-        category: true,
-        provinceCode: true,
-        country: true,
-        createdAt: true,
-      },
-    });
+  /**
+   * One page of the open cases in a scope (every office, or some offices with what was copied to
+   * them), filtered, newest first, with the total so a list never stops silently.
+   */
+  async openCasesPage(query: OpenCasesQuery): Promise<{ total: number; rows: OpenCaseRow[] }> {
+    const where = openCasesWhere(query);
+    const [total, rows] = await Promise.all([
+      this.#db.case.count({ where }),
+      this.#db.case.findMany({
+        where,
+        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+        skip: query.offset,
+        take: query.limit,
+        select: {
+          reference: true,
+          status: true,
+          urgency: true,
+          category: true,
+          provinceCode: true,
+          regencyCode: true,
+          country: true,
+          officeCode: true,
+          assignedStaffId: true,
+          routedAt: true,
+          serviceStartedAt: true,
+          createdAt: true,
+        },
+      }),
+    ]);
+    return { total, rows: rows.map((row) => ({ ...row, status: toStatus(row.status) })) };
   }
+}
+
+/** What `/kasus` asks for: a scope, a filter, a page. */
+export interface OpenCasesQuery {
+  /** Null for every office; else the offices whose cases (held or copied) are listed. */
+  officeCodes: string[] | null;
+  filter:
+    | { kind: "all" }
+    | { kind: "mine"; staffId: string }
+    | { kind: "new" }
+    | { kind: "overdue"; now: Date; ackDeadlineMs: Record<"URGENT" | "NORMAL", number>; serviceDeadlineMs: number }
+    | { kind: "status"; status: CaseStatus }
+    | { kind: "place"; provinceCodes: string[]; regencyCodes: string[] };
+  offset: number;
+  limit: number;
+}
+
+/** One open case as `/kasus` lists it (coded columns only). */
+export interface OpenCaseRow {
+  reference: string;
+  status: CaseStatus;
+  urgency: string;
+  category: string;
+  provinceCode: string | null;
+  regencyCode: string | null;
+  country: string | null;
+  officeCode: string | null;
+  assignedStaffId: string | null;
+  routedAt: Date | null;
+  serviceStartedAt: Date | null;
+  createdAt: Date;
+}
+
+function openCasesWhere(query: OpenCasesQuery): Prisma.CaseWhereInput {
+  const scope: Prisma.CaseWhereInput =
+    query.officeCodes === null
+      ? {}
+      : {
+          OR: [
+            { officeCode: { in: query.officeCodes } },
+            { copies: { some: { officeCode: { in: query.officeCodes } } } },
+          ],
+        };
+  const filter = query.filter;
+  let narrowed: Prisma.CaseWhereInput = {};
+  switch (filter.kind) {
+    case "mine":
+      narrowed = { assignedStaffId: filter.staffId };
+      break;
+    case "new":
+      narrowed = { status: "ROUTED" };
+      break;
+    case "overdue": {
+      const before = (ms: number) => new Date(filter.now.getTime() - ms);
+      narrowed = {
+        OR: [
+          { status: "ROUTED", urgency: "URGENT", routedAt: { lt: before(filter.ackDeadlineMs.URGENT) } },
+          { status: "ROUTED", urgency: "NORMAL", routedAt: { lt: before(filter.ackDeadlineMs.NORMAL) } },
+          { status: "ASSISTANCE", serviceStartedAt: { lt: before(filter.serviceDeadlineMs) } },
+        ],
+      };
+      break;
+    }
+    case "status":
+      narrowed = { status: filter.status };
+      break;
+    case "place":
+      narrowed = {
+        OR: [{ provinceCode: { in: filter.provinceCodes } }, { regencyCode: { in: filter.regencyCodes } }],
+      };
+      break;
+    case "all":
+      break;
+  }
+  return { AND: [{ status: { not: "CLOSED" } }, scope, narrowed] };
 }

@@ -25,6 +25,13 @@ export interface DispatchHead {
 
 const DeleteSchema = z.object({ platformMessageIds: z.array(z.string()) });
 
+/** A card a chat has on its screen: the case it is about, when it arrived, its choices. */
+export interface SentCard {
+  caseId: string;
+  sentAt: Date;
+  choices: Choice[];
+}
+
 /** A chat that should receive a message, with its channel. */
 export interface OutboxRecipient {
   identityId: string;
@@ -53,10 +60,18 @@ export class OutboxStore {
     this.#cipher = cipher;
   }
 
-  #row(identityId: string | null, channel: string, message: OutboundMessage, now: Date, officeCode: string | null) {
+  #row(
+    identityId: string | null,
+    channel: string,
+    message: OutboundMessage,
+    now: Date,
+    officeCode: string | null,
+    caseId: string | null,
+  ) {
     return {
       identityId,
       officeCode,
+      caseId,
       channel,
       status: identityId ? "PENDING" : "WAITING",
       hasChoices: (message.choices?.length ?? 0) > 0,
@@ -68,15 +83,19 @@ export class OutboxStore {
     };
   }
 
-  /** The write that queues messages for one chat, in order. */
+  /**
+   * The write that queues messages for one chat, in order. A staff card or notice names its
+   * office and its case (kept outside the encrypted payload, so a number typed later can find it).
+   */
   enqueueWrite(
     identityId: string,
     channel: ChannelKind,
     messages: readonly OutboundMessage[],
     now: Date,
     officeCode: string | null = null,
+    caseId: string | null = null,
   ): (db: Db) => Prisma.PrismaPromise<unknown> {
-    const data = messages.map((message) => this.#row(identityId, channel, message, now, officeCode));
+    const data = messages.map((message) => this.#row(identityId, channel, message, now, officeCode, caseId));
     return (db) => db.outboxMessage.createMany({ data });
   }
 
@@ -85,8 +104,9 @@ export class OutboxStore {
     officeCode: string,
     messages: readonly OutboundMessage[],
     now: Date,
+    caseId: string | null = null,
   ): (db: Db) => Prisma.PrismaPromise<unknown> {
-    const data = messages.map((message) => this.#row(null, "", message, now, officeCode));
+    const data = messages.map((message) => this.#row(null, "", message, now, officeCode, caseId));
     return (db) => db.outboxMessage.createMany({ data });
   }
 
@@ -378,14 +398,69 @@ export class OutboxStore {
       where: { id: latest.id },
       select: { choicesCipher: true, payloadCipher: true },
     });
-    const choices = row.choicesCipher
-      ? ChoicesSchema.parse(this.#cipher.openJson(row.choicesCipher, CHOICES_CONTEXT))
-      : row.payloadCipher
-        ? (this.#open(row.payloadCipher).choices ?? [])
-        : [];
+    const choices = this.#choicesOf(row);
     if (this.#latestChoices.size >= CACHE_LIMIT) this.#latestChoices.clear();
     this.#latestChoices.set(identityId, { id: latest.id, choices });
     return choices;
+  }
+
+  /**
+   * The cards (messages about a case, with choices) this chat has received since a time, newest
+   * first: only rows marked SENT, because a card still waiting in the outbox is not on the screen.
+   */
+  async receivedCards(identityId: string, since: Date, limit = 20): Promise<SentCard[]> {
+    const rows = await this.#db.outboxMessage.findMany({
+      where: {
+        identityId,
+        status: "SENT",
+        kind: "MESSAGE",
+        hasChoices: true,
+        caseId: { not: null },
+        sentAt: { gte: since },
+      },
+      orderBy: [{ sentAt: "desc" }, { id: "desc" }],
+      take: limit,
+      select: { caseId: true, sentAt: true, choicesCipher: true, payloadCipher: true },
+    });
+    return rows.flatMap((row) => this.#card(row));
+  }
+
+  /**
+   * The card a quoted message was, when the chat quoted one of the bot's sent cards. A WhatsApp
+   * quote names the message key, which the sender stored after the time it was sent.
+   */
+  async quotedCard(identityId: string, quotedPlatformMessageId: string): Promise<SentCard | null> {
+    const row = await this.#db.outboxMessage.findFirst({
+      where: {
+        identityId,
+        status: "SENT",
+        caseId: { not: null },
+        hasChoices: true,
+        OR: [
+          { platformMessageId: quotedPlatformMessageId },
+          { platformMessageId: { endsWith: `:${quotedPlatformMessageId}` } },
+        ],
+      },
+      orderBy: { id: "desc" },
+      select: { caseId: true, sentAt: true, choicesCipher: true, payloadCipher: true },
+    });
+    return row ? (this.#card(row)[0] ?? null) : null;
+  }
+
+  #card(row: {
+    caseId: string | null;
+    sentAt: Date | null;
+    choicesCipher: Uint8Array | null;
+    payloadCipher: Uint8Array | null;
+  }): SentCard[] {
+    if (!row.caseId || !row.sentAt) return [];
+    return [{ caseId: row.caseId, sentAt: row.sentAt, choices: this.#choicesOf(row) }];
+  }
+
+  /** A message's choices: kept on their own after delivery, or read from a payload not yet cleared. */
+  #choicesOf(row: { choicesCipher: Uint8Array | null; payloadCipher: Uint8Array | null }): Choice[] {
+    if (row.choicesCipher) return ChoicesSchema.parse(this.#cipher.openJson(row.choicesCipher, CHOICES_CONTEXT));
+    return row.payloadCipher ? (this.#open(row.payloadCipher).choices ?? []) : [];
   }
 
   /** How many messages wait for an office destination, by office. */
@@ -408,7 +483,15 @@ export class OutboxStore {
       const waiting = await tx.outboxMessage.findMany({
         where: { status: "WAITING", officeCode },
         orderBy: { id: "asc" },
-        select: { id: true, payloadCipher: true, choicesCipher: true, keyId: true, hasChoices: true, urgent: true },
+        select: {
+          id: true,
+          payloadCipher: true,
+          choicesCipher: true,
+          keyId: true,
+          hasChoices: true,
+          urgent: true,
+          caseId: true,
+        },
       });
       const released: typeof waiting = [];
       for (const row of waiting) {
@@ -427,6 +510,7 @@ export class OutboxStore {
             status: "PENDING",
             hasChoices: row.hasChoices,
             urgent: row.urgent,
+            caseId: row.caseId,
             payloadCipher: row.payloadCipher,
             choicesCipher: row.choicesCipher,
             keyId: row.keyId,

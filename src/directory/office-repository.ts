@@ -111,6 +111,15 @@ export class OfficeRepository {
     return [];
   }
 
+  /** The codes of the offices whose cards go to this group chat. */
+  async servedByGroup(identityId: string): Promise<string[]> {
+    const rows = await this.#db.office.findMany({
+      where: { destinationKind: "GROUP", destinationIdentityId: identityId },
+      select: { code: true },
+    });
+    return rows.map((r) => r.code);
+  }
+
   /** The codes of offices that have no active destination now. */
   async withoutDestination(): Promise<string[]> {
     const offices = await this.list();

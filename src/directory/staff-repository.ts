@@ -4,6 +4,7 @@ import { STAFF_ROLES, type StaffRole } from "../domain/case.ts";
 import type { Language } from "../domain/language.ts";
 import { CROCKFORD_ALPHABET } from "../domain/reference.ts";
 import type { Hasher } from "../security/hasher.ts";
+import { normalizeName } from "../text/normalize.ts";
 
 /** A staff member as the rest of the code sees them. */
 export interface StaffMember {
@@ -84,6 +85,32 @@ export class StaffRepository {
     return row ? toStaff(row) : null;
   }
 
+  /** The active staff members of an office, in the order they were added. */
+  async activeOf(officeCode: string): Promise<StaffMember[]> {
+    const rows = await this.#db.staff.findMany({ where: { officeCode, active: true }, orderBy: { createdAt: "asc" } });
+    return rows.map(toStaff);
+  }
+
+  /**
+   * Staff members by a name as typed (case, accents and spacing do not matter): exact matches,
+   * or else those whose name starts with it. More than one means the name is ambiguous.
+   */
+  async byName(name: string, where: { officeCode?: string; active?: boolean } = {}): Promise<StaffMember[]> {
+    const typed = normalizeName(name);
+    if (!typed) return [];
+    const rows = (
+      await this.#db.staff.findMany({
+        where: {
+          ...(where.officeCode ? { officeCode: where.officeCode } : {}),
+          ...(where.active === undefined ? {} : { active: where.active }),
+        },
+        orderBy: { createdAt: "asc" },
+      })
+    ).map(toStaff);
+    const exact = rows.filter((r) => normalizeName(r.name) === typed);
+    return exact.length > 0 ? exact : rows.filter((r) => normalizeName(r.name).startsWith(`${typed}`));
+  }
+
   /** The staff member linked to a chat identity, or null. */
   async byIdentity(identityId: string): Promise<StaffMember | null> {
     const row = await this.#db.staff.findUnique({ where: { identityId } });
@@ -93,6 +120,11 @@ export class StaffRepository {
   /** Deactivates a staff member: they can no longer act, and stop receiving cards. */
   async deactivate(id: string, now: Date): Promise<void> {
     await this.#db.staff.update({ where: { id }, data: { active: false, deactivatedAt: now } });
+  }
+
+  /** Lets a deactivated staff member act again. */
+  async reactivate(id: string): Promise<void> {
+    await this.#db.staff.update({ where: { id }, data: { active: true, deactivatedAt: null } });
   }
 
   /** Creates a single-use invite code for a staff member; only its hash is stored. */

@@ -125,17 +125,7 @@ export const RESOLUTIONS = ["ASSISTED", "REFERRED_ELSEWHERE", "UNREACHABLE", "NO
 /** One of RESOLUTIONS. */
 export type Resolution = (typeof RESOLUTIONS)[number];
 
-/** Staff roles: an agent works on its office's cases; supervisors and national staff on all. */
+/** Staff roles (DESIGN §2): an agent and an office supervisor work on their office's cases; national staff on all. */
 export const STAFF_ROLES = ["AGENT", "SUPERVISOR", "NATIONAL"] as const;
 /** One of STAFF_ROLES. */
 export type StaffRole = (typeof STAFF_ROLES)[number];
-
-/** True when a staff member may see and act on a case: their office holds it or it was copied to them. */
-export function staffMayActOn(
-  staff: { role: StaffRole; officeCode: string; active: boolean },
-  target: { officeCode: string | null; copiedTo: readonly string[] },
-): boolean {
-  if (!staff.active) return false;
-  if (staff.role !== "AGENT") return true;
-  return target.officeCode === staff.officeCode || target.copiedTo.includes(staff.officeCode);
-}

@@ -1,6 +1,6 @@
 import type { App } from "../app.ts";
 import type { ChannelAddress } from "../channels/types.ts";
-import type { Prisma } from "../db/database.ts";
+import { isRecordNotFound, type Prisma } from "../db/database.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Inbound dedupe rows, and delivered outbox rows, are kept this long (a platform may redeliver for days). */
@@ -54,6 +54,11 @@ export const DATA_POLICY: Record<Prisma.ModelName, TableRule> = {
     holds: "staff replies, reporter messages and notes, encrypted",
     retention: "deleted with the case's narrative",
     erasure: "kept until retention (the office's record of the case)",
+  },
+  CaseService: {
+    holds: "services given to a victim (coded type and stage; provider and note encrypted)",
+    retention: "provider and note removed with the case's narrative; the coded service stays for statistics",
+    erasure: "kept until retention (the office's record of help given)",
   },
   Attachment: {
     holds: "photos, voice notes and documents, encrypted",
@@ -117,7 +122,7 @@ export interface RetentionResult {
  * data, idle identities nothing needs go, delivered messages lose their text and later their rows.
  */
 export async function applyRetention(
-  app: Pick<App, "database" | "config" | "clock" | "logger" | "identities" | "outbox">,
+  app: Pick<App, "database" | "config" | "clock" | "logger" | "identities" | "outbox" | "caseStore">,
   now: Date = app.clock.now(),
 ): Promise<RetentionResult> {
   const db = app.database.prisma;
@@ -149,7 +154,7 @@ export async function applyRetention(
   return result;
 }
 
-async function purgeClosedCases(app: Pick<App, "database" | "config">, now: Date): Promise<number> {
+async function purgeClosedCases(app: Pick<App, "database" | "config" | "caseStore">, now: Date): Promise<number> {
   const db = app.database.prisma;
   const cutoff = new Date(now.getTime() - app.config.retentionDays * DAY_MS);
   const expired = await db.case.findMany({
@@ -157,35 +162,19 @@ async function purgeClosedCases(app: Pick<App, "database" | "config">, now: Date
     select: { id: true },
     take: 500,
   });
+  let purged = 0;
   for (const { id } of expired) {
-    await db.$transaction([
-      db.attachment.deleteMany({ where: { caseId: id } }),
-      db.caseMessage.deleteMany({ where: { caseId: id } }),
-      db.case.update({
-        where: { id },
-        data: {
-          narrativeCipher: null,
-          placeCipher: null,
-          contactCipher: null,
-          reporterIdentityId: null,
-          victimPinHash: null,
-          duressPinHash: null,
-          purgedAt: now,
-          updatedAt: now,
-          events: {
-            create: {
-              type: "PURGED",
-              actor: "system",
-              reason: `closed more than ${app.config.retentionDays} days ago`,
-              createdAt: now,
-            },
-          },
-        },
-        select: { id: true },
-      }),
-    ]);
+    const record = await app.caseStore.loadById(id);
+    if (record?.status !== "CLOSED" || record.purgedAt) continue;
+    try {
+      await db.$transaction(app.caseStore.purge(record, app.config.retentionDays, now));
+      purged++;
+    } catch (error) {
+      // Reopened (or otherwise changed) since it was read: it keeps everything.
+      if (!isRecordNotFound(error)) throw error;
+    }
   }
-  return expired.length;
+  return purged;
 }
 
 /**

@@ -2,8 +2,9 @@
  * Human labels for stored area codes ("Kab. Bogor, Jawa Barat"), for cards, summaries and
  * details. Reads the generated area table once, on first use.
  */
+import { matchProvinces } from "./place-match.ts";
 import type { PlaceResolution } from "./place-resolution.ts";
-import { shortProvinceName, shortRegencyName } from "./place-text.ts";
+import { compactKey, regencyCore, shortProvinceName, shortRegencyName } from "./place-text.ts";
 import { type AreaTable, loadAreas } from "./region-data.ts";
 
 let areas: AreaTable | null = null;
@@ -43,4 +44,22 @@ export function labelForResolution(
   if (regency) parts.push(shortRegencyName(regency.name));
   if (province) parts.push(shortProvinceName(province.name));
   return parts.join(", ");
+}
+
+/**
+ * The regencies and provinces a typed name means ("malang", "Kota Malang", "jatim"), for filtering
+ * case lists: every regency whose name without "Kabupaten"/"Kota" matches, and provinces by name.
+ */
+export function areasNamed(text: string): { provinceCodes: string[]; regencyCodes: string[] } {
+  const typed = compactKey(text.replace(/^(kab|kabupaten|kota)\.?\s+/i, ""));
+  if (!typed) return { provinceCodes: [], regencyCodes: [] };
+  areas ??= loadAreas();
+  const regencyCodes: string[] = [];
+  for (let i = 0; i < areas.codes.length; i++) {
+    if (areas.levels[i] !== 2) continue;
+    const name = areas.names[i] ?? "";
+    if (compactKey(regencyCore(name).core) === typed || compactKey(name) === typed)
+      regencyCodes.push(areas.codes[i] as string);
+  }
+  return { provinceCodes: matchProvinces(text).map((p) => p.code), regencyCodes };
 }

@@ -1,11 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { caseCard, localTime, reporterMessageNotice } from "../conversation/notices.ts";
 import type { CaseDesk, DialogueSettings, FollowUpAnswerOutcome, Translate } from "../conversation/ports.ts";
+import type { AuditStore } from "../db/audit-store.ts";
 import type { CaseRepository } from "../db/case-repository.ts";
+import type { CaseStore } from "../db/case-store.ts";
 import type { OutboxStore } from "../db/outbox-store.ts";
 import type { StepWriter } from "../db/step-writer.ts";
 import type { OfficeRepository } from "../directory/office-repository.ts";
 import type { StaffRepository } from "../directory/staff-repository.ts";
+import { ASSISTANCE_STAGES, type AssistanceStage, CASE_STATUSES, type CaseStatus } from "../domain/case.ts";
+import { type StageState, stageStates } from "../domain/case-services.ts";
 import type { FollowUpPolicy } from "../domain/follow-up.ts";
 import type { Language } from "../domain/language.ts";
 import { generatePin, generateReference } from "../domain/reference.ts";
@@ -20,10 +24,14 @@ import type { Hasher } from "../security/hasher.ts";
 import type { Sleep } from "./clock.ts";
 import { answerCheckIn } from "./follow-up-answers.ts";
 import { OfficeMailer } from "./office-mailer.ts";
+import type { AlertKind } from "./operator-alerts.ts";
 
 /** What the desks need besides the step's writer. */
 export interface CaseDeskDeps {
   cases: CaseRepository;
+  /** Every write to a case goes through the store. */
+  caseStore: CaseStore;
+  audit: AuditStore;
   offices: OfficeRepository;
   staff: StaffRepository;
   outbox: OutboxStore;
@@ -35,6 +43,8 @@ export interface CaseDeskDeps {
   settings: DialogueSettings;
   sleep: Sleep;
   logger: Logger;
+  /** Tells operators of something a person must look at (wrong invite codes across many chats). */
+  operatorAlert?: (kind: AlertKind, details: Record<string, string | number>) => void;
 }
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -97,14 +107,18 @@ export class PrismaCaseDesk implements CaseDesk {
       report.provinceCode ?? report.homeProvinceCode,
       "id",
     );
-    const delivery = await this.#mailer.send(decision.responsible, (t, viaFallback) =>
-      caseCard(t, facts, { reason: "NEW", officeName: responsibleName, viaFallback, acceptBy }),
+    const delivery = await this.#mailer.send(
+      decision.responsible,
+      (t, viaFallback) => caseCard(t, facts, { reason: "NEW", officeName: responsibleName, viaFallback, acceptBy }),
+      id,
     );
     const copyEvents: Array<{ type: string; actor: string; reason: string; createdAt: Date }> = [];
     for (const copy of decision.copies) {
       const name = await officeName(offices, copy);
-      await this.#mailer.send(copy, (t, viaFallback) =>
-        caseCard(t, facts, { reason: "COPY", officeName: name, viaFallback }),
+      await this.#mailer.send(
+        copy,
+        (t, viaFallback) => caseCard(t, facts, { reason: "COPY", officeName: name, viaFallback }),
+        id,
       );
       copyEvents.push({
         type: "COPIED",
@@ -132,65 +146,62 @@ export class PrismaCaseDesk implements CaseDesk {
             },
           ]
         : [];
-    this.#writer.add((db) =>
-      db.case.create({
-        data: {
-          id,
-          reference,
-          pinHash: hasher.pin(reference, pin),
-          status: "ROUTED",
-          urgency: report.urgency,
-          category: report.category,
-          indicators: JSON.stringify(report.indicators),
-          reporterRole: report.reporterRole,
-          provinceCode: report.provinceCode,
-          regencyCode: report.regencyCode,
-          districtCode: report.districtCode,
-          country: report.country,
-          homeProvinceCode: report.homeProvinceCode,
-          placeCipher: report.placeDetail ? cipher.sealJson(report.placeDetail, "case.place") : null,
-          victimAgeGroup: report.victimAgeGroup,
-          victimGender: report.victimGender,
-          victimCount: report.victimCount,
-          narrativeCipher: report.narrative ? cipher.seal(report.narrative, "case.narrative") : null,
-          contactPreference: report.contactPreference,
-          contactCipher: report.contactNumber ? cipher.seal(report.contactNumber, "case.contact") : null,
-          reporterIdentityId: identityId,
-          consentToShare: report.consentToShare,
-          consentAt: report.consentToShare ? now : null,
-          language: report.language,
-          officeCode: decision.responsible,
-          cardOfficeCode: delivery.deliveredTo,
-          keyId: cipher.currentKeyId,
-          createdAt: now,
-          updatedAt: now,
-          routedAt: now,
-          lastActivityAt: now,
-          copies: { create: decision.copies.map((officeCode) => ({ officeCode, createdAt: now })) },
-          events: {
-            create: [
-              {
-                type: "RECEIVED",
-                actor: "reporter",
-                toStatus: "RECEIVED",
-                reason: report.urgency === "URGENT" ? "reported; someone in immediate danger" : "reported",
-                createdAt: now,
-              },
-              {
-                type: "ROUTED",
-                actor: "system",
-                fromStatus: "RECEIVED",
-                toStatus: "ROUTED",
-                reason: `${decision.reason} (victim type ${victimType})`,
-                data: JSON.stringify({ officeCode: decision.responsible, copies: decision.copies }),
-                createdAt: now,
-              },
-              ...copyEvents,
-              ...deliveryEvent,
-            ],
-          },
+    this.#writer.add(
+      this.#deps.caseStore.submit({
+        id,
+        reference,
+        pinHash: hasher.pin(reference, pin),
+        status: "ROUTED",
+        urgency: report.urgency,
+        category: report.category,
+        indicators: JSON.stringify(report.indicators),
+        reporterRole: report.reporterRole,
+        provinceCode: report.provinceCode,
+        regencyCode: report.regencyCode,
+        districtCode: report.districtCode,
+        country: report.country,
+        homeProvinceCode: report.homeProvinceCode,
+        placeCipher: report.placeDetail ? cipher.sealJson(report.placeDetail, "case.place") : null,
+        victimAgeGroup: report.victimAgeGroup,
+        victimGender: report.victimGender,
+        victimCount: report.victimCount,
+        narrativeCipher: report.narrative ? cipher.seal(report.narrative, "case.narrative") : null,
+        contactPreference: report.contactPreference,
+        contactCipher: report.contactNumber ? cipher.seal(report.contactNumber, "case.contact") : null,
+        reporterIdentityId: identityId,
+        consentToShare: report.consentToShare,
+        consentAt: report.consentToShare ? now : null,
+        language: report.language,
+        officeCode: decision.responsible,
+        cardOfficeCode: delivery.deliveredTo,
+        keyId: cipher.currentKeyId,
+        createdAt: now,
+        updatedAt: now,
+        routedAt: now,
+        lastActivityAt: now,
+        copies: { create: decision.copies.map((officeCode) => ({ officeCode, createdAt: now })) },
+        events: {
+          create: [
+            {
+              type: "RECEIVED",
+              actor: "reporter",
+              toStatus: "RECEIVED",
+              reason: report.urgency === "URGENT" ? "reported; someone in immediate danger" : "reported",
+              createdAt: now,
+            },
+            {
+              type: "ROUTED",
+              actor: "system",
+              fromStatus: "RECEIVED",
+              toStatus: "ROUTED",
+              reason: `${decision.reason} (victim type ${victimType})`,
+              data: JSON.stringify({ officeCode: decision.responsible, copies: decision.copies }),
+              createdAt: now,
+            },
+            ...copyEvents,
+            ...deliveryEvent,
+          ],
         },
-        select: { id: true },
       }),
     );
     if (report.attachmentIds.length > 0) {
@@ -264,24 +275,7 @@ export class PrismaCaseDesk implements CaseDesk {
     this.#writer.add((db) => db.statusLookup.create({ data: { identityId, referenceHash, success, createdAt: now } }));
     if (!found || !success) {
       if (found && !found.lookupFlagged && reachesFlagThreshold(failuresToday + 1)) {
-        this.#writer.add((db) =>
-          db.case.update({
-            where: { id: found.id },
-            data: {
-              lookupFlagged: true,
-              updatedAt: now,
-              events: {
-                create: {
-                  type: "LOOKUP_FLAGGED",
-                  actor: "system",
-                  reason: `${failuresToday + 1} failed status look-ups in 24 hours`,
-                  createdAt: now,
-                },
-              },
-            },
-            select: { id: true },
-          }),
-        );
+        this.#writer.add(this.#deps.caseStore.flagLookups(found.id, failuresToday + 1, now));
         logger.warn({ event: "case.lookup_flagged", caseId: found.id });
       }
       return { kind: "not_found" };
@@ -297,83 +291,37 @@ export class PrismaCaseDesk implements CaseDesk {
   }
 
   async relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited"> {
-    const { cases, cipher, settings, logger } = this.#deps;
+    const { cases, settings, logger } = this.#deps;
     const open = await cases.latestOpenOfReporter(identityId);
     if (!open) return "no_case";
     const since = new Date(this.#now.getTime() - DAY_MS);
     if ((await cases.relaysSince(identityId, since)) >= settings.maxRelaysPerDay) return "limited";
     const now = this.#now;
-    this.#writer.add((db) =>
-      db.case.update({
-        where: { id: open.id },
-        data: {
-          updatedAt: now,
-          lastActivityAt: now,
-          messages: {
-            create: {
-              direction: "FROM_REPORTER",
-              bodyCipher: cipher.seal(text, "case.message"),
-              keyId: cipher.currentKeyId,
-              createdAt: now,
-            },
-          },
-          events: {
-            create: {
-              type: "REPORTER_MESSAGE",
-              actor: "reporter",
-              reason: "message relayed to the office",
-              createdAt: now,
-            },
-          },
-        },
-        select: { id: true },
-      }),
+    this.#writer.add(
+      this.#deps.caseStore.appendMessage(
+        open.id,
+        { direction: "FROM_REPORTER", staffId: null, text },
+        { type: "REPORTER_MESSAGE", actor: "reporter", reason: "message relayed to the office" },
+        now,
+      ),
     );
-    if (open.officeCode) await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference));
+    if (open.officeCode)
+      await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference), open.id);
     logger.info({ event: "case.reporter_message", caseId: open.id });
     return "relayed";
   }
 
   async #flagDuress(caseId: string, reference: string, officeCode: string | null): Promise<void> {
-    const now = this.#now;
-    this.#writer.add((db) =>
-      db.case.update({
-        where: { id: caseId },
-        data: {
-          duressUsedAt: now,
-          lookupFlagged: true,
-          events: {
-            create: {
-              type: "DURESS_PIN_USED",
-              actor: "system",
-              reason: "status opened with the emergency PIN",
-              createdAt: now,
-            },
-          },
-        },
-        select: { id: true },
-      }),
-    );
-    if (officeCode) await this.#mailer.send(officeCode, (t) => ({ text: t("staff:duressAlert", { reference }) }));
+    this.#writer.add(this.#deps.caseStore.flagDuress(caseId, this.#now));
+    if (officeCode)
+      await this.#mailer.send(officeCode, (t) => ({ text: t("staff:duressAlert", { reference }) }), caseId);
     this.#deps.logger.warn({ event: "case.duress_pin_used", caseId });
-  }
-
-  #event(caseId: string, type: string, reason: string, data: Record<string, unknown> = {}) {
-    const now = this.#now;
-    this.#writer.add((db) =>
-      db.case.update({
-        where: { id: caseId },
-        data: { ...data, updatedAt: now, events: { create: { type, actor: "reporter", reason, createdAt: now } } },
-        select: { id: true },
-      }),
-    );
   }
 
   async optOutOfContact(identityId: string): Promise<number> {
     const mine = await this.#deps.cases.ofReporter(identityId);
     for (const c of mine) {
-      if (c.contactPreference !== "NONE")
-        this.#event(c.id, "CONTACT_OPT_OUT", "the reporter asked not to be contacted", { contactPreference: "NONE" });
+      if (c.contactPreference !== "NONE") this.#writer.add(this.#deps.caseStore.optOutOfContact(c.id, this.#now));
     }
     return mine.length;
   }
@@ -382,12 +330,10 @@ export class PrismaCaseDesk implements CaseDesk {
     const target = (await this.#deps.cases.ofReporter(identityId)).find((c) => c.reference === reference);
     if (!target) return "not_found";
     if (target.consentToShare) {
-      this.#event(target.id, "CONSENT_WITHDRAWN", "the reporter withdrew consent to share the report", {
-        consentToShare: false,
-        consentWithdrawnAt: this.#now,
-      });
+      this.#writer.add(this.#deps.caseStore.withdrawConsent(target.id, this.#now));
       for (const office of [target.officeCode, ...target.copies.map((c) => c.officeCode)]) {
-        if (office) await this.#mailer.send(office, (t) => ({ text: t("staff:consentWithdrawn", { reference }) }));
+        if (office)
+          await this.#mailer.send(office, (t) => ({ text: t("staff:consentWithdrawn", { reference }) }), target.id);
       }
     }
     return "withdrawn";
@@ -395,13 +341,7 @@ export class PrismaCaseDesk implements CaseDesk {
 
   async eraseContactData(identityId: string): Promise<number> {
     const mine = await this.#deps.cases.ofReporter(identityId);
-    for (const c of mine) {
-      this.#event(c.id, "CONTACT_ERASED", "the reporter asked to erase their contact details", {
-        contactCipher: null,
-        contactPreference: "NONE",
-        reporterIdentityId: null,
-      });
-    }
+    for (const c of mine) this.#writer.add(this.#deps.caseStore.eraseContact(c.id, this.#now));
     return mine.length;
   }
 
@@ -420,25 +360,40 @@ export class PrismaCaseDesk implements CaseDesk {
     ) {
       return "same_pin";
     }
-    this.#event(target.id, "DURESS_PIN_SET", "the reporter set an emergency PIN", {
-      duressPinHash: hasher.duressPin(reference, duressPin),
-    });
+    this.#writer.add(this.#deps.caseStore.setDuressPin(target.id, hasher.duressPin(reference, duressPin), this.#now));
     return "set";
   }
 
   async requestNewPin(identityId: string): Promise<"requested" | "no_reports"> {
     const [latest] = await this.#deps.cases.ofReporter(identityId);
     if (!latest) return "no_reports";
-    this.#event(latest.id, "PIN_REQUESTED", "the reporter asked for a new PIN from the chat that reported");
+    this.#writer.add(this.#deps.caseStore.requestPin(latest.id, this.#now));
     if (latest.officeCode)
-      await this.#mailer.send(latest.officeCode, (t) => ({
-        text: t("staff:pinRequested", { reference: latest.reference }),
-      }));
+      await this.#mailer.send(
+        latest.officeCode,
+        (t) => ({ text: t("staff:pinRequested", { reference: latest.reference }) }),
+        latest.id,
+      );
     return "requested";
   }
 
   async answerFollowUp(identityId: string, followUpId: string, answer: string): Promise<FollowUpAnswerOutcome> {
     return answerCheckIn(this.#deps, this.#writer, this.#mailer, this.#now, identityId, followUpId, answer);
+  }
+
+  async stageStates(reference: string): Promise<Record<AssistanceStage, StageState> | null> {
+    const row = await this.#deps.caseStore.load(reference);
+    if (!row) return null;
+    const served = new Set(
+      (await this.#deps.caseStore.servedStages(row.id)).filter((s): s is AssistanceStage =>
+        (ASSISTANCE_STAGES as readonly string[]).includes(s),
+      ),
+    );
+    const status = (CASE_STATUSES as readonly string[]).includes(row.status) ? (row.status as CaseStatus) : "RECEIVED";
+    const stage = (ASSISTANCE_STAGES as readonly string[]).includes(row.assistanceStage ?? "")
+      ? (row.assistanceStage as AssistanceStage)
+      : null;
+    return stageStates(status, stage, served);
   }
 
   async attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case"> {
@@ -451,18 +406,15 @@ export class PrismaCaseDesk implements CaseDesk {
         data: { caseId: open.id },
       }),
     );
-    this.#writer.add((db) =>
-      db.caseEvent.create({
-        data: {
-          caseId: open.id,
-          type: "ATTACHMENT_ADDED",
-          actor: "reporter",
-          reason: `${attachmentIds.length} file(s) added`,
-          createdAt: now,
-        },
-      }),
+    this.#writer.add(
+      this.#deps.caseStore.recordEvent(
+        open.id,
+        { type: "ATTACHMENT_ADDED", actor: "reporter", reason: `${attachmentIds.length} file(s) added` },
+        now,
+      ),
     );
-    if (open.officeCode) await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference));
+    if (open.officeCode)
+      await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference), open.id);
     return "attached";
   }
 }

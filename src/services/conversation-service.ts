@@ -10,7 +10,7 @@ import type { CaseDeskDeps } from "./case-desk.ts";
 import { PrismaCaseDesk } from "./case-desk.ts";
 import type { Clock } from "./clock.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
-import { PrismaStaffDesk } from "./staff-desk.ts";
+import { type AttemptMemory, PrismaStaffDesk } from "./staff-desk.ts";
 
 /** Everything the conversation service is built from. */
 export interface ConversationServiceDeps extends CaseDeskDeps {
@@ -70,9 +70,13 @@ export class ConversationService {
     if (identity.unreachable) await this.#deps.identities.markReachable(identity);
     const sender = message.sender ? await this.#deps.identities.resolve(message.sender, now, alias) : null;
     return this.#mutex.run(identity.id, async () => {
+      // The versions of cases this message read for a change, kept across attempts: an attempt
+      // that lost a race to another writer tells the staff member instead of acting on a case
+      // they did not see.
+      const memory: AttemptMemory = { versions: new Map() };
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.#handleOnce(identity, sender, message, attempt === 1);
+          return await this.#handleOnce(identity, sender, message, memory, attempt === 1);
         } catch (error) {
           if (!(error instanceof StaleConversationError) || attempt >= MAX_ATTEMPTS) throw error;
         }
@@ -106,6 +110,7 @@ export class ConversationService {
     identity: Identity,
     sender: Identity | null,
     message: InboundMessage,
+    memory: AttemptMemory,
     firstAttempt: boolean,
   ): Promise<HandleOutcome> {
     const { conversations, settings, clock, logger, outbox } = this.#deps;
@@ -141,7 +146,7 @@ export class ConversationService {
         senderIdentityId: (sender ?? identity).id,
         translate: this.#deps.translate,
         desk: new PrismaCaseDesk(this.#deps, writer, now),
-        staffDesk: new PrismaStaffDesk(this.#deps, writer, now),
+        staffDesk: new PrismaStaffDesk(this.#deps, writer, now, memory),
         staff,
         // Messages with choices written by other conversations (cards, check-ins) reach staff, groups
         // and reporters between flows; mid-flow the current question is the one being answered.

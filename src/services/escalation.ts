@@ -1,4 +1,5 @@
 import { caseCard, localTime } from "../conversation/notices.ts";
+import type { CaseRecord } from "../db/case-store.ts";
 import type { StepWriter } from "../db/step-writer.ts";
 import { AGE_GROUPS, CATEGORIES, GENDERS, URGENCIES, VICTIM_COUNTS } from "../domain/case.ts";
 import { escalationTarget, victimTypeOf } from "../domain/routing.ts";
@@ -6,8 +7,8 @@ import type { CaseFacts } from "../domain/staff-actions.ts";
 import type { CaseDeskDeps } from "./case-desk.ts";
 import type { OfficeMailer } from "./office-mailer.ts";
 
-/** A case row as the staff and follow-up code read it. */
-export type CaseRow = NonNullable<Awaited<ReturnType<CaseDeskDeps["cases"]["findForStaff"]>>>;
+/** A case as the staff and follow-up code read it. */
+export type CaseRow = CaseRecord;
 
 const pick = <T extends string>(values: readonly T[], value: string, fallback: T): T =>
   (values as readonly string[]).includes(value) ? (value as T) : fallback;
@@ -48,20 +49,18 @@ export async function escalateCase(
   if (!row.consentToShare) {
     if (row.officeCode) {
       const name = await office(row.officeCode);
-      await mailer.send(row.officeCode, (t, viaFallback) =>
-        caseCard(t, facts, { reason: "REMINDER", officeName: name, viaFallback, why }),
+      await mailer.send(
+        row.officeCode,
+        (t, viaFallback) => caseCard(t, facts, { reason: "REMINDER", officeName: name, viaFallback, why }),
+        row.id,
       );
     }
-    writer.add((db) =>
-      db.caseEvent.create({
-        data: {
-          caseId: row.id,
-          type: "ESCALATION_BLOCKED",
-          actor: "system",
-          reason: `${why}; consent to share withdrawn`,
-          createdAt: now,
-        },
-      }),
+    writer.add(
+      deps.caseStore.recordEvent(
+        row.id,
+        { type: "ESCALATION_BLOCKED", actor: "system", reason: `${why}; consent to share withdrawn` },
+        now,
+      ),
     );
     return "blocked";
   }
@@ -81,43 +80,38 @@ export async function escalateCase(
         "id",
       )
     : undefined;
-  const delivery = await mailer.send(target, (t, viaFallback) =>
-    caseCard(
-      t,
-      { ...facts, officeCode: moves ? target : facts.officeCode },
-      {
-        reason: "ESCALATION",
-        officeName: targetName,
-        viaFallback,
-        why,
-        ...(acceptBy ? { acceptBy } : {}),
-      },
-    ),
+  const delivery = await mailer.send(
+    target,
+    (t, viaFallback) =>
+      caseCard(
+        t,
+        { ...facts, officeCode: moves ? target : facts.officeCode },
+        {
+          reason: "ESCALATION",
+          officeName: targetName,
+          viaFallback,
+          why,
+          ...(acceptBy ? { acceptBy } : {}),
+        },
+      ),
+    row.id,
   );
   const newCopies = [
     ...(moves && row.officeCode ? [row.officeCode] : []),
     ...(!moves && row.officeCode !== target ? [target] : []),
   ].filter((code) => !copiedTo.includes(code) && code !== (moves ? target : row.officeCode));
-  writer.add((db) =>
-    db.case.update({
-      where: { id: row.id },
-      data: {
-        escalatedAt: now,
-        updatedAt: now,
-        ...(moves ? { officeCode: target, routedAt: now, cardOfficeCode: delivery.deliveredTo } : {}),
-        copies: { create: newCopies.map((officeCode) => ({ officeCode, createdAt: now })) },
-        events: {
-          create: {
-            type: "ESCALATED",
-            actor: "system",
-            reason: `${why === "ACK_DEADLINE" ? "not accepted in time" : "reporter says nobody contacted them"}: ${moves ? "moved" : "copied"} to ${target} (victim ${type})`,
-            data: JSON.stringify({ from: row.officeCode, to: target, moved: moves, cardOffice: delivery.deliveredTo }),
-            createdAt: now,
-          },
-        },
+  writer.add(
+    deps.caseStore.escalate(
+      row,
+      {
+        moves,
+        target,
+        cardOfficeCode: delivery.deliveredTo,
+        newCopies,
+        reason: `${why === "ACK_DEADLINE" ? "not accepted in time" : "reporter says nobody contacted them"}: ${moves ? "moved" : "copied"} to ${target} (victim ${type})`,
       },
-      select: { id: true },
-    }),
+      now,
+    ),
   );
   deps.logger.warn({ event: "case.escalated", caseId: row.id, to: target, why });
   return "escalated";

@@ -27,7 +27,7 @@ export async function answerCheckIn(
   const followUp = await deps.cases.followUpForAnswer(followUpId);
   const allowed = followUp ? ANSWERS[followUp.kind] : undefined;
   if (!followUp || !allowed?.includes(answer) || followUp.answer !== null || followUp.status !== "DONE") return "gone";
-  const row = await deps.cases.findForStaff(followUp.caseReference);
+  const row = await deps.caseStore.load(followUp.caseReference);
   if (!row || row.reporterIdentityId !== identityId) return "gone";
   writer.add((db) =>
     db.followUp.update({
@@ -36,45 +36,26 @@ export async function answerCheckIn(
       select: { id: true },
     }),
   );
-  writer.add((db) =>
-    db.caseEvent.create({
-      data: {
-        caseId: row.id,
-        type: "CHECKIN_ANSWERED",
-        actor: "reporter",
-        reason: `${followUp.kind}: ${answer}`,
-        createdAt: now,
-      },
-    }),
+  writer.add(
+    deps.caseStore.recordEvent(
+      row.id,
+      { type: "CHECKIN_ANSWERED", actor: "reporter", reason: `${followUp.kind}: ${answer}` },
+      now,
+    ),
   );
   if (answer === "no") {
     await escalateCase(deps, writer, mailer, now, row, "NO_CONTACT");
     return "escalated";
   }
   if (answer === "unsafe") {
-    writer.add((db) =>
-      db.case.update({
-        where: { id: row.id },
-        data: {
-          retraffickingRiskAt: now,
-          lookupFlagged: true,
-          updatedAt: now,
-          lastActivityAt: now,
-          events: {
-            create: {
-              type: "RETRAFFICKING_RISK",
-              actor: "reporter",
-              reason: "reporter does not feel safe after reintegration",
-              createdAt: now,
-            },
-          },
-        },
-        select: { id: true },
-      }),
-    );
+    writer.add(deps.caseStore.flagRetraffickingRisk(row.id, now));
     for (const office of [row.officeCode, ...row.copies.map((c) => c.officeCode)]) {
       if (office)
-        await mailer.send(office, (t) => ({ text: t("staff:followUp.retrafficking", { reference: row.reference }) }));
+        await mailer.send(
+          office,
+          (t) => ({ text: t("staff:followUp.retrafficking", { reference: row.reference }) }),
+          row.id,
+        );
     }
     deps.logger.warn({ event: "case.retrafficking_risk", caseId: row.id });
     return "alerted";

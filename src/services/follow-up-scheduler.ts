@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { OutboundMessage } from "../channels/types.ts";
-import { actionChoiceId, caseCard, localTime } from "../conversation/notices.ts";
+import { actionChoiceId } from "../conversation/action-ids.ts";
+import { caseCard, localTime } from "../conversation/notices.ts";
 import type { Translate } from "../conversation/ports.ts";
 import type { Db } from "../db/database.ts";
-import { isUniqueViolation } from "../db/database.ts";
+import { isRecordNotFound, isUniqueViolation } from "../db/database.ts";
 import { StepWriter } from "../db/step-writer.ts";
 import { type FollowUpKind, nextSendableTime, planFollowUps } from "../domain/follow-up.ts";
 import type { Language } from "../domain/language.ts";
@@ -203,9 +204,8 @@ export class FollowUpScheduler {
     return done;
   }
 
-  async #caseRow(caseId: string): Promise<CaseRow | null> {
-    const ref = await this.#deps.db.case.findUnique({ where: { id: caseId }, select: { reference: true } });
-    return ref ? this.#deps.cases.findForStaff(ref.reference) : null;
+  #caseRow(caseId: string): Promise<CaseRow | null> {
+    return this.#deps.caseStore.loadById(caseId);
   }
 
   /** Decides what a due follow-up does now, from the case as it is. */
@@ -283,7 +283,19 @@ export class FollowUpScheduler {
         select: { id: true },
       }),
     );
-    await writer.commit(db);
+    try {
+      await writer.commit(db);
+    } catch (error) {
+      if (!isRecordNotFound(error)) throw error;
+      // The case changed after it was read (staff accepted it as it escalated): nothing happened;
+      // the follow-up is released to be decided again on the case as it is now.
+      await db.followUp.updateMany({
+        where: { id: followUp.id, claimedBy: instanceId },
+        data: { claimedBy: null, claimedUntil: null },
+      });
+      this.#deps.logger.info({ event: "followups.case_changed", followUpId: followUp.id, kind: followUp.kind });
+      return false;
+    }
     this.#deps.logger.info({
       event: "followups.ran",
       followUpId: followUp.id,
@@ -304,9 +316,7 @@ export class FollowUpScheduler {
     const kind = followUp.kind as FollowUpKind;
     const facts = factsOfRow(row);
     const event = (type: string, reason: string) =>
-      writer.add((d) =>
-        d.caseEvent.create({ data: { caseId: row.id, type, actor: "system", reason, createdAt: now } }),
-      );
+      writer.add(this.#deps.caseStore.recordEvent(row.id, { type, actor: "system", reason }, now));
     const zoneProvince = row.provinceCode ?? row.homeProvinceCode;
     if (action.kind === "remind-office") {
       const office = (await this.#deps.offices.get(action.officeCode))?.name ?? action.officeCode;
@@ -315,8 +325,10 @@ export class FollowUpScheduler {
         zoneProvince,
         "id",
       );
-      await mailer.send(action.officeCode, (t, viaFallback) =>
-        caseCard(t, facts, { reason: "REMINDER", officeName: office, viaFallback, acceptBy }),
+      await mailer.send(
+        action.officeCode,
+        (t, viaFallback) => caseCard(t, facts, { reason: "REMINDER", officeName: office, viaFallback, acceptBy }),
+        row.id,
       );
       event("ACK_REMINDER", "not accepted at half the acceptance deadline");
       return;
@@ -397,11 +409,12 @@ export class FollowUpScheduler {
           [render(translate(member.language))],
           now,
           action.officeCode,
+          row.id,
         ),
       );
       reached = true;
     }
-    if (!reached) await mailer.send(action.officeCode, (t) => render(t));
+    if (!reached) await mailer.send(action.officeCode, (t) => render(t), row.id);
   }
 
   /** What would run now, and why, without doing it (admin followups --dry-run). */

@@ -15,6 +15,7 @@ const CONTEXT = {
   narrative: "case.narrative",
   contact: "case.contact",
   message: "case.message",
+  service: "case.service",
   outbox: "outbox.payload",
   outboxChoices: "outbox.choices",
   attachment: "attachment.blob",
@@ -164,6 +165,7 @@ export async function rotateKeys(options: RotationOptions): Promise<RotationSumm
   tables.push(await run(conversations(ctx)));
   tables.push(await run(cases(ctx)));
   tables.push(await run(caseMessages(ctx)));
+  tables.push(await run(caseServices(ctx)));
   tables.push(await run(outboxMessages(ctx)));
   tables.push(await run(attachments(ctx)));
   tables.push(await run(whatsappAuth(ctx)));
@@ -426,6 +428,37 @@ function caseMessages(ctx: Context): TableSpec<{ id: number; keyId: string; body
   };
 }
 
+function caseServices(
+  ctx: Context,
+): TableSpec<{ id: number; keyId: string; providerCipher: Bytes | null; noteCipher: Bytes | null }> {
+  const { db, stale, current } = ctx;
+  return {
+    table: "case_services",
+    count: () => db.caseService.count({ where: stale }),
+    next: async (after, take) =>
+      batchOf(
+        await db.caseService.findMany({
+          where: { ...stale, ...(after === undefined ? {} : { id: { gt: after as number } }) },
+          orderBy: { id: "asc" },
+          take,
+          select: { id: true, keyId: true, providerCipher: true, noteCipher: true },
+        }),
+        (row) => row.id,
+      ),
+    plan: (row) => {
+      const providerCipher = ctx.resealMaybe(row.providerCipher, CONTEXT.service);
+      const noteCipher = ctx.resealMaybe(row.noteCipher, CONTEXT.service);
+      return {
+        write: (tx) =>
+          tx.caseService.updateMany({
+            where: { id: row.id, keyId: row.keyId, providerCipher: row.providerCipher, noteCipher: row.noteCipher },
+            data: { providerCipher, noteCipher, keyId: current },
+          }),
+      };
+    },
+  };
+}
+
 function outboxMessages(
   ctx: Context,
 ): TableSpec<{ id: number; keyId: string; payloadCipher: Bytes | null; choicesCipher: Bytes | null }> {
@@ -608,6 +641,7 @@ async function dataKeysInUse(db: Db, current: string): Promise<Record<string, nu
     db.conversation.groupBy({ by: ["keyId"], where, _count: { _all: true } }),
     db.case.groupBy({ by: ["keyId"], where, _count: { _all: true } }),
     db.caseMessage.groupBy({ by: ["keyId"], where, _count: { _all: true } }),
+    db.caseService.groupBy({ by: ["keyId"], where, _count: { _all: true } }),
     db.outboxMessage.groupBy({ by: ["keyId"], where, _count: { _all: true } }),
     db.attachment.groupBy({ by: ["keyId"], where, _count: { _all: true } }),
     db.whatsAppAuth.groupBy({ by: ["keyId"], where, _count: { _all: true } }),

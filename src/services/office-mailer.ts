@@ -36,8 +36,15 @@ export class OfficeMailer {
     this.#now = now;
   }
 
-  /** Renders the message in each recipient's language and queues it. */
-  async send(officeCode: string, render: (t: Translate, viaFallback: boolean) => OutboundMessage): Promise<MailResult> {
+  /**
+   * Renders the message in each recipient's language and queues it; `caseId` names the case a
+   * card or notice is about, so that staff answering it by number act on that case.
+   */
+  async send(
+    officeCode: string,
+    render: (t: Translate, viaFallback: boolean) => OutboundMessage,
+    caseId: string | null = null,
+  ): Promise<MailResult> {
     const { offices, outbox, translate, fallbackOffice } = this.#deps;
     let recipients = await offices.recipientsOf(officeCode);
     let viaFallback = false;
@@ -46,7 +53,7 @@ export class OfficeMailer {
       viaFallback = recipients.length > 0;
     }
     if (recipients.length === 0) {
-      this.#writer.add(outbox.enqueueWaitingWrite(officeCode, [render(translate("id"), false)], this.#now));
+      this.#writer.add(outbox.enqueueWaitingWrite(officeCode, [render(translate("id"), false)], this.#now, caseId));
       return { deliveredTo: null, viaFallback: false };
     }
     for (const r of recipients) {
@@ -57,6 +64,7 @@ export class OfficeMailer {
           [render(translate(r.language), viaFallback)],
           this.#now,
           officeCode,
+          caseId,
         ),
       );
     }

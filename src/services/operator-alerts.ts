@@ -15,6 +15,7 @@ export const ALERT_KINDS = [
   "outbox_stale",
   "dispatcher_failing",
   "attachment_storage",
+  "invite_guessing",
 ] as const;
 
 /** One situation that needs a person. */

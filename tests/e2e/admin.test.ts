@@ -52,17 +52,27 @@ describe("npm run admin", () => {
     const db = new Database(path.join(dir, "bot.db"), { readonly: true });
     const audit = db.prepare("SELECT actor, action FROM audit_log WHERE action = 'case.details_viewed'").all();
     db.close();
-    expect(audit).toEqual([
-      { actor: "admin", action: "case.details_viewed" },
-      { actor: "admin", action: "case.details_viewed" },
-    ]);
+    // Each admin action names the OS user the command claims to run as.
+    expect(audit).toHaveLength(2);
+    for (const row of audit as Array<{ actor: string; action: string }>) expect(row.actor).toMatch(/^admin:\S+$/);
 
     const table = await runNpm("admin", ["offices", "show", "UPTDPPA-35"], "", env);
     expect(table.stdout).toContain("Ani  AGENT");
-    const deactivated = await runNpm("admin", ["staff", "deactivate", staff.id], "", env);
+    // Staff by unique name; deactivating returns their open cases to the office queue.
+    await runNpm("chat", ["--user", "ani"], `/terima ${reference}\n`, env);
+    const deactivated = await runNpm("admin", ["staff", "deactivate", "ani"], "", env);
     expect(deactivated.stdout).toContain("is deactivated");
+    expect(deactivated.stdout).toContain(`1 open case(s) returned to the office queue: ${reference}`);
     const listed = JSON.parse((await runNpm("admin", ["staff", "list", "--json"], "", env)).stdout);
     expect(listed[0]).toMatchObject({ name: "Ani", active: false, enrolled: true });
+    expect((await runNpm("admin", ["staff", "reactivate", "Ani"], "", env)).stdout).toContain("is active again");
+    const trail = JSON.parse((await runNpm("admin", ["audit", "--case", reference, "--json"], "", env)).stdout);
+    expect(trail.map((r: { action: string }) => r.action)).toEqual([
+      "case.details_viewed",
+      "case.details_viewed",
+      "case.accept",
+      "case.unassigned",
+    ]);
   });
 
   it("says clearly what is wrong with an unknown office, staff id, case or option", async () => {
@@ -72,7 +82,14 @@ describe("npm run admin", () => {
     expect(office.stderr).toContain("unknown office: DINSOS-99");
     expect(office.stdout).toBe("");
     const staff = await runNpm("admin", ["staff", "deactivate", "nobody"], "", env);
-    expect(staff.stderr).toContain("unknown staff id: nobody");
+    expect(staff.stderr).toContain("unknown staff id or name: nobody");
+    for (const name of ["Eko Prasetyo", "Eko Santoso"])
+      await runNpm("admin", ["staff", "add", "--name", name, "--office", "DINSOS-35", "--role", "agent"], "", env);
+    const ambiguous = await runNpm("admin", ["staff", "invite", "eko"], "", env);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('the name "eko" matches 2 staff members');
+    const invite = await runNpm("admin", ["staff", "invite", "Eko Santoso"], "", env);
+    expect(invite.stdout).toMatch(/expires \d{4}-\d{2}-\d{2} \d{2}:\d{2} WIB\)/);
     const role = await runNpm(
       "admin",
       ["staff", "add", "--name", "X", "--office", "DINSOS-32", "--role", "boss"],

@@ -77,7 +77,7 @@ describe("backup and the restore drill", () => {
     const cases = await restored.app.cases.list();
     expect(cases.map((c) => c.reference).sort()).toEqual(reports.map((r) => r.reference).sort());
     for (const report of reports) {
-      const row = await restored.app.cases.findForStaff(report.reference);
+      const row = await restored.app.caseStore.load(report.reference);
       if (!row) throw new Error(`case ${report.reference} is missing`);
       const details = await caseDetailsOf(restored.app, row);
       expect(details.narrative).toBe(report.story);

@@ -106,8 +106,10 @@ describe("acknowledgement deadline", () => {
     expect(row.copies.map((c) => c.officeCode)).toEqual(["UPTDPPA-35"]);
     expect(row.events.filter((e) => e.type === "ACK_REMINDER")).toHaveLength(1);
     expect(row.events.filter((e) => e.type === "ESCALATED")).toHaveLength(1);
-    // The first office keeps its copy and can still accept.
-    expect(textOf(await t.send("ani", `/terima ${reference}`))).toContain("diterima oleh Ani");
+    // The first office keeps a copy: it reads the case, but SAPA 129 now decides (issue 12, scopes).
+    expect(textOf(await t.send("ani", `/terima ${reference}`))).toContain("hanya menerima salinan");
+    expect(textOf(await t.send("ani", `/detail ${reference}`))).toContain("Detail laporan");
+    expect(textOf(await t.send("sapa", `/terima ${reference}`))).toContain("diterima oleh Sari");
   });
 
   it("escalates an adult man's case to the national desk, and nothing once the case is accepted", async () => {
@@ -269,6 +271,7 @@ describe("safety", () => {
       `/terima ${reference}`,
       `/balas ${reference} Kami akan datang.`,
       `/tutup ${reference} ASSISTED`,
+      "ya",
     );
     await t.deliver("r1");
     t.clock.advance(29 * DAY);
@@ -344,7 +347,7 @@ describe("safety", () => {
       `/pinbaru ${reference}`,
     );
     await tickAt(t, 4 * DAY, t.clock.now());
-    await t.sendAll("ani", `/ubahstatus ${reference} ASSESSMENT`, `/tutup ${reference} ASSISTED`);
+    await t.sendAll("ani", `/ubahstatus ${reference} ASSESSMENT`, `/tutup ${reference} ASSISTED`, "ya");
     const identity = await t.app.identities.resolve("term:r1", t.clock.now());
     // Everything that arrives unasked: what staff and the scheduler queued, not yet read by the reporter.
     const rows = await t.app.database.prisma.outboxMessage.findMany({

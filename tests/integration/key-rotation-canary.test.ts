@@ -91,7 +91,7 @@ describe("the canary after rotate-keys with a new data key and a new HMAC key", 
       [reference, story],
       [laterReference, `Kedua: ${story}`],
     ] as const) {
-      const found = await r.app.cases.findForStaff(ref);
+      const found = await r.app.caseStore.load(ref);
       if (!found) throw new Error(`case ${ref} is missing`);
       expect(found.keyId).toBe("k2");
       expect((await caseDetailsOf(r.app, found)).narrative).toBe(narrative);

@@ -59,6 +59,7 @@ async function populated() {
   await t.deliver("ani");
   const first = reports[0] as (typeof reports)[number];
   expect(textOf(await t.send("ani", `/balas ${first.reference} Kami akan menelepon besok.`))).toContain("dikirim");
+  expect(textOf(await t.send("ani", `/layanan ${first.reference} rumah aman; RPTC Bambu Apus`))).toContain("tercatat");
   // A status check that works and a guess of a reference nobody has; a report left half-way.
   await t.send("r2", `status ${reports[1]?.reference} ${reports[1]?.pin}`);
   await t.send("guesser", "status ABCD-EFGH-JKMN 123456");
@@ -79,6 +80,7 @@ async function keyIdsIn(t: TestApp): Promise<Set<string>> {
     db.conversation.findMany({ select: { keyId: true } }),
     db.case.findMany({ select: { keyId: true } }),
     db.caseMessage.findMany({ select: { keyId: true } }),
+    db.caseService.findMany({ select: { keyId: true } }),
     db.outboxMessage.findMany({ select: { keyId: true } }),
     db.attachment.findMany({ select: { keyId: true } }),
     db.whatsAppAuth.findMany({ select: { keyId: true } }),
@@ -112,12 +114,13 @@ describe("rotate-keys", () => {
       "conversations",
       "cases",
       "case_messages",
+      "case_services",
       "outbox_messages",
       "attachments",
       "whatsapp_auth",
       "status_lookups",
     ]);
-    for (const table of summary.tables.slice(0, 7)) {
+    for (const table of summary.tables.slice(0, 8)) {
       expect(table.pending, table.table).toBeGreaterThan(0);
       expect(table, table.table).toMatchObject({ rotated: table.pending, remaining: 0, failed: 0, conflicts: 0 });
     }
@@ -144,15 +147,16 @@ describe("rotate-keys", () => {
     const after = await reopenWith(t, newOnly);
     const details = await caseDetailsOf(
       after.app,
-      (await after.app.cases.findForStaff(reports[0]?.reference as string)) as NonNullable<
-        Awaited<ReturnType<typeof after.app.cases.findForStaff>>
+      (await after.app.caseStore.load(reports[0]?.reference as string)) as NonNullable<
+        Awaited<ReturnType<typeof after.app.caseStore.load>>
       >,
     );
     expect(details.narrative).toBe(reports[0]?.story);
     expect(details.contactNumber).toBeNull();
-    const second = await after.app.cases.findForStaff(reports[1]?.reference as string);
+    const second = await after.app.caseStore.load(reports[1]?.reference as string);
     expect(second?.contactCipher && after.app.cipher.open(second.contactCipher, "case.contact")).toBe("+6281234567890");
     expect(details.messages.map((m) => m.text)).toContain("Kami akan menelepon besok.");
+    expect(details.services.map((s) => s.provider)).toEqual(["RPTC Bambu Apus"]);
     expect((await after.app.attachments.read(attachmentId))?.bytes.toString()).toBe("jpeg");
     const store = new WhatsAppAuthStore(after.app.database.prisma, after.app.cipher);
     expect(await store.read("creds")).toEqual({ me: "6281100000000" });

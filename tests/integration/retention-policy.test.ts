@@ -164,7 +164,8 @@ describe("the retention and erasure policy", () => {
       "cases.narrativeCipher: Sulastri-Planted-7719",
     ]);
 
-    await t.sendAll("ani", `/ubahstatus ${reference} ASSESSMENT`, `/tutup ${reference} ASSISTED`);
+    await t.sendAll("ani", `/ubahstatus ${reference} ASSESSMENT`, `/tutup ${reference} ASSISTED`, "ya");
+    expect((await t.app.database.prisma.case.findUniqueOrThrow({ where: { reference } })).status).toBe("CLOSED");
     await t.deliver("r1");
     t.clock.advance(31 * DAY);
     await runMaintenance(t.app);

@@ -114,8 +114,9 @@ describe("a case from report to closing, through the engine with one database", 
 
     // Transfer to the Dinas Sosial of Jawa Barat: Budi gets the card, Ani loses the case.
     expect(textOf(await t.send("ani", `/alihkan ${reference} dinsos-32`))).toContain(
-      "dialihkan ke Dinas Sosial Provinsi Jawa Barat",
+      `Alihkan kasus ${reference} ke Dinas Sosial Provinsi Jawa Barat?`,
     );
+    expect(textOf(await t.send("ani", "1"))).toContain("dialihkan ke Dinas Sosial Provinsi Jawa Barat");
     const transferred = await t.deliver("budi");
     expect(transferred[0]?.text).toContain("Laporan dialihkan ke kantor Anda");
     expect(transferred[0]?.text).toContain(reference);
@@ -125,7 +126,10 @@ describe("a case from report to closing, through the engine with one database", 
     await t.send("budi", "1");
     const resolutions = await t.send("budi", `/tutup ${reference}`);
     expect(resolutions[0]?.choices?.map((c) => c.label)).toContain("Korban sudah dibantu");
-    expect(textOf(await t.send("budi", "1"))).toContain("ditutup: Korban sudah dibantu");
+    expect(textOf(await t.send("budi", "1"))).toContain(
+      `Tutup kasus ${reference} dengan hasil "Korban sudah dibantu"?`,
+    );
+    expect(textOf(await t.send("budi", "ya"))).toContain("ditutup: Korban sudah dibantu");
     expect(textOf(await t.deliver("reporter"))).toContain("Selesai");
     expect(textOf(await t.send("budi", `/terima ${reference}`))).toContain("sudah ditutup");
 

@@ -191,6 +191,24 @@ describe("the WhatsApp adapter through a fake socket", () => {
     // Details go privately to Ani, never to the group.
     expect(await s.wa.waitForText(STAFF, STORY)).toBeTruthy();
     expect(s.wa.textsTo(STAFF_GROUP).join("\n")).not.toContain("pabrik");
+
+    // A second card arrives; Ani quotes the first card and answers "2": its details, not the newest card's.
+    const second = /Nomor laporan: (\S+)/.exec(await report(s, "6281234567003@s.whatsapp.net"))?.[1] as string;
+    await s.wa.waitForText(STAFF_GROUP, second);
+    const firstCard = s.wa.sent.find(
+      (m) => m.jid === STAFF_GROUP && "text" in m.content && m.content.text.includes(`Nomor: ${reference}`),
+    );
+    const privateBefore = s.wa.textsTo(STAFF).length;
+    const quote = fixture(
+      "staffGroup",
+      { participant: STAFF_LID, participantAlt: STAFF },
+      { extendedTextMessage: { text: "2", contextInfo: { stanzaId: firstCard?.id as string } } },
+    );
+    s.wa.current.deliver([quote]);
+    await settle(s, quote);
+    const quotedDetails = await s.wa.waitForText(STAFF, "Detail laporan", privateBefore);
+    expect(quotedDetails).toContain(reference);
+    expect(quotedDetails).not.toContain(second);
   });
 
   it("keeps one conversation for a person first seen by LID alone and then by number", async () => {

@@ -48,10 +48,16 @@ export class EngineChat {
 
   /** Sends text (or a location) and returns the replies. */
   async send(
-    text: string | { latitude: number; longitude: number } | { choiceId: string },
+    text: string | { latitude: number; longitude: number } | { choiceId: string } | { text: string; replyTo: string },
   ): Promise<OutboundMessage[]> {
     const message =
-      typeof text === "string" ? { text } : "choiceId" in text ? { choiceId: text.choiceId } : { location: text };
+      typeof text === "string"
+        ? { text }
+        : "choiceId" in text
+          ? { choiceId: text.choiceId }
+          : "replyTo" in text
+            ? { text: text.text, replyTo: text.replyTo }
+            : { location: text };
     const result = await converse(
       this.doc,
       { ...message, ...(this.languageHint ? { languageHint: this.languageHint } : {}) },

@@ -1,7 +1,19 @@
 import type { CaseDesk, FollowUpAnswerOutcome, StaffDesk } from "../../src/conversation/ports.ts";
+import type { AssistanceStage } from "../../src/domain/case.ts";
+import type { StageState } from "../../src/domain/case-services.ts";
 import { generatePin, generateReference } from "../../src/domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../../src/domain/report.ts";
-import type { CaseLine, EnrolOutcome, StaffAction, StaffActor, StaffOutcome } from "../../src/domain/staff-actions.ts";
+import type {
+  CaseFilter,
+  CaseLine,
+  CasePage,
+  EnrolOutcome,
+  ReceivedCard,
+  StaffAction,
+  StaffActor,
+  StaffChat,
+  StaffOutcome,
+} from "../../src/domain/staff-actions.ts";
 import { chatLockedUntil } from "../../src/domain/status-lookup.ts";
 import { viewerForReporter } from "../../src/domain/status-view.ts";
 
@@ -125,6 +137,13 @@ export class FakeDesk implements CaseDesk {
     return answer === "no" ? "escalated" : answer === "unsafe" ? "alerted" : "thanks";
   }
 
+  /** Stage states the victim's status shows, by reference (set by tests). */
+  stages = new Map<string, Record<AssistanceStage, StageState>>();
+
+  async stageStates(reference: string): Promise<Record<AssistanceStage, StageState> | null> {
+    return this.stages.get(reference) ?? null;
+  }
+
   /** The only stored case; fails the test when there is not exactly one. */
   only(): FakeCase {
     if (this.cases.length !== 1) throw new Error(`expected one case, found ${this.cases.length}`);
@@ -132,23 +151,53 @@ export class FakeDesk implements CaseDesk {
   }
 }
 
+/** A card as the fake outbox holds it: sent (on the chat's screen) or still waiting. */
+export interface FakeCard extends ReceivedCard {
+  chat: string;
+  sent: boolean;
+  platformMessageId?: string;
+}
+
 /** A StaffDesk that records what it was asked and answers with prepared outcomes. */
 export class FakeStaffDesk implements StaffDesk {
   readonly actions: StaffAction[] = [];
+  readonly refusals: Array<{ identityId: string; action: StaffAction; why: string }> = [];
+  readonly lists: Array<{ filter: CaseFilter; offset: number; chat: StaffChat }> = [];
   enrolOutcome: EnrolOutcome = { kind: "invalid" };
   cases: CaseLine[] = [];
+  /** Cards the fake outbox holds, in the order they were written. */
+  readonly cards: FakeCard[] = [];
   answer: (action: StaffAction) => StaffOutcome = (action) => ({ kind: "not_found", reference: action.reference });
 
   async enrol(): Promise<EnrolOutcome> {
     return this.enrolOutcome;
   }
 
-  async listCases(_staff: StaffActor): Promise<CaseLine[]> {
-    return this.cases;
+  async listCases(_staff: StaffActor, chat: StaffChat, filter: CaseFilter, offset: number): Promise<CasePage> {
+    this.lists.push({ filter, offset, chat });
+    return { lines: this.cases.slice(offset, offset + 10), total: this.cases.length, offset };
   }
 
   async act(_staff: StaffActor, action: StaffAction): Promise<StaffOutcome> {
     this.actions.push(action);
     return this.answer(action);
+  }
+
+  async refuse(identityId: string, action: StaffAction, why: "not_staff" | "inactive"): Promise<void> {
+    this.refusals.push({ identityId, action, why });
+  }
+
+  async receivedCards(chatIdentityId: string, since: Date): Promise<ReceivedCard[]> {
+    const seen = new Set<string>();
+    return [...this.cards]
+      .reverse()
+      .filter((c) => c.chat === chatIdentityId && c.sent && c.sentAt >= since)
+      .filter((c) => !seen.has(c.reference) && seen.add(c.reference) !== undefined);
+  }
+
+  async quotedCard(chatIdentityId: string, platformMessageId: string): Promise<ReceivedCard | null> {
+    return (
+      this.cards.find((c) => c.chat === chatIdentityId && c.sent && c.platformMessageId === platformMessageId) ?? null
+    );
   }
 }

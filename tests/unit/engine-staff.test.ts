@@ -5,6 +5,7 @@ import type { StaffActor } from "../../src/domain/staff-actions.ts";
 import { createTranslator, loadLocales } from "../../src/i18n/i18n.ts";
 import { EngineChat, textOf } from "../support/engine-chat.ts";
 import { FakeDesk, FakeStaffDesk } from "../support/fake-desk.ts";
+import { giveCard } from "../support/staff-cards.ts";
 
 const translate = createTranslator(loadLocales(), { strict: true });
 const both = [translate("id"), translate("en")];
@@ -64,7 +65,7 @@ describe("staff commands", () => {
       action: { kind: "close", resolution: "DUPLICATE" },
     });
     expect(detectStaffCommand("/akses K7QM-4TZP-9XWR", both)).toMatchObject({ action: { kind: "access" } });
-    expect(detectStaffCommand("/kasus", both)).toEqual({ kind: "cases" });
+    expect(detectStaffCommand("/kasus", both)).toEqual({ kind: "cases", filter: { kind: "all" } });
     expect(detectStaffCommand("/staff 7kq2 m9xt", both)).toEqual({ kind: "enrol", code: "7kq2 m9xt" });
   });
 
@@ -76,7 +77,7 @@ describe("staff commands", () => {
 
   it("explain themselves when the reference or text is missing", () => {
     expect(detectStaffCommand("/balas K7QM-4TZP-9XWR", both)).toMatchObject({ kind: "usage" });
-    expect(detectStaffCommand("/terima", both)).toMatchObject({ kind: "usage", example: "/terima K7QM-4TZP-9XWR" });
+    expect(detectStaffCommand("/balas", both)).toMatchObject({ kind: "usage", example: "/balas K7QM-4TZP-9XWR …" });
   });
 
   it("are carried by card buttons with compact ids that are checked", () => {
@@ -102,24 +103,21 @@ describe("staff commands", () => {
 });
 
 describe("staff in the dialogue", () => {
-  it("answers a card by number even while the chat's own question is something else", async () => {
+  it("answers a card by number even while the chat's own question (the menu) is something else", async () => {
     const staffDesk = new FakeStaffDesk();
     staffDesk.answer = (action) => ({ kind: "accepted", reference: action.reference });
     const chat = new EngineChat({ staffDesk, staff: ANI });
     await chat.send("halo");
-    chat.receive(
-      caseCard(translate("id"), FACTS, {
-        reason: "NEW",
-        officeName: "UPTD PPA Provinsi Jawa Timur",
-        viaFallback: false,
-      }),
-    );
+    giveCard(chat, staffDesk, FACTS);
     const replies = await chat.send("1");
     expect(staffDesk.actions).toEqual([{ kind: "accept", reference: "K7QM-4TZP-9XWR" }]);
     expect(textOf(replies)).toContain("diterima oleh Ani");
     // No reporter menu after a staff action: the card stays the latest message with choices.
     expect(replies.every((r) => !r.choices)).toBe(true);
+    // Words are not matched against the card: "detail" acts on nothing.
     await chat.send("detail");
+    expect(staffDesk.actions).toHaveLength(1);
+    await chat.send("2");
     expect(staffDesk.actions.at(-1)).toEqual({ kind: "details", reference: "K7QM-4TZP-9XWR" });
   });
 
@@ -150,6 +148,9 @@ describe("staff in the dialogue", () => {
         officeName: "UPTD PPA",
         assignedStaffName: null,
         messages: [],
+        messageCount: 0,
+        services: [],
+        copyView: false,
         createdAt: new Date("2026-11-28T00:00:00Z"),
       },
     });

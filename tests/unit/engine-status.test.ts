@@ -110,3 +110,28 @@ describe("checking a report's status", () => {
     );
   });
 });
+
+describe("a victim's status", () => {
+  it("shows each assistance stage's state, never a service; a third party sees none of it", async () => {
+    const desk = new FakeDesk();
+    await reportFrom(new EngineChat({ desk }), "1");
+    const victim = desk.only();
+    desk.stages.set(victim.reference, { RETURN: "DONE", RECOVERY: "IN_PROGRESS", REINTEGRATION: "NOT_STARTED" });
+    const answer = textOf(
+      await new EngineChat({ desk, identityId: "v" }).send(`status ${victim.reference} ${victim.pin}`),
+    );
+    expect(answer).toContain("Tahap pendampingan:");
+    expect(answer).toContain("• Pemulangan: selesai");
+    expect(answer).toContain("• Pemulihan: sedang berjalan");
+    expect(answer).toContain("• Kembali ke keluarga dan masyarakat: belum dimulai");
+
+    const family = new FakeDesk();
+    await reportFrom(new EngineChat({ desk: family }), "2");
+    const tip = family.only();
+    family.stages.set(tip.reference, { RETURN: "DONE", RECOVERY: "IN_PROGRESS", REINTEGRATION: "NOT_STARTED" });
+    const tipster = textOf(
+      await new EngineChat({ desk: family, identityId: "t" }).send(`status ${tip.reference} ${tip.pin}`),
+    );
+    expect(tipster).not.toContain("Tahap pendampingan");
+  });
+});

@@ -45,6 +45,16 @@ describe("WhatsApp messages", () => {
     expect(foreign?.message.languageHint).toBeUndefined();
   });
 
+  it("map a reply quoting the bot's card with the card's key, so a number acts on that card", async () => {
+    expect((await map("quotedReply"))?.message).toMatchObject({
+      address: "wa:120363025246125486@g.us",
+      sender: "wa:6281234567002@s.whatsapp.net",
+      text: "1",
+      replyTo: "BAE5F1A2B3C4D5E8",
+    });
+    expect((await map("text"))?.message.replyTo).toBeUndefined();
+  });
+
   it("map a shared location, list and button replies", async () => {
     expect((await map("location"))?.message.location).toEqual({ latitude: -7.2575, longitude: 112.7521 });
     expect((await map("listReply"))?.message).toMatchObject({ choiceId: "report", address: PERSON });

@@ -113,7 +113,12 @@ export function mapUpdate(update: Update, now: Date): MappedUpdate | null {
     ...(languageOf(message.from.language_code) ? { languageHint: languageOf(message.from.language_code) } : {}),
   };
   if (edited) return { message: { ...base, unsupported: "edited" }, files: [], callbackQueryId: null };
-  if (message.text !== undefined) return { message: { ...base, text: message.text }, files: [], callbackQueryId: null };
+  if (message.text !== undefined) {
+    // A reply to one of the bot's messages (a staff card) names it by its message id in this chat.
+    const quoted = message.reply_to_message?.message_id;
+    const replyTo = isTelegramId(quoted) ? { replyTo: String(quoted) } : {};
+    return { message: { ...base, text: message.text, ...replyTo }, files: [], callbackQueryId: null };
+  }
   if (message.location) {
     return {
       message: { ...base, location: { latitude: message.location.latitude, longitude: message.location.longitude } },

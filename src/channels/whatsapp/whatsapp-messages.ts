@@ -33,7 +33,7 @@ const point = z.looseObject({ degreesLatitude: z.number().nullish(), degreesLong
 /** The fields of a Baileys message content the adapter reads; the rest passes through untouched. */
 const ContentSchema = z.looseObject({
   conversation: text,
-  extendedTextMessage: z.looseObject({ text }).nullish(),
+  extendedTextMessage: z.looseObject({ text, contextInfo: z.looseObject({ stanzaId: text }).nullish() }).nullish(),
   locationMessage: point.nullish(),
   liveLocationMessage: point.nullish(),
   imageMessage: media.nullish(),
@@ -222,7 +222,10 @@ export async function mapWhatsAppMessage(raw: unknown, ctx: MapContext): Promise
   if (isHousekeeping(inner, c)) return null;
   const typed = c.conversation ?? c.extendedTextMessage?.text;
   if (typeof typed === "string") {
-    return { message: { ...base, text: typed.slice(0, MAX_TEXT) }, media: null, inGroup };
+    // A reply quoting one of the bot's messages (a staff card) names it by its key id.
+    const quoted = c.extendedTextMessage?.contextInfo?.stanzaId;
+    const replyTo = quoted && quoted.length <= 128 ? { replyTo: quoted } : {};
+    return { message: { ...base, text: typed.slice(0, MAX_TEXT), ...replyTo }, media: null, inGroup };
   }
   const pin = c.locationMessage ?? c.liveLocationMessage;
   if (pin && typeof pin.degreesLatitude === "number" && typeof pin.degreesLongitude === "number") {

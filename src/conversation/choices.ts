@@ -1,4 +1,5 @@
 import type { Choice } from "../channels/types.ts";
+import { isShortAnswer } from "../text/input-limits.ts";
 import { normalizeName } from "../text/normalize.ts";
 import type { Translate } from "./ports.ts";
 
@@ -27,7 +28,13 @@ export function renderChoices(defs: readonly ChoiceDef[], t: Translate): Choice[
   }));
 }
 
-const NUMBER_ANSWER = /^\s*(\d{1,2})\s*[.)]?\s*$/;
+// Matched on trimmed text: "\s*[.)]?\s*$" backtracks quadratically over a long run of spaces.
+const NUMBER_ANSWER = /^(\d{1,2})\s*[.)]?$/;
+
+/** True when a message is a choice's number ("2", "2.", "2 )"). */
+export function isNumberAnswer(text: string): boolean {
+  return isShortAnswer(text) && NUMBER_ANSWER.test(text.trim());
+}
 
 // Labels and synonyms are a small fixed set; normalising them once keeps matching cheap.
 const normalizedForms = new Map<string, { whole: string; parts: string[] }>();
@@ -67,8 +74,9 @@ export function matchChoice(
   languages: readonly Translate[],
 ): string | undefined {
   if (input.choiceId !== undefined) return defs.find((def) => def.id === input.choiceId)?.id;
-  if (input.text === undefined) return undefined;
-  const number = NUMBER_ANSWER.exec(input.text);
+  // No label is long: a long message picks nothing, and is not scanned for labels.
+  if (input.text === undefined || !isShortAnswer(input.text)) return undefined;
+  const number = NUMBER_ANSWER.exec(input.text.trim());
   if (number) return defs[Number(number[1]) - 1]?.id;
   const typed = normalizeName(input.text);
   if (!typed) return undefined;

@@ -1,5 +1,6 @@
 import type { Language } from "../domain/language.ts";
 import { parsePin, parseReference } from "../domain/reference.ts";
+import { isShortAnswer } from "../text/input-limits.ts";
 import { normalizeName } from "../text/normalize.ts";
 
 /** A command that works at any step, in either language (DESIGN §2). */
@@ -46,6 +47,8 @@ const STATUS_WITH_ARGUMENTS = /^\/?(?:status|cek|check|cek status|check status)\
  * "status <reference> [PIN]". Anything else is an answer for the current step.
  */
 export function detectCommand(text: string): Command | null {
+  // A command is a short message; a long one that starts with a command word is something else.
+  if (!isShortAnswer(text)) return null;
   const withArguments = STATUS_WITH_ARGUMENTS.exec(text.trim());
   if (withArguments) {
     const parsed = parseStatusArguments(withArguments[1] as string);

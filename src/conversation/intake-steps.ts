@@ -19,6 +19,7 @@ import { COMMON_DESTINATIONS } from "../regions/countries.ts";
 import { getPlaceResolver, type PlaceResolution } from "../regions/index.ts";
 import { matchCountry, matchProvinces } from "../regions/place-match.ts";
 import { PROVINCES, provinceByCode } from "../regions/provinces.ts";
+import { isShortAnswer, MAX_PLACE_TEXT, placeHead } from "../text/input-limits.ts";
 import type { ChoiceDef, UserInput } from "./choices.ts";
 import type { Translate } from "./ports.ts";
 import {
@@ -218,6 +219,7 @@ const ABROAD_WORDS = "intake:place.abroadWords";
 
 /** True when the text says "abroad" in either language. */
 function saysAbroad(turn: Turn, text: string): boolean {
+  if (!isShortAnswer(text)) return false;
   const typed = text.trim().toLowerCase();
   return turn.allLanguages.some((t) =>
     t(ABROAD_WORDS)
@@ -227,8 +229,8 @@ function saysAbroad(turn: Turn, text: string): boolean {
 }
 
 const PHONE = /^\+?\d{8,15}$/;
-/** Long enough for any story told in a chat; bounds the encrypted state. */
-const MAX_STORY_LENGTH = 20_000;
+/** The longest message a channel delivers (InboundMessageSchema): a story is kept whole. */
+const MAX_STORY_LENGTH = 65_536;
 
 /** Accepts a phone number as people type it; local 0-prefixed numbers become +62. */
 export function normalizePhone(text: string): string | null {
@@ -337,7 +339,9 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     onChoice: (state) => next({ ...state.draft, place: { kind: "unknown" } }),
     onText: (state, text, turn) => {
       // The regency the person adds narrows the place they typed before ("Sidomulyo" + "Wonosari").
-      const narrowed = placeFromText(state, `${state.placeQuery ?? ""}, ${text}`, turn);
+      // Each part is cut on its own, so that a long first answer cannot push the new one out of the place readers' view.
+      const earlier = (state.placeQuery ?? "").slice(0, MAX_PLACE_TEXT / 2);
+      const narrowed = placeFromText(state, `${earlier}, ${placeHead(text)}`, turn);
       return narrowed.kind === "invalid" ? placeFromText(state, text, turn) : narrowed;
     },
     onLocation: (state, location, turn) => STEPS.place.onLocation?.(state, location, turn) ?? { kind: "invalid" },

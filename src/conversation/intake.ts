@@ -1,6 +1,6 @@
 import type { OutboundMessage } from "../channels/types.ts";
 import type { NewReport } from "../domain/report.ts";
-import { matchChoice, renderChoices, type UserInput } from "./choices.ts";
+import { isNumberAnswer, matchChoice, renderChoices, type UserInput } from "./choices.ts";
 import { nextStep, STEPS, type StepOutcome } from "./intake-steps.ts";
 import type { Translate } from "./ports.ts";
 import type { Draft, IntakeState } from "./state.ts";
@@ -38,7 +38,7 @@ export async function continueIntake(turn: Turn, state: IntakeState, input: User
     outcome = def.onLocation
       ? def.onLocation(state, input.location, turn)
       : { kind: "invalid", hintKey: "intake:hint.noLocation" };
-  } else if (input.text !== undefined && def.onText && !/^\s*\d{1,2}\s*[.)]?\s*$/.test(input.text)) {
+  } else if (input.text !== undefined && def.onText && !isNumberAnswer(input.text)) {
     outcome = def.onText(state, input.text, turn);
   } else outcome = { kind: "invalid" };
   await applyOutcome(turn, state, outcome, choices.length);

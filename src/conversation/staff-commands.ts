@@ -8,6 +8,7 @@ import {
 } from "../domain/case.ts";
 import { parseReference } from "../domain/reference.ts";
 import type { StaffAction } from "../domain/staff-actions.ts";
+import { isShortAnswer } from "../text/input-limits.ts";
 import { normalizeName } from "../text/normalize.ts";
 import type { Translate } from "./ports.ts";
 
@@ -49,15 +50,24 @@ const WORDS: Record<string, ActionKind | "cases" | "enrol"> = {
 };
 
 const SLASH_COMMAND = /^\/([a-z]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i;
+/** The command word, read from the start of a message before anything else is looked at. */
+const COMMAND_WORD = /^\/([a-z]+)(?:@\w+)?(?:\s|$)/i;
 
 /** Reads the case reference at the start of the arguments ("K7QM-4TZP-9XWR rest" or "k7qm 4tzp 9xwr rest"). */
 function takeReference(args: string): { reference: string; rest: string } | null {
-  const tokens = args.trim().split(/\s+/);
+  // Only the first words can hold the reference; a long note after it is kept, not split.
+  const tokens = args.trim().split(/\s+/, 3);
   for (const count of [1, 3]) {
     const reference = parseReference(tokens.slice(0, count).join(""));
-    if (reference) return { reference, rest: tokens.slice(count).join(" ") };
+    if (reference) return { reference, rest: restAfterWords(args, count) };
   }
   return null;
+}
+
+/** The text after the first `count` words, with runs of white space made single spaces as before. */
+function restAfterWords(args: string, count: number): string {
+  const words = new RegExp(`^\\s*(?:\\S+\\s+){${count}}`).exec(`${args} `);
+  return words ? args.slice(words[0].length).trim().replace(/\s+/g, " ") : "";
 }
 
 function matchCode<T extends string>(
@@ -66,6 +76,8 @@ function matchCode<T extends string>(
   labelKey: string,
   languages: readonly Translate[],
 ): T | undefined {
+  // Status and resolution names are short; a long text names none of them and is not normalised.
+  if (!isShortAnswer(word)) return undefined;
   const typed = normalizeName(word);
   if (!typed) return undefined;
   return codes.find(
@@ -84,6 +96,9 @@ function matchCode<T extends string>(
  * RECOVERY", "/staff 7KQ2-M9XT") in either language; null when the text is not one.
  */
 export function detectStaffCommand(text: string, languages: readonly Translate[]): StaffCommand | null {
+  // Most messages are not staff commands: decide that from the first word, without reading the rest.
+  const word = COMMAND_WORD.exec(text.trimStart().slice(0, 64));
+  if (!word || !WORDS[(word[1] as string).toLowerCase()]) return null;
   const match = SLASH_COMMAND.exec(text.trim());
   if (!match) return null;
   const kind = WORDS[(match[1] as string).toLowerCase()];
@@ -105,11 +120,11 @@ export function detectStaffCommand(text: string, languages: readonly Translate[]
       return rest ? { kind: "action", action: { kind, reference, text: rest } } : { kind: "usage", example };
     case "transfer":
     case "copy": {
-      const officeCode = rest.split(/\s+/)[0]?.toUpperCase();
+      const officeCode = rest.split(/\s+/, 1)[0]?.toUpperCase();
       return officeCode ? { kind: "action", action: { kind, reference, officeCode } } : { kind: "usage", example };
     }
     case "setStatus": {
-      const [statusWord = "", stageWord = ""] = rest.split(/\s+/);
+      const [statusWord = "", stageWord = ""] = rest.split(/\s+/, 2);
       const status = matchCode<CaseStatus>(statusWord, CASE_STATUSES, "staff:statusName", languages);
       const stage = matchCode<AssistanceStage>(stageWord, ASSISTANCE_STAGES, "staff:stageName", languages);
       return {

@@ -16,6 +16,7 @@ import type { FollowUpPolicy } from "./domain/follow-up.ts";
 import type { RoutingMatrix } from "./domain/routing.ts";
 import { createTranslator, loadLocales } from "./i18n/i18n.ts";
 import type { Logger } from "./logging/logger.ts";
+import { ReportQuota } from "./policy/report-quota.ts";
 import { FieldCipher } from "./security/field-cipher.ts";
 import { Hasher } from "./security/hasher.ts";
 import {
@@ -51,6 +52,8 @@ export interface App {
   instanceId: string;
   /** Work only one instance may do at a time (a channel's dispatcher, the WhatsApp socket). */
   leases: LeaseStore;
+  /** The daily report limit per chat, and its marks for maintenance to prune. */
+  reportQuota: ReportQuota;
   close(): Promise<void>;
 }
 
@@ -106,6 +109,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const attachments = new AttachmentStore(db, cipher);
   const offices = new OfficeRepository(db);
   const staff = new StaffRepository(db, hasher);
+  const reportQuota = new ReportQuota(db, hasher, (identityId) => identities.addressOf(identityId));
   const directory = loadOfficeDirectory();
   const matrix = loadRoutingMatrix(directory);
   await offices.seed(clock.now(), directory);
@@ -129,6 +133,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     followUps,
     cipher,
     hasher,
+    reportQuota,
     translate,
     settings,
     clock,
@@ -146,6 +151,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     outbox,
     cipher,
     hasher,
+    reportQuota,
     translate,
     matrix,
     followUps,
@@ -171,6 +177,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     clock,
     instanceId,
     leases: new LeaseStore(db),
+    reportQuota,
     close: () => database.close(),
   };
 }

@@ -59,11 +59,6 @@ export class CaseRepository {
     this.#db = db;
   }
 
-  /** How many cases an identity reported since a time. */
-  countByReporterSince(identityId: string, since: Date): Promise<number> {
-    return this.#db.case.count({ where: { reporterIdentityId: identityId, createdAt: { gte: since } } });
-  }
-
   /** The references an identity reported, newest first. */
   async listByReporter(identityId: string): Promise<Array<{ reference: string; createdAt: Date }>> {
     return this.#db.case.findMany({

@@ -15,6 +15,7 @@ import type { CaseFacts } from "../domain/staff-actions.ts";
 import { chatLockedUntil, LOOKUP_RULES, reachesFlagThreshold, referenceSlowdownMs } from "../domain/status-lookup.ts";
 import { viewerForReporter } from "../domain/status-view.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { ReportQuota } from "../policy/report-quota.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
 import type { Hasher } from "../security/hasher.ts";
 import type { Sleep } from "./clock.ts";
@@ -29,6 +30,7 @@ export interface CaseDeskDeps {
   outbox: OutboxStore;
   cipher: FieldCipher;
   hasher: Hasher;
+  reportQuota: ReportQuota;
   translate: (language: Language) => Translate;
   matrix: RoutingMatrix;
   followUps: FollowUpPolicy;
@@ -193,6 +195,7 @@ export class PrismaCaseDesk implements CaseDesk {
         select: { id: true },
       }),
     );
+    this.#writer.add(await this.#deps.reportQuota.markWrite(identityId, now));
     if (report.attachmentIds.length > 0) {
       // Only files this chat uploaded can join its case.
       this.#writer.add((db) =>
@@ -213,7 +216,8 @@ export class PrismaCaseDesk implements CaseDesk {
   }
 
   countReportsSince(identityId: string, since: Date): Promise<number> {
-    return this.#deps.cases.countByReporterSince(identityId, since);
+    // Not by the cases' reporter link: erasing contact data removes it, and the count with it.
+    return this.#deps.reportQuota.countSince(identityId, since);
   }
 
   listReports(identityId: string): Promise<ReportListing[]> {

@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import {
+  admitLookup,
+  LOOKUP_RULES,
+  type LookupAdmission,
+  type LookupAsker,
+  maxChecksPerReferenceDay,
+  type ReferenceBudget,
+  reachesFlagThreshold,
+  referenceOpensAt,
+  refundSuccess,
+  UNUSED_BUDGET,
+} from "../../src/domain/status-lookup.ts";
+
+const START = new Date("2026-11-28T10:00:00Z");
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const at = (ms: number) => new Date(START.getTime() + ms);
+
+const STRANGER: LookupAsker = { reportersChat: false, victimPinIssuedAt: null };
+const REPORTERS_CHAT: LookupAsker = { reportersChat: true, victimPinIssuedAt: null };
+
+/** A reference's budget driven like the service drives it: admit, store the charge, every check wrong. */
+class Budget {
+  state: ReferenceBudget = UNUSED_BUDGET;
+
+  ask(now: Date, asker: LookupAsker = STRANGER): LookupAdmission {
+    const admission = admitLookup(this.state, asker, now);
+    if (admission.kind === "check" && admission.charge) this.state = admission.charge.after;
+    return admission;
+  }
+
+  /** Asks every minute from `from` to `to` (a chat polling), returning the times checks were made. */
+  pollEveryMinute(from: number, to: number): number[] {
+    const checked: number[] = [];
+    for (let t = from; t < to; t += MINUTE) if (this.ask(at(t)).kind === "check") checked.push(t);
+    return checked;
+  }
+}
+
+describe("the budget of one reference across every chat", () => {
+  it("checks 10 failures at once, then one at a time after a wait that doubles from a minute to an hour", () => {
+    const budget = new Budget();
+    for (let i = 0; i < 10; i++) expect(budget.ask(START).kind).toBe("check");
+    expect(reachesFlagThreshold(budget.state.failures)).toBe(true);
+    // Everyone else who asks at that moment waits, whichever chat it is.
+    const waiting = budget.ask(START);
+    expect(waiting).toEqual({ kind: "wait", until: at(MINUTE) });
+
+    const checked = budget.pollEveryMinute(MINUTE, 6 * HOUR);
+    const gaps = checked.slice(1).map((t, i) => (t - (checked[i] as number)) / MINUTE);
+    expect(gaps.slice(0, 8)).toEqual([2, 4, 8, 16, 32, 60, 60, 60]);
+  });
+
+  it("gives no chat a check while the reference waits, and charges nothing for a wait", () => {
+    const budget = new Budget();
+    for (let i = 0; i < 11; i++) budget.ask(START);
+    const before = budget.state;
+    for (let s = 1; s < 60; s++) expect(budget.ask(at(s * 1000)).kind).toBe("wait");
+    expect(budget.state).toBe(before);
+  });
+
+  it("answers the same whether or not a case has the reference (the budget is by reference, not by case)", () => {
+    const unknown = new Budget();
+    const known = new Budget();
+    for (let i = 0; i < 12; i++) {
+      // A stranger to a case and a guess at a reference nobody has are the same asker.
+      expect(unknown.ask(at(i * 1000))).toEqual(known.ask(at(i * 1000), { ...STRANGER }));
+    }
+  });
+
+  it("never refuses the right PIN for good: the wait is at most an hour, and a quiet day starts afresh", () => {
+    const budget = new Budget();
+    for (let i = 0; i < 1000; i++) budget.ask(at(i * HOUR));
+    const last = budget.state.lastFailureAt as Date;
+    expect(referenceOpensAt(budget.state, last)?.getTime()).toBe(last.getTime() + LOOKUP_RULES.maxIntervalMs);
+    // A day without a failure forgets them all: 10 checks at once again.
+    const quiet = at(last.getTime() - START.getTime() + 24 * HOUR);
+    for (let i = 0; i < 10; i++) expect(budget.ask(quiet).kind).toBe("check");
+    expect(budget.state.failures).toBe(10);
+  });
+
+  it("does not forget failures while an attack goes on, so later days get one check an hour", () => {
+    const budget = new Budget();
+    const firstDay = budget.pollEveryMinute(0, 24 * HOUR).length;
+    const secondDay = budget.pollEveryMinute(24 * HOUR, 48 * HOUR).length;
+    expect(firstDay).toBe(maxChecksPerReferenceDay());
+    expect(secondDay).toBe(24);
+  });
+
+  it("bounds the checks in any 24 hours to 38, which makes a six-digit PIN a matter of decades", () => {
+    expect(maxChecksPerReferenceDay()).toBe(38);
+    // Two PINs per case (reporter and victim): the chance of a hit in a year of guessing.
+    const yearlyChance = (maxChecksPerReferenceDay() * 365 * 2) / 1_000_000;
+    expect(yearlyChance).toBeLessThan(0.03);
+  });
+
+  it("never makes the chat that filed the case wait, and charges nothing for it", () => {
+    const budget = new Budget();
+    for (let i = 0; i < 30; i++) budget.ask(START);
+    const before = budget.state;
+    expect(budget.ask(START, REPORTERS_CHAT)).toEqual({ kind: "check", pins: "all", charge: null });
+    expect(budget.state).toBe(before);
+  });
+
+  it("checks a victim PIN issued in the last day while the reference waits, up to 100 wrong tries per issue", () => {
+    const budget = new Budget();
+    for (let i = 0; i < 20; i++) budget.ask(START);
+    const issued = at(-23 * HOUR);
+    const victim: LookupAsker = { reportersChat: false, victimPinIssuedAt: issued };
+    const admission = budget.ask(START, victim);
+    expect(admission).toMatchObject({ kind: "check", pins: "fresh_victim" });
+    // Wrong tries of the fresh PIN are counted apart from the reference's failures.
+    expect(budget.state.failures).toBe(10);
+    expect(budget.state.exemptFailures).toBe(1);
+    for (let i = 1; i < LOOKUP_RULES.freshVictimPinFailureLimit; i++)
+      expect(budget.ask(START, victim).kind).toBe("check");
+    expect(budget.ask(START, victim).kind).toBe("wait");
+    // The right fresh PIN gives its try back.
+    const right = admitLookup(budget.state, { reportersChat: false, victimPinIssuedAt: at(-HOUR) }, START);
+    if (right.kind !== "check" || !right.charge) throw new Error("expected a charged check");
+    expect(refundSuccess(right.charge.after, right.charge)).toEqual(budget.state);
+    // A PIN issued again starts its own count; a PIN issued over a day ago waits like any other.
+    expect(budget.ask(START, { reportersChat: false, victimPinIssuedAt: at(-MINUTE) }).kind).toBe("check");
+    expect(budget.ask(START, { reportersChat: false, victimPinIssuedAt: at(-25 * HOUR) }).kind).toBe("wait");
+  });
+
+  it("gives a right PIN back: the budget is as before, or one failure less when others changed it meanwhile", () => {
+    const budget = new Budget();
+    for (let i = 0; i < 8; i++) budget.ask(START);
+    const admission = budget.ask(at(MINUTE));
+    if (admission.kind !== "check" || !admission.charge) throw new Error("expected a charged check");
+    expect(refundSuccess(budget.state, admission.charge)).toEqual(admission.charge.before);
+    // Another chat failed in between: only this check's failure is taken off.
+    budget.ask(at(MINUTE));
+    const refunded = refundSuccess(budget.state, admission.charge);
+    expect(refunded.failures).toBe(9);
+    expect(refunded.lastFailureAt).toEqual(at(MINUTE));
+  });
+});

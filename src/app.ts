@@ -8,6 +8,7 @@ import { ConversationStore } from "./db/conversation-store.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { IdentityStore } from "./db/identity-store.ts";
 import { LeaseStore } from "./db/lease-store.ts";
+import { LookupBudgetStore } from "./db/lookup-budget-store.ts";
 import { OutboxStore } from "./db/outbox-store.ts";
 import { loadOfficeDirectory, loadRoutingMatrix } from "./directory/directory-data.ts";
 import { OfficeRepository } from "./directory/office-repository.ts";
@@ -54,6 +55,8 @@ export interface App {
   leases: LeaseStore;
   /** The daily report limit per chat, and its marks for maintenance to prune. */
   reportQuota: ReportQuota;
+  /** The status look-up budget of each reference, across all chats. */
+  lookupBudgets: LookupBudgetStore;
   close(): Promise<void>;
 }
 
@@ -110,6 +113,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const offices = new OfficeRepository(db);
   const staff = new StaffRepository(db, hasher);
   const reportQuota = new ReportQuota(db, hasher, (identityId) => identities.addressOf(identityId));
+  const lookupBudgets = new LookupBudgetStore(db);
   const directory = loadOfficeDirectory();
   const matrix = loadRoutingMatrix(directory);
   await offices.seed(clock.now(), directory);
@@ -134,6 +138,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     cipher,
     hasher,
     reportQuota,
+    lookupBudgets,
     translate,
     settings,
     clock,
@@ -152,6 +157,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     cipher,
     hasher,
     reportQuota,
+    lookupBudgets,
     translate,
     matrix,
     followUps,
@@ -178,6 +184,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     instanceId,
     leases: new LeaseStore(db),
     reportQuota,
+    lookupBudgets,
     close: () => database.close(),
   };
 }

@@ -15,9 +15,6 @@ export const LOOKUP_RULES = {
   referenceFlagThreshold: 10,
   /** A reference's failures are forgotten once this long passes without one. */
   referenceQuietMs: 24 * 60 * 60_000,
-  /** Read by the service until it moves to the budget (next commit). */
-  referenceWindowMs: 24 * 60 * 60_000,
-  maxSlowdownMs: 30_000,
   /** The wait after the threshold's failure; it doubles with every further failure ... */
   firstIntervalMs: 60_000,
   /** ... up to this, so that a check always comes within an hour (never a lock-out). */
@@ -57,13 +54,6 @@ export interface ReferenceBudget {
   exemptPinIssuedAt: Date | null;
   /** Wrong tries of that victim PIN made while the reference waited. */
   exemptFailures: number;
-}
-
-/** The sleep the service still makes before a check (replaced by the budget in the next commit). */
-export function referenceSlowdownMs(failuresToday: number): number {
-  if (failuresToday < LOOKUP_RULES.referenceFlagThreshold) return 0;
-  const doublings = failuresToday - LOOKUP_RULES.referenceFlagThreshold;
-  return Math.min(LOOKUP_RULES.maxSlowdownMs, 1000 * 2 ** Math.min(doublings, 15));
 }
 
 /** The budget of a reference nobody has failed on. */

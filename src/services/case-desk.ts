@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { caseCard, localTime, reporterMessageNotice } from "../conversation/notices.ts";
 import type { CaseDesk, DialogueSettings, FollowUpAnswerOutcome, Translate } from "../conversation/ports.ts";
-import type { CaseRepository } from "../db/case-repository.ts";
+import type { CaseForLookup, CaseRepository } from "../db/case-repository.ts";
+import type { LookupBudgetStore } from "../db/lookup-budget-store.ts";
 import type { OutboxStore } from "../db/outbox-store.ts";
 import type { StepWriter } from "../db/step-writer.ts";
 import type { OfficeRepository } from "../directory/office-repository.ts";
@@ -12,8 +13,16 @@ import { generatePin, generateReference } from "../domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
 import { decideRoute, type RoutingMatrix, type RoutingPlace, victimTypeOf } from "../domain/routing.ts";
 import type { CaseFacts } from "../domain/staff-actions.ts";
-import { chatLockedUntil, LOOKUP_RULES, reachesFlagThreshold, referenceSlowdownMs } from "../domain/status-lookup.ts";
-import { viewerForReporter } from "../domain/status-view.ts";
+import {
+  admitLookup,
+  type BudgetCharge,
+  chatLockedUntil,
+  LOOKUP_RULES,
+  type LookupAsker,
+  reachesFlagThreshold,
+  refundSuccess,
+} from "../domain/status-lookup.ts";
+import { type StatusViewer, viewerForReporter } from "../domain/status-view.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { ReportQuota } from "../policy/report-quota.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
@@ -31,6 +40,7 @@ export interface CaseDeskDeps {
   cipher: FieldCipher;
   hasher: Hasher;
   reportQuota: ReportQuota;
+  lookupBudgets: LookupBudgetStore;
   translate: (language: Language) => Translate;
   matrix: RoutingMatrix;
   followUps: FollowUpPolicy;
@@ -230,21 +240,49 @@ export class PrismaCaseDesk implements CaseDesk {
   }
 
   async checkStatus(identityId: string, reference: string, pin: string, now: Date): Promise<StatusAnswer> {
-    const { cases, hasher, sleep, logger } = this.#deps;
+    const { cases, hasher, lookupBudgets, logger } = this.#deps;
     const lockedUntil = await this.lookupLockedUntil(identityId, now);
     if (lockedUntil) return { kind: "locked", until: lockedUntil };
 
-    // Failures are counted per reference whether or not it exists, so the slowdown reveals nothing.
     const referenceHash = hasher.reference(reference);
-    const since = new Date(now.getTime() - LOOKUP_RULES.referenceWindowMs);
-    // Failures counted under an older HMAC key (before rotate-keys re-hashed them) still count.
-    const failuresToday = await cases.failedLookupsByReference(hasher.referenceCandidates(reference), since);
-    const delay = referenceSlowdownMs(failuresToday);
-    if (delay > 0) await sleep(delay);
-
     const found = await cases.findForLookup(reference);
+    const asker: LookupAsker = {
+      reportersChat: found !== null && found.reporterIdentityId === identityId,
+      victimPinIssuedAt: found?.victimPinIssuedAt ?? null,
+    };
+    // The reference's budget is charged before the PIN is compared, in a write of its own: chats
+    // asking at one moment take turns, and nobody sleeps inside this chat's lock. The budget is
+    // kept by the reference's hash whether or not a case has it, so a wait reveals nothing.
+    const budgetHashes = hasher.referenceCandidates(reference);
+    const admission = await lookupBudgets.apply(budgetHashes, now, (budget) => {
+      const decided = admitLookup(budget, asker, now);
+      return { next: decided.kind === "check" && decided.charge ? decided.charge.after : null, answer: decided };
+    });
+    if (admission.kind === "wait") return { kind: "wait", until: admission.until };
+    const giveBack = async (charge: BudgetCharge | null) => {
+      if (charge)
+        await lookupBudgets.apply(budgetHashes, now, (stored) => ({
+          next: refundSuccess(stored, charge),
+          answer: null,
+        }));
+    };
+
+    if (admission.pins === "fresh_victim") {
+      // Only the victim PIN staff issued in the last day is compared; a wrong PIN reads as a wait,
+      // and is not a failure of this chat (a lock would tell that the reference exists).
+      if (!found?.victimPinHash || !hasher.verifyVictimPin(reference, pin, found.victimPinHash)) {
+        return { kind: "wait", until: admission.until };
+      }
+      await giveBack(admission.charge);
+      this.#writer.add((db) =>
+        db.statusLookup.create({ data: { identityId, referenceHash, success: true, createdAt: now } }),
+      );
+      return this.#shown(found, "VICTIM");
+    }
+
     if (found?.duressPinHash && hasher.verifyDuressPin(reference, pin, found.duressPinHash)) {
       // Someone may be forcing the person: show a harmless status, and tell staff without a sign on screen.
+      await giveBack(admission.charge);
       await this.#flagDuress(found.id, found.reference, found.officeCode);
       this.#writer.add((db) =>
         db.statusLookup.create({ data: { identityId, referenceHash, success: true, createdAt: now } }),
@@ -267,7 +305,8 @@ export class PrismaCaseDesk implements CaseDesk {
     const success = asReporter || asVictim;
     this.#writer.add((db) => db.statusLookup.create({ data: { identityId, referenceHash, success, createdAt: now } }));
     if (!found || !success) {
-      if (found && !found.lookupFlagged && reachesFlagThreshold(failuresToday + 1)) {
+      const failures = admission.charge?.after.failures ?? 0;
+      if (found && !found.lookupFlagged && reachesFlagThreshold(failures)) {
         this.#writer.add((db) =>
           db.case.update({
             where: { id: found.id },
@@ -278,7 +317,7 @@ export class PrismaCaseDesk implements CaseDesk {
                 create: {
                   type: "LOOKUP_FLAGGED",
                   actor: "system",
-                  reason: `${failuresToday + 1} failed status look-ups in 24 hours`,
+                  reason: `${failures} failed status look-ups from other chats, with no day's pause between them`,
                   createdAt: now,
                 },
               },
@@ -290,12 +329,17 @@ export class PrismaCaseDesk implements CaseDesk {
       }
       return { kind: "not_found" };
     }
+    await giveBack(admission.charge);
+    return this.#shown(found, asVictim ? "VICTIM" : viewerForReporter(found.reporterRole));
+  }
+
+  #shown(found: CaseForLookup, viewer: StatusViewer): StatusAnswer {
     return {
       kind: "found",
       reference: found.reference,
       status: found.status,
       assistanceStage: found.assistanceStage,
-      viewer: asVictim ? "VICTIM" : viewerForReporter(found.reporterRole),
+      viewer,
       updatedAt: found.updatedAt,
     };
   }

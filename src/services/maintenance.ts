@@ -18,6 +18,7 @@ export async function runMaintenance(app: App): Promise<{ expired: number; prune
     where: { receivedAt: { lt: new Date(now.getTime() - DEDUPE_RETENTION_MS) } },
   });
   await app.reportQuota.prune(now);
+  await app.lookupBudgets.prune(now);
   // Look-up attempts matter for a day (DESIGN §5); older ones only say who tried what.
   await app.database.prisma.statusLookup.deleteMany({
     where: { createdAt: { lt: new Date(now.getTime() - 2 * 24 * 60 * 60_000) } },

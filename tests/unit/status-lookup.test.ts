@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { StatusAnswer } from "../../src/domain/report.ts";
 import {
   admitLookup,
   LOOKUP_RULES,
@@ -11,6 +12,8 @@ import {
   refundSuccess,
   UNUSED_BUDGET,
 } from "../../src/domain/status-lookup.ts";
+import { EngineChat } from "../support/engine-chat.ts";
+import { FakeDesk } from "../support/fake-desk.ts";
 
 const START = new Date("2026-11-28T10:00:00Z");
 const MINUTE = 60_000;
@@ -136,5 +139,30 @@ describe("the budget of one reference across every chat", () => {
     const refunded = refundSuccess(budget.state, admission.charge);
     expect(refunded.failures).toBe(9);
     expect(refunded.lastFailureAt).toEqual(at(MINUTE));
+  });
+});
+
+/** A desk whose every look-up finds the reference waiting until a given time. */
+class WaitingDesk extends FakeDesk {
+  until = new Date(0);
+  override async checkStatus(): Promise<StatusAnswer> {
+    return { kind: "wait", until: this.until };
+  }
+}
+
+describe("what a person reads while a reference waits", () => {
+  it("says the PIN was not checked, when to try again and whom to call, in either language", async () => {
+    const desk = new WaitingDesk();
+    const chat = new EngineChat({ desk });
+    desk.until = new Date(chat.now.getTime() + 42 * MINUTE + 5_000);
+    const id = (await chat.send("status K7QM-4TZP-9XWR 123456")).map((r) => r.text).join("\n");
+    expect(id).toContain("PIN Anda belum diperiksa. Coba lagi dalam 43 menit.");
+    expect(id).toContain("SAPA 129");
+    expect(chat.doc?.state.flow).toBe("idle");
+
+    const english = new EngineChat({ desk, languageHint: "en" });
+    desk.until = new Date(english.now.getTime() + 10_000);
+    const en = (await english.send("status K7QM-4TZP-9XWR 123456")).map((r) => r.text).join("\n");
+    expect(en).toContain("Your PIN has not been checked. Please try again in 1 minutes.");
   });
 });

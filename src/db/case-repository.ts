@@ -110,13 +110,26 @@ export class CaseRepository {
     };
   }
 
-  /** When an identity's failed look-ups happened since a time. */
+  /** When an identity's failed look-ups happened since a time (tries of a fresh victim PIN are not counted). */
   async failedLookupsByIdentity(identityId: string, since: Date): Promise<Date[]> {
     const rows = await this.#db.statusLookup.findMany({
-      where: { identityId, success: false, createdAt: { gt: since } },
+      where: { identityId, success: false, freshVictimPinTry: false, createdAt: { gt: since } },
       select: { createdAt: true },
     });
     return rows.map((r) => r.createdAt);
+  }
+
+  /** How many wrong tries of a fresh victim PIN an identity made on a reference (any of its hashes) since a time. */
+  freshVictimPinTries(identityId: string, referenceHashes: readonly string[], since: Date): Promise<number> {
+    return this.#db.statusLookup.count({
+      where: {
+        identityId,
+        referenceHash: { in: [...referenceHashes] },
+        success: false,
+        freshVictimPinTry: true,
+        createdAt: { gte: since },
+      },
+    });
   }
 
   /** Every case, newest first, with coded columns only. */

@@ -4,7 +4,7 @@ import { type Db, isUniqueViolation } from "./database.ts";
 
 /** How often a change is tried again when other chats changed the budget first. */
 const MAX_ATTEMPTS = 200;
-/** A budget untouched this long counts nothing any more (its failures and any fresh victim PIN are a day old). */
+/** A budget untouched this long counts nothing any more: a day without a failure forgets them. */
 const KEEP_MS = 24 * 60 * 60_000;
 
 /** What a rule makes of a budget: the budget to store (null: leave it) and the answer to return. */
@@ -73,18 +73,14 @@ interface BudgetRow {
   windowStartedAt: Date;
   failures: number;
   lastFailureAt: Date | null;
-  exemptPinIssuedAt: Date | null;
-  exemptFailures: number;
 }
 
 function budgetOf(row: BudgetRow): ReferenceBudget {
   return {
-    // A stored budget without a failure (only exempt tries) has no day of failures yet.
+    // A budget given back to nothing (its only failure was a right PIN) has no failures to date.
     windowStartedAt: row.lastFailureAt === null ? null : row.windowStartedAt,
     failures: row.failures,
     lastFailureAt: row.lastFailureAt,
-    exemptPinIssuedAt: row.exemptPinIssuedAt,
-    exemptFailures: row.exemptFailures,
   };
 }
 
@@ -93,7 +89,5 @@ function columnsOf(budget: ReferenceBudget, now: Date): BudgetRow {
     windowStartedAt: budget.windowStartedAt ?? now,
     failures: budget.failures,
     lastFailureAt: budget.lastFailureAt,
-    exemptPinIssuedAt: budget.exemptPinIssuedAt,
-    exemptFailures: budget.exemptFailures,
   };
 }

@@ -5,8 +5,9 @@
  * that grows with every failure, up to an hour, whichever chat asks. Failures count until a day
  * passes without one, so an attack that goes on gets one check an hour, not 10 more each day.
  * The interval is capped, so the right PIN is never refused for good; the chat that filed the
- * case is exempt, and so is a victim PIN for a day after staff issue it (up to a number of wrong
- * tries of that PIN, so that it cannot be guessed from many chats either).
+ * case is exempt, and so is a victim PIN for a day after staff issue it: while the reference
+ * waits it is still compared, a few times per chat. Those tries are each chat's own, so guessers
+ * cannot use them up for the victim; guessing the fresh PIN takes many chats, not time.
  */
 export const LOOKUP_RULES = {
   chatFailureLimit: 5,
@@ -21,8 +22,8 @@ export const LOOKUP_RULES = {
   maxIntervalMs: 60 * 60_000,
   /** How long after staff issue a victim PIN it is checked even while the reference waits. */
   freshVictimPinMs: 24 * 60 * 60_000,
-  /** Wrong tries of a fresh victim PIN while the reference waits, per issue, after which it waits too. */
-  freshVictimPinFailureLimit: 100,
+  /** Wrong tries of a fresh victim PIN a chat may make while the reference waits, per issue. */
+  freshVictimPinTriesPerChat: 3,
 } as const;
 
 /** When a chat may look up again: null if it may now. */
@@ -43,27 +44,17 @@ export function reachesFlagThreshold(failuresTodayIncludingThis: number): boolea
   return failuresTodayIncludingThis >= LOOKUP_RULES.referenceFlagThreshold;
 }
 
-/** What one reference's budget holds: failed checks charged since it was last quiet, and against a fresh victim PIN. */
+/** What one reference's budget holds: the failed checks charged since it was last quiet. */
 export interface ReferenceBudget {
   /** The first of the failures counted now (the first after a quiet day); null before any. */
   windowStartedAt: Date | null;
   /** Failed checks since then from chats that are not exempt. */
   failures: number;
   lastFailureAt: Date | null;
-  /** The issue time of the victim PIN that exemptFailures counts against. */
-  exemptPinIssuedAt: Date | null;
-  /** Wrong tries of that victim PIN made while the reference waited. */
-  exemptFailures: number;
 }
 
 /** The budget of a reference nobody has failed on. */
-export const UNUSED_BUDGET: ReferenceBudget = {
-  windowStartedAt: null,
-  failures: 0,
-  lastFailureAt: null,
-  exemptPinIssuedAt: null,
-  exemptFailures: 0,
-};
+export const UNUSED_BUDGET: ReferenceBudget = { windowStartedAt: null, failures: 0, lastFailureAt: null };
 
 /** How long a reference waits after its latest failure, given its counted failures. */
 export function referenceIntervalMs(failures: number): number {
@@ -93,6 +84,8 @@ export interface LookupAsker {
   reportersChat: boolean;
   /** When staff last issued the case's victim PIN (null without one, or when no case has the reference). */
   victimPinIssuedAt: Date | null;
+  /** Wrong tries of that victim PIN this chat made since it was issued, while the reference waited. */
+  freshPinTries: number;
 }
 
 /** A budget change made before a PIN is compared, so that a success can be given back. */
@@ -106,7 +99,7 @@ export type LookupAdmission =
   /** Compare the PIN with every PIN of the case; charge is null for an exempt chat. */
   | { kind: "check"; pins: "all"; charge: BudgetCharge | null }
   /** The reference waits: compare only with the fresh victim PIN; a wrong one is answered like a wait. */
-  | { kind: "check"; pins: "fresh_victim"; charge: BudgetCharge; until: Date }
+  | { kind: "check"; pins: "fresh_victim"; until: Date }
   /** Not checked at all: the same answer whether or not the reference exists. */
   | { kind: "wait"; until: Date };
 
@@ -129,13 +122,9 @@ export function admitLookup(budget: ReferenceBudget, asker: LookupAsker, now: Da
     return { kind: "check", pins: "all", charge: { before: budget, after } };
   }
   const issuedAt = asker.victimPinIssuedAt;
-  if (issuedAt !== null && now.getTime() - issuedAt.getTime() < LOOKUP_RULES.freshVictimPinMs) {
-    const sameIssue = budget.exemptPinIssuedAt?.getTime() === issuedAt.getTime();
-    const spent = sameIssue ? budget.exemptFailures : 0;
-    if (spent < LOOKUP_RULES.freshVictimPinFailureLimit) {
-      const after = { ...budget, exemptPinIssuedAt: issuedAt, exemptFailures: spent + 1 };
-      return { kind: "check", pins: "fresh_victim", charge: { before: budget, after }, until };
-    }
+  const fresh = issuedAt !== null && now.getTime() - issuedAt.getTime() < LOOKUP_RULES.freshVictimPinMs;
+  if (fresh && asker.freshPinTries < LOOKUP_RULES.freshVictimPinTriesPerChat) {
+    return { kind: "check", pins: "fresh_victim", until };
   }
   return { kind: "wait", until };
 }
@@ -146,14 +135,8 @@ export function admitLookup(budget: ReferenceBudget, asker: LookupAsker, now: Da
  */
 export function refundSuccess(stored: ReferenceBudget, charge: BudgetCharge): ReferenceBudget {
   if (sameBudget(stored, charge.after)) return charge.before;
-  const refunded = { ...stored };
-  if (charge.after.exemptFailures !== charge.before.exemptFailures) {
-    if (sameTime(stored.exemptPinIssuedAt, charge.after.exemptPinIssuedAt) && stored.exemptFailures > 0)
-      refunded.exemptFailures = stored.exemptFailures - 1;
-  } else if (sameTime(stored.windowStartedAt, charge.after.windowStartedAt) && stored.failures > 0) {
-    refunded.failures = stored.failures - 1;
-  }
-  return refunded;
+  const sameDay = sameTime(stored.windowStartedAt, charge.after.windowStartedAt);
+  return sameDay && stored.failures > 0 ? { ...stored, failures: stored.failures - 1 } : stored;
 }
 
 /**
@@ -179,8 +162,6 @@ function sameBudget(a: ReferenceBudget, b: ReferenceBudget): boolean {
   return (
     sameTime(a.windowStartedAt, b.windowStartedAt) &&
     a.failures === b.failures &&
-    sameTime(a.lastFailureAt, b.lastFailureAt) &&
-    sameTime(a.exemptPinIssuedAt, b.exemptPinIssuedAt) &&
-    a.exemptFailures === b.exemptFailures
+    sameTime(a.lastFailureAt, b.lastFailureAt)
   );
 }

@@ -245,18 +245,23 @@ export class PrismaCaseDesk implements CaseDesk {
     if (lockedUntil) return { kind: "locked", until: lockedUntil };
 
     const referenceHash = hasher.reference(reference);
+    const budgetHashes = hasher.referenceCandidates(reference);
     const found = await cases.findForLookup(reference);
+    const victimPinIssuedAt = found?.victimPinIssuedAt ?? null;
     const asker: LookupAsker = {
       reportersChat: found !== null && found.reporterIdentityId === identityId,
-      victimPinIssuedAt: found?.victimPinIssuedAt ?? null,
+      victimPinIssuedAt,
+      freshPinTries: victimPinIssuedAt
+        ? await cases.freshVictimPinTries(identityId, budgetHashes, victimPinIssuedAt)
+        : 0,
     };
     // The reference's budget is charged before the PIN is compared, in a write of its own: chats
     // asking at one moment take turns, and nobody sleeps inside this chat's lock. The budget is
     // kept by the reference's hash whether or not a case has it, so a wait reveals nothing.
-    const budgetHashes = hasher.referenceCandidates(reference);
     const admission = await lookupBudgets.apply(budgetHashes, now, (budget) => {
       const decided = admitLookup(budget, asker, now);
-      return { next: decided.kind === "check" && decided.charge ? decided.charge.after : null, answer: decided };
+      const charged = decided.kind === "check" && decided.pins === "all" ? decided.charge : null;
+      return { next: charged ? charged.after : null, answer: decided };
     });
     if (admission.kind === "wait") return { kind: "wait", until: admission.until };
     const giveBack = async (charge: BudgetCharge | null) => {
@@ -268,16 +273,17 @@ export class PrismaCaseDesk implements CaseDesk {
     };
 
     if (admission.pins === "fresh_victim") {
-      // Only the victim PIN staff issued in the last day is compared; a wrong PIN reads as a wait,
-      // and is not a failure of this chat (a lock would tell that the reference exists).
-      if (!found?.victimPinHash || !hasher.verifyVictimPin(reference, pin, found.victimPinHash)) {
-        return { kind: "wait", until: admission.until };
-      }
-      await giveBack(admission.charge);
+      // Only the victim PIN staff issued in the last day is compared. A wrong one reads as a wait,
+      // and is one of this chat's few tries of it, not a failure toward the chat's lock (a lock
+      // would tell that the reference exists). Each chat has tries of its own, so guessers cannot
+      // use up the victim's.
+      const right = found?.victimPinHash ? hasher.verifyVictimPin(reference, pin, found.victimPinHash) : false;
       this.#writer.add((db) =>
-        db.statusLookup.create({ data: { identityId, referenceHash, success: true, createdAt: now } }),
+        db.statusLookup.create({
+          data: { identityId, referenceHash, success: right, freshVictimPinTry: true, createdAt: now },
+        }),
       );
-      return this.#shown(found, "VICTIM");
+      return right && found ? this.#shown(found, "VICTIM") : { kind: "wait", until: admission.until };
     }
 
     if (found?.duressPinHash && hasher.verifyDuressPin(reference, pin, found.duressPinHash)) {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChannelAddress } from "../../src/channels/types.ts";
+import { generateReference } from "../../src/domain/reference.ts";
 import { runMaintenance } from "../../src/services/maintenance.ts";
 import { textOf } from "../support/engine-chat.ts";
 import { REPORT_LINES, startTestApp, type TestApp } from "../support/test-app.ts";
@@ -32,6 +33,14 @@ const wrongPin = (pin: string) => (pin === "999999" ? "888888" : "999999");
 async function spendFreeChecks(t: TestApp, reference: string, pin: string): Promise<void> {
   for (let i = 0; i < 10; i++)
     expect(textOf(await t.send(`guesser-${i}`, `status ${reference} ${wrongPin(pin)}`))).toContain(NOT_FOUND);
+}
+
+/** Four more failures, each as soon as the reference opens: it then waits 16 minutes. */
+async function lengthenWait(t: TestApp, reference: string, pin: string): Promise<void> {
+  for (const [i, waitMs] of [60_000, 120_000, 240_000, 480_000].entries()) {
+    t.clock.advance(waitMs);
+    expect(textOf(await t.send(`late-${i}`, `status ${reference} ${wrongPin(pin)}`))).toContain(NOT_FOUND);
+  }
 }
 
 describe("the status look-up budget of a reference, across all chats", () => {
@@ -91,7 +100,21 @@ describe("the status look-up budget of a reference, across all chats", () => {
     expect(victimPin).toMatch(/^\d{6}$/);
 
     await spendFreeChecks(t, reference, pin);
-    // The reporter's PIN from another chat waits; the fresh victim code is looked at.
+    await lengthenWait(t, reference, pin);
+    // Guessers try the fresh code from many chats: 3 wrong tries each, then they wait unchecked.
+    for (let chat = 0; chat < 20; chat++) {
+      for (let i = 0; i < 4; i++) {
+        const tried = 100_000 + chat * 10 + i;
+        const guess = String(tried === Number(victimPin) ? tried + 500_000 : tried);
+        expect(textOf(await t.send(`code-guesser-${chat}`, `status ${reference} ${guess}`))).toContain(WAIT);
+      }
+    }
+    const tries = await t.app.database.prisma.statusLookup.count({ where: { freshVictimPinTry: true } });
+    expect(tries).toBe(60);
+    // None of them is locked for it: the lock would tell them that the reference exists.
+    expect(textOf(await t.send("code-guesser-0", `status ${generateReference()} 123456`))).toContain(NOT_FOUND);
+
+    // The victim's own tries are untouched: the reporter's PIN from another chat waits, the fresh code is looked at.
     expect(textOf(await t.send("victim", `status ${reference} ${pin}`))).toContain(WAIT);
     expect(textOf(await t.send("victim", `status ${reference} ${wrongPin(victimPin)}`))).toContain(WAIT);
     expect(textOf(await t.send("victim", `status ${reference} ${victimPin}`))).toContain(SHOWN);

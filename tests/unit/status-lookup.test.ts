@@ -20,8 +20,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const at = (ms: number) => new Date(START.getTime() + ms);
 
-const STRANGER: LookupAsker = { reportersChat: false, victimPinIssuedAt: null };
-const REPORTERS_CHAT: LookupAsker = { reportersChat: true, victimPinIssuedAt: null };
+const STRANGER: LookupAsker = { reportersChat: false, victimPinIssuedAt: null, freshPinTries: 0 };
+const REPORTERS_CHAT: LookupAsker = { reportersChat: true, victimPinIssuedAt: null, freshPinTries: 0 };
 
 /** A reference's budget driven like the service drives it: admit, store the charge, every check wrong. */
 class Budget {
@@ -29,7 +29,7 @@ class Budget {
 
   ask(now: Date, asker: LookupAsker = STRANGER): LookupAdmission {
     const admission = admitLookup(this.state, asker, now);
-    if (admission.kind === "check" && admission.charge) this.state = admission.charge.after;
+    if (admission.kind === "check" && admission.pins === "all" && admission.charge) this.state = admission.charge.after;
     return admission;
   }
 
@@ -106,33 +106,31 @@ describe("the budget of one reference across every chat", () => {
     expect(budget.state).toBe(before);
   });
 
-  it("checks a victim PIN issued in the last day while the reference waits, up to 100 wrong tries per issue", () => {
+  it("checks a victim PIN issued in the last day while the reference waits, 3 wrong tries per chat and issue", () => {
     const budget = new Budget();
     for (let i = 0; i < 20; i++) budget.ask(START);
-    const issued = at(-23 * HOUR);
-    const victim: LookupAsker = { reportersChat: false, victimPinIssuedAt: issued };
-    const admission = budget.ask(START, victim);
-    expect(admission).toMatchObject({ kind: "check", pins: "fresh_victim" });
-    // Wrong tries of the fresh PIN are counted apart from the reference's failures.
-    expect(budget.state.failures).toBe(10);
-    expect(budget.state.exemptFailures).toBe(1);
-    for (let i = 1; i < LOOKUP_RULES.freshVictimPinFailureLimit; i++)
-      expect(budget.ask(START, victim).kind).toBe("check");
-    expect(budget.ask(START, victim).kind).toBe("wait");
-    // The right fresh PIN gives its try back.
-    const right = admitLookup(budget.state, { reportersChat: false, victimPinIssuedAt: at(-HOUR) }, START);
-    if (right.kind !== "check" || !right.charge) throw new Error("expected a charged check");
-    expect(refundSuccess(right.charge.after, right.charge)).toEqual(budget.state);
-    // A PIN issued again starts its own count; a PIN issued over a day ago waits like any other.
-    expect(budget.ask(START, { reportersChat: false, victimPinIssuedAt: at(-MINUTE) }).kind).toBe("check");
-    expect(budget.ask(START, { reportersChat: false, victimPinIssuedAt: at(-25 * HOUR) }).kind).toBe("wait");
+    const before = budget.state;
+    const victim = (freshPinTries: number, issuedAt = at(-23 * HOUR)): LookupAsker => ({
+      reportersChat: false,
+      victimPinIssuedAt: issuedAt,
+      freshPinTries,
+    });
+    // The fresh PIN is compared, and the reference's budget is not charged for it.
+    expect(budget.ask(START, victim(0))).toEqual({ kind: "check", pins: "fresh_victim", until: at(MINUTE) });
+    expect(budget.ask(START, victim(2)).kind).toBe("check");
+    expect(budget.state).toBe(before);
+    // A chat that tried it wrong 3 times waits like everyone else; other chats' tries are their own.
+    expect(budget.ask(START, victim(3))).toEqual({ kind: "wait", until: at(MINUTE) });
+    // A PIN issued over a day ago waits like any other.
+    expect(budget.ask(START, victim(0, at(-25 * HOUR))).kind).toBe("wait");
   });
 
   it("gives a right PIN back: the budget is as before, or one failure less when others changed it meanwhile", () => {
     const budget = new Budget();
     for (let i = 0; i < 8; i++) budget.ask(START);
     const admission = budget.ask(at(MINUTE));
-    if (admission.kind !== "check" || !admission.charge) throw new Error("expected a charged check");
+    if (admission.kind !== "check" || admission.pins !== "all" || !admission.charge)
+      throw new Error("expected a charged check");
     expect(refundSuccess(budget.state, admission.charge)).toEqual(admission.charge.before);
     // Another chat failed in between: only this check's failure is taken off.
     budget.ask(at(MINUTE));

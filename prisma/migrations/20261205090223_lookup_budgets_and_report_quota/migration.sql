@@ -1,25 +1,22 @@
 -- CreateTable
 CREATE TABLE "status_lookup_budgets" (
-    "referenceHash" TEXT NOT NULL,
+    "referenceHash" TEXT NOT NULL PRIMARY KEY,
     "version" INTEGER NOT NULL DEFAULT 0,
-    "windowStartedAt" TIMESTAMP(3) NOT NULL,
+    "windowStartedAt" DATETIME NOT NULL,
     "failures" INTEGER NOT NULL,
-    "lastFailureAt" TIMESTAMP(3),
-    "exemptPinIssuedAt" TIMESTAMP(3),
-    "exemptFailures" INTEGER NOT NULL DEFAULT 0,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "status_lookup_budgets_pkey" PRIMARY KEY ("referenceHash")
+    "lastFailureAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "report_quota_marks" (
-    "id" SERIAL NOT NULL,
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "chatHash" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "report_quota_marks_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL
 );
+
+-- AlterTable: a plain column addition (SQLite keeps the rows in place; no table is rewritten)
+ALTER TABLE "status_lookups" ADD COLUMN "freshVictimPinTry" BOOLEAN NOT NULL DEFAULT false;
 
 -- CreateIndex
 CREATE INDEX "status_lookup_budgets_updatedAt_idx" ON "status_lookup_budgets"("updatedAt");

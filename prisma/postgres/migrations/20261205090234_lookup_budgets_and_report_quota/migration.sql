@@ -1,20 +1,25 @@
+-- AlterTable
+ALTER TABLE "status_lookups" ADD COLUMN     "freshVictimPinTry" BOOLEAN NOT NULL DEFAULT false;
+
 -- CreateTable
 CREATE TABLE "status_lookup_budgets" (
-    "referenceHash" TEXT NOT NULL PRIMARY KEY,
+    "referenceHash" TEXT NOT NULL,
     "version" INTEGER NOT NULL DEFAULT 0,
-    "windowStartedAt" DATETIME NOT NULL,
+    "windowStartedAt" TIMESTAMP(3) NOT NULL,
     "failures" INTEGER NOT NULL,
-    "lastFailureAt" DATETIME,
-    "exemptPinIssuedAt" DATETIME,
-    "exemptFailures" INTEGER NOT NULL DEFAULT 0,
-    "updatedAt" DATETIME NOT NULL
+    "lastFailureAt" TIMESTAMP(3),
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "status_lookup_budgets_pkey" PRIMARY KEY ("referenceHash")
 );
 
 -- CreateTable
 CREATE TABLE "report_quota_marks" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "id" SERIAL NOT NULL,
     "chatHash" TEXT NOT NULL,
-    "createdAt" DATETIME NOT NULL
+    "createdAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "report_quota_marks_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex

@@ -10,6 +10,7 @@ import { ConversationStore } from "./db/conversation-store.ts";
 import { type Database, openDatabase } from "./db/database.ts";
 import { IdentityStore } from "./db/identity-store.ts";
 import { LeaseStore } from "./db/lease-store.ts";
+import { LookupBudgetStore } from "./db/lookup-budget-store.ts";
 import { OutboxStore } from "./db/outbox-store.ts";
 import { loadOfficeDirectory, loadRoutingMatrix } from "./directory/directory-data.ts";
 import { OfficeRepository } from "./directory/office-repository.ts";
@@ -19,6 +20,7 @@ import type { Language } from "./domain/language.ts";
 import type { RoutingMatrix } from "./domain/routing.ts";
 import { createTranslator, loadLocales } from "./i18n/i18n.ts";
 import type { Logger } from "./logging/logger.ts";
+import { ReportQuota } from "./policy/report-quota.ts";
 import { FieldCipher } from "./security/field-cipher.ts";
 import { Hasher } from "./security/hasher.ts";
 import {
@@ -62,6 +64,10 @@ export interface App {
   instanceId: string;
   /** Work only one instance may do at a time (a channel's dispatcher, the WhatsApp socket). */
   leases: LeaseStore;
+  /** The daily report limit per chat, and its marks for maintenance to prune. */
+  reportQuota: ReportQuota;
+  /** The status look-up budget of each reference, across all chats. */
+  lookupBudgets: LookupBudgetStore;
   close(): Promise<void>;
 }
 
@@ -119,6 +125,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const attachments = new AttachmentStore(db, cipher, config.attachmentLimits);
   const offices = new OfficeRepository(db);
   const staff = new StaffRepository(db, hasher);
+  const reportQuota = new ReportQuota(db, hasher, (identityId) => identities.addressOf(identityId));
+  const lookupBudgets = new LookupBudgetStore(db);
   const directory = loadOfficeDirectory();
   const matrix = loadRoutingMatrix(directory);
   await offices.seed(clock.now(), directory);
@@ -148,6 +156,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     followUps,
     cipher,
     hasher,
+    reportQuota,
+    lookupBudgets,
     translate,
     settings,
     clock,
@@ -169,6 +179,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     outbox,
     cipher,
     hasher,
+    reportQuota,
+    lookupBudgets,
     translate,
     matrix,
     followUps,
@@ -198,6 +210,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     clock,
     instanceId,
     leases: new LeaseStore(db),
+    reportQuota,
+    lookupBudgets,
     close: () => database.close(),
   };
 }

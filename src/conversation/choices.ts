@@ -1,4 +1,5 @@
 import type { Choice, InboundMessage } from "../channels/types.ts";
+import { isShortAnswer } from "../text/input-limits.ts";
 import { normalizeName } from "../text/normalize.ts";
 import type { Translate } from "./ports.ts";
 import { lexiconFor } from "./understanding/lexicon.ts";
@@ -37,7 +38,13 @@ export function renderChoices(defs: readonly ChoiceDef[], t: Translate): Choice[
   }));
 }
 
-const NUMBER_ANSWER = /^\s*(\d{1,2})\s*[.)]?\s*$/;
+// Matched on trimmed text: "\s*[.)]?\s*$" backtracks quadratically over a long run of spaces.
+const NUMBER_ANSWER = /^(\d{1,2})\s*[.)]?$/;
+
+/** True when a message is a choice's number ("2", "2.", "2 )"). */
+export function isNumberAnswer(text: string): boolean {
+  return isShortAnswer(text) && NUMBER_ANSWER.test(text.trim());
+}
 
 // Labels and synonyms are a small fixed set; normalising them once keeps matching cheap.
 const normalizedForms = new Map<string, { whole: string; parts: string[] }>();
@@ -82,6 +89,8 @@ export function matchLabel(
   defs: readonly ChoiceDef[],
   languages: readonly Translate[],
 ): string | undefined {
+  // No label is long: a long message picks nothing, and is not scanned for labels.
+  if (!isShortAnswer(text)) return undefined;
   const forms = typedForms(text, languages).filter((form) => form !== "");
   if (forms.length === 0) return undefined;
   for (const typed of forms) {
@@ -127,7 +136,8 @@ export function choiceByNumber(
   defs: readonly ChoiceDef[],
   languages: readonly Translate[] = [],
 ): string | undefined | null {
-  const bare = NUMBER_ANSWER.exec(text);
+  if (!isShortAnswer(text)) return null;
+  const bare = NUMBER_ANSWER.exec(text.trim());
   const number = bare ? Number(bare[1]) : readReply(text, "yesNo", lexiconFor(languages)).choiceNumber;
   return number === null ? null : defs[number - 1]?.id;
 }
@@ -145,7 +155,8 @@ export function matchChoice(
   kind: AnswerKind = "yesNo",
 ): string | undefined {
   if (input.choiceId !== undefined) return defs.find((def) => def.id === input.choiceId)?.id;
-  if (input.text === undefined) return undefined;
+  // No choice is long: a long message picks nothing, and is not read for one (a story is kept elsewhere).
+  if (input.text === undefined || !isShortAnswer(input.text)) return undefined;
   const byNumber = choiceByNumber(input.text, defs, languages);
   if (byNumber !== null) return byNumber;
   const byLabel = matchLabel(input.text, defs, languages);

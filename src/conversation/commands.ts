@@ -1,5 +1,6 @@
 import type { Language } from "../domain/language.ts";
 import { parsePin, parseReference } from "../domain/reference.ts";
+import { isShortAnswer } from "../text/input-limits.ts";
 import { normalizeName } from "../text/normalize.ts";
 import type { Translate } from "./ports.ts";
 import { lexiconFor } from "./understanding/lexicon.ts";
@@ -49,6 +50,8 @@ const STATUS_WITH_ARGUMENTS = /^\/?(?:status|cek|check|cek status|check status)\
  * "status <reference> [PIN]". Anything else is an answer for the current step.
  */
 export function detectCommand(text: string): Command | null {
+  // A command is a short message; a long one that starts with a command word is something else.
+  if (!isShortAnswer(text)) return null;
   const withArguments = STATUS_WITH_ARGUMENTS.exec(text.trim());
   if (withArguments) {
     const parsed = parseStatusArguments(withArguments[1] as string);
@@ -80,6 +83,8 @@ export interface ReadCommand {
  * every reply goes through ("bantuan dong", "batal aja kak", "laporan saya kak").
  */
 export function readCommand(text: string, languages: readonly Translate[]): ReadCommand | null {
+  // A command is a short message: a long one is not read for one.
+  if (!isShortAnswer(text)) return null;
   const exact = detectCommand(text);
   if (exact) return { command: exact, exact: true };
   const core = normalizeReply(text, lexiconFor(languages)).core.join(" ");

@@ -18,6 +18,7 @@ import { COMMON_DESTINATIONS } from "../regions/countries.ts";
 import { getPlaceResolver, type PlaceResolution } from "../regions/index.ts";
 import { matchCountry, matchProvinces } from "../regions/place-match.ts";
 import { PROVINCES, provinceByCode } from "../regions/provinces.ts";
+import { isShortAnswer, MAX_PLACE_TEXT, placeHead } from "../text/input-limits.ts";
 import type { ChoiceDef, UserInput } from "./choices.ts";
 import type { Translate } from "./ports.ts";
 import {
@@ -302,6 +303,7 @@ const ABROAD_WORDS = "intake:place.abroadWords";
 
 /** True when the text says "abroad" in either language ("di luar negeri kak"). */
 function saysAbroad(turn: Turn, text: string): boolean {
+  if (!isShortAnswer(text)) return false;
   const lexicon = lexiconFor(turn.allLanguages);
   const typed = normalizeReply(text, lexicon).core.join(" ");
   return turn.allLanguages.some((t) =>
@@ -312,8 +314,8 @@ function saysAbroad(turn: Turn, text: string): boolean {
 }
 
 const PHONE = /^\+?\d{8,15}$/;
-/** Long enough for any story told in a chat; bounds the encrypted state. */
-export const MAX_STORY_LENGTH = 20_000;
+/** The longest message a channel delivers (InboundMessageSchema): a story is kept whole. */
+export const MAX_STORY_LENGTH = 65_536;
 /** How much of a kept story is shown back when asking whether to add to it. */
 const STORY_PREVIEW_LENGTH = 300;
 
@@ -508,7 +510,9 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     onText: (state, text, turn) => {
       if (readWords(turn, text).fillerOnly) return { kind: "invalid", hintKey: "intake:hint.place" };
       // The regency the person adds narrows the place they typed before ("Sidomulyo" + "Wonosari").
-      const narrowed = placeFromText(state, `${state.placeQuery ?? ""}, ${text}`, turn);
+      // Each part is cut on its own, so that a long first answer cannot push the new one out of the place readers' view.
+      const earlier = (state.placeQuery ?? "").slice(0, MAX_PLACE_TEXT / 2);
+      const narrowed = placeFromText(state, `${earlier}, ${placeHead(text)}`, turn);
       return narrowed.kind === "invalid" ? placeFromText(state, text, turn) : narrowed;
     },
     onLocation: (state, location, turn) => STEPS.place.onLocation?.(state, location, turn) ?? { kind: "invalid" },

@@ -1,5 +1,6 @@
 import type { OutboundMessage } from "../channels/types.ts";
 import type { NewReport } from "../domain/report.ts";
+import { isShortAnswer } from "../text/input-limits.ts";
 import {
   choiceByNumber,
   choiceForMeaning,
@@ -89,6 +90,9 @@ export function readStepAnswer(state: IntakeState, input: UserInput, languages: 
     return { kind: "none" };
   }
   const text = input.text;
+  // A long message is no choice, number or yes/no, and is not scanned for one: only a step that
+  // takes free text reads it (a story kept whole; a place read from its first words).
+  if (!isShortAnswer(text)) return def.onText && !reads.confirm ? { kind: "text", text } : { kind: "none" };
   const reading = readReply(text, reads.kind, lexiconFor(languages));
   // Labels first: "Pilihan 2 (Dewasa)" is a label at the age clarification, not choice 2.
   const byLabel = matchLabel(text, choices, languages);

@@ -9,6 +9,7 @@ import {
 import { SERVICE_TYPES, type ServiceType } from "../domain/case-services.ts";
 import { parseReference } from "../domain/reference.ts";
 import type { CaseFilter, StaffAction } from "../domain/staff-actions.ts";
+import { isShortAnswer } from "../text/input-limits.ts";
 import { normalizeName } from "../text/normalize.ts";
 import type { Translate } from "./ports.ts";
 
@@ -78,15 +79,24 @@ const CASELESS: ReadonlySet<string> = new Set<CaselessKind>([
 ]);
 
 const SLASH_COMMAND = /^\/([a-z]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i;
+/** The command word, read from the start of a message before anything else is looked at. */
+const COMMAND_WORD = /^\/([a-z]+)(?:@\w+)?(?:\s|$)/i;
 
 /** Reads the case reference at the start of the arguments ("K7QM-4TZP-9XWR rest" or "k7qm 4tzp 9xwr rest"). */
 function takeReference(args: string): { reference: string; rest: string } | null {
-  const tokens = args.trim().split(/\s+/);
+  // Only the first words can hold the reference; a long note after it is kept, not split.
+  const tokens = args.trim().split(/\s+/, 3);
   for (const count of [1, 3]) {
     const reference = parseReference(tokens.slice(0, count).join(""));
-    if (reference) return { reference, rest: tokens.slice(count).join(" ") };
+    if (reference) return { reference, rest: restAfterWords(args, count) };
   }
   return null;
+}
+
+/** The text after the first `count` words, with runs of white space made single spaces as before. */
+function restAfterWords(args: string, count: number): string {
+  const words = new RegExp(`^\\s*(?:\\S+\\s+){${count}}`).exec(`${args} `);
+  return words ? args.slice(words[0].length).trim().replace(/\s+/g, " ") : "";
 }
 
 function matchCode<T extends string>(
@@ -95,6 +105,8 @@ function matchCode<T extends string>(
   labelKey: string,
   languages: readonly Translate[],
 ): T | undefined {
+  // Status and resolution names are short; a long text names none of them and is not normalised.
+  if (!isShortAnswer(word)) return undefined;
   const typed = normalizeName(word);
   if (!typed) return undefined;
   return codes.find(
@@ -110,6 +122,8 @@ function matchCode<T extends string>(
 
 /** The filter words of `/kasus` ("saya", "baru", "terlambat", a status, or a place name). */
 function caseFilter(args: string, languages: readonly Translate[]): CaseFilter {
+  // A filter is a word or a place name: a long text is none, and is not scanned.
+  if (!isShortAnswer(args)) return { kind: "all" };
   const typed = normalizeName(args);
   if (!typed) return { kind: "all" };
   const word = (key: string) => languages.some((t) => t(key).split("|").includes(typed));
@@ -205,7 +219,7 @@ function serviceArguments(
 
 /** The arguments of a status change or a close typed with or without a reference. */
 function statusArguments(rest: string, languages: readonly Translate[]) {
-  const [statusWord = "", stageWord = ""] = rest.split(/\s+/);
+  const [statusWord = "", stageWord = ""] = rest.split(/\s+/, 2);
   const status = matchCode<CaseStatus>(statusWord, CASE_STATUSES, "staff:statusName", languages);
   const stage = matchCode<AssistanceStage>(stageWord, ASSISTANCE_STAGES, "staff:stageName", languages);
   return { ...(status ? { status } : {}), ...(stage ? { stage } : {}) };
@@ -216,6 +230,8 @@ function statusArguments(rest: string, languages: readonly Translate[]) {
  * "ganda"). A guess is safe here because a close always asks for a yes first.
  */
 function closeArguments(rest: string, languages: readonly Translate[]) {
+  // An outcome is named in a few words: a long text names none and is not scanned.
+  if (!isShortAnswer(rest)) return {};
   const exact = matchCode<Resolution>(rest, RESOLUTIONS, "staff:resolutionName", languages);
   if (exact) return { resolution: exact };
   const typed = normalizeName(rest);
@@ -236,6 +252,9 @@ export function detectStaffCommand(
   languages: readonly Translate[],
   today = new Date().toISOString().slice(0, 10),
 ): StaffCommand | null {
+  // Most messages are not staff commands: decide that from the first word, without reading the rest.
+  const word = COMMAND_WORD.exec(text.trimStart().slice(0, 64));
+  if (!word || !WORDS[(word[1] as string).toLowerCase()]) return null;
   const match = SLASH_COMMAND.exec(text.trim());
   if (!match) return null;
   const kind = WORDS[(match[1] as string).toLowerCase()];
@@ -277,7 +296,7 @@ export function detectStaffCommand(
       return rest ? { kind: "action", action: { kind, reference, text: rest } } : { kind: "usage", example };
     case "transfer":
     case "copy": {
-      const officeCode = rest.split(/\s+/)[0]?.toUpperCase();
+      const officeCode = rest.split(/\s+/, 1)[0]?.toUpperCase();
       return officeCode ? { kind: "action", action: { kind, reference, officeCode } } : { kind: "usage", example };
     }
     case "setStatus":

@@ -73,6 +73,12 @@ async function check(turn: Turn, reference: string, pin: string, references: str
     sayLocked(turn, answer.until);
     return;
   }
+  if (answer.kind === "wait") {
+    // The same words whether or not the reference exists: the PIN was not looked at.
+    turn.sayKey("status:referenceWait", { minutes: minutesUntil(turn, answer.until) });
+    turn.setState({ flow: "idle" });
+    return;
+  }
   if (answer.kind === "not_found") {
     // The same words whether the reference does not exist or the PIN is wrong.
     turn.sayKey("status:notFound");
@@ -107,8 +113,11 @@ async function check(turn: Turn, reference: string, pin: string, references: str
   turn.setState({ flow: "idle" });
 }
 
+function minutesUntil(turn: Turn, until: Date): number {
+  return Math.max(1, Math.ceil((until.getTime() - turn.ctx.now.getTime()) / 60_000));
+}
+
 function sayLocked(turn: Turn, until: Date): void {
-  const minutes = Math.max(1, Math.ceil((until.getTime() - turn.ctx.now.getTime()) / 60_000));
-  turn.sayKey("status:locked", { minutes });
+  turn.sayKey("status:locked", { minutes: minutesUntil(turn, until) });
   turn.setState({ flow: "idle" });
 }

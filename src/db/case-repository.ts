@@ -38,7 +38,11 @@ export interface CaseForLookup {
   assistanceStage: AssistanceStage | null;
   reporterRole: ReporterRole;
   victimPinHash: string | null;
+  /** When staff last issued the victim PIN: a fresh one is checked even while the reference waits. */
+  victimPinIssuedAt: Date | null;
   duressPinHash: string | null;
+  /** The chat that filed the case (null once its contact data was erased): exempt from the reference's budget. */
+  reporterIdentityId: string | null;
   officeCode: string | null;
   createdAt: Date;
   lookupFlagged: boolean;
@@ -57,11 +61,6 @@ export class CaseRepository {
 
   constructor(db: Db) {
     this.#db = db;
-  }
-
-  /** How many cases an identity reported since a time. */
-  countByReporterSince(identityId: string, since: Date): Promise<number> {
-    return this.#db.case.count({ where: { reporterIdentityId: identityId, createdAt: { gte: since } } });
   }
 
   /** The references an identity reported, newest first. */
@@ -87,35 +86,49 @@ export class CaseRepository {
         reporterRole: true,
         victimPinHash: true,
         duressPinHash: true,
+        reporterIdentityId: true,
         officeCode: true,
         createdAt: true,
         lookupFlagged: true,
         updatedAt: true,
+        events: {
+          where: { type: "VICTIM_ACCESS_ISSUED" },
+          orderBy: { id: "desc" },
+          take: 1,
+          select: { createdAt: true },
+        },
       },
     });
-    return row
-      ? {
-          ...row,
-          status: toStatus(row.status),
-          assistanceStage: StageColumn.parse(row.assistanceStage),
-          reporterRole: RoleColumn.parse(row.reporterRole),
-        }
-      : null;
+    if (!row) return null;
+    const { events, ...lookup } = row;
+    return {
+      ...lookup,
+      victimPinIssuedAt: lookup.victimPinHash === null ? null : (events[0]?.createdAt ?? null),
+      status: toStatus(row.status),
+      assistanceStage: StageColumn.parse(row.assistanceStage),
+      reporterRole: RoleColumn.parse(row.reporterRole),
+    };
   }
 
-  /** When an identity's failed look-ups happened since a time. */
+  /** When an identity's failed look-ups happened since a time (tries of a fresh victim PIN are not counted). */
   async failedLookupsByIdentity(identityId: string, since: Date): Promise<Date[]> {
     const rows = await this.#db.statusLookup.findMany({
-      where: { identityId, success: false, createdAt: { gt: since } },
+      where: { identityId, success: false, freshVictimPinTry: false, createdAt: { gt: since } },
       select: { createdAt: true },
     });
     return rows.map((r) => r.createdAt);
   }
 
-  /** How many failed look-ups a reference had since a time, whoever made them, under any of its hashes (one per HMAC key). */
-  failedLookupsByReference(referenceHashes: readonly string[], since: Date): Promise<number> {
+  /** How many wrong tries of a fresh victim PIN an identity made on a reference (any of its hashes) since a time. */
+  freshVictimPinTries(identityId: string, referenceHashes: readonly string[], since: Date): Promise<number> {
     return this.#db.statusLookup.count({
-      where: { referenceHash: { in: [...referenceHashes] }, success: false, createdAt: { gt: since } },
+      where: {
+        identityId,
+        referenceHash: { in: [...referenceHashes] },
+        success: false,
+        freshVictimPinTry: true,
+        createdAt: { gte: since },
+      },
     });
   }
 

@@ -530,7 +530,11 @@ export class CaseStore {
     return this.#annotate(
       caseId,
       { lookupFlagged: true },
-      { type: "LOOKUP_FLAGGED", actor: "system", reason: `${failures} failed status look-ups in 24 hours` },
+      {
+        type: "LOOKUP_FLAGGED",
+        actor: "system",
+        reason: `${failures} failed status look-ups from other chats, with no day's pause between them`,
+      },
       now,
     );
   }

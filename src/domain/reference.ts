@@ -5,6 +5,8 @@ export const CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 const GROUPS = 3;
 const GROUP_LENGTH = 4;
+/** The longest text read as a reference or a PIN, however spaced; a longer message is neither. */
+const MAX_TYPED_LENGTH = 64;
 
 /** Creates a case reference such as K7QM-4TZP-9XWR: 60 random bits from a CSPRNG. */
 export function generateReference(): string {
@@ -30,6 +32,8 @@ function formatReference(compact: string): string {
  * I or L for 1) and returns its display form, or null when it cannot be a reference.
  */
 export function parseReference(input: string): string | null {
+  // Generous for spaces and hyphens; anything longer is not a reference and is not scanned.
+  if (input.length > MAX_TYPED_LENGTH) return null;
   const compact = input
     .toUpperCase()
     .replace(/[\s\-_.]/g, "")
@@ -47,6 +51,7 @@ export function generatePin(): string {
 
 /** Reads a PIN as typed (spaces allowed), or null when it is not six digits. */
 export function parsePin(input: string): string | null {
+  if (input.length > MAX_TYPED_LENGTH) return null;
   const digits = input.replace(/[\s\-.]/g, "");
   return /^\d{6}$/.test(digits) ? digits : null;
 }

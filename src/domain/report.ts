@@ -65,4 +65,6 @@ export type StatusAnswer =
       updatedAt: Date;
     }
   | { kind: "not_found" }
-  | { kind: "locked"; until: Date };
+  | { kind: "locked"; until: Date }
+  /** The reference had many failures: this attempt was not checked, whether or not the reference exists. */
+  | { kind: "wait"; until: Date };

@@ -80,6 +80,16 @@ export const DATA_POLICY: Record<Prisma.ModelName, TableRule> = {
     retention: `what was said is removed at delivery (or when given up); delivered rows deleted after ${DELIVERY_RECORD_DAYS} days, and with their identity; a chat's pending messages keep its identity`,
     erasure: "the chat's delivered rows deleted by 'hapus'",
   },
+  ReportQuotaMark: {
+    holds: "one keyed hash of a chat per report it opened (for the daily report limit), and when",
+    retention: "deleted after 24 hours",
+    erasure: "kept for its 24 hours: erasing contact data must not reset the daily limit",
+  },
+  StatusLookupBudget: {
+    holds: "per keyed hash of a reference: failed status look-ups and when the next check may be",
+    retention: "deleted a day after the last failure",
+    erasure: "kept (the per-reference watch must survive it)",
+  },
   StatusLookup: {
     holds: "status look-up attempts: keyed hash of the reference, success",
     retention: `deleted after ${LOOKUP_RECORD_DAYS} days`,
@@ -122,7 +132,10 @@ export interface RetentionResult {
  * data, idle identities nothing needs go, delivered messages lose their text and later their rows.
  */
 export async function applyRetention(
-  app: Pick<App, "database" | "config" | "clock" | "logger" | "identities" | "outbox" | "caseStore">,
+  app: Pick<
+    App,
+    "database" | "config" | "clock" | "logger" | "identities" | "outbox" | "caseStore" | "reportQuota" | "lookupBudgets"
+  >,
   now: Date = app.clock.now(),
 ): Promise<RetentionResult> {
   const db = app.database.prisma;

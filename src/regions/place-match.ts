@@ -1,3 +1,4 @@
+import { placeHead } from "../text/input-limits.ts";
 import { normalizeName } from "../text/normalize.ts";
 import { COUNTRIES } from "./countries.ts";
 import { PROVINCES, type Province } from "./provinces.ts";
@@ -15,7 +16,7 @@ const provinceNames: ReadonlyArray<{ province: Province; names: string[] }> = PR
  * then names that contain the typed words (at least 4 letters). Returns every candidate.
  */
 export function matchProvinces(text: string): Province[] {
-  const query = normalizeName(text).replace(PROVINCE_PREFIX, "").replace(PROVINCE_SUFFIX, "");
+  const query = normalizeName(placeHead(text)).replace(PROVINCE_PREFIX, "").replace(PROVINCE_SUFFIX, "");
   if (!query) return [];
   const exact = provinceNames.filter((p) => p.names.includes(query)).map((p) => p.province);
   if (exact.length > 0) return exact;
@@ -25,9 +26,9 @@ export function matchProvinces(text: string): Province[] {
     .map((p) => p.province);
 }
 
-/** The ISO code of a country typed by name in Indonesian or English, or null. */
+/** The ISO code of a country typed by name in Indonesian or English (read from its first words), or null. */
 export function matchCountry(text: string): string | null {
-  const query = normalizeName(text).replace(/^(negara|di|ke)\s+/, "");
+  const query = normalizeName(placeHead(text)).replace(/^(negara|di|ke)\s+/, "");
   if (!query) return null;
   for (const country of COUNTRIES) if (country.names.includes(query)) return country.code;
   if (query.length < 4) return null;

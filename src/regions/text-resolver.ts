@@ -4,6 +4,8 @@
  * hints), each segment gets scored candidates, and every candidate area is then scored as the
  * answer by how many segments it agrees with; close scores across provinces make it ambiguous.
  */
+
+import { placeHead } from "../text/input-limits.ts";
 import { describeArea } from "./area-view.ts";
 import { COUNTRIES } from "./countries.ts";
 import { allowedEdits, editDistance, TrigramIndex } from "./fuzzy-match.ts";
@@ -424,8 +426,10 @@ export class TextResolver {
     return { table: this.#villages, keys: this.#villageKeys, compact: this.#villageCompact, masks: this.#villageMasks };
   }
 
-  /** Resolves one typed query. */
-  resolve(query: string): PlaceResolution {
+  /** Resolves one typed query; only its first MAX_PLACE_TEXT characters are read. */
+  resolve(typed: string): PlaceResolution {
+    // Every span of words is a candidate name: a long message would block the process for seconds.
+    const query = placeHead(typed);
     this.#neededVillages = false;
     const segments = this.#glueVillageNames(this.#segment(query));
     if (segments.length === 0) return notFound(query);

@@ -12,6 +12,7 @@ interface Subkeys {
   pin: Buffer;
   reference: Buffer;
   invite: Buffer;
+  quota: Buffer;
 }
 
 /**
@@ -43,6 +44,7 @@ export class Hasher {
         pin: derive("case-pin"),
         reference: derive("reference-lookup"),
         invite: derive("staff-invite"),
+        quota: derive("report-quota"),
       });
     }
     if (!this.#keys.has(set.currentHmacKeyId)) throw new Error(`no HMAC key "${set.currentHmacKeyId}"`);
@@ -123,6 +125,14 @@ export class Hasher {
   /** The reference hashes under every key, current first, to count look-ups across a rotation. */
   referenceCandidates(reference: string): string[] {
     return this.keyIds.map((id) => this.#make(id, "reference", reference));
+  }
+
+  /**
+   * The hashes under which a chat's reports are counted for the daily limit, under every key,
+   * current first. A subkey of its own, so that they match no identity's lookup hash.
+   */
+  reportQuotaCandidates(address: string): string[] {
+    return this.keyIds.map((id) => this.#make(id, "quota", address));
   }
 
   #make(keyId: string, use: keyof Subkeys, input: string): string {

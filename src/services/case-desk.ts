@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { caseCard, localTime, reporterMessageNotice } from "../conversation/notices.ts";
 import type { CaseDesk, DialogueSettings, FollowUpAnswerOutcome, Translate } from "../conversation/ports.ts";
 import type { AuditStore } from "../db/audit-store.ts";
-import type { CaseRepository } from "../db/case-repository.ts";
+import type { CaseForLookup, CaseRepository } from "../db/case-repository.ts";
 import type { CaseStore } from "../db/case-store.ts";
+import type { LookupBudgetStore } from "../db/lookup-budget-store.ts";
 import type { OutboxStore } from "../db/outbox-store.ts";
 import type { StepWriter } from "../db/step-writer.ts";
 import type { OfficeRepository } from "../directory/office-repository.ts";
@@ -16,9 +17,18 @@ import { generatePin, generateReference } from "../domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
 import { decideRoute, type RoutingMatrix, type RoutingPlace, victimTypeOf } from "../domain/routing.ts";
 import type { CaseFacts } from "../domain/staff-actions.ts";
-import { chatLockedUntil, LOOKUP_RULES, reachesFlagThreshold, referenceSlowdownMs } from "../domain/status-lookup.ts";
-import { viewerForReporter } from "../domain/status-view.ts";
+import {
+  admitLookup,
+  type BudgetCharge,
+  chatLockedUntil,
+  LOOKUP_RULES,
+  type LookupAsker,
+  reachesFlagThreshold,
+  refundSuccess,
+} from "../domain/status-lookup.ts";
+import { type StatusViewer, viewerForReporter } from "../domain/status-view.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { ReportQuota } from "../policy/report-quota.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
 import type { Hasher } from "../security/hasher.ts";
 import type { Sleep } from "./clock.ts";
@@ -37,6 +47,8 @@ export interface CaseDeskDeps {
   outbox: OutboxStore;
   cipher: FieldCipher;
   hasher: Hasher;
+  reportQuota: ReportQuota;
+  lookupBudgets: LookupBudgetStore;
   translate: (language: Language) => Translate;
   matrix: RoutingMatrix;
   followUps: FollowUpPolicy;
@@ -204,6 +216,7 @@ export class PrismaCaseDesk implements CaseDesk {
         },
       }),
     );
+    this.#writer.add(await this.#deps.reportQuota.markWrite(identityId, now));
     if (report.attachmentIds.length > 0) {
       // Only files this chat uploaded can join its case.
       this.#writer.add((db) =>
@@ -224,7 +237,8 @@ export class PrismaCaseDesk implements CaseDesk {
   }
 
   countReportsSince(identityId: string, since: Date): Promise<number> {
-    return this.#deps.cases.countByReporterSince(identityId, since);
+    // Not by the cases' reporter link: erasing contact data removes it, and the count with it.
+    return this.#deps.reportQuota.countSince(identityId, since);
   }
 
   listReports(identityId: string): Promise<ReportListing[]> {
@@ -237,21 +251,55 @@ export class PrismaCaseDesk implements CaseDesk {
   }
 
   async checkStatus(identityId: string, reference: string, pin: string, now: Date): Promise<StatusAnswer> {
-    const { cases, hasher, sleep, logger } = this.#deps;
+    const { cases, hasher, lookupBudgets, logger } = this.#deps;
     const lockedUntil = await this.lookupLockedUntil(identityId, now);
     if (lockedUntil) return { kind: "locked", until: lockedUntil };
 
-    // Failures are counted per reference whether or not it exists, so the slowdown reveals nothing.
     const referenceHash = hasher.reference(reference);
-    const since = new Date(now.getTime() - LOOKUP_RULES.referenceWindowMs);
-    // Failures counted under an older HMAC key (before rotate-keys re-hashed them) still count.
-    const failuresToday = await cases.failedLookupsByReference(hasher.referenceCandidates(reference), since);
-    const delay = referenceSlowdownMs(failuresToday);
-    if (delay > 0) await sleep(delay);
-
+    const budgetHashes = hasher.referenceCandidates(reference);
     const found = await cases.findForLookup(reference);
+    const victimPinIssuedAt = found?.victimPinIssuedAt ?? null;
+    const asker: LookupAsker = {
+      reportersChat: found !== null && found.reporterIdentityId === identityId,
+      victimPinIssuedAt,
+      freshPinTries: victimPinIssuedAt
+        ? await cases.freshVictimPinTries(identityId, budgetHashes, victimPinIssuedAt)
+        : 0,
+    };
+    // The reference's budget is charged before the PIN is compared, in a write of its own: chats
+    // asking at one moment take turns, and nobody sleeps inside this chat's lock. The budget is
+    // kept by the reference's hash whether or not a case has it, so a wait reveals nothing.
+    const admission = await lookupBudgets.apply(budgetHashes, now, (budget) => {
+      const decided = admitLookup(budget, asker, now);
+      const charged = decided.kind === "check" && decided.pins === "all" ? decided.charge : null;
+      return { next: charged ? charged.after : null, answer: decided };
+    });
+    if (admission.kind === "wait") return { kind: "wait", until: admission.until };
+    const giveBack = async (charge: BudgetCharge | null) => {
+      if (charge)
+        await lookupBudgets.apply(budgetHashes, now, (stored) => ({
+          next: refundSuccess(stored, charge),
+          answer: null,
+        }));
+    };
+
+    if (admission.pins === "fresh_victim") {
+      // Only the victim PIN staff issued in the last day is compared. A wrong one reads as a wait,
+      // and is one of this chat's few tries of it, not a failure toward the chat's lock (a lock
+      // would tell that the reference exists). Each chat has tries of its own, so guessers cannot
+      // use up the victim's.
+      const right = found?.victimPinHash ? hasher.verifyVictimPin(reference, pin, found.victimPinHash) : false;
+      this.#writer.add((db) =>
+        db.statusLookup.create({
+          data: { identityId, referenceHash, success: right, freshVictimPinTry: true, createdAt: now },
+        }),
+      );
+      return right && found ? this.#shown(found, "VICTIM") : { kind: "wait", until: admission.until };
+    }
+
     if (found?.duressPinHash && hasher.verifyDuressPin(reference, pin, found.duressPinHash)) {
       // Someone may be forcing the person: show a harmless status, and tell staff without a sign on screen.
+      await giveBack(admission.charge);
       await this.#flagDuress(found.id, found.reference, found.officeCode);
       this.#writer.add((db) =>
         db.statusLookup.create({ data: { identityId, referenceHash, success: true, createdAt: now } }),
@@ -274,18 +322,24 @@ export class PrismaCaseDesk implements CaseDesk {
     const success = asReporter || asVictim;
     this.#writer.add((db) => db.statusLookup.create({ data: { identityId, referenceHash, success, createdAt: now } }));
     if (!found || !success) {
-      if (found && !found.lookupFlagged && reachesFlagThreshold(failuresToday + 1)) {
-        this.#writer.add(this.#deps.caseStore.flagLookups(found.id, failuresToday + 1, now));
+      const failures = admission.charge?.after.failures ?? 0;
+      if (found && !found.lookupFlagged && reachesFlagThreshold(failures)) {
+        this.#writer.add(this.#deps.caseStore.flagLookups(found.id, failures, now));
         logger.warn({ event: "case.lookup_flagged", caseId: found.id });
       }
       return { kind: "not_found" };
     }
+    await giveBack(admission.charge);
+    return this.#shown(found, asVictim ? "VICTIM" : viewerForReporter(found.reporterRole));
+  }
+
+  #shown(found: CaseForLookup, viewer: StatusViewer): StatusAnswer {
     return {
       kind: "found",
       reference: found.reference,
       status: found.status,
       assistanceStage: found.assistanceStage,
-      viewer: asVictim ? "VICTIM" : viewerForReporter(found.reporterRole),
+      viewer,
       updatedAt: found.updatedAt,
     };
   }

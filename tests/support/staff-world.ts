@@ -33,7 +33,25 @@ const LINES: Record<ReportKind, string[]> = {
   // Someone in danger now: the short path.
   urgentChild: ["lapor", "ya", "jatim", "ya", "1", "1", "lewati", "1", "1", "1"],
   // An adult man in Jawa Timur: Dinas Sosial Jawa Timur.
-  adultMan: ["lapor", "tidak", "2", "1", "1", "2", "1", "1", "jatim", "ya", "dewasa", "2", "1", "Cerita.", "1", "1", "1"],
+  adultMan: [
+    "lapor",
+    "tidak",
+    "2",
+    "1",
+    "1",
+    "2",
+    "1",
+    "1",
+    "jatim",
+    "ya",
+    "dewasa",
+    "2",
+    "1",
+    "Cerita.",
+    "1",
+    "1",
+    "1",
+  ],
   // A man abroad from Jawa Timur: KP2MI, copied to Dinas Sosial Jawa Timur.
   abroad: ["lapor", "tidak", "2", "3", "lewati", "malaysia", "jatim", "dewasa", "2", "1", "Cerita.", "1", "1", "1"],
 };

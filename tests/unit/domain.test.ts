@@ -7,7 +7,7 @@ import {
   parsePin,
   parseReference,
 } from "../../src/domain/reference.ts";
-import { chatLockedUntil, reachesFlagThreshold, referenceSlowdownMs } from "../../src/domain/status-lookup.ts";
+import { chatLockedUntil } from "../../src/domain/status-lookup.ts";
 import { canTransition } from "../../src/domain/status-transitions.ts";
 import { statusStageFor } from "../../src/domain/status-view.ts";
 
@@ -61,15 +61,6 @@ describe("status look-up rules", () => {
     const until = chatLockedUntil([1, 2, 3, 4, 10].map(minutesAgo), now);
     expect(until?.toISOString()).toBe(new Date(minutesAgo(10).getTime() + 15 * 60_000).toISOString());
     expect(chatLockedUntil([1, 2, 3, 4, 16].map(minutesAgo), now)).toBeNull();
-  });
-
-  it("slows a reference after 10 failures in a day, growing but capped, and never refuses", () => {
-    expect(referenceSlowdownMs(9)).toBe(0);
-    expect(referenceSlowdownMs(10)).toBe(1000);
-    expect(referenceSlowdownMs(12)).toBe(4000);
-    expect(referenceSlowdownMs(500)).toBe(30_000);
-    expect(reachesFlagThreshold(9)).toBe(false);
-    expect(reachesFlagThreshold(10)).toBe(true);
   });
 });
 

@@ -1,3 +1,4 @@
+import { isShortAnswer } from "../../text/input-limits.ts";
 import type { UserInput } from "../choices.ts";
 import type { Turn } from "../turn.ts";
 
@@ -20,10 +21,11 @@ export async function handleInOrder(
   return null;
 }
 
-const BARE_NUMBER = /^\s*(\d{1,2})\s*[.)]?\s*$/;
+// Matched on trimmed short text: "\s*[.)]?\s*$" backtracks quadratically over a long run of spaces.
+const BARE_NUMBER = /^(\d{1,2})\s*[.)]?$/;
 
 /** The number when the whole message is one ("2", " 3.", "1)"), else null. */
 export function bareNumber(text: string | undefined): number | null {
-  const match = text === undefined ? null : BARE_NUMBER.exec(text);
+  const match = text === undefined || !isShortAnswer(text) ? null : BARE_NUMBER.exec(text.trim());
   return match ? Number(match[1]) : null;
 }

@@ -17,9 +17,16 @@ export interface NormalizedReply {
 const YES_EMOJI = /[\u{1F44D}\u{1F44C}\u{2705}\u{2714}\u{1F646}\u{1F64B}]/gu;
 const NO_EMOJI = /[\u{1F44E}\u{274C}\u{274E}\u{1F645}\u{1F6AB}]/gu;
 
+/**
+ * How much of a message the readers look at: what a reply means is said in its first words, and a
+ * whole 64 kB message would cost a blocked process (issue 13, item 7). Stories are kept whole elsewhere.
+ */
+export const MAX_READ_LENGTH = 2000;
+
 /** Turns what was typed into words: emoji that say yes or no become words, the rest goes. */
 function words(text: string): string[] {
   const spelled = text
+    .slice(0, MAX_READ_LENGTH)
     .replace(YES_EMOJI, " ok ")
     .replace(NO_EMOJI, " no ")
     // "18+" and ">5" say "more than"; keep that as a word before punctuation goes.
@@ -27,7 +34,8 @@ function words(text: string): string[] {
     .replace(/>\s*(\d)/g, " plusmore $1")
     .replace(/<\s*(\d)/g, " plusless $1")
     // "anak2", "laki2": a word written twice.
-    .replace(/(\p{L}{2,})2(?!\p{N})/gu, "$1 $1")
+    // (Bounded: an unbounded run of letters before a missing "2" backtracks quadratically.)
+    .replace(/(\p{L}{2,40})2(?!\p{N})/gu, "$1 $1")
     // "19thn", "30an", "umur16": numbers glued to words.
     .replace(/(\p{N})(\p{L})/gu, "$1 $2")
     .replace(/(\p{L})(\p{N})/gu, "$1 $2");

@@ -306,7 +306,8 @@ function choiceNumberOf(core: readonly string[], lexicon: Lexicon): number | nul
 /** Reads a reply as an answer to a question of this kind. */
 export function readReply(text: string, kind: AnswerKind, lexicon: Lexicon): Reading {
   const reply = normalizeReply(text, lexicon);
-  const bare = /^\s*(\d{1,3})\s*[.)]?\s*$/.exec(text);
+  // Trimmed first: "\s*[.)]?\s*$" backtracks quadratically over a long run of spaces.
+  const bare = /^(\d{1,3})\s*[.)]?$/.exec(text.trim());
   const meaning = meaningOf(kind, reply.tokens, lexicon);
   return {
     meaning,

@@ -61,6 +61,24 @@ SUMMARY=()
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }
+# A step's wall time and CPU time (user + system of every process it ran): on a shared machine
+# the wall time alone cannot tell a slow step from a busy machine. `times` sees this shell's
+# children only when it runs in this shell, hence a file rather than $(times).
+cpu_seconds() {
+  awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.0f", s }' "$1"
+}
+begin_step() {
+  STEP_WALL="$(now)"
+  times >"$WORK/times.$$"
+  STEP_CPU="$(cpu_seconds "$WORK/times.$$")"
+}
+# Sets the variable named $1 to the step's "<wall>s (CPU <cpu>s)".
+end_step() {
+  local cpu
+  times >"$WORK/times.$$"
+  cpu="$(cpu_seconds "$WORK/times.$$")"
+  printf -v "$1" '%ss (CPU %ss)' "$(since "$STEP_WALL")" "$((cpu - STEP_CPU))"
+}
 say() { echo "node-lines: $*" >&2; }
 
 # Downloads and unpacks node-<platform>@<version>; prints the unpacked directory (a Node dist:
@@ -118,13 +136,13 @@ copy_checkout() {
 run_line() {
   local version="$1" integrity="$2"
   local line="${version%%.*}"
-  local start nodedir copy fetch_s ci_s start_s test_s rc=0
+  local nodedir copy fetch_s ci_s start_s test_s rc=0
   say "Node $version: fetching node-$PLATFORM@$version from the npm registry"
-  start="$(now)"
+  begin_step
   nodedir="$(fetch_node "$version" "$integrity")"
   copy="$WORK/node$line"
   copy_checkout "$copy"
-  fetch_s="$(since "$start")"
+  end_step fetch_s
 
   # This line's headers for node-gyp, in the copy's own .npmrc, with this Node first on PATH
   # for npm, its install scripts and every `npm`/`node` the tests spawn.
@@ -136,14 +154,14 @@ run_line() {
   fi
 
   say "Node $version: npm ci"
-  start="$(now)"
+  begin_step
   # JOBS: node-gyp compiles better-sqlite3's SQLite and its binding side by side (measured
   # 177 s instead of 275 s on a loaded machine).
   (cd "$copy" && PATH="$path" JOBS=max npm ci)
-  ci_s="$(since "$start")"
+  end_step ci_s
 
   say "Node $version: npm start and the native modules"
-  start="$(now)"
+  begin_step
   # A module built against other headers fails to load here (NODE_MODULE_VERSION mismatch).
   (cd "$copy" && PATH="$path" node --input-type=module -e '
     const expected = process.argv[1];
@@ -171,13 +189,13 @@ run_line() {
     say "Node $version: npm start answered nothing to halo"
     return 1
   fi
-  start_s="$(since "$start")"
+  end_step start_s
 
   say "Node $version: npm test"
-  start="$(now)"
+  begin_step
   (cd "$copy" && PATH="$path" npm test) || rc=$?
-  test_s="$(since "$start")"
-  echo "node-lines: Node $version: fetch+copy ${fetch_s}s, npm ci ${ci_s}s, npm start check ${start_s}s, npm test ${test_s}s ($([ "$rc" = 0 ] && echo passed || echo "FAILED, exit $rc"))" >>"$WORK/summary"
+  end_step test_s
+  echo "node-lines: Node $version: fetch+copy $fetch_s, npm ci $ci_s, npm start check $start_s, npm test $test_s ($([ "$rc" = 0 ] && echo passed || echo "FAILED, exit $rc"))" >>"$WORK/summary"
   return "$rc"
 }
 
@@ -187,14 +205,15 @@ if [ "${1:-}" = "--line" ]; then
 fi
 
 # Each line's output streams with its version in front. Both lines run at once by default: one
-# `npm test` keeps about one core busy (measured), so on two cores two lines side by side take
-# little longer than one. NODE_LINES_JOBS=1 runs them one after the other.
+# `npm test` keeps about one core busy (vitest runs one worker on two cores; Node 20's took 317 s
+# of CPU in 304 s), so one line after the other would leave a core idle and need about 15
+# minutes on an idle two-core machine. NODE_LINES_JOBS=1 runs them one after the other.
 run_one() {
   NODE_LINES_DIR="$WORK" bash "$SELF" --line "$1" "$2" 2>&1 | sed -u "s/^/[node $1] /"
 }
 
 status=0
-total_start="$(now)"
+begin_step
 versions=()
 pids=()
 : >"$WORK/summary"
@@ -217,5 +236,6 @@ fi
 for version in "${versions[@]}"; do
   grep "^node-lines: Node $version:" "$WORK/summary" >&2 || say "Node $version: FAILED before npm test"
 done
-say "total $(since "$total_start")s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+end_step total
+say "total $total on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$status"

@@ -57,7 +57,6 @@ else
   WORK="$(mktemp -d /tmp/tppo-ci-node-lines.XXXXXX)"
   trap 'rm -rf "$WORK"' EXIT
 fi
-SUMMARY=()
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }'; }

@@ -31,7 +31,8 @@ const flag = z.preprocess(
     .transform((v) => v === "true"),
 );
 
-const EnvSchema = z.object({
+/** Every environment variable the bot reads, with its check and default; exported so a test keeps .env.example whole. */
+export const EnvSchema = z.object({
   LOG_LEVEL: z.preprocess(
     blankAsUnset,
     z

@@ -226,19 +226,28 @@ export class OutboxStore {
       by: ["identityId"],
       where: { status: "PENDING", channel, identityId: { not: null } },
       _min: { id: true },
-      _max: { urgent: true },
       orderBy: { _min: { id: "asc" } },
       take: limit,
     });
-    const urgent = new Set(heads.flatMap((h) => (h._max.urgent && h.identityId ? [h.identityId] : [])));
+    // Chats with an emergency reply waiting anywhere in their queue (few: a separate query, as
+    // PostgreSQL has no max() over booleans).
+    const urgentRows = await this.#db.outboxMessage.findMany({
+      where: { status: "PENDING", channel, urgent: true, identityId: { not: null } },
+      distinct: ["identityId"],
+      select: { identityId: true },
+      take: 1000,
+    });
+    const urgent = new Set(urgentRows.flatMap((r) => (r.identityId ? [r.identityId] : [])));
     const ids = heads.flatMap((h) => (h._min.id === null ? [] : [h._min.id]));
     const extra = await this.#db.outboxMessage.findMany({
       // Beyond the limit (a flood of chats), emergencies and operator alerts are still found.
       where: {
         status: "PENDING",
         channel,
-        OR: [{ urgent: true }, ...(priorityIdentityId ? [{ identityId: priorityIdentityId }] : [])],
-        identityId: { notIn: heads.flatMap((h) => (h.identityId ? [h.identityId] : [])) },
+        identityId: {
+          in: [...urgent, ...(priorityIdentityId ? [priorityIdentityId] : [])],
+          notIn: heads.flatMap((h) => (h.identityId ? [h.identityId] : [])),
+        },
       },
       distinct: ["identityId"],
       orderBy: { id: "asc" },

@@ -160,6 +160,8 @@ export async function applyRetention(
   await db.staffInvite.deleteMany({
     where: { expiresAt: { lt: new Date(now.getTime() - INVITE_RECORD_DAYS * DAY_MS) } },
   });
+  await app.reportQuota.prune(now);
+  await app.lookupBudgets.prune(now);
   const result = { cases, identities, clearedPayloads, deliveredRows: delivered.count };
   if (cases > 0 || identities > 0 || clearedPayloads > 0 || delivered.count > 0) {
     app.logger.info({ event: "retention.applied", ...result });

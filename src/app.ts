@@ -6,6 +6,7 @@ import { AttachmentStore } from "./db/attachment-store.ts";
 import { CaseRepository } from "./db/case-repository.ts";
 import { ConversationStore } from "./db/conversation-store.ts";
 import { type Database, openDatabase } from "./db/database.ts";
+import { EmergencyContactStore } from "./db/emergency-contact-store.ts";
 import { IdentityStore } from "./db/identity-store.ts";
 import { LeaseStore } from "./db/lease-store.ts";
 import { OutboxStore } from "./db/outbox-store.ts";
@@ -51,6 +52,8 @@ export interface App {
   instanceId: string;
   /** Work only one instance may do at a time (a channel's dispatcher, the WhatsApp socket). */
   leases: LeaseStore;
+  /** Emergency contacts for people abroad: the shipped file and admins' edits. */
+  emergencyContacts: EmergencyContactStore;
   close(): Promise<void>;
 }
 
@@ -117,8 +120,10 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   };
   const translate = createTranslator(loadLocales(), { strict: overrides.strictLocales ?? false });
   const followUps: FollowUpPolicy = config.followUps;
+  const emergencyContacts = new EmergencyContactStore(db);
   const conversation = new ConversationService({
     db,
+    emergencyContacts,
     identities,
     conversations,
     outbox,
@@ -172,6 +177,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     clock,
     instanceId,
     leases: new LeaseStore(db),
+    emergencyContacts,
     close: () => database.close(),
   };
 }

@@ -20,6 +20,7 @@ import { BackupError, backupSqlite } from "../services/backup.ts";
 import { describeRotation, rotateKeys } from "../services/key-rotation.ts";
 import { releaseWaitingCards, warnAboutMissingDestinations } from "../services/office-destinations.ts";
 import { caseDetailsOf } from "../services/staff-desk.ts";
+import { EMERGENCY_USAGE, type EmergencyValues, emergencyCommand } from "./admin-emergency.ts";
 import { runCli } from "./run-cli.ts";
 import { UsageError } from "./simulator-args.ts";
 
@@ -38,7 +39,8 @@ cases [list]                                   every case, coded fields only (no
 cases show <reference>                         one case with its details (the view is audited)
 followups --dry-run                            the reminders, escalations and check-ins due now, and why
 rotate-keys [--batch-size N]                   re-encrypt rows under the current data key, re-hash under the current HMAC key (resumable)
-backup <file> [--force]                        an online copy of the SQLite database, safe while the bot runs`;
+backup <file> [--force]                        an online copy of the SQLite database, safe while the bot runs
+${EMERGENCY_USAGE}`;
 
 type Values = {
   json?: boolean | undefined;
@@ -54,7 +56,7 @@ type Values = {
   "dry-run"?: boolean | undefined;
   "batch-size"?: string | undefined;
   force?: boolean | undefined;
-};
+} & EmergencyValues;
 
 function out(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
@@ -469,6 +471,14 @@ runCli(async () => {
         "dry-run": { type: "boolean" },
         "batch-size": { type: "string" },
         force: { type: "boolean" },
+        mission: { type: "string" },
+        number: { type: "string", multiple: true },
+        local: { type: "string" },
+        source: { type: "string" },
+        date: { type: "string" },
+        publisher: { type: "string" },
+        whatsapp: { type: "boolean" },
+        by: { type: "string" },
       },
       allowPositionals: true,
     });
@@ -485,6 +495,7 @@ runCli(async () => {
     staff,
     cases,
     followups,
+    emergency: emergencyCommand,
   };
   const handler = handlers[command];
   if (!handler) throw new UsageError(`unknown command: ${command}\n${USAGE}`);

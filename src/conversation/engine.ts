@@ -61,6 +61,7 @@ export async function converse(
   };
   await dispatch(turn, input, stored === null);
 
+  rememberAbroad(doc);
   if (!turn.answeredInvalid) doc.invalidAnswers = 0;
   addPrompt(turn);
   doc.updatedAt = ctx.now.toISOString();
@@ -68,14 +69,31 @@ export async function converse(
   return { doc, replies: turn.urgent ? replies.map((r) => ({ ...r, urgent: true })) : replies, effects: turn.effects };
 }
 
+/** Once a report's place is known abroad, later emergency messages in this chat use that country. */
+function rememberAbroad(doc: TurnResult["doc"]): void {
+  if (doc.state.flow !== "intake") return;
+  const place = doc.state.draft.place;
+  if (place?.kind === "abroad") doc.abroad = { country: place.country };
+  else if (place?.kind === "province") delete doc.abroad;
+}
+
+/** A message longer than this is hard to read on a small phone; only the summary may be longer. */
+export const MAX_JOINED_CHARS = 700;
+
 /**
  * One turn, one message where possible: text without choices is joined to the message after
- * it. Fewer notifications for the person, and platforms allow about one message a second per chat.
+ * it, as long as the result stays short enough to read on a small phone. Fewer notifications
+ * for the person, and platforms allow about one message a second per chat.
  */
 function joinReplies(replies: readonly OutboundMessage[]): OutboundMessage[] {
   const joined: OutboundMessage[] = [];
   let pending: string[] = [];
+  const length = (texts: readonly string[]) => texts.reduce((n, text) => n + text.length + 2, -2);
   for (const reply of replies) {
+    if (pending.length > 0 && length([...pending, reply.text]) > MAX_JOINED_CHARS) {
+      joined.push({ text: pending.join("\n\n") });
+      pending = [];
+    }
     if (!reply.choices && reply !== replies[replies.length - 1]) {
       pending.push(reply.text);
       continue;

@@ -20,6 +20,7 @@ import { matchCountry, matchProvinces } from "../regions/place-match.ts";
 import { PROVINCES, provinceByCode } from "../regions/provinces.ts";
 import type { ChoiceDef, UserInput } from "./choices.ts";
 import type { Translate } from "./ports.ts";
+import { previewDraftRoute, recipientsInWords } from "./route-preview.ts";
 import {
   type Draft,
   EDIT_SECTIONS,
@@ -682,7 +683,9 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     hintKey: "intake:hint.phone",
   },
   consent: {
-    question: (t) => t("intake:consent.question"),
+    // Names who really receives the report: KP2MI and the home province abroad, the province's office at home.
+    question: (t, state) =>
+      t("intake:consent.question", { recipients: recipientsInWords(t, previewDraftRoute(state.draft)) }),
     choices: () => [
       { ...yes, label: { key: "intake:consent.yes" } },
       { ...no, label: { key: "intake:consent.no" } },
@@ -821,6 +824,7 @@ export function summaryText(t: Translate, draft: Draft): string {
       ? `${t("intake:contact.OTHER_NUMBER")}: ${draft.contactNumber ?? "-"}`
       : t(`intake:contact.${contact}`),
   );
+  add("intake:summary.sentTo", recipientsInWords(t, previewDraftRoute(draft)));
   lines.push("", t("intake:summary.question"));
   return lines.join("\n");
 }

@@ -1,5 +1,5 @@
 import type { OutboundMessage } from "../channels/types.ts";
-import type { NewReport } from "../domain/report.ts";
+import type { NewReport, SubmittedReport } from "../domain/report.ts";
 import {
   choiceByNumber,
   choiceForMeaning,
@@ -10,7 +10,9 @@ import {
   type UserInput,
 } from "./choices.ts";
 import { MAX_STORY_LENGTH, nextStep, STEPS, type StepOutcome } from "./intake-steps.ts";
+import { localTime } from "./notices.ts";
 import type { Translate } from "./ports.ts";
+import { recipientsInWords } from "./route-preview.ts";
 import type { Draft, IntakeState } from "./state.ts";
 import { storyHints } from "./story-hints.ts";
 import type { Turn } from "./turn.ts";
@@ -198,10 +200,31 @@ async function submit(turn: Turn, draft: Draft): Promise<void> {
     return;
   }
   const report = toReport(draft, turn.doc.language);
-  const { reference, pin } = await turn.ctx.desk.submitReport(turn.ctx.identityId, report);
-  turn.sayKey("intake:done", { reference, pin });
-  turn.sayKey(`intake:nextSteps.${report.contactPreference}`);
+  const submitted = await turn.ctx.desk.submitReport(turn.ctx.identityId, report);
+  turn.sayKey("intake:done", { reference: submitted.reference, pin: submitted.pin });
+  sayNextSteps(turn, report, submitted);
   turn.setState({ flow: "idle" });
+}
+
+/**
+ * What happens next and when (DESIGN §8): which office received the report, by when its staff
+ * must accept it (the deadline the scheduler enforces), and how news will arrive.
+ */
+function sayNextSteps(turn: Turn, report: NewReport, submitted: SubmittedReport): void {
+  const { t } = turn;
+  const deadline = new Date(turn.ctx.now.getTime() + submitted.acceptWithinMs);
+  const minutes = Math.round(submitted.acceptWithinMs / 60_000);
+  const within =
+    minutes < 120
+      ? t("intake:nextSteps.minutes", { count: minutes })
+      : t("intake:nextSteps.hours", { count: Math.round(minutes / 60) });
+  const region = report.provinceCode ?? report.homeProvinceCode;
+  turn.sayKey("intake:nextSteps.office", {
+    recipients: recipientsInWords(t, { responsible: submitted.officeCode, copies: submitted.copiedTo }),
+    within,
+    time: localTime(deadline, region, turn.doc.language),
+  });
+  turn.sayKey(`intake:nextSteps.${report.contactPreference}`);
 }
 
 /** Turns a confirmed draft into a report; unanswered questions become UNKNOWN / UNSURE. */

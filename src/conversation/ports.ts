@@ -1,4 +1,5 @@
 import type { Choice } from "../channels/types.ts";
+import type { EmergencyDirectory } from "../directory/emergency-contacts.ts";
 import type { Language } from "../domain/language.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
 import type { CaseLine, EnrolOutcome, StaffAction, StaffActor, StaffOutcome } from "../domain/staff-actions.ts";
@@ -84,4 +85,6 @@ export interface TurnContext {
   /** True in a group chat, where only staff commands are answered. */
   inGroup: boolean;
   settings: DialogueSettings;
+  /** The emergency contacts in force (admins' edits over the shipped file); the shipped file when absent. */
+  emergency?: EmergencyDirectory;
 }

@@ -189,6 +189,11 @@ export const ConversationDocSchema = z.object({
   askingLanguage: z.boolean().default(false),
   /** "hapus aja" / "batal dong": the command waits for a yes before it acts. */
   confirmingCommand: z.enum(["delete", "cancel"]).optional(),
+  /**
+   * Set once a report in this chat happened abroad: every later emergency message gives that
+   * country's numbers, also after the report was sent.
+   */
+  abroad: z.object({ country: z.string().nullable() }).optional(),
   /** Consecutive answers the current question could not use. */
   invalidAnswers: z.number().int().min(0).default(0),
   updatedAt: z.string(),

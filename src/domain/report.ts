@@ -46,6 +46,11 @@ export interface NewReport {
 export interface SubmittedReport {
   reference: string;
   pin: string;
+  /** The office responsible for the case, and the offices that got a copy. */
+  officeCode: string;
+  copiedTo: string[];
+  /** How long the office has to accept the case, from now (the scheduler escalates after it). */
+  acceptWithinMs: number;
 }
 
 /** A report listed under "my reports": the reference only, the status needs the PIN. */

@@ -10,7 +10,7 @@ import type { FollowUpPolicy } from "../domain/follow-up.ts";
 import type { Language } from "../domain/language.ts";
 import { generatePin, generateReference } from "../domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
-import { decideRoute, type RoutingMatrix, type RoutingPlace, victimTypeOf } from "../domain/routing.ts";
+import { decideRoute, type RoutingMatrix, routingPlaceOf, victimTypeOf } from "../domain/routing.ts";
 import type { CaseFacts } from "../domain/staff-actions.ts";
 import { chatLockedUntil, LOOKUP_RULES, reachesFlagThreshold, referenceSlowdownMs } from "../domain/status-lookup.ts";
 import { viewerForReporter } from "../domain/status-view.ts";
@@ -38,14 +38,6 @@ export interface CaseDeskDeps {
 }
 
 const DAY_MS = 24 * 60 * 60_000;
-
-/** The place of a new report, as the routing matrix reads it. */
-function routingPlace(report: NewReport): RoutingPlace {
-  if (report.provinceCode) return { kind: "province", provinceCode: report.provinceCode };
-  // Abroad even when the country is not known: the migrant-worker desk is responsible.
-  if (report.abroad) return { kind: "abroad", homeProvinceCode: report.homeProvinceCode };
-  return { kind: "unknown" };
-}
 
 /** Office names by code, for cards. */
 async function officeName(offices: OfficeRepository, code: string): Promise<string> {
@@ -76,7 +68,7 @@ export class PrismaCaseDesk implements CaseDesk {
     const id = randomUUID();
     const now = this.#now;
     const victimType = victimTypeOf(report.victimAgeGroup, report.victimGender, report.victimCount);
-    const decision = decideRoute(matrix, routingPlace(report), victimType);
+    const decision = decideRoute(matrix, routingPlaceOf(report), victimType);
     const facts: CaseFacts = {
       reference,
       status: "ROUTED",
@@ -92,11 +84,8 @@ export class PrismaCaseDesk implements CaseDesk {
     };
     // Cards go out in the same transaction as the case: a confirmed report always reaches an office.
     const responsibleName = await officeName(offices, decision.responsible);
-    const acceptBy = localTime(
-      new Date(now.getTime() + this.#deps.followUps.ackDeadlineMs[report.urgency]),
-      report.provinceCode ?? report.homeProvinceCode,
-      "id",
-    );
+    const acceptByDate = new Date(now.getTime() + this.#deps.followUps.ackDeadlineMs[report.urgency]);
+    const acceptBy = localTime(acceptByDate, report.provinceCode ?? report.homeProvinceCode, "id");
     const delivery = await this.#mailer.send(decision.responsible, (t, viaFallback) =>
       caseCard(t, facts, { reason: "NEW", officeName: responsibleName, viaFallback, acceptBy }),
     );
@@ -209,7 +198,13 @@ export class PrismaCaseDesk implements CaseDesk {
       officeCode: decision.responsible,
       cardOffice: delivery.deliveredTo,
     });
-    return { reference, pin };
+    return {
+      reference,
+      pin,
+      officeCode: decision.responsible,
+      copiedTo: decision.copies,
+      acceptWithinMs: this.#deps.followUps.ackDeadlineMs[report.urgency],
+    };
   }
 
   countReportsSince(identityId: string, since: Date): Promise<number> {

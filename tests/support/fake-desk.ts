@@ -1,4 +1,6 @@
 import type { CaseDesk, FollowUpAnswerOutcome, StaffDesk } from "../../src/conversation/ports.ts";
+import { previewRoute } from "../../src/conversation/route-preview.ts";
+import { DEFAULT_FOLLOW_UP_POLICY } from "../../src/domain/follow-up.ts";
 import { generatePin, generateReference } from "../../src/domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../../src/domain/report.ts";
 import type { CaseLine, EnrolOutcome, StaffAction, StaffActor, StaffOutcome } from "../../src/domain/staff-actions.ts";
@@ -25,7 +27,15 @@ export class FakeDesk implements CaseDesk {
   followUpAnswers: Array<{ followUpId: string; answer: string }> = [];
 
   async submitReport(identityId: string, report: NewReport): Promise<SubmittedReport> {
-    const submitted = { reference: generateReference(), pin: generatePin() };
+    // The same routing and deadlines as the real desk (data files, default follow-up policy).
+    const route = previewRoute(report);
+    const submitted = {
+      reference: generateReference(),
+      pin: generatePin(),
+      officeCode: route.responsible,
+      copiedTo: route.copies,
+      acceptWithinMs: DEFAULT_FOLLOW_UP_POLICY.ackDeadlineMs[report.urgency],
+    };
     this.cases.push({ identityId, ...submitted, report, createdAt: new Date() });
     return submitted;
   }

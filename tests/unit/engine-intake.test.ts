@@ -85,7 +85,7 @@ describe("reporter intake in English", () => {
     expect(summary).toContain("+6281234567890");
     const done = textOf(await chat.send("1"));
     expect(done).toMatch(new RegExp(`Reference: ${REFERENCE.source}`));
-    expect(done).toContain("Staff may contact you on the number you gave");
+    expect(done).toContain("Staff will contact you on the number you gave");
     expect(desk.only().report).toMatchObject({
       reporterRole: "WITNESS",
       category: "DEBT_BONDAGE",
@@ -153,7 +153,7 @@ describe("anonymous tip", () => {
     await chat.send("yes");
     expect(chat.lastText()).toContain("Contact: No, I want to stay anonymous");
     const done = textOf(await chat.send("send the report"));
-    expect(done).toContain("You chose to stay anonymous, so nobody will contact you");
+    expect(done).toContain("Because you chose to stay anonymous, staff cannot reply to you");
     expect(desk.only().report).toMatchObject({
       contactPreference: "NONE",
       contactNumber: null,

@@ -117,6 +117,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     maxRelaysPerDay: config.maxRelaysPerDay,
     conversationTtlMs: config.conversationTtlMs,
     defaultLanguage: config.defaultLanguage,
+    acceptDeadlinesMs: config.followUps.ackDeadlineMs,
   };
   const translate = createTranslator(loadLocales(), { strict: overrides.strictLocales ?? false });
   const followUps: FollowUpPolicy = config.followUps;

@@ -7,6 +7,7 @@ import { languagePrompt, type MenuAction, matchLanguage, matchMenu, menuMessage,
 import { answerOutsideFlow } from "./outside-flow.ts";
 import type { TurnContext } from "./ports.ts";
 import { answerFollowUp, continuePrivacy, offerErasure, privacyPrompt, startPrivacy } from "./privacy.ts";
+import { answerQuestion, questionIn } from "./questions.ts";
 import { runStaffAction, runStaffCommand } from "./staff.ts";
 import { actionFromChoice, detectStaffCommand } from "./staff-commands.ts";
 import { type ConversationDoc, newConversation } from "./state.ts";
@@ -163,6 +164,13 @@ async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Prom
     else await runCommand(turn, read.command);
     return;
   }
+  // "apakah polisi akan tahu nama saya?": answered wherever it is asked, then the pending question again.
+  const topic = questionIn(turn, input);
+  if (topic) {
+    if (firstContact) turn.sayKey("common:welcomeShort");
+    answerQuestion(turn, topic);
+    return;
+  }
   const state = turn.doc.state;
   switch (state.flow) {
     case "intake":
@@ -274,8 +282,11 @@ async function runCommand(turn: Turn, command: Command): Promise<void> {
       await offerErasure(turn);
       return;
     case "privacy":
-      if (flow === "intake") turn.sayKey("intake:finishFirst");
-      else await startPrivacy(turn);
+      if (flow === "intake") {
+        // Mid-report the person wants to know who sees it; the settings come after sending.
+        answerQuestion(turn, "privacy");
+        turn.sayKey("common:faq.privacySettings");
+      } else await startPrivacy(turn);
       return;
     case "lostPin":
       if (flow === "intake") {

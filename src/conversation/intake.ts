@@ -12,6 +12,7 @@ import {
 import { MAX_STORY_LENGTH, nextStep, STEPS, type StepOutcome } from "./intake-steps.ts";
 import { localTime } from "./notices.ts";
 import type { Translate } from "./ports.ts";
+import { durationInWords } from "./questions.ts";
 import { recipientsInWords } from "./route-preview.ts";
 import type { Draft, IntakeState } from "./state.ts";
 import { storyHints } from "./story-hints.ts";
@@ -213,11 +214,8 @@ async function submit(turn: Turn, draft: Draft): Promise<void> {
 function sayNextSteps(turn: Turn, report: NewReport, submitted: SubmittedReport): void {
   const { t } = turn;
   const deadline = new Date(turn.ctx.now.getTime() + submitted.acceptWithinMs);
-  const minutes = Math.round(submitted.acceptWithinMs / 60_000);
-  const within =
-    minutes < 120
-      ? t("intake:nextSteps.minutes", { count: minutes })
-      : t("intake:nextSteps.hours", { count: Math.round(minutes / 60) });
+  const within = durationInWords(t, submitted.acceptWithinMs);
+
   const region = report.provinceCode ?? report.homeProvinceCode;
   turn.sayKey("intake:nextSteps.office", {
     recipients: recipientsInWords(t, { responsible: submitted.officeCode, copies: submitted.copiedTo }),

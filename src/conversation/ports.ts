@@ -1,5 +1,6 @@
 import type { Choice } from "../channels/types.ts";
 import type { EmergencyDirectory } from "../directory/emergency-contacts.ts";
+import type { Urgency } from "../domain/case.ts";
 import type { Language } from "../domain/language.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
 import type { CaseLine, EnrolOutcome, StaffAction, StaffActor, StaffOutcome } from "../domain/staff-actions.ts";
@@ -67,6 +68,8 @@ export interface DialogueSettings {
   maxRelaysPerDay: number;
   conversationTtlMs: number;
   defaultLanguage: Language;
+  /** How long an office has to accept a case, by urgency (the scheduler's deadlines); the defaults when absent. */
+  acceptDeadlinesMs?: Record<Urgency, number>;
 }
 
 /** What the engine needs for one turn besides the state and the message. */

@@ -1,11 +1,12 @@
 import type { InboundMessage, OutboundMessage } from "../channels/types.ts";
+import { parsePin } from "../domain/reference.ts";
 import { matchChoice, type UserInput } from "./choices.ts";
 import { askToConfirm, confirmationPrompt, needsConfirmation, readConfirmation } from "./command-confirmation.ts";
 import { type Command, destructiveKind, readCommand } from "./commands.ts";
 import { continueIntake, intakePrompt, startIntake } from "./intake.ts";
 import { languagePrompt, type MenuAction, matchLanguage, matchMenu, menuMessage, sayEmergency } from "./menu.ts";
 import { answerOutsideFlow } from "./outside-flow.ts";
-import type { TurnContext } from "./ports.ts";
+import type { RelayOutcome, TurnContext } from "./ports.ts";
 import { answerFollowUp, continuePrivacy, offerErasure, privacyPrompt, startPrivacy } from "./privacy.ts";
 import { answerQuestion, questionIn } from "./questions.ts";
 import { runStaffAction, runStaffCommand } from "./staff.ts";
@@ -13,6 +14,9 @@ import { actionFromChoice, detectStaffCommand } from "./staff-commands.ts";
 import { type ConversationDoc, newConversation } from "./state.ts";
 import { continueStatus, startStatus, statusPrompt } from "./status-check.ts";
 import { Turn, type TurnEffect } from "./turn.ts";
+import { lexiconFor } from "./understanding/lexicon.ts";
+import { readMenuText } from "./understanding/read-menu-text.ts";
+import { readReply } from "./understanding/read-reply.ts";
 
 /** The outcome of one message: the new state to store, the replies to send, and effects. */
 export interface TurnResult {
@@ -183,6 +187,10 @@ async function dispatch(turn: Turn, raw: UserInput, firstContact: boolean): Prom
       await continuePrivacy(turn, state, input);
       return;
     case "idle": {
+      if (state.contactOffer) {
+        turn.setState({ flow: "idle" });
+        if (await answerContactOffer(turn, input)) return;
+      }
       const action = matchMenu(turn, input);
       if (action) await runMenuAction(turn, action);
       else {
@@ -234,13 +242,42 @@ async function attachmentsTaken(turn: Turn, input: UserInput): Promise<boolean> 
   return true;
 }
 
-/** A message from a reporter outside any flow goes to the office handling their open case. */
+/**
+ * A message from a reporter outside any flow goes to the office handling their open case. A
+ * bare "ya", "ok" or number (a PIN, a choice) is never passed on: it means nothing to staff, and
+ * a PIN must not travel.
+ */
 async function relayed(turn: Turn, input: UserInput): Promise<boolean> {
   const text = input.text?.trim();
   if (!text || /^\d{1,2}[.)]?$/.test(text)) return false;
+  const lexicon = lexiconFor(turn.allLanguages);
+  const short = /^[\d\s.-]+$/.test(text) || readReply(text, "yesNo", lexicon).fillerOnly;
+  if (short) {
+    // Greetings and thanks get their own answer.
+    if (["greeting", "thanks"].includes(readMenuText(text, lexicon).kind)) return false;
+    if ((await turn.ctx.desk.listReports(turn.ctx.identityId)).length === 0) return false;
+    turn.sayKey(/\d/.test(text) ? "common:notRelayedNumber" : "common:notRelayedShort");
+    return true;
+  }
   const outcome = await turn.ctx.desk.relayFromReporter(turn.ctx.identityId, text);
   if (outcome === "no_case") return false;
-  turn.sayKey(outcome === "relayed" ? "common:relayed" : "common:relayLimited");
+  const keys: Record<Exclude<RelayOutcome, "no_case">, string> = {
+    relayed: "common:relayed",
+    relayed_anonymous: "common:relayedAnonymous",
+    relayed_anonymous_offer: "common:relayedAnonymousOffer",
+    limited: "common:relayLimited",
+  };
+  turn.sayKey(keys[outcome]);
+  if (outcome === "relayed_anonymous_offer") turn.setState({ flow: "idle", contactOffer: true });
+  return true;
+}
+
+/** The answer to the offer to allow replies: the case PIN accepts it; anything else goes on as usual. */
+async function answerContactOffer(turn: Turn, input: UserInput): Promise<boolean> {
+  const pin = input.text ? parsePin(input.text) : null;
+  if (!pin) return false;
+  const outcome = await turn.ctx.desk.allowContact(turn.ctx.identityId, pin);
+  turn.sayKey(outcome === "allowed" ? "common:contactAllowed" : "common:contactPinWrong");
   return true;
 }
 

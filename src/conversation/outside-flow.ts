@@ -41,6 +41,8 @@ export async function answerOutsideFlow(
 ): Promise<void> {
   const text = input.text?.trim() ?? "";
   const reading = text ? readMenuText(text, lexiconFor(turn.allLanguages)) : { kind: "other" as const };
+  // A few words about what happened, from a chat with a case open, are news for its office.
+  if (reading.kind === "intent" && reading.inferred && !firstContact && (await hooks.relay())) return;
   if (reading.kind === "intent") {
     if (firstContact) turn.sayKey("common:welcomeShort");
     // Deleting said in other words asks first, as "hapus aja" does.

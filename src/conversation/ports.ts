@@ -27,7 +27,12 @@ export interface CaseDesk {
    * Attaches a message written outside any flow to the chat's latest open case and tells its
    * office; "no_case" when the chat has none, "limited" past the daily limit.
    */
-  relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited">;
+  relayFromReporter(identityId: string, text: string): Promise<RelayOutcome>;
+  /**
+   * Lets staff reply in this chat to the chat's latest open case, once its PIN is typed (the
+   * phone may be in someone else's hands): an anonymous reporter's answer to the offer.
+   */
+  allowContact(identityId: string, pin: string): Promise<"allowed" | "wrong_pin" | "no_case">;
   /** Adds files to the chat's latest open case and tells its office; "no_case" when there is none. */
   attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case">;
   /** Stops every message to this chat about its reports; returns how many reports it covers. */
@@ -48,6 +53,12 @@ export interface CaseDesk {
   /** Records the answer to a follow-up question (a check-in) and acts on it. */
   answerFollowUp(identityId: string, followUpId: string, answer: string): Promise<FollowUpAnswerOutcome>;
 }
+
+/**
+ * What became of a message a reporter wrote after filing: passed on (to an anonymous reporter's
+ * case, with the offer to allow contact the first time), or not, and why.
+ */
+export type RelayOutcome = "relayed" | "relayed_anonymous" | "relayed_anonymous_offer" | "no_case" | "limited";
 
 /** What answering a follow-up led to. */
 export type FollowUpAnswerOutcome = "thanks" | "escalated" | "alerted" | "gone";

@@ -115,6 +115,8 @@ const IdleSchema = z.object({
   flow: z.literal("idle"),
   /** Set when an unfinished conversation expired; the next reply says so gently. */
   expiredNotice: z.boolean().optional(),
+  /** An anonymous reporter was just offered to allow replies here: typing the case PIN accepts. */
+  contactOffer: z.boolean().optional(),
 });
 
 const IntakeSchema = z.object({

@@ -183,6 +183,9 @@ export class CaseRepository {
         status: true,
         assistanceStage: true,
         regencyCode: true,
+        contactPreference: true,
+        contactOfferedAt: true,
+        pinHash: true,
       },
     });
   }

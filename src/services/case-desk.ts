@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { caseCard, localTime, reporterMessageNotice } from "../conversation/notices.ts";
-import type { CaseDesk, DialogueSettings, FollowUpAnswerOutcome, Translate } from "../conversation/ports.ts";
+import type {
+  CaseDesk,
+  DialogueSettings,
+  FollowUpAnswerOutcome,
+  RelayOutcome,
+  Translate,
+} from "../conversation/ports.ts";
 import type { CaseRepository } from "../db/case-repository.ts";
 import type { OutboxStore } from "../db/outbox-store.ts";
 import type { StepWriter } from "../db/step-writer.ts";
@@ -291,19 +297,23 @@ export class PrismaCaseDesk implements CaseDesk {
     };
   }
 
-  async relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited"> {
+  async relayFromReporter(identityId: string, text: string): Promise<RelayOutcome> {
     const { cases, cipher, settings, logger } = this.#deps;
     const open = await cases.latestOpenOfReporter(identityId);
     if (!open) return "no_case";
     const since = new Date(this.#now.getTime() - DAY_MS);
     if ((await cases.relaysSince(identityId, since)) >= settings.maxRelaysPerDay) return "limited";
     const now = this.#now;
+    // Staff cannot answer an anonymous reporter: say so, and offer once per case to allow contact here.
+    const anonymous = open.contactPreference === "NONE";
+    const offer = anonymous && open.contactOfferedAt === null;
     this.#writer.add((db) =>
       db.case.update({
         where: { id: open.id },
         data: {
           updatedAt: now,
           lastActivityAt: now,
+          ...(offer ? { contactOfferedAt: now } : {}),
           messages: {
             create: {
               direction: "FROM_REPORTER",
@@ -326,7 +336,24 @@ export class PrismaCaseDesk implements CaseDesk {
     );
     if (open.officeCode) await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference));
     logger.info({ event: "case.reporter_message", caseId: open.id });
-    return "relayed";
+    return offer ? "relayed_anonymous_offer" : anonymous ? "relayed_anonymous" : "relayed";
+  }
+
+  async allowContact(identityId: string, pin: string): Promise<"allowed" | "wrong_pin" | "no_case"> {
+    const open = await this.#deps.cases.latestOpenOfReporter(identityId);
+    if (!open) return "no_case";
+    if (!this.#deps.hasher.verifyPin(open.reference, pin, open.pinHash)) return "wrong_pin";
+    if (open.contactPreference === "NONE") {
+      this.#event(
+        open.id,
+        "CONTACT_ALLOWED",
+        "the anonymous reporter typed the case PIN to allow replies in this chat",
+        {
+          contactPreference: "CHAT",
+        },
+      );
+    }
+    return "allowed";
   }
 
   async #flagDuress(caseId: string, reference: string, officeCode: string | null): Promise<void> {

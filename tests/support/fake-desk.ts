@@ -1,4 +1,4 @@
-import type { CaseDesk, FollowUpAnswerOutcome, StaffDesk } from "../../src/conversation/ports.ts";
+import type { CaseDesk, FollowUpAnswerOutcome, RelayOutcome, StaffDesk } from "../../src/conversation/ports.ts";
 import { previewRoute } from "../../src/conversation/route-preview.ts";
 import { DEFAULT_FOLLOW_UP_POLICY } from "../../src/domain/follow-up.ts";
 import { generatePin, generateReference } from "../../src/domain/reference.ts";
@@ -76,10 +76,24 @@ export class FakeDesk implements CaseDesk {
     };
   }
 
-  async relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited"> {
-    if (!this.cases.some((c) => c.identityId === identityId)) return "no_case";
+  readonly contactOffered = new Set<string>();
+
+  async relayFromReporter(identityId: string, text: string): Promise<RelayOutcome> {
+    const open = this.cases.filter((c) => c.identityId === identityId).at(-1);
+    if (!open) return "no_case";
     this.relays.push({ identityId, text });
-    return "relayed";
+    if (open.report.contactPreference !== "NONE") return "relayed";
+    if (this.contactOffered.has(open.reference)) return "relayed_anonymous";
+    this.contactOffered.add(open.reference);
+    return "relayed_anonymous_offer";
+  }
+
+  async allowContact(identityId: string, pin: string): Promise<"allowed" | "wrong_pin" | "no_case"> {
+    const open = this.cases.filter((c) => c.identityId === identityId).at(-1);
+    if (!open) return "no_case";
+    if (open.pin !== pin) return "wrong_pin";
+    open.report = { ...open.report, contactPreference: "CHAT" };
+    return "allowed";
   }
 
   async attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case"> {

@@ -3,6 +3,7 @@ import { parsePin, parseReference } from "../domain/reference.ts";
 import { statusStageFor } from "../domain/status-view.ts";
 import { type ChoiceDef, matchChoice, renderChoices, type UserInput } from "./choices.ts";
 import type { Translate } from "./ports.ts";
+import { officeInWords } from "./route-preview.ts";
 import type { StatusState } from "./state.ts";
 import type { Turn } from "./turn.ts";
 
@@ -83,11 +84,13 @@ async function check(turn: Turn, reference: string, pin: string, references: str
     dateStyle: "long",
     timeZone: "Asia/Jakarta",
   }).format(answer.updatedAt);
-  turn.sayKey("status:answer", {
-    reference: answer.reference,
-    stage: turn.t(`status:stage.${stage}`),
-    date,
-  });
+  const lines = [
+    turn.t("status:answer", { reference: answer.reference, stage: turn.t(`status:stage.${stage}`), date }),
+  ];
+  // Who has it and what comes next (DESIGN §8): never in the emergency PIN's harmless view.
+  if (answer.officeCode) lines.push(turn.t("status:office", { office: officeInWords(turn.t, answer.officeCode) }));
+  if (answer.officeCode || stage !== "tipster.RECEIVED") lines.push(turn.t(`status:next.${stage}`));
+  turn.say(lines.join("\n"));
   turn.setState({ flow: "idle" });
 }
 

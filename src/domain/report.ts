@@ -68,6 +68,8 @@ export type StatusAnswer =
       assistanceStage: AssistanceStage | null;
       viewer: StatusViewer;
       updatedAt: Date;
+      /** The office handling the case; null where it must not be named (the emergency PIN's harmless view). */
+      officeCode: string | null;
     }
   | { kind: "not_found" }
   | { kind: "locked"; until: Date };

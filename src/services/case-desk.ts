@@ -253,6 +253,7 @@ export class PrismaCaseDesk implements CaseDesk {
         assistanceStage: null,
         viewer: "TIPSTER",
         updatedAt: found.createdAt,
+        officeCode: null,
       };
     }
     const asReporter = found !== null && hasher.verifyPin(reference, pin, found.pinHash);
@@ -294,6 +295,7 @@ export class PrismaCaseDesk implements CaseDesk {
       assistanceStage: found.assistanceStage,
       viewer: asVictim ? "VICTIM" : viewerForReporter(found.reporterRole),
       updatedAt: found.updatedAt,
+      officeCode: found.officeCode,
     };
   }
 

@@ -73,6 +73,7 @@ export class FakeDesk implements CaseDesk {
       assistanceStage: null,
       viewer: viewerForReporter(found.report.reporterRole),
       updatedAt: found.createdAt,
+      officeCode: previewRoute(found.report).responsible,
     };
   }
 

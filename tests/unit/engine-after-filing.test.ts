@@ -57,3 +57,21 @@ describe("an anonymous reporter writing after filing", () => {
     expect(textOf(await chat.send("makasih kak"))).not.toContain("tidak kami teruskan");
   });
 });
+
+describe("what happens next, and when", () => {
+  it("the confirmation names the office kind and region and the acceptance deadline; the status check the office and next step", async () => {
+    const desk = new FakeDesk();
+    const chat = new EngineChat({ desk });
+    await chat.sendAll("lapor", "tidak", "lewati", "lewati", "lewati pertanyaan-pertanyaan ini", "Jawa Timur", "ya");
+    await chat.sendAll("dewasa", "laki-laki", "1", "Kakak saya kerja di kebun tapi tidak digaji");
+    await chat.sendAll("ya lewat chat ini", "ya setuju");
+    const done = textOf(await chat.send("kirim laporan"));
+    expect(done).toContain("Dinas Sosial Provinsi Jawa Timur");
+    expect(done).toContain("harus menerimanya dalam 24 jam, paling lambat");
+    expect(done).toMatch(/WIB/);
+    const reference = desk.only().reference;
+    const status = textOf(await chat.send(`status ${reference} ${desk.only().pin}`));
+    expect(status).toContain("Kantor yang menangani: Dinas Sosial Provinsi Jawa Timur");
+    expect(status).toContain("Berikutnya:");
+  });
+});

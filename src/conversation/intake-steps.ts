@@ -47,7 +47,13 @@ export type StepOutcome =
 /** Working data a step keeps between two messages (candidates to pick from, a place to confirm). */
 export type StepExtras = Pick<
   IntakeState,
-  "candidates" | "placeOptions" | "pendingPlace" | "pendingPlaceWords" | "placeQuery" | "pendingNumber"
+  | "candidates"
+  | "placeOptions"
+  | "pendingPlace"
+  | "pendingPlaceWords"
+  | "placeQuery"
+  | "pendingNumber"
+  | "addingToStory"
 >;
 
 /** How typed replies to a step are read (src/conversation/understanding). */
@@ -85,6 +91,11 @@ const no = { id: "no", label: { key: "common:choice.no" }, meanings: ["no"] } as
 const dontKnow = { id: "unknown", label: { key: "common:choice.unknown" }, meanings: ["unsure"] } as const;
 const skip = { id: "skip", label: { key: "common:choice.skip" }, meanings: ["skip"] } as const;
 
+/** True when the person writing is the victim: questions about the victim are asked to "Anda". */
+export function isSelfReport(draft: Draft): boolean {
+  return draft.reporterRole === "VICTIM";
+}
+
 /** Choices named by codes; each is picked by its code's words, and UNKNOWN also by "not sure" and "skip". */
 const codeChoices = (prefix: string, codes: readonly string[]): ChoiceDef[] =>
   codes.map((code) => ({
@@ -108,9 +119,11 @@ function codedStep<T extends string>(
   choices: ChoiceDef[],
   apply: (draft: Draft, code: T) => Draft,
   kind: AnswerKind,
+  /** Asked instead when the victim is the person writing ("Berapa usia Anda?"). */
+  selfQuestionKey?: string,
 ): StepDef {
   return {
-    question: (t) => t(questionKey),
+    question: (t, state) => t(selfQuestionKey && isSelfReport(state.draft) ? selfQuestionKey : questionKey),
     choices: () => choices,
     onChoice: (state, id) => next(apply(state.draft, id as T)),
     reads: { kind },
@@ -127,7 +140,7 @@ function ageStep(): StepDef {
   return {
     question: (t, state) =>
       state.pendingNumber === undefined
-        ? t("intake:victimAge.question")
+        ? t(isSelfReport(state.draft) ? "intake:victimAge.questionSelf" : "intake:victimAge.question")
         : t("intake:victimAge.numberQuestion", { number: state.pendingNumber }),
     choices: (state) => {
       const number = state.pendingNumber;
@@ -149,7 +162,7 @@ function ageStep(): StepDef {
 function indicatorStep(indicator: Indicator, questionKey: string): StepDef {
   const answers: Record<string, IndicatorAnswer> = { yes: "YES", no: "NO", unknown: "UNKNOWN" };
   return {
-    question: (t) => t(questionKey),
+    question: (t, state) => t(isSelfReport(state.draft) ? `intake:indicators.self.${indicator}` : questionKey),
     choices: () => [yes, no, dontKnow, { ...skip, label: { key: "intake:indicators.skipRest" } }],
     reads: { kind: "yesNo" },
     onChoice: (state, id) => {
@@ -372,8 +385,12 @@ export const STEPS: Record<IntakeStep, StepDef> = {
         turn.sayKey("intake:danger.urgentNext");
         return next({ ...state.draft, urgency: "URGENT" });
       }
-      if (id === "unsure") turn.sayEmergency();
-      return next({ ...state.draft, urgency: "NORMAL" });
+      if (id === "unsure") {
+        turn.sayEmergency();
+        return next({ ...state.draft, urgency: "NORMAL", dangerUnsure: true });
+      }
+      const { dangerUnsure: _cleared, ...draft } = state.draft;
+      return next({ ...draft, urgency: "NORMAL" });
     },
     reads: { kind: "yesNo" },
     hintKey: "intake:hint.choose",
@@ -580,7 +597,10 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     hintKey: "intake:hint.choose",
   },
   home_province: {
-    question: (t, state) => (state.candidates ? t("intake:place.pickCandidate") : t("intake:homeProvince.question")),
+    question: (t, state) =>
+      state.candidates
+        ? t("intake:place.pickCandidate")
+        : t(isSelfReport(state.draft) ? "intake:homeProvince.questionSelf" : "intake:homeProvince.question"),
     choices: (state) => [
       ...(state.candidates ? candidateChoices(state.candidates) : provinceChoices()),
       { ...dontKnow, label: { key: "intake:homeProvince.unknown" }, meanings: ["unsure", "skip"] },
@@ -604,27 +624,35 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     codeChoices("intake:victimGender", GENDERS),
     (draft, code) => ({ ...draft, victimGender: code }),
     "gender",
+    "intake:victimGender.questionSelf",
   ),
   victim_count: codedStep<VictimCount>(
     "intake:victimCount.question",
     codeChoices("intake:victimCount", VICTIM_COUNTS),
     (draft, code) => ({ ...draft, victimCount: code }),
     "count",
+    "intake:victimCount.questionSelf",
   ),
   story: {
     question: (t, state) =>
-      state.draft.story
-        ? t("intake:story.kept", { story: storyPreview(state.draft.story) })
-        : t("intake:story.question"),
+      state.addingToStory
+        ? t("intake:story.addQuestion")
+        : state.draft.story
+          ? t("intake:story.kept", { story: storyPreview(state.draft.story) })
+          : t("intake:story.question"),
     choices: (state) =>
-      state.draft.story
-        ? [
-            { id: "keep", label: { key: "intake:story.keep" }, meanings: ["yes", "no", "skip", "back"] },
-            { id: "replace", label: { key: "intake:story.replace" } },
-          ]
-        : [skip],
+      state.addingToStory
+        ? [{ id: "keep", label: { key: "intake:story.keep" }, meanings: ["yes", "no", "skip", "back"] }]
+        : state.draft.story
+          ? [
+              { id: "keep", label: { key: "intake:story.keep" }, meanings: ["yes", "no", "skip", "back"] },
+              { id: "add", label: { key: "intake:story.add" } },
+              { id: "replace", label: { key: "intake:story.replace" } },
+            ]
+          : [skip],
     onChoice: (state, id) => {
       if (id === "keep") return next(state.draft);
+      if (id === "add") return { kind: "stay", draft: state.draft, extra: { addingToStory: true } };
       // Written again from the start: the ordinary question is asked with no story.
       if (id === "replace") return { kind: "stay", draft: { ...state.draft, story: null } };
       return next({ ...state.draft, story: null });
@@ -799,7 +827,16 @@ export function nextStep(draft: Draft, current: IntakeStep, editing: EditSection
 export function summaryText(t: Translate, draft: Draft): string {
   const lines = [t("intake:summary.title"), ""];
   const add = (labelKey: string, value: string) => lines.push(`• ${t(labelKey)}: ${value}`);
-  add("intake:summary.urgency", t(draft.urgency === "URGENT" ? "intake:summary.urgent" : "intake:summary.notUrgent"));
+  add(
+    "intake:summary.urgency",
+    t(
+      draft.urgency === "URGENT"
+        ? "intake:summary.urgent"
+        : draft.dangerUnsure
+          ? "intake:summary.dangerUnsure"
+          : "intake:summary.notUrgent",
+    ),
+  );
   if (draft.reporterRole) add("intake:summary.role", t(`intake:role.${draft.reporterRole}`));
   if (draft.category) add("intake:summary.category", t(`intake:category.${draft.category}`));
   const answered = Object.entries(draft.indicators);
@@ -816,7 +853,7 @@ export function summaryText(t: Translate, draft: Draft): string {
     ...(draft.victimCount ? [t(`intake:victimCount.${draft.victimCount}`)] : []),
   ];
   add("intake:summary.victim", victim.join(", "));
-  add("intake:summary.story", draft.story ? `"${draft.story}"` : t("intake:summary.none"));
+  add("intake:summary.story", draft.story ? `"${storyPreview(draft.story)}"` : t("intake:summary.none"));
   const contact = draft.contactPreference ?? "NONE";
   add(
     "intake:summary.contact",

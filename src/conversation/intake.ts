@@ -18,6 +18,7 @@ import type { Draft, IntakeState } from "./state.ts";
 import { storyHints } from "./story-hints.ts";
 import type { Turn } from "./turn.ts";
 import { lexiconFor } from "./understanding/lexicon.ts";
+import { departureIsClose, soundsDistressed } from "./understanding/read-feelings.ts";
 import { readReply } from "./understanding/read-reply.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -41,6 +42,8 @@ export async function startIntake(turn: Turn, options: { story?: string } = {}):
     turn.setState({ flow: "intake", step: "danger", draft: { indicators: {} }, editing: null });
     return;
   }
+  const distressed = soundsDistressed(story, lexiconFor(turn.allLanguages));
+  if (distressed) turn.sayKey("intake:distressAck");
   turn.sayKey("intake:storyKept");
   const hints = storyHints(story, turn.allLanguages);
   turn.setState({
@@ -49,6 +52,7 @@ export async function startIntake(turn: Turn, options: { story?: string } = {}):
     draft: {
       indicators: {},
       story: story.slice(0, MAX_STORY_LENGTH),
+      ...(distressed ? { distressAcknowledged: true } : {}),
       ...(hints.place || hints.category ? { storyHints: hints } : {}),
     },
     editing: null,
@@ -131,6 +135,11 @@ export async function continueIntake(turn: Turn, state: IntakeState, input: User
   const def = STEPS[state.step];
   const choices = def.choices(state);
   const answer = readStepAnswer(state, input, turn.allLanguages);
+  const lexicon = lexiconFor(turn.allLanguages);
+  // "saya nulis sambil nangis": heard once, in a short human sentence, before the next question.
+  const distressed =
+    !state.draft.distressAcknowledged && input.text !== undefined && soundsDistressed(input.text, lexicon);
+  if (distressed) turn.sayKey("intake:distressAck");
   let outcome: StepOutcome;
   switch (answer.kind) {
     case "choice":
@@ -155,6 +164,22 @@ export async function continueIntake(turn: Turn, state: IntakeState, input: User
       break;
   }
   await applyOutcome(turn, state, outcome, choices.length);
+  const after = turn.doc.state;
+  if (after.flow !== "intake") return;
+  if (distressed) after.draft.distressAcknowledged = true;
+  markCloseDeparture(turn, after.draft);
+}
+
+/**
+ * "Berangkat minggu depan", "besok dibawa": a departure or transfer that is close makes the report
+ * urgent even when nobody is in danger at this moment, and the person is told why.
+ */
+function markCloseDeparture(turn: Turn, draft: Draft): void {
+  if (draft.urgency !== "NORMAL" || draft.departureFlagged || !draft.story) return;
+  if (!departureIsClose(draft.story, lexiconFor(turn.allLanguages))) return;
+  draft.urgency = "URGENT";
+  draft.departureFlagged = true;
+  turn.sayKey("intake:departureUrgent");
 }
 
 async function applyOutcome(turn: Turn, state: IntakeState, outcome: StepOutcome, choiceCount: number): Promise<void> {

@@ -5,6 +5,7 @@ import { startIntake } from "./intake.ts";
 import { sayWelcome } from "./menu.ts";
 import type { Turn } from "./turn.ts";
 import { lexiconFor } from "./understanding/lexicon.ts";
+import { soundsDistressed } from "./understanding/read-feelings.ts";
 import { type Intent, readMenuText } from "./understanding/read-menu-text.ts";
 
 /** What the engine lends this handler: passing a message to the office of the chat's case, and running commands. */
@@ -45,9 +46,14 @@ export async function answerOutsideFlow(
   if (reading.kind === "intent" && reading.inferred && !firstContact && (await hooks.relay())) return;
   if (reading.kind === "intent") {
     if (firstContact) turn.sayKey("common:welcomeShort");
+    // "Tolong bu anak saya": the fear is heard before the first question.
+    const distressed = reading.intent === "report" && soundsDistressed(text, lexiconFor(turn.allLanguages));
+    if (distressed) turn.sayKey("intake:distressAck");
     // Deleting said in other words asks first, as "hapus aja" does.
     if (reading.intent === "delete") askToConfirm(turn, "delete");
     else await hooks.run(INTENT_COMMANDS[reading.intent]);
+    const state = turn.doc.state;
+    if (distressed && state.flow === "intake") state.draft.distressAcknowledged = true;
     return;
   }
   if (!firstContact && (await hooks.relay())) return;

@@ -100,6 +100,12 @@ export const DraftSchema = z.object({
   victimGender: z.enum(GENDERS).optional(),
   victimCount: z.enum(VICTIM_COUNTS).optional(),
   story: z.string().nullable().optional(),
+  /** "Not sure" at the danger question: the summary says so, it never becomes "no". */
+  dangerUnsure: z.boolean().optional(),
+  /** The person's distress was acknowledged once; it is not repeated at every question. */
+  distressAcknowledged: z.boolean().optional(),
+  /** The story says someone leaves or is taken away soon: the report was marked urgent for it. */
+  departureFlagged: z.boolean().optional(),
   contactPreference: z.enum(CONTACT_PREFERENCES).optional(),
   contactNumber: z.string().optional(),
   consent: z.boolean().optional(),
@@ -135,6 +141,8 @@ const IntakeSchema = z.object({
   pendingPlaceWords: z.string().optional(),
   /** A bare number given for the age that is also a choice number, waiting to be told which. */
   pendingNumber: z.number().int().min(0).optional(),
+  /** The person chose to add to the story they told: the next text is appended to it. */
+  addingToStory: z.boolean().optional(),
   /** What was typed before, when the bot asked for the regency to narrow it down. */
   placeQuery: z.string().optional(),
 });

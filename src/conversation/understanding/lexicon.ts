@@ -112,6 +112,8 @@ export const LIST_KEYS = [
   "choiceWords",
   "work",
   "faqLead",
+  "distress",
+  "departure",
   "faq.privacy",
   "faq.nextSteps",
   "faq.cost",

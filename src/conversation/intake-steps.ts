@@ -18,6 +18,7 @@ import { COMMON_DESTINATIONS } from "../regions/countries.ts";
 import { getPlaceResolver, type PlaceResolution } from "../regions/index.ts";
 import { matchCountry, matchProvinces } from "../regions/place-match.ts";
 import { PROVINCES, provinceByCode } from "../regions/provinces.ts";
+import { normalizeName } from "../text/normalize.ts";
 import type { ChoiceDef, UserInput } from "./choices.ts";
 import type { Translate } from "./ports.ts";
 import { previewDraftRoute, recipientsInWords } from "./route-preview.ts";
@@ -54,6 +55,7 @@ export type StepExtras = Pick<
   | "placeQuery"
   | "pendingNumber"
   | "addingToStory"
+  | "island"
 >;
 
 /** How typed replies to a step are read (src/conversation/understanding). */
@@ -66,6 +68,8 @@ export interface StepReading {
   confirm?: boolean;
   /** The step takes free text: a meaning picks a choice only when the reply holds nothing else. */
   freeText?: boolean;
+  /** False where a typed name must never be guessed from words of a label ("jawa timur" is not "Jawa"). */
+  labelWords?: boolean;
 }
 
 /** One question of the intake: its text, its choices, and what each kind of answer does. */
@@ -82,6 +86,8 @@ export interface StepDef {
   onCorrection?(state: IntakeState, text: string, turn: Turn): StepOutcome;
   /** How typed replies are read; yes / no / not sure / skip when absent. */
   reads?: StepReading;
+  /** A typed reply that names one of the step's hidden choices exactly (a province on an island page). */
+  exactChoice?(text: string): string | null;
   /** Shown when the answer could not be used, before the question is asked again. */
   hintKey: string;
 }
@@ -104,7 +110,51 @@ const codeChoices = (prefix: string, codes: readonly string[]): ChoiceDef[] =>
     meanings: code === "UNKNOWN" || code === "UNSURE" ? [code, "unsure", "skip"] : [code],
   }));
 
-const provinceChoices = (): ChoiceDef[] => PROVINCES.map((p) => ({ id: p.code, label: { text: p.name } }));
+/** Island groups by the first digit of the province code, so that a province list fits a small screen. */
+const ISLANDS: ReadonlyArray<readonly [string, string]> = [
+  ["SUMATERA", "1"],
+  ["JAWA", "3"],
+  ["BALI_NUSA_TENGGARA", "5"],
+  ["KALIMANTAN", "6"],
+  ["SULAWESI", "7"],
+  ["MALUKU", "8"],
+  ["PAPUA", "9"],
+];
+
+/** The island groups as choices ("i:JAWA"). */
+const islandChoices = (): ChoiceDef[] =>
+  ISLANDS.map(([island]) => ({ id: `i:${island}`, label: { key: `intake:island.${island}` } }));
+
+/** The provinces of one island group, or every province when the group is unknown. */
+const provinceChoices = (island?: string): ChoiceDef[] => {
+  const prefix = ISLANDS.find(([name]) => name === island)?.[1];
+  return PROVINCES.filter((p) => prefix === undefined || p.code.startsWith(prefix)).map((p) => ({
+    id: p.code,
+    label: { text: p.name },
+  }));
+};
+
+/** A province list a page at a time: island groups first, then that group's provinces. */
+const pagedProvinceChoices = (state: IntakeState): ChoiceDef[] =>
+  state.island
+    ? [...provinceChoices(state.island), { id: "islands", label: { key: "intake:island.other" } }]
+    : islandChoices();
+
+/** The province a reply names exactly ("Jawa Timur", "jatim", "Bali"), whatever page is shown. */
+function exactProvince(text: string): string | null {
+  const typed = normalizeName(text);
+  return (
+    PROVINCES.find((p) => normalizeName(p.name) === typed || p.aliases.some((a) => normalizeName(a) === typed))?.code ??
+    null
+  );
+}
+
+/** Moves between the pages of a province list; null when the choice is something else. */
+function islandPage(state: IntakeState, id: string): StepOutcome | null {
+  if (id.startsWith("i:")) return { kind: "stay", draft: state.draft, extra: { island: id.slice(2) } };
+  if (id === "islands") return { kind: "stay", draft: state.draft };
+  return null;
+}
 const candidateChoices = (codes: readonly string[]): ChoiceDef[] =>
   codes.flatMap((code) => {
     const province = provinceByCode(code);
@@ -552,13 +602,14 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     hintKey: "intake:hint.confirmPlace",
   },
   place_list: {
-    question: (t) => t("intake:place.listQuestion"),
-    choices: () => [
-      ...provinceChoices(),
+    question: (t, state) => t(state.island ? "intake:place.listQuestion" : "intake:island.question"),
+    choices: (state) => [
+      ...pagedProvinceChoices(state),
       { id: "back", label: { key: "intake:place.back" }, meanings: ["back", "no"] },
     ],
     onChoice: (state, id) =>
-      id === "back"
+      islandPage(state, id) ??
+      (id === "back"
         ? { kind: "goto", step: "place", draft: state.draft }
         : next(
             withPlace(state.draft, {
@@ -568,9 +619,10 @@ export const STEPS: Record<IntakeStep, StepDef> = {
               villageCode: null,
               label: provinceByCode(id)?.name ?? id,
             }),
-          ),
+          )),
     onText: (state, text, turn) => placeFromText(state, text, turn),
-    reads: { kind: "yesNo", freeText: true },
+    reads: { kind: "yesNo", freeText: true, labelWords: false },
+    exactChoice: exactProvince,
     hintKey: "intake:hint.choose",
   },
   country: {
@@ -602,10 +654,11 @@ export const STEPS: Record<IntakeStep, StepDef> = {
         ? t("intake:place.pickCandidate")
         : t(isSelfReport(state.draft) ? "intake:homeProvince.questionSelf" : "intake:homeProvince.question"),
     choices: (state) => [
-      ...(state.candidates ? candidateChoices(state.candidates) : provinceChoices()),
+      ...(state.candidates ? candidateChoices(state.candidates) : pagedProvinceChoices(state)),
       { ...dontKnow, label: { key: "intake:homeProvince.unknown" }, meanings: ["unsure", "skip"] },
     ],
     onChoice: (state, id) =>
+      islandPage(state, id) ??
       next({ ...state.draft, place: { ...abroad(state.draft), homeProvinceCode: id === "unknown" ? null : id } }),
     onText: (state, text, turn) =>
       provinceFromText(
@@ -615,7 +668,8 @@ export const STEPS: Record<IntakeStep, StepDef> = {
         "intake:hint.homeProvince",
         turn,
       ),
-    reads: { kind: "yesNo", freeText: true },
+    reads: { kind: "yesNo", freeText: true, labelWords: false },
+    exactChoice: exactProvince,
     hintKey: "intake:hint.homeProvince",
   },
   victim_age: ageStep(),

@@ -98,7 +98,7 @@ export function readStepAnswer(state: IntakeState, input: UserInput, languages: 
   const text = input.text;
   const reading = readReply(text, reads.kind, lexiconFor(languages));
   // Labels first: "Pilihan 2 (Dewasa)" is a label at the age clarification, not choice 2.
-  const byLabel = matchLabel(text, choices, languages);
+  const byLabel = matchLabel(text, choices, languages) ?? def.exactChoice?.(text);
   if (byLabel) return { kind: "choice", id: byLabel };
   const byNumber = choiceByNumber(text, choices, languages);
   if (byNumber !== null || reading.bareNumber !== null) {
@@ -123,7 +123,7 @@ export function readStepAnswer(state: IntakeState, input: UserInput, languages: 
     const byMeaning = choiceForMeaning(reading.meaning, choices);
     if (byMeaning) return { kind: "choice", id: byMeaning };
   }
-  if (!reading.fillerOnly) {
+  if (!reading.fillerOnly && reads.labelWords !== false) {
     const byWords = matchLabelWords(text, choices, languages);
     if (byWords) return { kind: "choice", id: byWords };
   }

@@ -141,6 +141,8 @@ const IntakeSchema = z.object({
   pendingPlaceWords: z.string().optional(),
   /** A bare number given for the age that is also a choice number, waiting to be told which. */
   pendingNumber: z.number().int().min(0).optional(),
+  /** The island group picked in a province list, shown a page at a time. */
+  island: z.string().optional(),
   /** The person chose to add to the story they told: the next text is appended to it. */
   addingToStory: z.boolean().optional(),
   /** What was typed before, when the bot asked for the regency to narrow it down. */

@@ -90,6 +90,8 @@ export function caseToJson(row: CaseListing): Record<string, unknown> {
     regencyCode: row.regencyCode,
     country: row.country,
     homeProvinceCode: row.homeProvinceCode,
+    victimNationality: row.victimNationality,
+    victimCountry: row.victimCountry,
     officeCode: row.officeCode,
     copiedTo: row.copiedTo,
     language: row.language,

@@ -8,6 +8,7 @@ import {
   type Gender,
   type Indicator,
   type IndicatorAnswer,
+  type Nationality,
   REPORTER_ROLES,
   type ReporterRole,
   VICTIM_COUNTS,
@@ -687,6 +688,56 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     "count",
     "intake:victimCount.questionSelf",
   ),
+  victim_nationality: {
+    question: (t, state) =>
+      t(isSelfReport(state.draft) ? "intake:nationality.questionSelf" : "intake:nationality.question"),
+    choices: () => [
+      {
+        id: "INDONESIAN",
+        label: { key: "intake:nationality.INDONESIAN" },
+        synonyms: "intake:nationality.indonesianWords",
+        meanings: ["yes"],
+      },
+      {
+        id: "FOREIGN",
+        label: { key: "intake:nationality.FOREIGN" },
+        synonyms: "intake:nationality.foreignWords",
+        meanings: ["no"],
+      },
+      { id: "UNKNOWN", label: { key: "intake:nationality.UNKNOWN" }, meanings: ["unsure", "skip"] },
+    ],
+    onChoice: (state, id) => {
+      const { victimCountry: _dropped, ...draft } = state.draft;
+      return next({ ...draft, victimNationality: id as Nationality });
+    },
+    // "dari Myanmar", "orang Kamboja": a country named says foreign, and which.
+    onText: (state, text, turn) => {
+      const country = matchCountry(
+        trimEdgeParticles(text, lexiconFor(turn.allLanguages)).replace(/^(dari|orang|from)\s+/i, ""),
+      );
+      return country
+        ? next({ ...state.draft, victimNationality: "FOREIGN", victimCountry: country })
+        : { kind: "invalid" };
+    },
+    reads: { kind: "yesNo" },
+    hintKey: "intake:hint.choose",
+  },
+  victim_country: {
+    question: (t) => t("intake:nationality.countryQuestion"),
+    choices: () => [{ ...dontKnow, meanings: ["unsure", "skip"] }],
+    onChoice: (state) => next({ ...state.draft, victimCountry: null }),
+    onText: (state, text, turn) => {
+      if (readWords(turn, text).fillerOnly) return { kind: "invalid" };
+      const country = matchCountry(
+        trimEdgeParticles(text, lexiconFor(turn.allLanguages)).replace(/^(dari|orang|from)\s+/i, ""),
+      );
+      return country
+        ? next({ ...state.draft, victimCountry: country })
+        : { kind: "invalid", hintKey: "intake:hint.country" };
+    },
+    reads: { kind: "yesNo", freeText: true },
+    hintKey: "intake:hint.country",
+  },
   story: {
     question: (t, state) =>
       state.addingToStory
@@ -832,7 +883,7 @@ const SECTION_STEPS: Record<EditSection, readonly IntakeStep[]> = {
   role: ["role"],
   category: ["category", "ind_documents", "ind_free", "ind_debt", "ind_deceived"],
   place: ["place", "country", "home_province"],
-  victim: ["victim_age", "victim_gender", "victim_count"],
+  victim: ["victim_age", "victim_gender", "victim_count", "victim_nationality", "victim_country"],
   story: ["story"],
   contact: ["contact", "contact_number"],
 };
@@ -853,6 +904,18 @@ function applies(step: IntakeStep, draft: Draft, editing: boolean): boolean {
   if (step === "country")
     return draft.place?.kind === "abroad" && draft.place.country === null && draft.place.countryText === null;
   if (step === "home_province") return draft.place?.kind === "abroad";
+  // Foreign victims in Indonesia (fishermen from Myanmar in Maluku) need another kind of help.
+  // Asked where it matters, so that most reports stay short: a fishing vessel, or a story that
+  // names foreigners or another country (and again when the victim part is edited).
+  if (step === "victim_nationality")
+    return (
+      draft.place?.kind === "province" &&
+      (!urgent || editing) &&
+      (draft.category === "FISHING_VESSEL" ||
+        draft.foreignersMentioned === true ||
+        draft.victimNationality !== undefined)
+    );
+  if (step === "victim_country") return draft.victimNationality === "FOREIGN" && draft.victimCountry === undefined;
   if (step === "contact_number") return draft.contactPreference === "OTHER_NUMBER" && !draft.contactNumber;
   return true;
 }
@@ -906,6 +969,10 @@ export function summaryText(t: Translate, draft: Draft): string {
     t(`intake:victimGender.${draft.victimGender ?? "UNKNOWN"}`),
     ...(draft.victimCount ? [t(`intake:victimCount.${draft.victimCount}`)] : []),
   ];
+  if (draft.victimNationality) {
+    const country = draft.victimCountry ? ` (${t(`countries:${draft.victimCountry}`)})` : "";
+    victim.push(`${t(`intake:nationality.${draft.victimNationality}`)}${country}`);
+  }
   add("intake:summary.victim", victim.join(", "));
   add("intake:summary.story", draft.story ? `"${storyPreview(draft.story)}"` : t("intake:summary.none"));
   const contact = draft.contactPreference ?? "NONE";

@@ -18,7 +18,7 @@ import type { Draft, IntakeState } from "./state.ts";
 import { storyHints } from "./story-hints.ts";
 import type { Turn } from "./turn.ts";
 import { lexiconFor } from "./understanding/lexicon.ts";
-import { departureIsClose, soundsDistressed } from "./understanding/read-feelings.ts";
+import { departureIsClose, mentionsForeigners, soundsDistressed } from "./understanding/read-feelings.ts";
 import { readReply } from "./understanding/read-reply.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -168,6 +168,8 @@ export async function continueIntake(turn: Turn, state: IntakeState, input: User
   if (after.flow !== "intake") return;
   if (distressed) after.draft.distressAcknowledged = true;
   markCloseDeparture(turn, after.draft);
+  if (after.draft.story && after.draft.foreignersMentioned === undefined)
+    after.draft.foreignersMentioned = mentionsForeigners(after.draft.story, lexicon);
 }
 
 /**
@@ -273,6 +275,9 @@ export function toReport(draft: Draft, language: NewReport["language"]): NewRepo
     victimAgeGroup: draft.victimAgeGroup ?? "UNKNOWN",
     victimGender: draft.victimGender ?? "UNKNOWN",
     victimCount: draft.victimCount ?? "UNKNOWN",
+    victimNationality: place.kind === "province" ? (draft.victimNationality ?? null) : null,
+    victimCountry:
+      place.kind === "province" && draft.victimNationality === "FOREIGN" ? (draft.victimCountry ?? null) : null,
     narrative: draft.story ?? null,
     contactPreference: draft.contactPreference ?? "NONE",
     contactNumber: draft.contactPreference === "OTHER_NUMBER" ? (draft.contactNumber ?? null) : null,

@@ -5,6 +5,7 @@ import {
   CONTACT_PREFERENCES,
   GENDERS,
   IndicatorsSchema,
+  NATIONALITIES,
   REPORTER_ROLES,
   URGENCIES,
   VICTIM_COUNTS,
@@ -32,6 +33,8 @@ export const INTAKE_STEPS = [
   "victim_age",
   "victim_gender",
   "victim_count",
+  "victim_nationality",
+  "victim_country",
   "story",
   "contact",
   "contact_number",
@@ -99,6 +102,10 @@ export const DraftSchema = z.object({
   victimAgeGroup: z.enum(AGE_GROUPS).optional(),
   victimGender: z.enum(GENDERS).optional(),
   victimCount: z.enum(VICTIM_COUNTS).optional(),
+  victimNationality: z.enum(NATIONALITIES).optional(),
+  victimCountry: z.string().nullable().optional(),
+  /** The story names foreigners or another country: the victims' nationality is asked. */
+  foreignersMentioned: z.boolean().optional(),
   story: z.string().nullable().optional(),
   /** "Not sure" at the danger question: the summary says so, it never becomes "no". */
   dangerUnsure: z.boolean().optional(),

@@ -6,6 +6,7 @@ import type {
   ContactPreference,
   Gender,
   Indicators,
+  Nationality,
   ReporterRole,
   Urgency,
   VictimCount,
@@ -33,6 +34,10 @@ export interface NewReport {
   victimAgeGroup: AgeGroup;
   victimGender: Gender;
   victimCount: VictimCount;
+  /** In Indonesia: Indonesian, foreign or unknown victims; null abroad or when not asked. */
+  victimNationality: Nationality | null;
+  /** ISO 3166-1 alpha-2 of foreign victims, when known. */
+  victimCountry: string | null;
   narrative: string | null;
   contactPreference: ContactPreference;
   contactNumber: string | null;

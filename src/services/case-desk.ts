@@ -87,6 +87,8 @@ export class PrismaCaseDesk implements CaseDesk {
       homeProvinceCode: report.homeProvinceCode,
       victimAgeGroup: report.victimAgeGroup,
       officeCode: decision.responsible,
+      victimNationality: report.victimNationality,
+      victimCountry: report.victimCountry,
     };
     // Cards go out in the same transaction as the case: a confirmed report always reaches an office.
     const responsibleName = await officeName(offices, decision.responsible);
@@ -147,6 +149,8 @@ export class PrismaCaseDesk implements CaseDesk {
           victimAgeGroup: report.victimAgeGroup,
           victimGender: report.victimGender,
           victimCount: report.victimCount,
+          victimNationality: report.victimNationality,
+          victimCountry: report.victimCountry,
           narrativeCipher: report.narrative ? cipher.seal(report.narrative, "case.narrative") : null,
           contactPreference: report.contactPreference,
           contactCipher: report.contactNumber ? cipher.seal(report.contactNumber, "case.contact") : null,

@@ -8,7 +8,14 @@ export interface Persona {
   /** The language the simulator starts in (the chat's language hint). */
   lang: "id" | "en";
   lines: string[];
-  expect: { officeCode: string; copiedTo: string[]; country: string | null; provinceCode: string | null };
+  expect: {
+    officeCode: string;
+    copiedTo: string[];
+    country: string | null;
+    provinceCode: string | null;
+    victimNationality?: string | null;
+    victimCountry?: string | null;
+  };
 }
 
 /** The six personas. */
@@ -77,13 +84,22 @@ export const PERSONAS: Persona[] = [
       "adults",
       "men",
       "about 30",
+      "foreigners",
+      "Myanmar",
       "Around 30 fishermen from Myanmar and Cambodia are kept on a boat in Tual harbour. They have not been paid for two years.",
       "no, i want to stay anonymous",
       "yes i agree",
       "send the report",
       "they are moving the boat out tonight",
     ],
-    expect: { officeCode: "DINSOS-81", copiedTo: [], country: null, provinceCode: "81" },
+    expect: {
+      officeCode: "DINSOS-81",
+      copiedTo: [],
+      country: null,
+      provinceCode: "81",
+      victimNationality: "FOREIGN",
+      victimCountry: "MM",
+    },
   },
   {
     // A young woman reporting for herself, forced labour near Bekasi.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EngineChat, textOf } from "../support/engine-chat.ts";
+import { FakeDesk as FakeDesk2 } from "../support/fake-desk.ts";
 
 describe("the smaller things of issue 11", () => {
   it("the province list is grouped by island in short pages", async () => {
@@ -50,5 +51,69 @@ describe("the smaller things of issue 11", () => {
     expect(chat.doc?.language).toBe("id");
     await chat.send("in english please");
     expect(chat.doc?.language).toBe("en");
+  });
+});
+
+describe("victims' nationality in Indonesia", () => {
+  it("is asked for a fishing vessel or a story naming foreigners, stored, and shown on the card", async () => {
+    const { FakeDesk } = await import("../support/fake-desk.ts");
+    const { caseCard } = await import("../../src/conversation/notices.ts");
+    const { createTranslator, loadLocales } = await import("../../src/i18n/i18n.ts");
+    const desk = new FakeDesk();
+    const chat = new EngineChat({ desk });
+    await chat.sendAll(
+      "lapor",
+      "tidak",
+      "lembaga",
+      "kerja di kapal ikan",
+      "lewati pertanyaan-pertanyaan ini",
+      "Tual",
+      "ya",
+    );
+    await chat.sendAll("dewasa", "laki-laki", "puluhan");
+    expect(chat.lastText()).toContain("Apakah korbannya warga negara Indonesia?");
+    await chat.send("bukan, orang asing");
+    expect(chat.lastText()).toContain("Dari negara mana?");
+    await chat.sendAll("Myanmar", "lewati", "tidak, saya ingin anonim", "ya", "kirim");
+    expect(desk.only().report).toMatchObject({ victimNationality: "FOREIGN", victimCountry: "MM", provinceCode: "81" });
+    const t = createTranslator(loadLocales(), { strict: true })("id");
+    const card = caseCard(
+      t,
+      {
+        reference: "K7QM-4TZP-9XWR",
+        status: "ROUTED",
+        assistanceStage: null,
+        urgency: "NORMAL",
+        category: "FISHING_VESSEL",
+        provinceCode: "81",
+        regencyCode: null,
+        country: null,
+        homeProvinceCode: null,
+        victimAgeGroup: "ADULT",
+        officeCode: "DINSOS-81",
+        victimNationality: "FOREIGN",
+        victimCountry: "MM",
+      },
+      { reason: "NEW", officeName: "Dinas Sosial Provinsi Maluku", viaFallback: false },
+    );
+    expect(card.text).toContain("Kewarganegaraan korban: WNA (Myanmar)");
+  });
+
+  it("is not asked for an ordinary report in Indonesia, and never abroad", async () => {
+    const desk = new FakeDesk2();
+    const chat = new EngineChat({ desk });
+    await chat.sendAll(
+      "lapor",
+      "tidak",
+      "lewati",
+      "lewati",
+      "lewati pertanyaan-pertanyaan ini",
+      "Jawa Timur",
+      "ya",
+      "dewasa",
+      "laki-laki",
+      "1",
+    );
+    expect(chat.lastText()).toContain("Ceritakan apa yang terjadi");
   });
 });

@@ -114,6 +114,7 @@ export const LIST_KEYS = [
   "faqLead",
   "distress",
   "departure",
+  "foreigners",
   "faq.privacy",
   "faq.nextSteps",
   "faq.cost",

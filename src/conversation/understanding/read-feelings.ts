@@ -5,8 +5,9 @@
  */
 import { type Lexicon, tableOf } from "./lexicon.ts";
 import { normalizeReply } from "./normalize-reply.ts";
+import { countriesIn } from "./read-menu-text.ts";
 
-function mentions(text: string, lexicon: Lexicon, list: "distress" | "departure"): boolean {
+function mentions(text: string, lexicon: Lexicon, list: "distress" | "departure" | "foreigners"): boolean {
   const { tokens } = normalizeReply(text, lexicon);
   const table = tableOf(lexicon, `feel:${list}`, [[list, list]]);
   return tokens.some((_, i) => table.longestAt(tokens, i) !== null);
@@ -20,4 +21,11 @@ export function soundsDistressed(text: string, lexicon: Lexicon): boolean {
 /** True when the text says someone leaves, or is taken or sent away, soon. */
 export function departureIsClose(text: string, lexicon: Lexicon): boolean {
   return mentions(text, lexicon, "departure");
+}
+
+/** True when the text speaks of foreign nationals or names a country other than Indonesia. */
+export function mentionsForeigners(text: string, lexicon: Lexicon): boolean {
+  if (mentions(text, lexicon, "foreigners")) return true;
+  const { tokens } = normalizeReply(text, lexicon);
+  return countriesIn(tokens).size > 0;
 }

@@ -850,11 +850,31 @@ export const STEPS: Record<IntakeStep, StepDef> = {
       { id: "cancel", label: { key: "intake:summary.cancel" } },
     ],
     onChoice: (state, id) => {
-      if (id === "send") return { kind: "submit" };
+      if (id === "send") {
+        // Nothing an office could act on: ask once for a place, a story or a sign.
+        if (isEmptyReport(state.draft) && !state.draft.emptyAsked)
+          return { kind: "goto", step: "empty_check", draft: { ...state.draft, emptyAsked: true } };
+        return { kind: "submit" };
+      }
       if (id === "edit") return { kind: "goto", step: "edit", draft: state.draft };
       return { kind: "cancel" };
     },
     hintKey: "intake:hint.choose",
+  },
+  empty_check: {
+    question: (t) => t("intake:empty.question"),
+    choices: () => [{ id: "send", label: { key: "intake:empty.sendAnyway" }, meanings: ["no", "skip"] }],
+    onChoice: () => ({ kind: "submit" }),
+    onText: (state, text, turn) => {
+      if (readWords(turn, text).fillerOnly) return { kind: "invalid", hintKey: "intake:hint.story" };
+      return {
+        kind: "goto",
+        step: "summary",
+        draft: { ...state.draft, story: text.trim().slice(0, MAX_STORY_LENGTH) },
+      };
+    },
+    reads: { kind: "yesNo", freeText: true },
+    hintKey: "intake:hint.story",
   },
   edit: {
     question: (t) => t("intake:edit.question"),
@@ -928,6 +948,7 @@ const JUMP_ONLY_STEPS: readonly IntakeStep[] = [
   "place_list",
   "consent_declined",
   "summary",
+  "empty_check",
   "edit",
 ];
 
@@ -938,6 +959,14 @@ export function nextStep(draft: Draft, current: IntakeStep, editing: EditSection
   const plan = editing ? SECTION_STEPS[editing] : ORDINARY_STEPS;
   const position = INTAKE_STEPS.indexOf(current);
   return plan.find((s) => INTAKE_STEPS.indexOf(s) > position && applies(s, draft, editing !== null)) ?? "summary";
+}
+
+/** True when a report holds no place, no story and no answered sign: an office could not act on it. */
+export function isEmptyReport(draft: Draft): boolean {
+  const place = draft.place;
+  const placed = place !== undefined && place.kind !== "unknown";
+  const signs = Object.values(draft.indicators).some((answer) => answer === "YES" || answer === "NO");
+  return !placed && !draft.story && !signs;
 }
 
 /** The summary shown before sending (DESIGN §2 step 10). */

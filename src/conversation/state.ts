@@ -41,6 +41,7 @@ export const INTAKE_STEPS = [
   "consent",
   "consent_declined",
   "summary",
+  "empty_check",
   "edit",
 ] as const;
 /** One of INTAKE_STEPS. */
@@ -104,6 +105,8 @@ export const DraftSchema = z.object({
   victimCount: z.enum(VICTIM_COUNTS).optional(),
   victimNationality: z.enum(NATIONALITIES).optional(),
   victimCountry: z.string().nullable().optional(),
+  /** The report held no place, story or sign and the person was asked once for one of them. */
+  emptyAsked: z.boolean().optional(),
   /** The story names foreigners or another country: the victims' nationality is asked. */
   foreignersMentioned: z.boolean().optional(),
   story: z.string().nullable().optional(),

@@ -418,6 +418,9 @@ describe("where it happened", () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk });
     await chat.sendAll("halo", "lapor", "ya", "tidak tahu", "1", "1", "lewati", "1", "1", "1");
+    // Nothing to act on yet: asked once for a place, a story or a sign, then sent as it is.
+    expect(chat.lastText()).toContain("Bisa ceritakan sedikit apa yang terjadi?");
+    await chat.send("1");
     expect(desk.only().report).toMatchObject({ provinceCode: null, country: null });
   });
 });

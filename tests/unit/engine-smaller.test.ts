@@ -117,3 +117,27 @@ describe("victims' nationality in Indonesia", () => {
     expect(chat.lastText()).toContain("Ceritakan apa yang terjadi");
   });
 });
+
+describe("an empty report", () => {
+  it("with no place, no story and no sign asks once for one of them before it can be sent", async () => {
+    const desk = new FakeDesk2();
+    const chat = new EngineChat({ desk });
+    await chat.sendAll("lapor", "tidak", "lewati", "lewati", "lewati pertanyaan-pertanyaan ini", "tidak tahu");
+    await chat.sendAll("tidak tahu", "tidak tahu", "tidak tahu", "lewati", "tidak, saya ingin anonim", "ya");
+    expect(textOf(await chat.send("kirim"))).toContain("Bisa ceritakan sedikit apa yang terjadi?");
+    expect(desk.cases).toHaveLength(0);
+    await chat.send("Ada anak-anak dijemput mobil tiap malam di terminal");
+    expect(chat.lastText()).toContain("Mohon periksa jawaban Anda");
+    await chat.send("kirim");
+    expect(desk.only().report.narrative).toBe("Ada anak-anak dijemput mobil tiap malam di terminal");
+  });
+
+  it("can still be sent as it is after the one question", async () => {
+    const desk = new FakeDesk2();
+    const chat = new EngineChat({ desk });
+    await chat.sendAll("lapor", "tidak", "lewati", "lewati", "lewati pertanyaan-pertanyaan ini", "tidak tahu");
+    await chat.sendAll("tidak tahu", "tidak tahu", "tidak tahu", "lewati", "tidak, saya ingin anonim", "ya", "kirim");
+    await chat.send("kirim saja apa adanya");
+    expect(desk.cases).toHaveLength(1);
+  });
+});

@@ -80,6 +80,8 @@ describe("informal answers through the real intake", () => {
     await chat.sendAll("tidak tahu", "lewati", "tidak tahu", "lewati", "lewati", "lewati");
     expect(chat.lastText()).toContain("Bolehkah laporan ini kami teruskan");
     await chat.sendAll("ya", "kirim");
+    expect(chat.lastText()).toContain("Bisa ceritakan sedikit apa yang terjadi?");
+    await chat.send("kirim saja");
     expect(notUnderstood(chat)).toBe(0);
     expect(desk.only().report).toMatchObject({
       urgency: "NORMAL",

@@ -8,6 +8,7 @@ import { CaseRepository } from "./db/case-repository.ts";
 import { CaseStore } from "./db/case-store.ts";
 import { ConversationStore } from "./db/conversation-store.ts";
 import { type Database, openDatabase } from "./db/database.ts";
+import { EmergencyContactStore } from "./db/emergency-contact-store.ts";
 import { IdentityStore } from "./db/identity-store.ts";
 import { LeaseStore } from "./db/lease-store.ts";
 import { LookupBudgetStore } from "./db/lookup-budget-store.ts";
@@ -68,6 +69,8 @@ export interface App {
   reportQuota: ReportQuota;
   /** The status look-up budget of each reference, across all chats. */
   lookupBudgets: LookupBudgetStore;
+  /** Emergency contacts for people abroad: the shipped file and admins' edits. */
+  emergencyContacts: EmergencyContactStore;
   close(): Promise<void>;
 }
 
@@ -135,6 +138,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     maxRelaysPerDay: config.maxRelaysPerDay,
     conversationTtlMs: config.conversationTtlMs,
     defaultLanguage: config.defaultLanguage,
+    acceptDeadlinesMs: config.followUps.ackDeadlineMs,
   };
   const translate = createTranslator(loadLocales(), { strict: overrides.strictLocales ?? false });
   const followUps: FollowUpPolicy = config.followUps;
@@ -142,8 +146,10 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const operatorAlert = (kind: AlertKind, details: Record<string, string | number>) => {
     for (const listener of alertListeners) listener(kind, details);
   };
+  const emergencyContacts = new EmergencyContactStore(db);
   const conversation = new ConversationService({
     db,
+    emergencyContacts,
     identities,
     conversations,
     outbox,
@@ -212,6 +218,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     leases: new LeaseStore(db),
     reportQuota,
     lookupBudgets,
+    emergencyContacts,
     close: () => database.close(),
   };
 }

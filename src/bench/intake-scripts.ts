@@ -80,6 +80,7 @@ export const INTAKE_SCRIPTS: readonly IntakeScript[] = [
       "adult",
       "2",
       "1",
+      "yes",
       "I was told the boat job paid well but we work twenty hours a day and cannot leave.",
       "2",
       "0812 3456 7890",

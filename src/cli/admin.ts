@@ -23,6 +23,7 @@ import { describeRotation, rotateKeys } from "../services/key-rotation.ts";
 import { releaseWaitingCards, warnAboutMissingDestinations } from "../services/office-destinations.ts";
 import { deactivateStaff, findStaff, reactivateStaff, StaffLookupError } from "../services/staff-admin.ts";
 import { caseDetailsOf } from "../services/staff-desk.ts";
+import { EMERGENCY_USAGE, type EmergencyValues, emergencyCommand } from "./admin-emergency.ts";
 import { runCli } from "./run-cli.ts";
 import { UsageError } from "./simulator-args.ts";
 
@@ -43,7 +44,8 @@ cases [list]                                   every case, coded fields only (no
 cases show <reference>                         one case with its details (the view is audited)
 followups --dry-run                            the reminders, escalations and check-ins due now, and why
 rotate-keys [--batch-size N]                   re-encrypt rows under the current data key, re-hash under the current HMAC key (resumable)
-backup <file> [--force]                        an online copy of the SQLite database, safe while the bot runs`;
+backup <file> [--force]                        an online copy of the SQLite database, safe while the bot runs
+${EMERGENCY_USAGE}`;
 
 type Values = {
   json?: boolean | undefined;
@@ -62,7 +64,7 @@ type Values = {
   case?: string | undefined;
   staff?: string | undefined;
   since?: string | undefined;
-};
+} & EmergencyValues;
 
 /** Who runs this command, as the audit log names them: the OS user it claims to run as. */
 function adminActor(): string {
@@ -124,6 +126,8 @@ export function caseToJson(row: CaseListing): Record<string, unknown> {
     regencyCode: row.regencyCode,
     country: row.country,
     homeProvinceCode: row.homeProvinceCode,
+    victimNationality: row.victimNationality,
+    victimCountry: row.victimCountry,
     officeCode: row.officeCode,
     copiedTo: row.copiedTo,
     language: row.language,
@@ -582,6 +586,14 @@ runCli(async () => {
         case: { type: "string" },
         staff: { type: "string" },
         since: { type: "string" },
+        mission: { type: "string" },
+        number: { type: "string", multiple: true },
+        local: { type: "string" },
+        source: { type: "string" },
+        date: { type: "string" },
+        publisher: { type: "string" },
+        whatsapp: { type: "boolean" },
+        by: { type: "string" },
       },
       allowPositionals: true,
     });
@@ -599,6 +611,7 @@ runCli(async () => {
     cases,
     followups,
     audit,
+    emergency: emergencyCommand,
   };
   const handler = handlers[command];
   if (!handler) throw new UsageError(`unknown command: ${command}\n${USAGE}`);

@@ -72,6 +72,7 @@ export async function converse(
   const askedNow = doc.staffPrompt !== undefined;
   if (!askedNow && asked && !theirs && isFresh(asked, ctx.now)) doc.staffPrompt = asked;
 
+  rememberAbroad(doc);
   if (!turn.answeredInvalid) doc.invalidAnswers = 0;
   // A question just asked of a staff member is the last thing shown: the flow's question waits.
   if (!askedNow) addPrompt(turn);
@@ -84,14 +85,31 @@ function isFresh(prompt: StaffPrompt, now: Date): boolean {
   return now.getTime() - Date.parse(prompt.askedAt) < STAFF_PROMPT_MS;
 }
 
+/** Once a report's place is known abroad, later emergency messages in this chat use that country. */
+function rememberAbroad(doc: TurnResult["doc"]): void {
+  if (doc.state.flow !== "intake") return;
+  const place = doc.state.draft.place;
+  if (place?.kind === "abroad") doc.abroad = { country: place.country };
+  else if (place?.kind === "province") delete doc.abroad;
+}
+
+/** A message longer than this is hard to read on a small phone; only the summary may be longer. */
+export const MAX_JOINED_CHARS = 700;
+
 /**
  * One turn, one message where possible: text without choices is joined to the message after
- * it. Fewer notifications for the person, and platforms allow about one message a second per chat.
+ * it, as long as the result stays short enough to read on a small phone. Fewer notifications
+ * for the person, and platforms allow about one message a second per chat.
  */
 function joinReplies(replies: readonly OutboundMessage[]): OutboundMessage[] {
   const joined: OutboundMessage[] = [];
   let pending: string[] = [];
+  const length = (texts: readonly string[]) => texts.reduce((n, text) => n + text.length + 2, -2);
   for (const reply of replies) {
+    if (pending.length > 0 && length([...pending, reply.text]) > MAX_JOINED_CHARS) {
+      joined.push({ text: pending.join("\n\n") });
+      pending = [];
+    }
     if (!reply.choices && reply !== replies[replies.length - 1]) {
       pending.push(reply.text);
       continue;

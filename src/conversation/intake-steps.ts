@@ -8,6 +8,7 @@ import {
   type Gender,
   type Indicator,
   type IndicatorAnswer,
+  type Nationality,
   REPORTER_ROLES,
   type ReporterRole,
   VICTIM_COUNTS,
@@ -19,8 +20,10 @@ import { getPlaceResolver, type PlaceResolution } from "../regions/index.ts";
 import { matchCountry, matchProvinces } from "../regions/place-match.ts";
 import { PROVINCES, provinceByCode } from "../regions/provinces.ts";
 import { isShortAnswer, MAX_PLACE_TEXT, placeHead } from "../text/input-limits.ts";
+import { normalizeName } from "../text/normalize.ts";
 import type { ChoiceDef, UserInput } from "./choices.ts";
 import type { Translate } from "./ports.ts";
+import { previewDraftRoute, recipientsInWords } from "./route-preview.ts";
 import {
   type Draft,
   EDIT_SECTIONS,
@@ -47,7 +50,14 @@ export type StepOutcome =
 /** Working data a step keeps between two messages (candidates to pick from, a place to confirm). */
 export type StepExtras = Pick<
   IntakeState,
-  "candidates" | "placeOptions" | "pendingPlace" | "pendingPlaceWords" | "placeQuery" | "pendingNumber"
+  | "candidates"
+  | "placeOptions"
+  | "pendingPlace"
+  | "pendingPlaceWords"
+  | "placeQuery"
+  | "pendingNumber"
+  | "addingToStory"
+  | "island"
 >;
 
 /** How typed replies to a step are read (src/conversation/understanding). */
@@ -60,6 +70,8 @@ export interface StepReading {
   confirm?: boolean;
   /** The step takes free text: a meaning picks a choice only when the reply holds nothing else. */
   freeText?: boolean;
+  /** False where a typed name must never be guessed from words of a label ("jawa timur" is not "Jawa"). */
+  labelWords?: boolean;
 }
 
 /** One question of the intake: its text, its choices, and what each kind of answer does. */
@@ -76,6 +88,8 @@ export interface StepDef {
   onCorrection?(state: IntakeState, text: string, turn: Turn): StepOutcome;
   /** How typed replies are read; yes / no / not sure / skip when absent. */
   reads?: StepReading;
+  /** A typed reply that names one of the step's hidden choices exactly (a province on an island page). */
+  exactChoice?(text: string): string | null;
   /** Shown when the answer could not be used, before the question is asked again. */
   hintKey: string;
 }
@@ -85,6 +99,11 @@ const no = { id: "no", label: { key: "common:choice.no" }, meanings: ["no"] } as
 const dontKnow = { id: "unknown", label: { key: "common:choice.unknown" }, meanings: ["unsure"] } as const;
 const skip = { id: "skip", label: { key: "common:choice.skip" }, meanings: ["skip"] } as const;
 
+/** True when the person writing is the victim: questions about the victim are asked to "Anda". */
+export function isSelfReport(draft: Draft): boolean {
+  return draft.reporterRole === "VICTIM";
+}
+
 /** Choices named by codes; each is picked by its code's words, and UNKNOWN also by "not sure" and "skip". */
 const codeChoices = (prefix: string, codes: readonly string[]): ChoiceDef[] =>
   codes.map((code) => ({
@@ -93,7 +112,51 @@ const codeChoices = (prefix: string, codes: readonly string[]): ChoiceDef[] =>
     meanings: code === "UNKNOWN" || code === "UNSURE" ? [code, "unsure", "skip"] : [code],
   }));
 
-const provinceChoices = (): ChoiceDef[] => PROVINCES.map((p) => ({ id: p.code, label: { text: p.name } }));
+/** Island groups by the first digit of the province code, so that a province list fits a small screen. */
+const ISLANDS: ReadonlyArray<readonly [string, string]> = [
+  ["SUMATERA", "1"],
+  ["JAWA", "3"],
+  ["BALI_NUSA_TENGGARA", "5"],
+  ["KALIMANTAN", "6"],
+  ["SULAWESI", "7"],
+  ["MALUKU", "8"],
+  ["PAPUA", "9"],
+];
+
+/** The island groups as choices ("i:JAWA"). */
+const islandChoices = (): ChoiceDef[] =>
+  ISLANDS.map(([island]) => ({ id: `i:${island}`, label: { key: `intake:island.${island}` } }));
+
+/** The provinces of one island group, or every province when the group is unknown. */
+const provinceChoices = (island?: string): ChoiceDef[] => {
+  const prefix = ISLANDS.find(([name]) => name === island)?.[1];
+  return PROVINCES.filter((p) => prefix === undefined || p.code.startsWith(prefix)).map((p) => ({
+    id: p.code,
+    label: { text: p.name },
+  }));
+};
+
+/** A province list a page at a time: island groups first, then that group's provinces. */
+const pagedProvinceChoices = (state: IntakeState): ChoiceDef[] =>
+  state.island
+    ? [...provinceChoices(state.island), { id: "islands", label: { key: "intake:island.other" } }]
+    : islandChoices();
+
+/** The province a reply names exactly ("Jawa Timur", "jatim", "Bali"), whatever page is shown. */
+function exactProvince(text: string): string | null {
+  const typed = normalizeName(text);
+  return (
+    PROVINCES.find((p) => normalizeName(p.name) === typed || p.aliases.some((a) => normalizeName(a) === typed))?.code ??
+    null
+  );
+}
+
+/** Moves between the pages of a province list; null when the choice is something else. */
+function islandPage(state: IntakeState, id: string): StepOutcome | null {
+  if (id.startsWith("i:")) return { kind: "stay", draft: state.draft, extra: { island: id.slice(2) } };
+  if (id === "islands") return { kind: "stay", draft: state.draft };
+  return null;
+}
 const candidateChoices = (codes: readonly string[]): ChoiceDef[] =>
   codes.flatMap((code) => {
     const province = provinceByCode(code);
@@ -108,9 +171,11 @@ function codedStep<T extends string>(
   choices: ChoiceDef[],
   apply: (draft: Draft, code: T) => Draft,
   kind: AnswerKind,
+  /** Asked instead when the victim is the person writing ("Berapa usia Anda?"). */
+  selfQuestionKey?: string,
 ): StepDef {
   return {
-    question: (t) => t(questionKey),
+    question: (t, state) => t(selfQuestionKey && isSelfReport(state.draft) ? selfQuestionKey : questionKey),
     choices: () => choices,
     onChoice: (state, id) => next(apply(state.draft, id as T)),
     reads: { kind },
@@ -127,7 +192,7 @@ function ageStep(): StepDef {
   return {
     question: (t, state) =>
       state.pendingNumber === undefined
-        ? t("intake:victimAge.question")
+        ? t(isSelfReport(state.draft) ? "intake:victimAge.questionSelf" : "intake:victimAge.question")
         : t("intake:victimAge.numberQuestion", { number: state.pendingNumber }),
     choices: (state) => {
       const number = state.pendingNumber;
@@ -149,7 +214,7 @@ function ageStep(): StepDef {
 function indicatorStep(indicator: Indicator, questionKey: string): StepDef {
   const answers: Record<string, IndicatorAnswer> = { yes: "YES", no: "NO", unknown: "UNKNOWN" };
   return {
-    question: (t) => t(questionKey),
+    question: (t, state) => t(isSelfReport(state.draft) ? `intake:indicators.self.${indicator}` : questionKey),
     choices: () => [yes, no, dontKnow, { ...skip, label: { key: "intake:indicators.skipRest" } }],
     reads: { kind: "yesNo" },
     onChoice: (state, id) => {
@@ -373,8 +438,12 @@ export const STEPS: Record<IntakeStep, StepDef> = {
         turn.sayKey("intake:danger.urgentNext");
         return next({ ...state.draft, urgency: "URGENT" });
       }
-      if (id === "unsure") turn.sayEmergency();
-      return next({ ...state.draft, urgency: "NORMAL" });
+      if (id === "unsure") {
+        turn.sayEmergency();
+        return next({ ...state.draft, urgency: "NORMAL", dangerUnsure: true });
+      }
+      const { dangerUnsure: _cleared, ...draft } = state.draft;
+      return next({ ...draft, urgency: "NORMAL" });
     },
     reads: { kind: "yesNo" },
     hintKey: "intake:hint.choose",
@@ -538,13 +607,14 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     hintKey: "intake:hint.confirmPlace",
   },
   place_list: {
-    question: (t) => t("intake:place.listQuestion"),
-    choices: () => [
-      ...provinceChoices(),
+    question: (t, state) => t(state.island ? "intake:place.listQuestion" : "intake:island.question"),
+    choices: (state) => [
+      ...pagedProvinceChoices(state),
       { id: "back", label: { key: "intake:place.back" }, meanings: ["back", "no"] },
     ],
     onChoice: (state, id) =>
-      id === "back"
+      islandPage(state, id) ??
+      (id === "back"
         ? { kind: "goto", step: "place", draft: state.draft }
         : next(
             withPlace(state.draft, {
@@ -554,9 +624,10 @@ export const STEPS: Record<IntakeStep, StepDef> = {
               villageCode: null,
               label: provinceByCode(id)?.name ?? id,
             }),
-          ),
+          )),
     onText: (state, text, turn) => placeFromText(state, text, turn),
-    reads: { kind: "yesNo", freeText: true },
+    reads: { kind: "yesNo", freeText: true, labelWords: false },
+    exactChoice: exactProvince,
     hintKey: "intake:hint.choose",
   },
   country: {
@@ -583,12 +654,16 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     hintKey: "intake:hint.choose",
   },
   home_province: {
-    question: (t, state) => (state.candidates ? t("intake:place.pickCandidate") : t("intake:homeProvince.question")),
+    question: (t, state) =>
+      state.candidates
+        ? t("intake:place.pickCandidate")
+        : t(isSelfReport(state.draft) ? "intake:homeProvince.questionSelf" : "intake:homeProvince.question"),
     choices: (state) => [
-      ...(state.candidates ? candidateChoices(state.candidates) : provinceChoices()),
+      ...(state.candidates ? candidateChoices(state.candidates) : pagedProvinceChoices(state)),
       { ...dontKnow, label: { key: "intake:homeProvince.unknown" }, meanings: ["unsure", "skip"] },
     ],
     onChoice: (state, id) =>
+      islandPage(state, id) ??
       next({ ...state.draft, place: { ...abroad(state.draft), homeProvinceCode: id === "unknown" ? null : id } }),
     onText: (state, text, turn) =>
       provinceFromText(
@@ -598,7 +673,8 @@ export const STEPS: Record<IntakeStep, StepDef> = {
         "intake:hint.homeProvince",
         turn,
       ),
-    reads: { kind: "yesNo", freeText: true },
+    reads: { kind: "yesNo", freeText: true, labelWords: false },
+    exactChoice: exactProvince,
     hintKey: "intake:hint.homeProvince",
   },
   victim_age: ageStep(),
@@ -607,27 +683,85 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     codeChoices("intake:victimGender", GENDERS),
     (draft, code) => ({ ...draft, victimGender: code }),
     "gender",
+    "intake:victimGender.questionSelf",
   ),
   victim_count: codedStep<VictimCount>(
     "intake:victimCount.question",
     codeChoices("intake:victimCount", VICTIM_COUNTS),
     (draft, code) => ({ ...draft, victimCount: code }),
     "count",
+    "intake:victimCount.questionSelf",
   ),
+  victim_nationality: {
+    question: (t, state) =>
+      t(isSelfReport(state.draft) ? "intake:nationality.questionSelf" : "intake:nationality.question"),
+    choices: () => [
+      {
+        id: "INDONESIAN",
+        label: { key: "intake:nationality.INDONESIAN" },
+        synonyms: "intake:nationality.indonesianWords",
+        meanings: ["yes"],
+      },
+      {
+        id: "FOREIGN",
+        label: { key: "intake:nationality.FOREIGN" },
+        synonyms: "intake:nationality.foreignWords",
+        meanings: ["no"],
+      },
+      { id: "UNKNOWN", label: { key: "intake:nationality.UNKNOWN" }, meanings: ["unsure", "skip"] },
+    ],
+    onChoice: (state, id) => {
+      const { victimCountry: _dropped, ...draft } = state.draft;
+      return next({ ...draft, victimNationality: id as Nationality });
+    },
+    // "dari Myanmar", "orang Kamboja": a country named says foreign, and which.
+    onText: (state, text, turn) => {
+      const country = matchCountry(
+        trimEdgeParticles(text, lexiconFor(turn.allLanguages)).replace(/^(dari|orang|from)\s+/i, ""),
+      );
+      return country
+        ? next({ ...state.draft, victimNationality: "FOREIGN", victimCountry: country })
+        : { kind: "invalid" };
+    },
+    reads: { kind: "yesNo" },
+    hintKey: "intake:hint.choose",
+  },
+  victim_country: {
+    question: (t) => t("intake:nationality.countryQuestion"),
+    choices: () => [{ ...dontKnow, meanings: ["unsure", "skip"] }],
+    onChoice: (state) => next({ ...state.draft, victimCountry: null }),
+    onText: (state, text, turn) => {
+      if (readWords(turn, text).fillerOnly) return { kind: "invalid" };
+      const country = matchCountry(
+        trimEdgeParticles(text, lexiconFor(turn.allLanguages)).replace(/^(dari|orang|from)\s+/i, ""),
+      );
+      return country
+        ? next({ ...state.draft, victimCountry: country })
+        : { kind: "invalid", hintKey: "intake:hint.country" };
+    },
+    reads: { kind: "yesNo", freeText: true },
+    hintKey: "intake:hint.country",
+  },
   story: {
     question: (t, state) =>
-      state.draft.story
-        ? t("intake:story.kept", { story: storyPreview(state.draft.story) })
-        : t("intake:story.question"),
+      state.addingToStory
+        ? t("intake:story.addQuestion")
+        : state.draft.story
+          ? t("intake:story.kept", { story: storyPreview(state.draft.story) })
+          : t("intake:story.question"),
     choices: (state) =>
-      state.draft.story
-        ? [
-            { id: "keep", label: { key: "intake:story.keep" }, meanings: ["yes", "no", "skip", "back"] },
-            { id: "replace", label: { key: "intake:story.replace" } },
-          ]
-        : [skip],
+      state.addingToStory
+        ? [{ id: "keep", label: { key: "intake:story.keep" }, meanings: ["yes", "no", "skip", "back"] }]
+        : state.draft.story
+          ? [
+              { id: "keep", label: { key: "intake:story.keep" }, meanings: ["yes", "no", "skip", "back"] },
+              { id: "add", label: { key: "intake:story.add" } },
+              { id: "replace", label: { key: "intake:story.replace" } },
+            ]
+          : [skip],
     onChoice: (state, id) => {
       if (id === "keep") return next(state.draft);
+      if (id === "add") return { kind: "stay", draft: state.draft, extra: { addingToStory: true } };
       // Written again from the start: the ordinary question is asked with no story.
       if (id === "replace") return { kind: "stay", draft: { ...state.draft, story: null } };
       return next({ ...state.draft, story: null });
@@ -686,7 +820,9 @@ export const STEPS: Record<IntakeStep, StepDef> = {
     hintKey: "intake:hint.phone",
   },
   consent: {
-    question: (t) => t("intake:consent.question"),
+    // Names who really receives the report: KP2MI and the home province abroad, the province's office at home.
+    question: (t, state) =>
+      t("intake:consent.question", { recipients: recipientsInWords(t, previewDraftRoute(state.draft)) }),
     choices: () => [
       { ...yes, label: { key: "intake:consent.yes" } },
       { ...no, label: { key: "intake:consent.no" } },
@@ -718,11 +854,31 @@ export const STEPS: Record<IntakeStep, StepDef> = {
       { id: "cancel", label: { key: "intake:summary.cancel" } },
     ],
     onChoice: (state, id) => {
-      if (id === "send") return { kind: "submit" };
+      if (id === "send") {
+        // Nothing an office could act on: ask once for a place, a story or a sign.
+        if (isEmptyReport(state.draft) && !state.draft.emptyAsked)
+          return { kind: "goto", step: "empty_check", draft: { ...state.draft, emptyAsked: true } };
+        return { kind: "submit" };
+      }
       if (id === "edit") return { kind: "goto", step: "edit", draft: state.draft };
       return { kind: "cancel" };
     },
     hintKey: "intake:hint.choose",
+  },
+  empty_check: {
+    question: (t) => t("intake:empty.question"),
+    choices: () => [{ id: "send", label: { key: "intake:empty.sendAnyway" }, meanings: ["no", "skip"] }],
+    onChoice: () => ({ kind: "submit" }),
+    onText: (state, text, turn) => {
+      if (readWords(turn, text).fillerOnly) return { kind: "invalid", hintKey: "intake:hint.story" };
+      return {
+        kind: "goto",
+        step: "summary",
+        draft: { ...state.draft, story: text.trim().slice(0, MAX_STORY_LENGTH) },
+      };
+    },
+    reads: { kind: "yesNo", freeText: true },
+    hintKey: "intake:hint.story",
   },
   edit: {
     question: (t) => t("intake:edit.question"),
@@ -751,7 +907,7 @@ const SECTION_STEPS: Record<EditSection, readonly IntakeStep[]> = {
   role: ["role"],
   category: ["category", "ind_documents", "ind_free", "ind_debt", "ind_deceived"],
   place: ["place", "country", "home_province"],
-  victim: ["victim_age", "victim_gender", "victim_count"],
+  victim: ["victim_age", "victim_gender", "victim_count", "victim_nationality", "victim_country"],
   story: ["story"],
   contact: ["contact", "contact_number"],
 };
@@ -772,6 +928,18 @@ function applies(step: IntakeStep, draft: Draft, editing: boolean): boolean {
   if (step === "country")
     return draft.place?.kind === "abroad" && draft.place.country === null && draft.place.countryText === null;
   if (step === "home_province") return draft.place?.kind === "abroad";
+  // Foreign victims in Indonesia (fishermen from Myanmar in Maluku) need another kind of help.
+  // Asked where it matters, so that most reports stay short: a fishing vessel, or a story that
+  // names foreigners or another country (and again when the victim part is edited).
+  if (step === "victim_nationality")
+    return (
+      draft.place?.kind === "province" &&
+      (!urgent || editing) &&
+      (draft.category === "FISHING_VESSEL" ||
+        draft.foreignersMentioned === true ||
+        draft.victimNationality !== undefined)
+    );
+  if (step === "victim_country") return draft.victimNationality === "FOREIGN" && draft.victimCountry === undefined;
   if (step === "contact_number") return draft.contactPreference === "OTHER_NUMBER" && !draft.contactNumber;
   return true;
 }
@@ -784,6 +952,7 @@ const JUMP_ONLY_STEPS: readonly IntakeStep[] = [
   "place_list",
   "consent_declined",
   "summary",
+  "empty_check",
   "edit",
 ];
 
@@ -796,11 +965,28 @@ export function nextStep(draft: Draft, current: IntakeStep, editing: EditSection
   return plan.find((s) => INTAKE_STEPS.indexOf(s) > position && applies(s, draft, editing !== null)) ?? "summary";
 }
 
+/** True when a report holds no place, no story and no answered sign: an office could not act on it. */
+export function isEmptyReport(draft: Draft): boolean {
+  const place = draft.place;
+  const placed = place !== undefined && place.kind !== "unknown";
+  const signs = Object.values(draft.indicators).some((answer) => answer === "YES" || answer === "NO");
+  return !placed && !draft.story && !signs;
+}
+
 /** The summary shown before sending (DESIGN §2 step 10). */
 export function summaryText(t: Translate, draft: Draft): string {
   const lines = [t("intake:summary.title"), ""];
   const add = (labelKey: string, value: string) => lines.push(`• ${t(labelKey)}: ${value}`);
-  add("intake:summary.urgency", t(draft.urgency === "URGENT" ? "intake:summary.urgent" : "intake:summary.notUrgent"));
+  add(
+    "intake:summary.urgency",
+    t(
+      draft.urgency === "URGENT"
+        ? "intake:summary.urgent"
+        : draft.dangerUnsure
+          ? "intake:summary.dangerUnsure"
+          : "intake:summary.notUrgent",
+    ),
+  );
   if (draft.reporterRole) add("intake:summary.role", t(`intake:role.${draft.reporterRole}`));
   if (draft.category) add("intake:summary.category", t(`intake:category.${draft.category}`));
   const answered = Object.entries(draft.indicators);
@@ -816,8 +1002,12 @@ export function summaryText(t: Translate, draft: Draft): string {
     t(`intake:victimGender.${draft.victimGender ?? "UNKNOWN"}`),
     ...(draft.victimCount ? [t(`intake:victimCount.${draft.victimCount}`)] : []),
   ];
+  if (draft.victimNationality) {
+    const country = draft.victimCountry ? ` (${t(`countries:${draft.victimCountry}`)})` : "";
+    victim.push(`${t(`intake:nationality.${draft.victimNationality}`)}${country}`);
+  }
   add("intake:summary.victim", victim.join(", "));
-  add("intake:summary.story", draft.story ? `"${draft.story}"` : t("intake:summary.none"));
+  add("intake:summary.story", draft.story ? `"${storyPreview(draft.story)}"` : t("intake:summary.none"));
   const contact = draft.contactPreference ?? "NONE";
   add(
     "intake:summary.contact",
@@ -825,6 +1015,7 @@ export function summaryText(t: Translate, draft: Draft): string {
       ? `${t("intake:contact.OTHER_NUMBER")}: ${draft.contactNumber ?? "-"}`
       : t(`intake:contact.${contact}`),
   );
+  add("intake:summary.sentTo", recipientsInWords(t, previewDraftRoute(draft)));
   lines.push("", t("intake:summary.question"));
   return lines.join("\n");
 }

@@ -1,5 +1,5 @@
 import type { OutboundMessage } from "../channels/types.ts";
-import type { NewReport } from "../domain/report.ts";
+import type { NewReport, SubmittedReport } from "../domain/report.ts";
 import { isShortAnswer } from "../text/input-limits.ts";
 import {
   choiceByNumber,
@@ -11,11 +11,15 @@ import {
   type UserInput,
 } from "./choices.ts";
 import { MAX_STORY_LENGTH, nextStep, STEPS, type StepOutcome } from "./intake-steps.ts";
+import { localTime } from "./notices.ts";
 import type { Translate } from "./ports.ts";
+import { durationInWords } from "./questions.ts";
+import { recipientsInWords } from "./route-preview.ts";
 import type { Draft, IntakeState } from "./state.ts";
 import { storyHints } from "./story-hints.ts";
 import type { Turn } from "./turn.ts";
 import { lexiconFor } from "./understanding/lexicon.ts";
+import { departureIsClose, mentionsForeigners, soundsDistressed } from "./understanding/read-feelings.ts";
 import { readReply } from "./understanding/read-reply.ts";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -39,6 +43,8 @@ export async function startIntake(turn: Turn, options: { story?: string } = {}):
     turn.setState({ flow: "intake", step: "danger", draft: { indicators: {} }, editing: null });
     return;
   }
+  const distressed = soundsDistressed(story, lexiconFor(turn.allLanguages));
+  if (distressed) turn.sayKey("intake:distressAck");
   turn.sayKey("intake:storyKept");
   const hints = storyHints(story, turn.allLanguages);
   turn.setState({
@@ -47,6 +53,7 @@ export async function startIntake(turn: Turn, options: { story?: string } = {}):
     draft: {
       indicators: {},
       story: story.slice(0, MAX_STORY_LENGTH),
+      ...(distressed ? { distressAcknowledged: true } : {}),
       ...(hints.place || hints.category ? { storyHints: hints } : {}),
     },
     editing: null,
@@ -95,7 +102,7 @@ export function readStepAnswer(state: IntakeState, input: UserInput, languages: 
   if (!isShortAnswer(text)) return def.onText && !reads.confirm ? { kind: "text", text } : { kind: "none" };
   const reading = readReply(text, reads.kind, lexiconFor(languages));
   // Labels first: "Pilihan 2 (Dewasa)" is a label at the age clarification, not choice 2.
-  const byLabel = matchLabel(text, choices, languages);
+  const byLabel = matchLabel(text, choices, languages) ?? def.exactChoice?.(text);
   if (byLabel) return { kind: "choice", id: byLabel };
   const byNumber = choiceByNumber(text, choices, languages);
   if (byNumber !== null || reading.bareNumber !== null) {
@@ -120,7 +127,7 @@ export function readStepAnswer(state: IntakeState, input: UserInput, languages: 
     const byMeaning = choiceForMeaning(reading.meaning, choices);
     if (byMeaning) return { kind: "choice", id: byMeaning };
   }
-  if (!reading.fillerOnly) {
+  if (!reading.fillerOnly && reads.labelWords !== false) {
     const byWords = matchLabelWords(text, choices, languages);
     if (byWords) return { kind: "choice", id: byWords };
   }
@@ -132,6 +139,11 @@ export async function continueIntake(turn: Turn, state: IntakeState, input: User
   const def = STEPS[state.step];
   const choices = def.choices(state);
   const answer = readStepAnswer(state, input, turn.allLanguages);
+  const lexicon = lexiconFor(turn.allLanguages);
+  // "saya nulis sambil nangis": heard once, in a short human sentence, before the next question.
+  const distressed =
+    !state.draft.distressAcknowledged && input.text !== undefined && soundsDistressed(input.text, lexicon);
+  if (distressed) turn.sayKey("intake:distressAck");
   let outcome: StepOutcome;
   switch (answer.kind) {
     case "choice":
@@ -156,6 +168,24 @@ export async function continueIntake(turn: Turn, state: IntakeState, input: User
       break;
   }
   await applyOutcome(turn, state, outcome, choices.length);
+  const after = turn.doc.state;
+  if (after.flow !== "intake") return;
+  if (distressed) after.draft.distressAcknowledged = true;
+  markCloseDeparture(turn, after.draft);
+  if (after.draft.story && after.draft.foreignersMentioned === undefined)
+    after.draft.foreignersMentioned = mentionsForeigners(after.draft.story, lexicon);
+}
+
+/**
+ * "Berangkat minggu depan", "besok dibawa": a departure or transfer that is close makes the report
+ * urgent even when nobody is in danger at this moment, and the person is told why.
+ */
+function markCloseDeparture(turn: Turn, draft: Draft): void {
+  if (draft.urgency !== "NORMAL" || draft.departureFlagged || !draft.story) return;
+  if (!departureIsClose(draft.story, lexiconFor(turn.allLanguages))) return;
+  draft.urgency = "URGENT";
+  draft.departureFlagged = true;
+  turn.sayKey("intake:departureUrgent");
 }
 
 async function applyOutcome(turn: Turn, state: IntakeState, outcome: StepOutcome, choiceCount: number): Promise<void> {
@@ -202,10 +232,28 @@ async function submit(turn: Turn, draft: Draft): Promise<void> {
     return;
   }
   const report = toReport(draft, turn.doc.language);
-  const { reference, pin } = await turn.ctx.desk.submitReport(turn.ctx.identityId, report);
-  turn.sayKey("intake:done", { reference, pin });
-  turn.sayKey(`intake:nextSteps.${report.contactPreference}`);
+  const submitted = await turn.ctx.desk.submitReport(turn.ctx.identityId, report);
+  turn.sayKey("intake:done", { reference: submitted.reference, pin: submitted.pin });
+  sayNextSteps(turn, report, submitted);
   turn.setState({ flow: "idle" });
+}
+
+/**
+ * What happens next and when (DESIGN §8): which office received the report, by when its staff
+ * must accept it (the deadline the scheduler enforces), and how news will arrive.
+ */
+function sayNextSteps(turn: Turn, report: NewReport, submitted: SubmittedReport): void {
+  const { t } = turn;
+  const deadline = new Date(turn.ctx.now.getTime() + submitted.acceptWithinMs);
+  const within = durationInWords(t, submitted.acceptWithinMs);
+
+  const region = report.provinceCode ?? report.homeProvinceCode;
+  turn.sayKey("intake:nextSteps.office", {
+    recipients: recipientsInWords(t, { responsible: submitted.officeCode, copies: submitted.copiedTo }),
+    within,
+    time: localTime(deadline, region, turn.doc.language),
+  });
+  turn.sayKey(`intake:nextSteps.${report.contactPreference}`);
 }
 
 /** Turns a confirmed draft into a report; unanswered questions become UNKNOWN / UNSURE. */
@@ -231,6 +279,9 @@ export function toReport(draft: Draft, language: NewReport["language"]): NewRepo
     victimAgeGroup: draft.victimAgeGroup ?? "UNKNOWN",
     victimGender: draft.victimGender ?? "UNKNOWN",
     victimCount: draft.victimCount ?? "UNKNOWN",
+    victimNationality: place.kind === "province" ? (draft.victimNationality ?? null) : null,
+    victimCountry:
+      place.kind === "province" && draft.victimNationality === "FOREIGN" ? (draft.victimCountry ?? null) : null,
     narrative: draft.story ?? null,
     contactPreference: draft.contactPreference ?? "NONE",
     contactNumber: draft.contactPreference === "OTHER_NUMBER" ? (draft.contactNumber ?? null) : null,

@@ -78,6 +78,15 @@ export function caseCard(
     t("staff:card.category", { category: t(`intake:category.${facts.category}`) }),
     t("staff:card.place", { place: placeLabel(t, facts) }),
     t("staff:card.victim", { victim: t(`intake:victimAge.${facts.victimAgeGroup}`) }),
+    ...(facts.victimNationality
+      ? [
+          t("staff:card.nationality", {
+            nationality: `${t(`staff:nationality.${facts.victimNationality}`)}${
+              facts.victimCountry ? ` (${t(`countries:${facts.victimCountry}`)})` : ""
+            }`,
+          }),
+        ]
+      : []),
     t("staff:card.office", { office: card.officeName }),
   ];
   if (card.why) lines.push(t(`staff:card.why.${card.why}`));

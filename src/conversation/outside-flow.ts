@@ -5,6 +5,7 @@ import { startIntake } from "./intake.ts";
 import { sayWelcome } from "./menu.ts";
 import type { Turn } from "./turn.ts";
 import { lexiconFor } from "./understanding/lexicon.ts";
+import { soundsDistressed } from "./understanding/read-feelings.ts";
 import { type Intent, readMenuText } from "./understanding/read-menu-text.ts";
 
 /** What the engine lends this handler: passing a message to the office of the chat's case, and running commands. */
@@ -41,11 +42,18 @@ export async function answerOutsideFlow(
 ): Promise<void> {
   const text = input.text?.trim() ?? "";
   const reading = text ? readMenuText(text, lexiconFor(turn.allLanguages)) : { kind: "other" as const };
+  // A few words about what happened, from a chat with a case open, are news for its office.
+  if (reading.kind === "intent" && reading.inferred && !firstContact && (await hooks.relay())) return;
   if (reading.kind === "intent") {
     if (firstContact) turn.sayKey("common:welcomeShort");
+    // "Tolong bu anak saya": the fear is heard before the first question.
+    const distressed = reading.intent === "report" && soundsDistressed(text, lexiconFor(turn.allLanguages));
+    if (distressed) turn.sayKey("intake:distressAck");
     // Deleting said in other words asks first, as "hapus aja" does.
     if (reading.intent === "delete") askToConfirm(turn, "delete");
     else await hooks.run(INTENT_COMMANDS[reading.intent]);
+    const state = turn.doc.state;
+    if (distressed && state.flow === "intake") state.draft.distressAcknowledged = true;
     return;
   }
   if (!firstContact && (await hooks.relay())) return;

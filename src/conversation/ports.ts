@@ -1,5 +1,6 @@
 import type { Choice } from "../channels/types.ts";
-import type { AssistanceStage } from "../domain/case.ts";
+import type { EmergencyDirectory } from "../directory/emergency-contacts.ts";
+import type { AssistanceStage, Urgency } from "../domain/case.ts";
 import type { StageState } from "../domain/case-services.ts";
 import type { Language } from "../domain/language.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
@@ -36,7 +37,12 @@ export interface CaseDesk {
    * Attaches a message written outside any flow to the chat's latest open case and tells its
    * office; "no_case" when the chat has none, "limited" past the daily limit.
    */
-  relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited">;
+  relayFromReporter(identityId: string, text: string): Promise<RelayOutcome>;
+  /**
+   * Lets staff reply in this chat to the chat's latest open case, once its PIN is typed (the
+   * phone may be in someone else's hands): an anonymous reporter's answer to the offer.
+   */
+  allowContact(identityId: string, pin: string): Promise<"allowed" | "wrong_pin" | "no_case">;
   /** Adds files to the chat's latest open case and tells its office; "no_case" when there is none. */
   attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case">;
   /** Stops every message to this chat about its reports; returns how many reports it covers. */
@@ -63,6 +69,12 @@ export interface CaseDesk {
   stageStates(reference: string): Promise<Record<AssistanceStage, StageState> | null>;
 }
 
+/**
+ * What became of a message a reporter wrote after filing: passed on (to an anonymous reporter's
+ * case, with the offer to allow contact the first time), or not, and why.
+ */
+export type RelayOutcome = "relayed" | "relayed_anonymous" | "relayed_anonymous_offer" | "no_case" | "limited";
+
 /** What answering a follow-up led to. */
 export type FollowUpAnswerOutcome = "thanks" | "escalated" | "alerted" | "gone";
 
@@ -88,6 +100,8 @@ export interface DialogueSettings {
   maxRelaysPerDay: number;
   conversationTtlMs: number;
   defaultLanguage: Language;
+  /** How long an office has to accept a case, by urgency (the scheduler's deadlines); the defaults when absent. */
+  acceptDeadlinesMs?: Record<Urgency, number>;
 }
 
 /** What the engine needs for one turn besides the state and the message. */
@@ -106,4 +120,6 @@ export interface TurnContext {
   /** True in a group chat, where only staff commands are answered. */
   inGroup: boolean;
   settings: DialogueSettings;
+  /** The emergency contacts in force (admins' edits over the shipped file); the shipped file when absent. */
+  emergency?: EmergencyDirectory;
 }

@@ -6,6 +6,7 @@ import {
   CONTACT_PREFERENCES,
   GENDERS,
   IndicatorsSchema,
+  NATIONALITIES,
   REPORTER_ROLES,
   URGENCIES,
   VICTIM_COUNTS,
@@ -33,12 +34,15 @@ export const INTAKE_STEPS = [
   "victim_age",
   "victim_gender",
   "victim_count",
+  "victim_nationality",
+  "victim_country",
   "story",
   "contact",
   "contact_number",
   "consent",
   "consent_declined",
   "summary",
+  "empty_check",
   "edit",
 ] as const;
 /** One of INTAKE_STEPS. */
@@ -100,7 +104,19 @@ export const DraftSchema = z.object({
   victimAgeGroup: z.enum(AGE_GROUPS).optional(),
   victimGender: z.enum(GENDERS).optional(),
   victimCount: z.enum(VICTIM_COUNTS).optional(),
+  victimNationality: z.enum(NATIONALITIES).optional(),
+  victimCountry: z.string().nullable().optional(),
+  /** The report held no place, story or sign and the person was asked once for one of them. */
+  emptyAsked: z.boolean().optional(),
+  /** The story names foreigners or another country: the victims' nationality is asked. */
+  foreignersMentioned: z.boolean().optional(),
   story: z.string().nullable().optional(),
+  /** "Not sure" at the danger question: the summary says so, it never becomes "no". */
+  dangerUnsure: z.boolean().optional(),
+  /** The person's distress was acknowledged once; it is not repeated at every question. */
+  distressAcknowledged: z.boolean().optional(),
+  /** The story says someone leaves or is taken away soon: the report was marked urgent for it. */
+  departureFlagged: z.boolean().optional(),
   contactPreference: z.enum(CONTACT_PREFERENCES).optional(),
   contactNumber: z.string().optional(),
   consent: z.boolean().optional(),
@@ -116,6 +132,8 @@ const IdleSchema = z.object({
   flow: z.literal("idle"),
   /** Set when an unfinished conversation expired; the next reply says so gently. */
   expiredNotice: z.boolean().optional(),
+  /** An anonymous reporter was just offered to allow replies here: typing the case PIN accepts. */
+  contactOffer: z.boolean().optional(),
 });
 
 const IntakeSchema = z.object({
@@ -134,6 +152,10 @@ const IntakeSchema = z.object({
   pendingPlaceWords: z.string().optional(),
   /** A bare number given for the age that is also a choice number, waiting to be told which. */
   pendingNumber: z.number().int().min(0).optional(),
+  /** The island group picked in a province list, shown a page at a time. */
+  island: z.string().optional(),
+  /** The person chose to add to the story they told: the next text is appended to it. */
+  addingToStory: z.boolean().optional(),
   /** What was typed before, when the bot asked for the regency to narrow it down. */
   placeQuery: z.string().optional(),
 });
@@ -218,6 +240,11 @@ export const ConversationDocSchema = z.object({
   askingLanguage: z.boolean().default(false),
   /** "hapus aja" / "batal dong": the command waits for a yes before it acts. */
   confirmingCommand: z.enum(["delete", "cancel"]).optional(),
+  /**
+   * Set once a report in this chat happened abroad: every later emergency message gives that
+   * country's numbers, also after the report was sent.
+   */
+  abroad: z.object({ country: z.string().nullable() }).optional(),
   /** Consecutive answers the current question could not use. */
   invalidAnswers: z.number().int().min(0).default(0),
   updatedAt: z.string(),

@@ -4,6 +4,7 @@ import { parsePin, parseReference } from "../domain/reference.ts";
 import { statusStageFor } from "../domain/status-view.ts";
 import { type ChoiceDef, matchChoice, renderChoices, type UserInput } from "./choices.ts";
 import type { Translate } from "./ports.ts";
+import { officeInWords } from "./route-preview.ts";
 import type { StatusState } from "./state.ts";
 import type { Turn } from "./turn.ts";
 
@@ -93,6 +94,9 @@ async function check(turn: Turn, reference: string, pin: string, references: str
   const lines = [
     turn.t("status:answer", { reference: answer.reference, stage: turn.t(`status:stage.${stage}`), date }),
   ];
+  // Who has it and what comes next (DESIGN §8): never in the emergency PIN's harmless view.
+  if (answer.officeCode) lines.push(turn.t("status:office", { office: officeInWords(turn.t, answer.officeCode) }));
+  if (answer.officeCode || stage !== "tipster.RECEIVED") lines.push(turn.t(`status:next.${stage}`));
   // A victim sees how far each stage of their assistance has come; never which services (a phone
   // may be seen by the trafficker). The duress PIN answers as a tipster, so it shows nothing here.
   if (answer.viewer === "VICTIM") {

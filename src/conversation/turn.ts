@@ -1,5 +1,6 @@
 import type { Choice, OutboundMessage } from "../channels/types.ts";
 import type { Language } from "../domain/language.ts";
+import { emergencyPlaceOf, emergencyText } from "./emergency-numbers.ts";
 import type { Translate, TurnContext } from "./ports.ts";
 import type { ConversationDoc, FlowState, StaffPrompt } from "./state.ts";
 
@@ -58,10 +59,18 @@ export class Turn {
     this.say(this.t(key, params));
   }
 
-  /** Shows the emergency numbers (DESIGN §4): never invented, always the public ones, sent ahead of other chats. */
+  /**
+   * Shows the emergency numbers (DESIGN §4), sent ahead of other chats: the public Indonesian
+   * ones, or abroad the sourced numbers of the country the person is in.
+   */
   sayEmergency(): void {
     this.urgent = true;
-    this.sayKey("common:emergency");
+    this.say(emergencyText(this.t, emergencyPlaceOf(this.doc), this.ctx.emergency));
+  }
+
+  /** True when the person may be abroad, where Indonesian short numbers cannot be dialled. */
+  get abroad(): boolean {
+    return emergencyPlaceOf(this.doc).kind === "abroad";
   }
 
   /**
@@ -100,7 +109,9 @@ export class Turn {
     this.doc.invalidAnswers += 1;
     const hint = this.t(hintKey, params);
     this.say(
-      this.doc.invalidAnswers >= INVALID_BEFORE_EMERGENCY_HINT ? `${hint}\n\n${this.t("common:stuckHint")}` : hint,
+      this.doc.invalidAnswers >= INVALID_BEFORE_EMERGENCY_HINT
+        ? `${hint}\n\n${this.t(this.abroad ? "common:stuckHintAbroad" : "common:stuckHint")}`
+        : hint,
     );
   }
 }

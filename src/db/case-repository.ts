@@ -22,6 +22,8 @@ export interface CaseListing {
   regencyCode: string | null;
   country: string | null;
   homeProvinceCode: string | null;
+  victimNationality: string | null;
+  victimCountry: string | null;
   officeCode: string | null;
   copiedTo: string[];
   language: string;
@@ -147,6 +149,8 @@ export class CaseRepository {
         regencyCode: true,
         country: true,
         homeProvinceCode: true,
+        victimNationality: true,
+        victimCountry: true,
         officeCode: true,
         copies: { select: { officeCode: true }, orderBy: { createdAt: "asc" } },
         language: true,
@@ -185,6 +189,9 @@ export class CaseRepository {
         status: true,
         assistanceStage: true,
         regencyCode: true,
+        contactPreference: true,
+        contactOfferedAt: true,
+        pinHash: true,
       },
     });
   }

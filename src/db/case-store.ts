@@ -412,11 +412,13 @@ export class CaseStore {
     message: { direction: MessageDirection; staffId: string | null; text: string },
     event: CaseEventInput,
     now: Date,
+    also: Pick<Prisma.CaseUncheckedUpdateInput, "contactOfferedAt"> = {},
   ): DeferredWrite {
     return (db) =>
       db.case.update({
         where: { id: caseId },
         data: {
+          ...also,
           updatedAt: now,
           lastActivityAt: now,
           messages: { create: this.#messageRow(message.direction, message.staffId, message.text, now) },
@@ -575,6 +577,20 @@ export class CaseStore {
       caseId,
       { contactPreference: "NONE" },
       { type: "CONTACT_OPT_OUT", actor: "reporter", reason: "the reporter asked not to be contacted" },
+      now,
+    );
+  }
+
+  /** An anonymous reporter typed the case PIN to allow replies in this chat. */
+  allowContact(caseId: string, now: Date): DeferredWrite {
+    return this.#annotate(
+      caseId,
+      { contactPreference: "CHAT" },
+      {
+        type: "CONTACT_ALLOWED",
+        actor: "reporter",
+        reason: "the anonymous reporter typed the case PIN to allow replies in this chat",
+      },
       now,
     );
   }

@@ -62,6 +62,11 @@ export const VICTIM_COUNTS = ["ONE", "FEW", "MANY", "UNKNOWN"] as const;
 /** One of VICTIM_COUNTS. */
 export type VictimCount = (typeof VICTIM_COUNTS)[number];
 
+/** Whether the victims are Indonesian citizens, asked when the place is in Indonesia. */
+export const NATIONALITIES = ["INDONESIAN", "FOREIGN", "UNKNOWN"] as const;
+/** One of NATIONALITIES. */
+export type Nationality = (typeof NATIONALITIES)[number];
+
 /** How staff may reach the reporter: in this chat, on another number, or not at all. */
 export const CONTACT_PREFERENCES = ["CHAT", "OTHER_NUMBER", "NONE"] as const;
 /** One of CONTACT_PREFERENCES. */

@@ -6,6 +6,7 @@ import type {
   ContactPreference,
   Gender,
   Indicators,
+  Nationality,
   ReporterRole,
   Urgency,
   VictimCount,
@@ -33,6 +34,10 @@ export interface NewReport {
   victimAgeGroup: AgeGroup;
   victimGender: Gender;
   victimCount: VictimCount;
+  /** In Indonesia: Indonesian, foreign or unknown victims; null abroad or when not asked. */
+  victimNationality: Nationality | null;
+  /** ISO 3166-1 alpha-2 of foreign victims, when known. */
+  victimCountry: string | null;
   narrative: string | null;
   contactPreference: ContactPreference;
   contactNumber: string | null;
@@ -46,6 +51,11 @@ export interface NewReport {
 export interface SubmittedReport {
   reference: string;
   pin: string;
+  /** The office responsible for the case, and the offices that got a copy. */
+  officeCode: string;
+  copiedTo: string[];
+  /** How long the office has to accept the case, from now (the scheduler escalates after it). */
+  acceptWithinMs: number;
 }
 
 /** A report listed under "my reports": the reference only, the status needs the PIN. */
@@ -63,6 +73,8 @@ export type StatusAnswer =
       assistanceStage: AssistanceStage | null;
       viewer: StatusViewer;
       updatedAt: Date;
+      /** The office handling the case; null where it must not be named (the emergency PIN's harmless view). */
+      officeCode: string | null;
     }
   | { kind: "not_found" }
   | { kind: "locked"; until: Date }

@@ -43,6 +43,17 @@ export type RoutingPlace =
   | { kind: "abroad"; homeProvinceCode: string | null }
   | { kind: "unknown" };
 
+/** Where a report happened, as routing reads it; abroad even when the country is not known. */
+export function routingPlaceOf(report: {
+  provinceCode: string | null;
+  abroad: boolean;
+  homeProvinceCode: string | null;
+}): RoutingPlace {
+  if (report.provinceCode) return { kind: "province", provinceCode: report.provinceCode };
+  if (report.abroad) return { kind: "abroad", homeProvinceCode: report.homeProvinceCode };
+  return { kind: "unknown" };
+}
+
 /** The offices a case goes to and why. */
 export interface RoutingDecision {
   responsible: string;

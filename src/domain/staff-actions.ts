@@ -71,6 +71,9 @@ export interface CaseFacts {
   homeProvinceCode: string | null;
   victimAgeGroup: AgeGroup;
   officeCode: string | null;
+  /** Set on new reports in Indonesia: Indonesian, foreign or unknown victims (and the foreign country). */
+  victimNationality?: string | null;
+  victimCountry?: string | null;
 }
 
 /** Everything staff may see of a case in private: the facts plus the reporter's words and contact choice. */

@@ -38,6 +38,11 @@ export const DATA_POLICY: Record<Prisma.ModelName, TableRule> = {
     retention: "answers of an unfinished conversation dropped when it expires; deleted with its identity",
     erasure: "reset to the menu by 'hapus'",
   },
+  EmergencyContactEdit: {
+    holds: "public emergency numbers of a country with their sources, and the admin who confirmed them",
+    retention: "kept (public data, replaced by the next edit)",
+    erasure: "not concerned (no reporter data)",
+  },
   Case: {
     holds: "the coded report, and encrypted narrative, place and contact; keyed hashes of PINs",
     retention:

@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { caseCard, localTime, reporterMessageNotice } from "../conversation/notices.ts";
-import type { CaseDesk, DialogueSettings, FollowUpAnswerOutcome, Translate } from "../conversation/ports.ts";
+import type {
+  CaseDesk,
+  DialogueSettings,
+  FollowUpAnswerOutcome,
+  RelayOutcome,
+  Translate,
+} from "../conversation/ports.ts";
 import type { AuditStore } from "../db/audit-store.ts";
 import type { CaseForLookup, CaseRepository } from "../db/case-repository.ts";
 import type { CaseStore } from "../db/case-store.ts";
@@ -15,7 +21,7 @@ import type { FollowUpPolicy } from "../domain/follow-up.ts";
 import type { Language } from "../domain/language.ts";
 import { generatePin, generateReference } from "../domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
-import { decideRoute, type RoutingMatrix, type RoutingPlace, victimTypeOf } from "../domain/routing.ts";
+import { decideRoute, type RoutingMatrix, routingPlaceOf, victimTypeOf } from "../domain/routing.ts";
 import type { CaseFacts } from "../domain/staff-actions.ts";
 import {
   admitLookup,
@@ -61,14 +67,6 @@ export interface CaseDeskDeps {
 
 const DAY_MS = 24 * 60 * 60_000;
 
-/** The place of a new report, as the routing matrix reads it. */
-function routingPlace(report: NewReport): RoutingPlace {
-  if (report.provinceCode) return { kind: "province", provinceCode: report.provinceCode };
-  // Abroad even when the country is not known: the migrant-worker desk is responsible.
-  if (report.abroad) return { kind: "abroad", homeProvinceCode: report.homeProvinceCode };
-  return { kind: "unknown" };
-}
-
 /** Office names by code, for cards. */
 async function officeName(offices: OfficeRepository, code: string): Promise<string> {
   return (await offices.get(code))?.name ?? code;
@@ -98,7 +96,7 @@ export class PrismaCaseDesk implements CaseDesk {
     const id = randomUUID();
     const now = this.#now;
     const victimType = victimTypeOf(report.victimAgeGroup, report.victimGender, report.victimCount);
-    const decision = decideRoute(matrix, routingPlace(report), victimType);
+    const decision = decideRoute(matrix, routingPlaceOf(report), victimType);
     const facts: CaseFacts = {
       reference,
       status: "ROUTED",
@@ -111,6 +109,8 @@ export class PrismaCaseDesk implements CaseDesk {
       homeProvinceCode: report.homeProvinceCode,
       victimAgeGroup: report.victimAgeGroup,
       officeCode: decision.responsible,
+      victimNationality: report.victimNationality,
+      victimCountry: report.victimCountry,
     };
     // Cards go out in the same transaction as the case: a confirmed report always reaches an office.
     const responsibleName = await officeName(offices, decision.responsible);
@@ -177,6 +177,8 @@ export class PrismaCaseDesk implements CaseDesk {
         victimAgeGroup: report.victimAgeGroup,
         victimGender: report.victimGender,
         victimCount: report.victimCount,
+        victimNationality: report.victimNationality,
+        victimCountry: report.victimCountry,
         narrativeCipher: report.narrative ? cipher.seal(report.narrative, "case.narrative") : null,
         contactPreference: report.contactPreference,
         contactCipher: report.contactNumber ? cipher.seal(report.contactNumber, "case.contact") : null,
@@ -233,7 +235,13 @@ export class PrismaCaseDesk implements CaseDesk {
       officeCode: decision.responsible,
       cardOffice: delivery.deliveredTo,
     });
-    return { reference, pin };
+    return {
+      reference,
+      pin,
+      officeCode: decision.responsible,
+      copiedTo: decision.copies,
+      acceptWithinMs: this.#deps.followUps.ackDeadlineMs[report.urgency],
+    };
   }
 
   countReportsSince(identityId: string, since: Date): Promise<number> {
@@ -311,6 +319,7 @@ export class PrismaCaseDesk implements CaseDesk {
         assistanceStage: null,
         viewer: "TIPSTER",
         updatedAt: found.createdAt,
+        officeCode: null,
       };
     }
     const asReporter = found !== null && hasher.verifyPin(reference, pin, found.pinHash);
@@ -341,28 +350,43 @@ export class PrismaCaseDesk implements CaseDesk {
       assistanceStage: found.assistanceStage,
       viewer,
       updatedAt: found.updatedAt,
+      officeCode: found.officeCode,
     };
   }
 
-  async relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited"> {
+  async relayFromReporter(identityId: string, text: string): Promise<RelayOutcome> {
     const { cases, settings, logger } = this.#deps;
     const open = await cases.latestOpenOfReporter(identityId);
     if (!open) return "no_case";
     const since = new Date(this.#now.getTime() - DAY_MS);
     if ((await cases.relaysSince(identityId, since)) >= settings.maxRelaysPerDay) return "limited";
     const now = this.#now;
+    // Staff cannot answer an anonymous reporter: say so, and offer once per case to allow contact here.
+    const anonymous = open.contactPreference === "NONE";
+    const offer = anonymous && open.contactOfferedAt === null;
     this.#writer.add(
       this.#deps.caseStore.appendMessage(
         open.id,
         { direction: "FROM_REPORTER", staffId: null, text },
         { type: "REPORTER_MESSAGE", actor: "reporter", reason: "message relayed to the office" },
         now,
+        offer ? { contactOfferedAt: now } : {},
       ),
     );
     if (open.officeCode)
       await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference), open.id);
     logger.info({ event: "case.reporter_message", caseId: open.id });
-    return "relayed";
+    return offer ? "relayed_anonymous_offer" : anonymous ? "relayed_anonymous" : "relayed";
+  }
+
+  async allowContact(identityId: string, pin: string): Promise<"allowed" | "wrong_pin" | "no_case"> {
+    const open = await this.#deps.cases.latestOpenOfReporter(identityId);
+    if (!open) return "no_case";
+    if (!this.#deps.hasher.verifyPin(open.reference, pin, open.pinHash)) return "wrong_pin";
+    if (open.contactPreference === "NONE") {
+      this.#writer.add(this.#deps.caseStore.allowContact(open.id, this.#now));
+    }
+    return "allowed";
   }
 
   async #flagDuress(caseId: string, reference: string, officeCode: string | null): Promise<void> {

@@ -3,6 +3,7 @@ import { converse, type TurnResult } from "../conversation/engine.ts";
 import type { ConversationStore, StoredConversation } from "../db/conversation-store.ts";
 import type { Db } from "../db/database.ts";
 import { isDuplicateInbound, isRecordNotFound, isUniqueViolation } from "../db/database.ts";
+import type { EmergencyContactStore } from "../db/emergency-contact-store.ts";
 import type { Identity, IdentityStore } from "../db/identity-store.ts";
 import { StepWriter } from "../db/step-writer.ts";
 import type { StaffActor } from "../domain/staff-actions.ts";
@@ -15,6 +16,8 @@ import { type AttemptMemory, PrismaStaffDesk } from "./staff-desk.ts";
 /** Everything the conversation service is built from. */
 export interface ConversationServiceDeps extends CaseDeskDeps {
   db: Db;
+  /** The emergency contacts in force; the shipped file when absent. */
+  emergencyContacts?: EmergencyContactStore;
   identities: IdentityStore;
   conversations: ConversationStore;
   clock: Clock;
@@ -156,6 +159,7 @@ export class ConversationService {
             : null,
         inGroup,
         settings,
+        ...(this.#deps.emergencyContacts ? { emergency: await this.#deps.emergencyContacts.directory(now) } : {}),
       });
     } catch (error) {
       logger.error({ event: "engine.failed", identityId: identity.id, err: error });

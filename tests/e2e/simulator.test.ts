@@ -90,7 +90,7 @@ describe("npm run chat", () => {
     expect(messagesOf(result.stdout)[0]?.text).toMatch(/^Hello, thank you for contacting us\./);
     expect(result.stdout).toMatch(/Reference: [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\nPIN: \d{6}\n/);
     expect(result.stdout).toContain("Abroad: Hong Kong (victim from Jawa Timur)");
-    expect(result.stdout).toContain("You chose to stay anonymous");
+    expect(result.stdout).toContain("Because you chose to stay anonymous, staff cannot reply to you");
 
     const json = JSON.parse((await runNpm("admin", ["cases", "list", "--json"], "", env)).stdout);
     expect(json[0]).toMatchObject({

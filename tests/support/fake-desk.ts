@@ -1,6 +1,8 @@
-import type { CaseDesk, FollowUpAnswerOutcome, StaffDesk } from "../../src/conversation/ports.ts";
+import type { CaseDesk, FollowUpAnswerOutcome, RelayOutcome, StaffDesk } from "../../src/conversation/ports.ts";
+import { previewRoute } from "../../src/conversation/route-preview.ts";
 import type { AssistanceStage } from "../../src/domain/case.ts";
 import type { StageState } from "../../src/domain/case-services.ts";
+import { DEFAULT_FOLLOW_UP_POLICY } from "../../src/domain/follow-up.ts";
 import { generatePin, generateReference } from "../../src/domain/reference.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../../src/domain/report.ts";
 import type {
@@ -37,7 +39,15 @@ export class FakeDesk implements CaseDesk {
   followUpAnswers: Array<{ followUpId: string; answer: string }> = [];
 
   async submitReport(identityId: string, report: NewReport): Promise<SubmittedReport> {
-    const submitted = { reference: generateReference(), pin: generatePin() };
+    // The same routing and deadlines as the real desk (data files, default follow-up policy).
+    const route = previewRoute(report);
+    const submitted = {
+      reference: generateReference(),
+      pin: generatePin(),
+      officeCode: route.responsible,
+      copiedTo: route.copies,
+      acceptWithinMs: DEFAULT_FOLLOW_UP_POLICY.ackDeadlineMs[report.urgency],
+    };
     this.cases.push({ identityId, ...submitted, report, createdAt: new Date() });
     return submitted;
   }
@@ -75,13 +85,28 @@ export class FakeDesk implements CaseDesk {
       assistanceStage: null,
       viewer: viewerForReporter(found.report.reporterRole),
       updatedAt: found.createdAt,
+      officeCode: previewRoute(found.report).responsible,
     };
   }
 
-  async relayFromReporter(identityId: string, text: string): Promise<"relayed" | "no_case" | "limited"> {
-    if (!this.cases.some((c) => c.identityId === identityId)) return "no_case";
+  readonly contactOffered = new Set<string>();
+
+  async relayFromReporter(identityId: string, text: string): Promise<RelayOutcome> {
+    const open = this.cases.filter((c) => c.identityId === identityId).at(-1);
+    if (!open) return "no_case";
     this.relays.push({ identityId, text });
-    return "relayed";
+    if (open.report.contactPreference !== "NONE") return "relayed";
+    if (this.contactOffered.has(open.reference)) return "relayed_anonymous";
+    this.contactOffered.add(open.reference);
+    return "relayed_anonymous_offer";
+  }
+
+  async allowContact(identityId: string, pin: string): Promise<"allowed" | "wrong_pin" | "no_case"> {
+    const open = this.cases.filter((c) => c.identityId === identityId).at(-1);
+    if (!open) return "no_case";
+    if (open.pin !== pin) return "wrong_pin";
+    open.report = { ...open.report, contactPreference: "CHAT" };
+    return "allowed";
   }
 
   async attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case"> {

@@ -15,7 +15,7 @@ describe("the place confirmation reads only yes, no or a correction", () => {
   it.each(YES_THAT_ARE_PLACES)('"%s" confirms Batam and never becomes a new place', async (reply) => {
     const chat = new EngineChat();
     await atBatamConfirmation(chat);
-    expect(textOf(await chat.send(reply))).toContain("berapa usianya?");
+    expect(textOf(await chat.send(reply))).toContain("Berapa usia korban?");
     expect(chat.doc?.state).toMatchObject({
       step: "victim_age",
       draft: { place: { kind: "province", provinceCode: "21", regencyCode: "21.71" } },

@@ -21,7 +21,7 @@ describe("reporter intake in Indonesian", () => {
     expect(textOf(await chat.send("tidak tahu"))).toContain("ditipu");
     expect(textOf(await chat.send("ya"))).toContain("Di mana hal ini terjadi?");
     expect(textOf(await chat.send("Jawa Timur"))).toContain("Tempatnya: Jawa Timur. Benar?");
-    expect(textOf(await chat.send("ya"))).toContain("berapa usianya?");
+    expect(textOf(await chat.send("ya"))).toContain("Berapa usia korban?");
     expect(textOf(await chat.send("anak"))).toContain("jenis kelamin");
     expect(textOf(await chat.send("perempuan"))).toContain("Berapa orang");
     expect(textOf(await chat.send("1"))).toContain("Ceritakan apa yang terjadi");
@@ -72,7 +72,7 @@ describe("reporter intake in English", () => {
     expect(textOf(await chat.send("debt bondage"))).toContain("passport");
     expect(textOf(await chat.send("skip these questions"))).toContain("Where is this happening?");
     expect(textOf(await chat.send("West Java"))).toContain("The place: Jawa Barat. Is that right?");
-    expect(textOf(await chat.send("yes"))).toContain("how old are they?");
+    expect(textOf(await chat.send("yes"))).toContain("How old is the victim?");
     expect(textOf(await chat.send("adult"))).toContain("gender");
     expect(textOf(await chat.send("male"))).toContain("How many people");
     expect(textOf(await chat.send("more than 5 people"))).toContain("in your own words");
@@ -85,7 +85,7 @@ describe("reporter intake in English", () => {
     expect(summary).toContain("+6281234567890");
     const done = textOf(await chat.send("1"));
     expect(done).toMatch(new RegExp(`Reference: ${REFERENCE.source}`));
-    expect(done).toContain("Staff may contact you on the number you gave");
+    expect(done).toContain("Staff will contact you on the number you gave");
     expect(desk.only().report).toMatchObject({
       reporterRole: "WITNESS",
       category: "DEBT_BONDAGE",
@@ -115,7 +115,7 @@ describe("immediate danger", () => {
     // Straight to the place: no reporter role, category or indicator questions.
     expect(replies[replies.length - 1]?.text).toContain("Di mana hal ini terjadi?");
     expect(textOf(await chat.send("bali"))).toContain("Tempatnya: Bali. Benar?");
-    expect(textOf(await chat.send("ya"))).toContain("berapa usianya?");
+    expect(textOf(await chat.send("ya"))).toContain("Berapa usia korban?");
     // No victim count either.
     expect(textOf(await chat.send("dewasa"))).toContain("jenis kelamin");
     expect(textOf(await chat.send("perempuan"))).toContain("Ceritakan apa yang terjadi");
@@ -153,7 +153,7 @@ describe("anonymous tip", () => {
     await chat.send("yes");
     expect(chat.lastText()).toContain("Contact: No, I want to stay anonymous");
     const done = textOf(await chat.send("send the report"));
-    expect(done).toContain("You chose to stay anonymous, so nobody will contact you");
+    expect(done).toContain("Because you chose to stay anonymous, staff cannot reply to you");
     expect(desk.only().report).toMatchObject({
       contactPreference: "NONE",
       contactNumber: null,
@@ -342,10 +342,10 @@ describe("where it happened", () => {
     expect(banjar[0]?.choices?.map((c) => c.label)).toEqual([
       "Kota Banjar, Jawa Barat",
       "Kab. Banjar, Kalimantan Selatan",
-      "Bukan semuanya, saya ketik ulang",
+      "Tidak ada yang cocok, saya ketik lagi",
     ]);
     await chat.send("2");
-    expect(chat.lastText()).toContain("berapa usianya?");
+    expect(chat.lastText()).toContain("Berapa usia korban?");
     expect(chat.doc?.state).toMatchObject({
       draft: { place: { kind: "province", provinceCode: "63", regencyCode: "63.03" } },
     });
@@ -418,6 +418,9 @@ describe("where it happened", () => {
     const desk = new FakeDesk();
     const chat = new EngineChat({ desk });
     await chat.sendAll("halo", "lapor", "ya", "tidak tahu", "1", "1", "lewati", "1", "1", "1");
+    // Nothing to act on yet: asked once for a place, a story or a sign, then sent as it is.
+    expect(chat.lastText()).toContain("Bisa ceritakan sedikit apa yang terjadi?");
+    await chat.send("1");
     expect(desk.only().report).toMatchObject({ provinceCode: null, country: null });
   });
 });

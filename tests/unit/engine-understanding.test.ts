@@ -19,7 +19,7 @@ describe("informal answers through the real intake", () => {
     await chat.sendAll("iya kayaknya", "gak", "gak yakin", "iya bener");
     expect(chat.lastText()).toContain("Di mana hal ini terjadi?");
     expect(textOf(await chat.send("di batam kak"))).toContain("Tempatnya: Kota Batam, Kepulauan Riau. Benar?");
-    expect(textOf(await chat.send("iya betul"))).toContain("berapa usianya?");
+    expect(textOf(await chat.send("iya betul"))).toContain("Berapa usia korban?");
     expect(textOf(await chat.send("15 tahun"))).toContain("jenis kelamin");
     expect(textOf(await chat.send("cewe"))).toContain("Berapa orang");
     expect(textOf(await chat.send("lebih dr 5"))).toContain("Ceritakan apa yang terjadi");
@@ -80,6 +80,8 @@ describe("informal answers through the real intake", () => {
     await chat.sendAll("tidak tahu", "lewati", "tidak tahu", "lewati", "lewati", "lewati");
     expect(chat.lastText()).toContain("Bolehkah laporan ini kami teruskan");
     await chat.sendAll("ya", "kirim");
+    expect(chat.lastText()).toContain("Bisa ceritakan sedikit apa yang terjadi?");
+    await chat.send("kirim saja");
     expect(notUnderstood(chat)).toBe(0);
     expect(desk.only().report).toMatchObject({
       urgency: "NORMAL",

@@ -439,12 +439,12 @@ country id | iya | text
 country en | Saudi Arabia | SA
 country en | don't know | other
 home id | jawa timur | 35
-home id | ntt | text
+home id | ntt | 53
 home id | tidak tahu | unknown
 home id | gak tau kak | unknown
 home id | lewati | unknown
 home id | bener | text
-home en | East Java | text
+home en | East Java | 35
 home en | I don't know | unknown
 age id | 19 | ADULT
 age id | 19 thn | ADULT

@@ -3,6 +3,7 @@ import { type Command, destructiveKind, readCommand } from "../commands.ts";
 import { startIntake } from "../intake.ts";
 import { type MenuAction, matchLanguage, sayEmergency } from "../menu.ts";
 import { offerErasure, startPrivacy } from "../privacy.ts";
+import { answerQuestion } from "../questions.ts";
 import { startStatus } from "../status-check.ts";
 import type { Turn } from "../turn.ts";
 import type { MessageHandler } from "./message-handler.ts";
@@ -94,8 +95,11 @@ export async function runCommand(turn: Turn, command: Command): Promise<void> {
       await offerErasure(turn);
       return;
     case "privacy":
-      if (flow === "intake") turn.sayKey("intake:finishFirst");
-      else await startPrivacy(turn);
+      if (flow === "intake") {
+        // Mid-report the person wants to know who sees it; the settings come after sending.
+        answerQuestion(turn, "privacy");
+        turn.sayKey("common:faq.privacySettings");
+      } else await startPrivacy(turn);
       return;
     case "lostPin":
       if (flow === "intake") {

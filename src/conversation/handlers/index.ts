@@ -4,6 +4,7 @@ import { currentFlowHandler } from "./current-flow.ts";
 import { globalCommandHandler } from "./global-command.ts";
 import { groupChatterHandler } from "./group-chatter.ts";
 import type { MessageHandler } from "./message-handler.ts";
+import { serviceQuestionHandler } from "./service-question.ts";
 import { staffCommandHandler } from "./staff-command.ts";
 import { staffHintHandler } from "./staff-hint.ts";
 import { unreadableHandler } from "./unreadable.ts";
@@ -11,8 +12,8 @@ import { unreadableHandler } from "./unreadable.ts";
 /**
  * What a message means, decided in this order and nowhere else (DESIGN §2 Staff): a staff
  * command, then a reply to a card (or to the question just asked), then, in a group, nothing
- * more; then what cannot be read, files, the global commands, a staff member's words between
- * flows, and last the current flow.
+ * more; then what cannot be read, files, the global commands, questions about the service, a
+ * staff member's words between flows, and last the current flow.
  */
 export const MESSAGE_HANDLERS: readonly MessageHandler[] = [
   staffCommandHandler,
@@ -21,6 +22,7 @@ export const MESSAGE_HANDLERS: readonly MessageHandler[] = [
   unreadableHandler,
   attachmentsHandler,
   globalCommandHandler,
+  serviceQuestionHandler,
   staffHintHandler,
   currentFlowHandler,
 ];

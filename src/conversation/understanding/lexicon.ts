@@ -111,6 +111,18 @@ export const LIST_KEYS = [
   "questions",
   "choiceWords",
   "work",
+  "faqLead",
+  "distress",
+  "departure",
+  "foreigners",
+  "faq.privacy",
+  "faq.nextSteps",
+  "faq.cost",
+  "faq.government",
+  "faq.forSomeoneElse",
+  "faq.wrong",
+  "faq.anonymous",
+  "faq.delete",
 ] as const;
 /** One of LIST_KEYS. */
 export type ListKey = (typeof LIST_KEYS)[number];

@@ -26,7 +26,8 @@ export type Intent = (typeof INTENTS)[number];
 
 /** What a message outside any flow says. */
 export type MenuReading =
-  | { kind: "intent"; intent: Intent }
+  /** `inferred`: no words asked for it; the message only mentions what happened ("tolong bu, anak saya"). */
+  | { kind: "intent"; intent: Intent; inferred?: boolean }
   /** Tells what happened: it starts a report and is kept as its story. */
   | { kind: "story" }
   | { kind: "greeting" }
@@ -89,7 +90,7 @@ export function readMenuText(text: string, lexicon: Lexicon): MenuReading {
     return { kind: "intent", intent: intents[0] as Intent };
   // "Tolong bu, anak saya": too short to be the story, but it asks for a report.
   if (intents.length === 0 && signals > 0 && !question && tokens.length >= 3)
-    return { kind: "intent", intent: "report" };
+    return { kind: "intent", intent: "report", inferred: true };
   if (intents.length === 0 && unknown === 0 && hits.some((h) => h.code === "greeting")) return { kind: "greeting" };
   if (intents.length === 0 && unknown === 0 && hits.some((h) => h.code === "thanks")) return { kind: "thanks" };
   if (question) return { kind: "question" };

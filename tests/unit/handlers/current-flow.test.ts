@@ -13,6 +13,7 @@ describe("the order of meanings", () => {
       "unreadable",
       "attachments",
       "global-command",
+      "service-question",
       "staff-hint",
       "current-flow",
     ]);

@@ -76,7 +76,7 @@ const ANSWERS: Array<[RegExp, RegExp | "location" | "story"]> = [
   [/dokumen korban ditahan/, /^Lewati/],
   [/Di mana hal ini terjadi/, "location"],
   [/Tempatnya: .*Benar\?/, /^Ya, benar$/],
-  [/berapa usianya/, /^Anak/],
+  [/[Bb]erapa usia/, /^Anak/],
   [/jenis kelamin/, /^Perempuan$/],
   [/Berapa orang/, /^Satu orang$/],
   [/Ceritakan apa yang terjadi/, "story"],
@@ -96,7 +96,9 @@ async function report(s: Setup, jid: string): Promise<string> {
   for (let turn = 0; turn < 30; turn++) {
     const texts = s.wa.textsTo(jid);
     const last = texts.at(-1) ?? "";
-    if (last.includes("Nomor laporan:")) return last;
+    // The confirmation may be followed by the menu in a message of its own.
+    const confirmation = texts.slice(-2).find((text) => text.includes("Nomor laporan:"));
+    if (confirmation) return confirmation;
     const rule = ANSWERS.find(([question]) => question.test(last));
     if (!rule) throw new Error(`no answer for:\n${last}`);
     const [, answer] = rule;

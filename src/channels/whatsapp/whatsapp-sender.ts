@@ -170,15 +170,19 @@ export class WhatsAppSender implements ChannelSender {
 
   async send(address: ChannelAddress, message: OutboundMessage): Promise<{ platformMessageId: string | null }> {
     const jid = jidOfAddress(address);
-    this.#connected();
-    await this.#turn();
-    const socket = this.#connected();
     const typing = this.#pacing.typingMs > 0;
     if (typing) {
       // Cosmetic: a failed presence update must not cost the message.
-      await socket.sendPresenceUpdate("composing", jid).catch(() => {});
+      await this.#connected()
+        .sendPresenceUpdate("composing", jid)
+        .catch(() => {});
       await this.#sleep(this.#pacing.typingMs);
     }
+    // The pace holds for the messages themselves: the slot is taken right before they go, so a
+    // late wake-up from "typing…" on a busy machine cannot bring two messages closer together.
+    this.#connected();
+    await this.#turn();
+    const socket = this.#connected();
     let last: string | null = null;
     try {
       for (const part of splitText(renderText(message) || " ")) {

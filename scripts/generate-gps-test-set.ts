@@ -109,7 +109,7 @@ export function generateGpsTestSet(root: string): InsidePoint[] {
 function main(): void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   const set = generateGpsTestSet(root);
-  writeFileSync(path.join(root, TEST_SET_FILE), `[\n${set.map((p) => JSON.stringify(p)).join(",\n")}\n]\n`);
+  writeFileSync(path.join(root, TEST_SET_FILE), `${JSON.stringify(set, null, 2)}\n`);
   process.stderr.write(
     `${TEST_SET_FILE}: ${set.length} points in ${new Set(set.map((p) => p.province)).size} provinces\n`,
   );

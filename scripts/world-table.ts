@@ -2,8 +2,9 @@
  * Builds the coarse world table the GPS resolver reads (src/regions/dataset/world.txt): a grid
  * of cells, each naming the country whose land or territorial sea it lies in, Indonesia for
  * Indonesia's archipelagic waters, or nothing for the open sea. Land comes from Natural Earth's
- * 1:10m admin-0 countries (public domain, through world-atlas); country codes from the GeoNames
- * places inside each land part; the archipelagic waters from ./indonesian-waters.ts.
+ * 1:10m admin-0 countries (public domain, through world-atlas), and Indonesia's village and island
+ * points; country codes from the GeoNames places inside each land part; the archipelagic waters
+ * from ./indonesian-waters.ts.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -295,7 +296,12 @@ const NEIGHBOURHOOD: ReadonlyArray<readonly [number, number]> = [
 ];
 
 /** The content of world.txt, from world-atlas's countries-10m.json and the places that name the land. */
-export function generateWorldTable(worldAtlasDir: string, places: readonly CountryPlace[], header: string): string {
+export function generateWorldTable(
+  worldAtlasDir: string,
+  places: readonly CountryPlace[],
+  indonesian: ReadonlyArray<{ lat: number; lon: number }>,
+  header: string,
+): string {
   const { parts, ids } = readParts(path.join(worldAtlasDir, "countries-10m.json"));
   const grids = GRIDS.map((grid) => {
     const land = new Int32Array(grid.rows * grid.cols);
@@ -341,6 +347,21 @@ export function generateWorldTable(worldAtlasDir: string, places: readonly Count
     part.feature === indonesia ? "ID" : winner(partVotes.get(p)) || winner(featureVotes.get(part.feature)),
   );
 
+  // Indonesia's own villages and islands are land too, where Natural Earth has only sea: small
+  // islands (Nipa, Berhala, the islets off Rokan Hilir) and the shore of Batam.
+  const indonesiaLabel = parts.findIndex((part) => part.feature === indonesia) + 1;
+  for (const { grid, land } of grids) {
+    for (const point of indonesian) {
+      const row = Math.floor((point.lat - grid.minLat) / grid.step);
+      const col = Math.floor((point.lon - grid.minLon) / grid.step);
+      if (row < 0 || row >= grid.rows || col < 0 || col >= grid.cols) continue;
+      if (land[row * grid.cols + col] === 0) land[row * grid.cols + col] = indonesiaLabel;
+    }
+  }
+  // Near a land border the villages' centroids (inside their village, so inside Indonesia) count
+  // as towns of Indonesia.
+  const borderPlaces = [...places, ...indonesian.map((p) => ({ lat: p.lat, lon: p.lon, country: "ID" }))];
+
   const codes = ["", ...[...new Set(partCode.filter((c) => c !== ""))].sort()];
   // The resolver keeps a code index in a byte.
   if (codes.length > 256) throw new Error(`world table: ${codes.length} codes do not fit in a byte`);
@@ -356,7 +377,7 @@ export function generateWorldTable(worldAtlasDir: string, places: readonly Count
       cells[i] = codeIndex.get(label === 0 ? "" : (partCode[label - 1] as string)) ?? 0;
       if (label === 0 && grid === REGION_GRID && waters[i] === 1) cells[i] = codeIndex.get("ID") ?? 0;
     }
-    if (grid !== WORLD_GRID) settleLandBorders(grid, cells, land, places, codeIndex);
+    if (grid !== WORLD_GRID) settleLandBorders(grid, cells, land, borderPlaces, codeIndex);
     lines.push(`grid\t${grid.name}\t${grid.minLat}\t${grid.minLon}\t${grid.step}\t${grid.rows}\t${grid.cols}`);
     for (let r = 0; r < grid.rows; r++) {
       const row = cells.subarray(r * grid.cols, (r + 1) * grid.cols);

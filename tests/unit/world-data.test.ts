@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DATASET_DIR, generateWorldData } from "../../scripts/generate-regions.ts";
-import { loadWorld } from "../../src/regions/region-data.ts";
+import { loadAreas, loadPoints, loadWorld } from "../../src/regions/region-data.ts";
 import { REPO_ROOT } from "../support/run-command.ts";
 
 describe("generated world table", () => {
@@ -27,5 +27,17 @@ describe("generated world table", () => {
     expect(world.countryAt(-6.0, 127.0)).toBe("ID");
     expect(world.countryAt(-12.0, 100.0)).toBe("");
     expect(world.countryAt(0, 0)).toBe("");
+  });
+
+  it("puts every Indonesian village and island point in Indonesia, so a pin there is never abroad", () => {
+    const world = loadWorld();
+    const points = loadPoints(loadAreas());
+    const outside: string[] = [];
+    for (let i = 0; i < points.lat.length; i++) {
+      const lat = points.lat[i] as number;
+      const lon = points.lon[i] as number;
+      if (world.countryAt(lat, lon) !== "ID") outside.push(`${lat},${lon}`);
+    }
+    expect(outside).toEqual([]);
   });
 });

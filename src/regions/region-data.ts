@@ -3,6 +3,7 @@
  * Villages are a separate file, read only when a query needs that level.
  */
 import { readFileSync } from "node:fs";
+import { WorldTable } from "./world-table.ts";
 
 /** Provinces, regencies and districts in code order; level 1, 2 or 3; parent is an index or -1. */
 export interface AreaTable {
@@ -29,12 +30,11 @@ export interface TownName {
   rank: number;
 }
 
-/** GPS reference points; owner is an area index, or -1 - i for foreign country i. */
+/** GPS reference points (village centroids and islands); owner is a district or regency index. */
 export interface PointTable {
   lat: Float64Array;
   lon: Float64Array;
   owners: Int32Array;
-  countries: readonly string[];
 }
 
 function readDataset(name: string): string[] {
@@ -102,30 +102,48 @@ export function loadTowns(): TownName[] {
   });
 }
 
-/** GPS reference points, Indonesian ones tied to areas, foreign ones to countries. */
+/** GPS reference points, each tied to the district or regency it lies in. */
 export function loadPoints(areas: AreaTable): PointTable {
-  const lat: number[] = [];
-  const lon: number[] = [];
-  const owners: number[] = [];
-  const countries: string[] = [];
-  for (const line of readDataset("points.txt")) {
+  const lines = readDataset("points.txt");
+  let capacity = 0;
+  for (const line of lines) for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) === 44) capacity++;
+  const lat = new Float64Array(capacity);
+  const lon = new Float64Array(capacity);
+  const owners = new Int32Array(capacity);
+  let n = 0;
+  for (const line of lines) {
     const tab = line.indexOf("\t");
-    const key = line.slice(0, tab);
-    let owner: number;
-    if (key.startsWith("!")) {
-      countries.push(key.slice(1));
-      owner = -countries.length;
-    } else {
-      const area = areas.byCode.get(key);
-      if (area === undefined) continue;
-      owner = area;
-    }
-    for (const pair of line.slice(tab + 1).split(" ")) {
-      const comma = pair.indexOf(",");
-      lat.push(Number(pair.slice(0, comma)) / 1000);
-      lon.push(Number(pair.slice(comma + 1)) / 1000);
-      owners.push(owner);
+    const owner = areas.byCode.get(line.slice(0, tab));
+    if (owner === undefined) continue;
+    // "dlat,dlon dlat,dlon ...": each point as the difference from the one before, in
+    // thousandths of a degree; read digit by digit, since 80,000 points are parsed at start.
+    let la = 0;
+    let lo = 0;
+    let value = 0;
+    let sign = 1;
+    for (let i = tab + 1; i <= line.length; i++) {
+      const c = i < line.length ? line.charCodeAt(i) : 32;
+      if (c === 45) sign = -1;
+      else if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
+      else if (c === 44) {
+        la += sign * value;
+        value = 0;
+        sign = 1;
+      } else {
+        lo += sign * value;
+        value = 0;
+        sign = 1;
+        lat[n] = la / 1000;
+        lon[n] = lo / 1000;
+        owners[n] = owner;
+        n++;
+      }
     }
   }
-  return { lat: Float64Array.from(lat), lon: Float64Array.from(lon), owners: Int32Array.from(owners), countries };
+  return { lat: lat.subarray(0, n), lon: lon.subarray(0, n), owners: owners.subarray(0, n) };
+}
+
+/** The coarse world table: countries' land and territorial seas, and Indonesia's waters. */
+export function loadWorld(): WorldTable {
+  return WorldTable.parse(readFileSync(new URL("./dataset/world.txt", import.meta.url), "utf8"));
 }

@@ -4,7 +4,7 @@
  */
 import { notFound, type PlaceResolution, type PlaceResolver } from "./place-resolution.ts";
 import { PointResolver } from "./point-resolver.ts";
-import { loadAreas, loadPoints, loadTowns, loadVillages } from "./region-data.ts";
+import { loadAreas, loadPoints, loadTowns, loadVillages, loadWorld } from "./region-data.ts";
 import { TextResolver } from "./text-resolver.ts";
 
 /** The resolver with its parts exposed, for the benchmark to preload villages and measure. */
@@ -17,7 +17,7 @@ export interface LoadedPlaceResolver extends PlaceResolver {
 export function createPlaceResolver(): LoadedPlaceResolver {
   const areas = loadAreas();
   const text = new TextResolver(areas, loadTowns(), () => loadVillages(areas));
-  const points = new PointResolver(areas, loadPoints(areas));
+  const points = new PointResolver(areas, loadPoints(areas), loadWorld());
   return {
     text,
     points,

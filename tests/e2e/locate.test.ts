@@ -17,9 +17,12 @@ describe("npm run locate", () => {
       "resolved",
       "ambiguous",
       "abroad",
-      "not_found",
+      "abroad",
       "not_found",
     ]);
     expect(parsed[2]?.province).toEqual({ code: "31", name: "Daerah Khusus Ibukota Jakarta" });
+    // A pin far out in the Indian Ocean is abroad, in no country; pins say whether a border is near.
+    expect(parsed[5]).toMatchObject({ status: "abroad", country: null, nearBorder: false });
+    expect(parsed[2]).toHaveProperty("nearBorder");
   });
 });

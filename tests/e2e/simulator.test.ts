@@ -185,6 +185,7 @@ describe("npm run bench", () => {
       "resolver_median_ms",
       "resolver_p99_ms",
       "gps_median_ms",
+      "gps_p99_ms",
       "telegram_updates_per_s",
       "telegram_echo_updates_per_s",
       "telegram_ratio",

@@ -409,9 +409,37 @@ describe("where it happened", () => {
       "Dari provinsi mana korban berasal?",
     );
     expect(abroad.doc?.state).toMatchObject({ draft: { place: { kind: "abroad", country: "MY" } } });
+    // Far out in the Indian Ocean is abroad too: the person is asked which country.
     const sea = new EngineChat({ desk, identityId: "sea" });
     await sea.sendAll("halo", "lapor", "ya");
-    expect(textOf(await sea.send({ latitude: -20, longitude: 90 }))).toContain("belum bisa kami cocokkan");
+    expect(textOf(await sea.send({ latitude: -20, longitude: 90 }))).toContain("Di negara mana?");
+    expect(sea.doc?.state).toMatchObject({ draft: { place: { kind: "abroad", country: null, countryText: null } } });
+  });
+
+  it("offers both sides of a provincial border for a pin close to it, the place found first", async () => {
+    const desk = new FakeDesk();
+    const chat = new EngineChat({ desk });
+    await chat.sendAll("halo", "lapor", "ya");
+    // Between Jagakarsa (Jakarta Selatan) and Depok (Jawa Barat).
+    const replies = textOf(await chat.send({ latitude: -6.37, longitude: 106.83 }));
+    expect(replies).toContain("dekat perbatasan dua provinsi");
+    expect(replies).toMatch(/1\) Kota Depok, Jawa Barat\n +2\) Kota Adm\. Jakarta Selatan, DKI Jakarta/);
+    await chat.send("2");
+    expect(chat.doc?.state).toMatchObject({
+      step: "victim_age",
+      draft: { place: { kind: "province", provinceCode: "31", regencyCode: "31.74" } },
+    });
+  });
+
+  it("keeps the name of a country the intake does not list for a pin there, without asking again", async () => {
+    const chat = new EngineChat();
+    await chat.sendAll("halo", "lapor", "ya");
+    expect(textOf(await chat.send({ latitude: 37.98, longitude: 23.73 }))).toContain(
+      "Dari provinsi mana korban berasal?",
+    );
+    expect(chat.doc?.state).toMatchObject({
+      draft: { place: { kind: "abroad", country: null, countryText: "Greece" } },
+    });
   });
 
   it('accepts "don\'t know"', async () => {

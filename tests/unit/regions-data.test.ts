@@ -1,6 +1,13 @@
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  CLEARANCE_KM,
+  generateGpsTestSet,
+  nearestReferenceKm,
+  TEST_SET_FILE,
+  UNSEEN_KM,
+} from "../../scripts/generate-gps-test-set.ts";
 import { DATASET_DIR, generateRegionData } from "../../scripts/generate-regions.ts";
 import { COUNTRIES, COUNTRY_CODES } from "../../src/regions/countries.ts";
 import { PROVINCES } from "../../src/regions/provinces.ts";
@@ -18,7 +25,7 @@ describe("generated place data", () => {
   });
 
   it("stays compact", () => {
-    for (const name of ["areas.txt", "towns.txt", "points.txt", "villages.txt"]) {
+    for (const name of ["areas.txt", "towns.txt", "points.txt", "villages.txt", "world.txt"]) {
       expect(statSync(path.join(REPO_ROOT, DATASET_DIR, name)).size, name).toBeLessThan(1024 * 1024);
     }
   });
@@ -31,6 +38,17 @@ describe("generated place data", () => {
     expect(PROVINCES.map((p) => [p.code, p.name])).toEqual(
       areas.codes.flatMap((code, i) => (areas.levels[i] === 1 ? [[code, areas.names[i]]] : [])),
     );
+  });
+
+  it("keeps the GPS test set out of the reference points, so the test measures unseen places", () => {
+    // A stale set means: run `npx tsx scripts/generate-gps-test-set.ts` and commit the result.
+    const set = generateGpsTestSet(REPO_ROOT);
+    const committed = JSON.parse(readFileSync(path.join(REPO_ROOT, TEST_SET_FILE), "utf8")) as unknown;
+    expect(committed).toEqual(set);
+    const points = loadPoints(loadAreas());
+    const known = set.filter((p) => nearestReferenceKm(points, p.lat, p.lon) < UNSEEN_KM);
+    expect(known.map((p) => p.name)).toEqual([]);
+    expect(set.every((p) => p.clearanceKm >= CLEARANCE_KM)).toBe(true);
   });
 
   it("has GPS reference points in every province", () => {

@@ -105,11 +105,11 @@ describe("WhatsApp messages", () => {
       message: {
         address: "wa:120363025555555555@g.us",
         sender: "wa:6281234567002@s.whatsapp.net",
+        personAlias: "wa:55443322110099@lid",
         messageId: "3EB0D0000000000000D",
         receivedAt: now,
         text: "1",
         languageHint: "id",
-        personAlias: "wa:55443322110099@lid",
       },
       media: null,
       inGroup: true,

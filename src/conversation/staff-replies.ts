@@ -311,6 +311,9 @@ export function sayOutcome(turn: Turn, outcome: StaffOutcome): void {
     case "pin_reissued":
       turn.sayKey("staff:pinReissued", { reference: outcome.reference });
       return;
+    case "pin_held":
+      turn.sayKey("staff:pinHeld", { reference: outcome.reference });
+      return;
     case "pin_shown":
       sayPrivately(
         turn,

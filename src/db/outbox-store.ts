@@ -99,6 +99,29 @@ export class OutboxStore {
     return (db) => db.outboxMessage.createMany({ data });
   }
 
+  /**
+   * The write that holds messages for a reporter who asked for no messages: they are sent only as
+   * the answer to the person's next message (see `releaseHeldWrite`).
+   */
+  enqueueHeldWrite(
+    identityId: string,
+    channel: ChannelKind,
+    messages: readonly OutboundMessage[],
+    now: Date,
+    caseId: string | null = null,
+  ): (db: Db) => Prisma.PrismaPromise<unknown> {
+    const data = messages.map((message) => ({
+      ...this.#row(identityId, channel, message, now, null, caseId),
+      status: "HELD",
+    }));
+    return (db) => db.outboxMessage.createMany({ data });
+  }
+
+  /** The write that releases a chat's held messages, in the turn of a message the person wrote. */
+  releaseHeldWrite(identityId: string): (db: Db) => Prisma.PrismaPromise<unknown> {
+    return (db) => db.outboxMessage.updateMany({ where: { identityId, status: "HELD" }, data: { status: "PENDING" } });
+  }
+
   /** The write that parks an office's messages until the office (or the national desk) gets a destination. */
   enqueueWaitingWrite(
     officeCode: string,

@@ -201,6 +201,7 @@ export type StaffOutcome =
   | { kind: "access_issued"; reference: string; pin: string }
   | { kind: "consent_withdrawn"; reference: string }
   | { kind: "pin_reissued"; reference: string }
+  | { kind: "pin_held"; reference: string }
   | { kind: "pin_shown"; reference: string; pin: string };
 
 /** The outcome of `/staff <invite-code>`. */

@@ -82,7 +82,7 @@ export const DATA_POLICY: Record<Prisma.ModelName, TableRule> = {
   },
   OutboxMessage: {
     holds: "messages to send, encrypted until delivered",
-    retention: `what was said is removed at delivery (or when given up); delivered rows deleted after ${DELIVERY_RECORD_DAYS} days, and with their identity; a chat's pending messages keep its identity`,
+    retention: `what was said is removed at delivery (or when given up); delivered rows deleted after ${DELIVERY_RECORD_DAYS} days, and with their identity; a chat's pending or held messages keep its identity; a message held for a reporter who asked for none (a reissued PIN) is deleted after ${DELIVERY_RECORD_DAYS} days unsent`,
     erasure: "the chat's delivered rows deleted by 'hapus'",
   },
   ReportQuotaMark: {
@@ -155,6 +155,8 @@ export async function applyRetention(
       OR: [{ sentAt: { lt: recordsBefore } }, { createdAt: { lt: recordsBefore } }],
     },
   });
+  // A PIN held for a reporter who never wrote again does not wait for ever.
+  await db.outboxMessage.deleteMany({ where: { status: "HELD", createdAt: { lt: recordsBefore } } });
   await db.inboundMessage.deleteMany({ where: { receivedAt: { lt: recordsBefore } } });
   await db.statusLookup.deleteMany({
     where: { createdAt: { lt: new Date(now.getTime() - LOOKUP_RECORD_DAYS * DAY_MS) } },
@@ -213,7 +215,7 @@ async function purgeIdleIdentities(app: Pick<App, "database" | "config" | "ident
       createdAt: { lt: cutoff },
       staff: null,
       destinationOf: { none: {} },
-      outbox: { none: { status: "PENDING" } },
+      outbox: { none: { status: { in: ["PENDING", "HELD"] } } },
       OR: [{ conversation: null }, { conversation: { updatedAt: { lt: cutoff } } }],
       ...(alertChat ? { id: { not: alertChat.id } } : {}),
     },

@@ -132,6 +132,8 @@ export class ConversationService {
         },
       }),
     );
+    // What was held for a reporter who asked for no messages (a reissued PIN) answers this message.
+    if (sender === null) writer.add(outbox.releaseHeldWrite(identity.id));
     const staff = await this.#staffBehind((sender ?? identity).id, now);
     const inGroup = sender !== null;
     // A private chat sending faster than a person types is set aside, except inside a report: a

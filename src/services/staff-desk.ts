@@ -538,7 +538,11 @@ export class PrismaStaffDesk implements StaffDesk {
     return { kind: "service_recorded", reference: row.reference, service: type, stage };
   }
 
-  /** A new reporter PIN: sent to the reporter's chat when there is one, else shown to staff to hand over. */
+  /**
+   * A new reporter PIN: sent to the reporter's chat when they agreed to messages there, held for
+   * their next message when they did not (nothing unasked goes to such a chat), else shown to
+   * staff to hand over.
+   */
   async #reissuePin(staff: StaffActor, row: CaseRecord): Promise<StaffOutcome> {
     const pin = generatePin();
     this.#writer.add(
@@ -548,14 +552,14 @@ export class PrismaStaffDesk implements StaffDesk {
     const channel = row.reporterIdentityId ? await this.#deps.cases.channelOfIdentity(row.reporterIdentityId) : null;
     if (row.reporterIdentityId && channel) {
       const t = this.#deps.translate(row.language === "en" ? "en" : "id");
-      this.#writer.add(
-        this.#deps.outbox.enqueueWrite(
-          row.reporterIdentityId,
-          channel,
-          [{ text: t("privacy:newPin", { reference: row.reference, pin }) }],
-          this.#now,
-        ),
-      );
+      const message = [{ text: t("privacy:newPin", { reference: row.reference, pin }) }];
+      if (row.contactPreference !== "CHAT") {
+        this.#writer.add(
+          this.#deps.outbox.enqueueHeldWrite(row.reporterIdentityId, channel, message, this.#now, row.id),
+        );
+        return { kind: "pin_held", reference: row.reference };
+      }
+      this.#writer.add(this.#deps.outbox.enqueueWrite(row.reporterIdentityId, channel, message, this.#now));
       return { kind: "pin_reissued", reference: row.reference };
     }
     return { kind: "pin_shown", reference: row.reference, pin };

@@ -336,6 +336,27 @@ describe("safety", () => {
     expect(textOf(await t.send("other2", `status ${reference} ${fresh}`))).toContain("Status:");
   });
 
+  it("holds a reissued PIN for a reporter who asked for no messages, and gives it when they next write", async () => {
+    const t = await start();
+    await enrol(t, "ani", "Ani", "UPTDPPA-35");
+    const { reference } = await report(t, "r1");
+    await t.deliver("r1");
+    expect(textOf(await t.send("r1", "pin hilang"))).toContain("PIN baru");
+    await t.sendAll("r1", "privasi", "jangan hubungi saya lagi");
+    await t.deliver("r1");
+    expect(textOf(await t.send("ani", `/pinbaru ${reference}`))).toContain("jawaban saat ia menulis lagi");
+    // Nothing goes to the reporter's chat unasked, however long it waits.
+    await tickAt(t, DAY, t.clock.now());
+    expect(texts(await t.deliver("r1"))).toEqual([]);
+    // Their next message is answered, and the new PIN comes with the answer (a greeting is not
+    // passed on to the office).
+    const answer = textOf(await t.send("r1", "halo"));
+    const fresh = /PIN: (\d{6})/.exec(answer)?.[1] as string;
+    expect(fresh).toMatch(/^\d{6}$/);
+    expect(answer).not.toContain("teruskan ke petugas");
+    expect(textOf(await t.send("other", `status ${reference} ${fresh}`))).toContain("Status:");
+  });
+
   it("never starts a message to a reporter with trafficking words or a reference", async () => {
     const t = await start();
     await enrol(t, "ani", "Ani", "UPTDPPA-35");

@@ -22,10 +22,10 @@ async function relayed(turn: Turn, input: UserInput): Promise<boolean> {
   const text = input.text?.trim();
   if (!text || /^\d{1,2}[.)]?$/.test(text)) return false;
   const lexicon = lexiconFor(turn.allLanguages);
+  // Greetings and thanks ("halo kak", "makasih") get their own answer; staff need not read them.
+  if (["greeting", "thanks"].includes(readMenuText(text, lexicon).kind)) return false;
   const short = /^[\d\s.-]+$/.test(text) || readReply(text, "yesNo", lexicon).fillerOnly;
   if (short) {
-    // Greetings and thanks get their own answer.
-    if (["greeting", "thanks"].includes(readMenuText(text, lexicon).kind)) return false;
     if ((await turn.ctx.desk.listReports(turn.ctx.identityId)).length === 0) return false;
     turn.sayKey(/\d/.test(text) ? "common:notRelayedNumber" : "common:notRelayedShort");
     return true;

@@ -81,7 +81,8 @@ describe("Telegram over HTTP, with npm start and a fake Bot API", () => {
     await pressAndWait(fake, REPORTER, REPORTER, "Keluarga korban", "Apa yang sedang terjadi?");
     await pressAndWait(fake, REPORTER, REPORTER, "Kerja paksa", "dokumen korban ditahan");
     await pressAndWait(fake, REPORTER, REPORTER, "Lewati pertanyaan-pertanyaan ini", "Di mana hal ini terjadi?");
-    await pressAndWait(fake, REPORTER, REPORTER, "Pilih provinsi dari daftar", "Pilih provinsinya");
+    await pressAndWait(fake, REPORTER, REPORTER, "Pilih provinsi dari daftar", "Provinsinya di pulau mana?");
+    await pressAndWait(fake, REPORTER, REPORTER, "Jawa", "Pilih provinsinya");
     await pressAndWait(fake, REPORTER, REPORTER, "Jawa Timur", "Berapa usia korban?");
     await pressAndWait(fake, REPORTER, REPORTER, "Anak (di bawah 18 tahun)", "jenis kelamin");
     await pressAndWait(fake, REPORTER, REPORTER, "Perempuan", "Berapa orang");

@@ -22,8 +22,9 @@ export function reportSteps(plan: ReportPlan): Step[] {
     { kind: "press", label: "Keluarga korban", expect: "Apa yang sedang terjadi?" },
     { kind: "press", label: "Kerja paksa", expect: "dokumen korban ditahan" },
     { kind: "press", label: "Lewati pertanyaan-pertanyaan ini", expect: "Di mana hal ini terjadi?" },
-    { kind: "press", label: "Pilih provinsi dari daftar", expect: "Pilih provinsinya" },
-    { kind: "press", label: plan.province, expect: "Berapa usia korban?" },
+    { kind: "press", label: "Pilih provinsi dari daftar", expect: "Provinsinya di pulau mana?" },
+    // A province typed by its name is taken on the island page, whichever island it is on.
+    { kind: "text", text: plan.province, expect: "Berapa usia korban?" },
     { kind: "press", label: girl ? "Anak (di bawah 18 tahun)" : "Dewasa (18 tahun ke atas)", expect: "jenis kelamin" },
     { kind: "press", label: girl ? "Perempuan" : "Laki-laki", expect: "Berapa orang" },
     { kind: "press", label: "Satu orang", expect: "Ceritakan apa yang terjadi" },

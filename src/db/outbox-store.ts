@@ -122,6 +122,15 @@ export class OutboxStore {
     return (db) => db.outboxMessage.updateMany({ where: { identityId, status: "HELD" }, data: { status: "PENDING" } });
   }
 
+  /** Whether a chat (or an office without a destination) still has an unsent message about a case. */
+  async hasUnsentAbout(caseId: string, to: { identityId: string } | { officeCode: string }): Promise<boolean> {
+    const where =
+      "identityId" in to
+        ? { caseId, identityId: to.identityId, status: "PENDING" }
+        : { caseId, officeCode: to.officeCode, identityId: null, status: "WAITING" };
+    return (await this.#db.outboxMessage.findFirst({ where, select: { id: true } })) !== null;
+  }
+
   /** The write that parks an office's messages until the office (or the national desk) gets a destination. */
   enqueueWaitingWrite(
     officeCode: string,

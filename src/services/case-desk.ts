@@ -374,7 +374,9 @@ export class PrismaCaseDesk implements CaseDesk {
       ),
     );
     if (open.officeCode)
-      await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference), open.id);
+      await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference), open.id, {
+        oncePerCase: true,
+      });
     logger.info({ event: "case.reporter_message", caseId: open.id });
     return offer ? "relayed_anonymous_offer" : anonymous ? "relayed_anonymous" : "relayed";
   }
@@ -492,7 +494,9 @@ export class PrismaCaseDesk implements CaseDesk {
       ),
     );
     if (open.officeCode)
-      await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference), open.id);
+      await this.#mailer.send(open.officeCode, (t) => reporterMessageNotice(t, open.reference), open.id, {
+        oncePerCase: true,
+      });
     return "attached";
   }
 }

@@ -38,12 +38,15 @@ export class OfficeMailer {
 
   /**
    * Renders the message in each recipient's language and queues it; `caseId` names the case a
-   * card or notice is about, so that staff answering it by number act on that case.
+   * card or notice is about, so that staff answering it by number act on that case. With
+   * `oncePerCase`, a chat that still has an unsent message about the case gets no other: a
+   * reporter sending ten files makes one notice, not ten slots of the office's chat.
    */
   async send(
     officeCode: string,
     render: (t: Translate, viaFallback: boolean) => OutboundMessage,
     caseId: string | null = null,
+    options: { oncePerCase?: boolean } = {},
   ): Promise<MailResult> {
     const { offices, outbox, translate, fallbackOffice } = this.#deps;
     let recipients = await offices.recipientsOf(officeCode);
@@ -52,11 +55,14 @@ export class OfficeMailer {
       recipients = await offices.recipientsOf(fallbackOffice);
       viaFallback = recipients.length > 0;
     }
+    const coalesce = options.oncePerCase === true && caseId !== null;
     if (recipients.length === 0) {
-      this.#writer.add(outbox.enqueueWaitingWrite(officeCode, [render(translate("id"), false)], this.#now, caseId));
+      if (!coalesce || !(await outbox.hasUnsentAbout(caseId, { officeCode })))
+        this.#writer.add(outbox.enqueueWaitingWrite(officeCode, [render(translate("id"), false)], this.#now, caseId));
       return { deliveredTo: null, viaFallback: false };
     }
     for (const r of recipients) {
+      if (coalesce && (await outbox.hasUnsentAbout(caseId, { identityId: r.identityId }))) continue;
       this.#writer.add(
         outbox.enqueueWrite(
           r.identityId,

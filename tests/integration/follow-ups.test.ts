@@ -357,6 +357,29 @@ describe("safety", () => {
     expect(textOf(await t.send("other", `status ${reference} ${fresh}`))).toContain("Status:");
   });
 
+  it("tells the office once about a burst of reporter messages, while that notice waits to be sent", async () => {
+    const t = await start();
+    await enrol(t, "ani", "Ani", "UPTDPPA-35");
+    const { reference } = await report(t, "r1");
+    await t.deliver("ani");
+    for (const text of ["Kak ini tambahan ceritanya", "Majikannya namanya Pak Budi", "Sekarang dia di Malang"])
+      expect(textOf(await t.send("r1", text))).toContain("teruskan ke petugas");
+    const notices = texts(await t.deliver("ani")).filter((text) => text.includes("Ada pesan baru dari pelapor"));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(reference);
+    // Once that notice went out, the next message brings a new one.
+    await t.send("r1", "Dia baru saja menelepon saya");
+    expect(texts(await t.deliver("ani")).filter((text) => text.includes("Ada pesan baru dari pelapor"))).toHaveLength(
+      1,
+    );
+    // Every message reached the case.
+    const row = await t.app.database.prisma.case.findUniqueOrThrow({
+      where: { reference },
+      include: { messages: true },
+    });
+    expect(row.messages.filter((m) => m.direction === "FROM_REPORTER")).toHaveLength(4);
+  });
+
   it("never starts a message to a reporter with trafficking words or a reference", async () => {
     const t = await start();
     await enrol(t, "ani", "Ani", "UPTDPPA-35");

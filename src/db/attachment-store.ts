@@ -86,7 +86,7 @@ export class AttachmentStore {
         kind,
         mimeType,
         size: bytes.length,
-        blobCipher: this.#cipher.seal(bytes.toString("base64"), BLOB_CONTEXT),
+        blobCipher: this.#cipher.seal(bytes.toString("base64"), BLOB_CONTEXT, id),
         keyId: this.#cipher.currentKeyId,
         createdAt: now,
       },
@@ -106,7 +106,7 @@ export class AttachmentStore {
     return {
       kind: row.kind,
       mimeType: row.mimeType,
-      bytes: Buffer.from(this.#cipher.open(row.blobCipher, BLOB_CONTEXT), "base64"),
+      bytes: Buffer.from(this.#cipher.open(row.blobCipher, BLOB_CONTEXT, id), "base64"),
     };
   }
 }

@@ -87,7 +87,7 @@ export class CaseStore {
       messages: rows.map((m) => ({
         direction: m.direction as MessageDirection,
         staffId: m.staffId,
-        text: this.#cipher.open(m.bodyCipher, MESSAGE_CONTEXT),
+        text: this.#cipher.open(m.bodyCipher, MESSAGE_CONTEXT, caseId),
         at: m.createdAt,
       })),
     };
@@ -102,8 +102,8 @@ export class CaseStore {
       officeCode: s.officeCode,
       staffId: s.staffId,
       givenOn: s.givenOn,
-      provider: s.providerCipher ? this.#cipher.open(s.providerCipher, SERVICE_CONTEXT) : null,
-      note: s.noteCipher ? this.#cipher.open(s.noteCipher, SERVICE_CONTEXT) : null,
+      provider: s.providerCipher ? this.#cipher.open(s.providerCipher, SERVICE_CONTEXT, caseId) : null,
+      note: s.noteCipher ? this.#cipher.open(s.noteCipher, SERVICE_CONTEXT, caseId) : null,
       createdAt: s.createdAt,
     }));
   }
@@ -264,7 +264,7 @@ export class CaseStore {
         reason: "reopened by a supervisor (reason in the notes)",
       },
       now,
-      { messages: { create: this.#messageRow("NOTE", staffId, reason, now) } },
+      { messages: { create: this.#messageRow(record.id, "NOTE", staffId, reason, now) } },
     );
   }
 
@@ -396,11 +396,11 @@ export class CaseStore {
       });
   }
 
-  #messageRow(direction: MessageDirection, staffId: string | null, text: string, now: Date) {
+  #messageRow(caseId: string, direction: MessageDirection, staffId: string | null, text: string, now: Date) {
     return {
       direction,
       staffId,
-      bodyCipher: this.#cipher.seal(text, MESSAGE_CONTEXT),
+      bodyCipher: this.#cipher.seal(text, MESSAGE_CONTEXT, caseId),
       keyId: this.#cipher.currentKeyId,
       createdAt: now,
     };
@@ -421,7 +421,7 @@ export class CaseStore {
           ...also,
           updatedAt: now,
           lastActivityAt: now,
-          messages: { create: this.#messageRow(message.direction, message.staffId, message.text, now) },
+          messages: { create: this.#messageRow(caseId, message.direction, message.staffId, message.text, now) },
           events: { create: eventRow(event, now) },
         },
         select: { id: true },
@@ -442,7 +442,7 @@ export class CaseStore {
     },
     now: Date,
   ): DeferredWrite {
-    const seal = (text: string | null) => (text ? this.#cipher.seal(text, SERVICE_CONTEXT) : null);
+    const seal = (text: string | null) => (text ? this.#cipher.seal(text, SERVICE_CONTEXT, caseId) : null);
     return (db) =>
       db.case.update({
         where: { id: caseId },

@@ -36,7 +36,11 @@ export class ConversationStore {
       select: { rowVersion: true, stateCipher: true },
     });
     if (!row) return null;
-    const doc = parseConversation(this.#cipher.openJson(row.stateCipher, STATE_CONTEXT), fallbackLanguage, now);
+    const doc = parseConversation(
+      this.#cipher.openJson(row.stateCipher, STATE_CONTEXT, identityId),
+      fallbackLanguage,
+      now,
+    );
     return { doc, rowVersion: row.rowVersion };
   }
 
@@ -53,7 +57,7 @@ export class ConversationStore {
       schemaVersion: CONVERSATION_SCHEMA_VERSION,
       active,
       language: doc.language,
-      stateCipher: this.#cipher.sealJson(doc, STATE_CONTEXT),
+      stateCipher: this.#cipher.sealJson(doc, STATE_CONTEXT, identityId),
       keyId: this.#cipher.currentKeyId,
       updatedAt,
       expiresAt: active ? new Date(updatedAt.getTime() + ttlMs) : null,
@@ -108,7 +112,7 @@ export class ConversationStore {
         data: {
           rowVersion: row.rowVersion + 1,
           active: false,
-          stateCipher: this.#cipher.sealJson(doc, STATE_CONTEXT),
+          stateCipher: this.#cipher.sealJson(doc, STATE_CONTEXT, row.identityId),
           keyId: this.#cipher.currentKeyId,
           updatedAt: now,
           expiresAt: null,

@@ -52,13 +52,14 @@ export class IdentityStore {
     let row = await this.#findRow(candidates);
     if (!row && alias && alias !== address) row = await this.#adopt(alias, address, lookupHash);
     if (!row) {
+      const id = randomUUID();
       try {
         row = await this.#db.contactIdentity.create({
           data: {
-            id: randomUUID(),
+            id,
             channel,
             lookupHash,
-            addressCipher: this.#cipher.seal(address, ADDRESS_CONTEXT),
+            addressCipher: this.#cipher.seal(address, ADDRESS_CONTEXT, id),
             keyId: this.#cipher.currentKeyId,
             createdAt: now,
           },
@@ -86,7 +87,7 @@ export class IdentityStore {
         where: { id: former.id },
         data: {
           lookupHash,
-          addressCipher: this.#cipher.seal(to, ADDRESS_CONTEXT),
+          addressCipher: this.#cipher.seal(to, ADDRESS_CONTEXT, former.id),
           keyId: this.#cipher.currentKeyId,
         },
       });
@@ -150,7 +151,7 @@ export class IdentityStore {
       where: { id: identityId },
       select: { addressCipher: true },
     });
-    const address = this.#cipher.open(row.addressCipher, ADDRESS_CONTEXT) as ChannelAddress;
+    const address = this.#cipher.open(row.addressCipher, ADDRESS_CONTEXT, identityId) as ChannelAddress;
     if (this.#addresses.size >= CACHE_LIMIT) this.#addresses.clear();
     this.#addresses.set(identityId, address);
     return address;

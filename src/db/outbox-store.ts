@@ -76,8 +76,10 @@ export class OutboxStore {
       status: identityId ? "PENDING" : "WAITING",
       hasChoices: (message.choices?.length ?? 0) > 0,
       urgent: message.urgent === true,
-      payloadCipher: this.#cipher.sealJson(message, PAYLOAD_CONTEXT),
-      choicesCipher: message.choices?.length ? this.#cipher.sealJson(message.choices, CHOICES_CONTEXT) : null,
+      payloadCipher: this.#cipher.sealJson(message, PAYLOAD_CONTEXT, ownerOf({ identityId, officeCode })),
+      choicesCipher: message.choices?.length
+        ? this.#cipher.sealJson(message.choices, CHOICES_CONTEXT, ownerOf({ identityId, officeCode }))
+        : null,
       keyId: this.#cipher.currentKeyId,
       createdAt: now,
     };
@@ -148,7 +150,7 @@ export class OutboxStore {
       where: { status: "PENDING", kind: "MESSAGE", ...filter },
       orderBy: { id: "asc" },
       take: limit,
-      select: { id: true, identityId: true, channel: true, payloadCipher: true, attempts: true },
+      select: { id: true, identityId: true, officeCode: true, channel: true, payloadCipher: true, attempts: true },
     });
     return rows.flatMap((row) =>
       row.identityId && row.payloadCipher
@@ -157,7 +159,7 @@ export class OutboxStore {
               id: row.id,
               identityId: row.identityId,
               channel: row.channel as ChannelKind,
-              message: this.#open(row.payloadCipher),
+              message: this.#open({ ...row, payloadCipher: row.payloadCipher }),
               attempts: row.attempts,
             },
           ]
@@ -165,8 +167,8 @@ export class OutboxStore {
     );
   }
 
-  #open(payload: Uint8Array): OutboundMessage {
-    return OutboundMessageSchema.parse(this.#cipher.openJson(payload, PAYLOAD_CONTEXT));
+  #open(row: OwnedRow & { payloadCipher: Uint8Array }): OutboundMessage {
+    return OutboundMessageSchema.parse(this.#cipher.openJson(row.payloadCipher, PAYLOAD_CONTEXT, ownerOf(row)));
   }
 
   /**
@@ -196,14 +198,21 @@ export class OutboxStore {
   async clearDeliveredPayloads(batch = 500): Promise<number> {
     const rows = await this.#db.outboxMessage.findMany({
       where: { status: { in: ["SENT", "FAILED"] }, payloadCipher: { not: null } },
-      select: { id: true, hasChoices: true, choicesCipher: true, payloadCipher: true },
+      select: {
+        id: true,
+        identityId: true,
+        officeCode: true,
+        hasChoices: true,
+        choicesCipher: true,
+        payloadCipher: true,
+      },
       take: batch,
     });
     for (const row of rows) {
       let choicesCipher = row.choicesCipher;
       if (row.hasChoices && !choicesCipher && row.payloadCipher) {
-        const choices = this.#open(row.payloadCipher).choices ?? [];
-        choicesCipher = this.#cipher.sealJson(choices, CHOICES_CONTEXT);
+        const choices = this.#open({ ...row, payloadCipher: row.payloadCipher }).choices ?? [];
+        choicesCipher = this.#cipher.sealJson(choices, CHOICES_CONTEXT, ownerOf(row));
       }
       await this.#db.outboxMessage.updateMany({
         where: { id: row.id, payloadCipher: { not: null } },
@@ -235,6 +244,7 @@ export class OutboxStore {
         payloadCipher: this.#cipher.sealJson(
           { platformMessageIds: platformMessageIds.slice(i, i + size) },
           PAYLOAD_CONTEXT,
+          identityId,
         ),
         keyId: this.#cipher.currentKeyId,
         createdAt: now,
@@ -321,10 +331,10 @@ export class OutboxStore {
   async delivery(id: number): Promise<Delivery> {
     const row = await this.#db.outboxMessage.findUniqueOrThrow({
       where: { id },
-      select: { kind: true, payloadCipher: true },
+      select: { kind: true, payloadCipher: true, identityId: true, officeCode: true },
     });
     if (!row.payloadCipher) throw new Error(`outbox row ${id} has no payload (delivered or given up)`);
-    const payload = this.#cipher.openJson(row.payloadCipher, PAYLOAD_CONTEXT);
+    const payload = this.#cipher.openJson(row.payloadCipher, PAYLOAD_CONTEXT, ownerOf(row));
     return row.kind === "DELETE"
       ? { kind: "delete", platformMessageIds: DeleteSchema.parse(payload).platformMessageIds }
       : { kind: "message", message: OutboundMessageSchema.parse(payload) };
@@ -437,7 +447,7 @@ export class OutboxStore {
     if (cached?.id === latest.id) return cached.choices;
     const row = await this.#db.outboxMessage.findUniqueOrThrow({
       where: { id: latest.id },
-      select: { choicesCipher: true, payloadCipher: true },
+      select: { choicesCipher: true, payloadCipher: true, identityId: true, officeCode: true },
     });
     const choices = this.#choicesOf(row);
     if (this.#latestChoices.size >= CACHE_LIMIT) this.#latestChoices.clear();
@@ -461,7 +471,14 @@ export class OutboxStore {
       },
       orderBy: [{ sentAt: "desc" }, { id: "desc" }],
       take: limit,
-      select: { caseId: true, sentAt: true, choicesCipher: true, payloadCipher: true },
+      select: {
+        caseId: true,
+        sentAt: true,
+        choicesCipher: true,
+        payloadCipher: true,
+        identityId: true,
+        officeCode: true,
+      },
     });
     return rows.flatMap((row) => this.#card(row));
   }
@@ -483,25 +500,40 @@ export class OutboxStore {
         ],
       },
       orderBy: { id: "desc" },
-      select: { caseId: true, sentAt: true, choicesCipher: true, payloadCipher: true },
+      select: {
+        caseId: true,
+        sentAt: true,
+        choicesCipher: true,
+        payloadCipher: true,
+        identityId: true,
+        officeCode: true,
+      },
     });
     return row ? (this.#card(row)[0] ?? null) : null;
   }
 
-  #card(row: {
-    caseId: string | null;
-    sentAt: Date | null;
-    choicesCipher: Uint8Array | null;
-    payloadCipher: Uint8Array | null;
-  }): SentCard[] {
+  #rehome(envelope: Uint8Array | null, context: string, officeCode: string, identityId: string) {
+    if (envelope === null) return null;
+    return this.#cipher.reseal(envelope, context, ownerOf({ identityId: null, officeCode }), identityId);
+  }
+
+  #card(
+    row: OwnedRow & {
+      caseId: string | null;
+      sentAt: Date | null;
+      choicesCipher: Uint8Array | null;
+      payloadCipher: Uint8Array | null;
+    },
+  ): SentCard[] {
     if (!row.caseId || !row.sentAt) return [];
     return [{ caseId: row.caseId, sentAt: row.sentAt, choices: this.#choicesOf(row) }];
   }
 
   /** A message's choices: kept on their own after delivery, or read from a payload not yet cleared. */
-  #choicesOf(row: { choicesCipher: Uint8Array | null; payloadCipher: Uint8Array | null }): Choice[] {
-    if (row.choicesCipher) return ChoicesSchema.parse(this.#cipher.openJson(row.choicesCipher, CHOICES_CONTEXT));
-    return row.payloadCipher ? (this.#open(row.payloadCipher).choices ?? []) : [];
+  #choicesOf(row: OwnedRow & { choicesCipher: Uint8Array | null; payloadCipher: Uint8Array | null }): Choice[] {
+    if (row.choicesCipher)
+      return ChoicesSchema.parse(this.#cipher.openJson(row.choicesCipher, CHOICES_CONTEXT, ownerOf(row)));
+    return row.payloadCipher ? (this.#open({ ...row, payloadCipher: row.payloadCipher }).choices ?? []) : [];
   }
 
   /** How many messages wait for an office destination, by office. */
@@ -552,9 +584,10 @@ export class OutboxStore {
             hasChoices: row.hasChoices,
             urgent: row.urgent,
             caseId: row.caseId,
-            payloadCipher: row.payloadCipher,
-            choicesCipher: row.choicesCipher,
-            keyId: row.keyId,
+            // Sealed for the office while it waited; each chat's copy is sealed for that chat.
+            payloadCipher: this.#rehome(row.payloadCipher, PAYLOAD_CONTEXT, officeCode, r.identityId),
+            choicesCipher: this.#rehome(row.choicesCipher, CHOICES_CONTEXT, officeCode, r.identityId),
+            keyId: this.#cipher.currentKeyId,
             createdAt: now,
           })),
         ),
@@ -562,4 +595,15 @@ export class OutboxStore {
       return released.length;
     });
   }
+}
+
+/** Which chat (or, while it waits for a destination, which office) a queued message belongs to. */
+interface OwnedRow {
+  identityId: string | null;
+  officeCode: string | null;
+}
+
+/** The owner an outbox envelope is bound to: its chat, or the office it waits for. */
+export function ownerOf(row: OwnedRow): string {
+  return row.identityId ?? `office:${row.officeCode ?? ""}`;
 }

@@ -1,5 +1,6 @@
 import { type Db, isUniqueViolation, type Prisma } from "../db/database.ts";
-import { DecryptionError, FieldCipher } from "../security/field-cipher.ts";
+import { ownerOf as outboxOwner } from "../db/outbox-store.ts";
+import { CONTEXT_NAMES_ROW, DecryptionError, FieldCipher } from "../security/field-cipher.ts";
 import { Hasher } from "../security/hasher.ts";
 import type { KeyRing } from "../security/key-ring.ts";
 
@@ -123,9 +124,9 @@ interface Context {
   current: string;
   stale: { keyId: { not: string } };
   /** Opens under any known key and seals under the current one; notes why a row cannot be opened. */
-  reseal(envelope: Uint8Array, context: string): Uint8Array<ArrayBuffer>;
-  resealMaybe(envelope: Uint8Array | null, context: string): Uint8Array<ArrayBuffer> | null;
-  open(envelope: Uint8Array, context: string): string;
+  reseal(envelope: Uint8Array, context: string, owner: string): Uint8Array<ArrayBuffer>;
+  resealMaybe(envelope: Uint8Array | null, context: string, owner: string): Uint8Array<ArrayBuffer> | null;
+  open(envelope: Uint8Array, context: string, owner: string): string;
 }
 
 /**
@@ -155,9 +156,9 @@ export async function rotateKeys(options: RotationOptions): Promise<RotationSumm
     hasher,
     current: keys.currentKeyId,
     stale: { keyId: { not: keys.currentKeyId } },
-    reseal: (envelope, context) => noting(() => cipher.reseal(envelope, context)),
-    resealMaybe: (envelope, context) => (envelope === null ? null : ctx.reseal(envelope, context)),
-    open: (envelope, context) => noting(() => cipher.open(envelope, context)),
+    reseal: (envelope, context, owner) => noting(() => cipher.reseal(envelope, context, owner)),
+    resealMaybe: (envelope, context, owner) => (envelope === null ? null : ctx.reseal(envelope, context, owner)),
+    open: (envelope, context, owner) => noting(() => cipher.open(envelope, context, owner)),
   };
   const run = <Row>(spec: TableSpec<Row>) => rotateTable(spec, options, batchSize);
   const tables: TableRotation[] = [];
@@ -310,9 +311,9 @@ function identities(ctx: Context): TableSpec<{
       return { rows: rows.filter(needsWork), last };
     },
     plan: (row) => {
-      const address = ctx.open(row.addressCipher, CONTEXT.address);
+      const address = ctx.open(row.addressCipher, CONTEXT.address, row.id);
       const lookupHash = hasher.identity(address);
-      const addressCipher = row.keyId === current ? row.addressCipher : cipher.seal(address, CONTEXT.address);
+      const addressCipher = row.keyId === current ? row.addressCipher : cipher.seal(address, CONTEXT.address, row.id);
       return {
         claims: { id: row.id, lookupHash },
         write: (tx) =>
@@ -341,7 +342,7 @@ function conversations(ctx: Context): TableSpec<{ identityId: string; keyId: str
         (row) => row.identityId,
       ),
     plan: (row) => {
-      const stateCipher = ctx.reseal(row.stateCipher, CONTEXT.conversation);
+      const stateCipher = ctx.reseal(row.stateCipher, CONTEXT.conversation, row.identityId);
       // The row version stays: the content is the same, and a new version would fail a writer for nothing.
       return {
         write: (tx) =>
@@ -377,9 +378,9 @@ function cases(ctx: Context): TableSpec<{
       ),
     plan: (row) => {
       const data = {
-        placeCipher: ctx.resealMaybe(row.placeCipher, CONTEXT.place),
-        narrativeCipher: ctx.resealMaybe(row.narrativeCipher, CONTEXT.narrative),
-        contactCipher: ctx.resealMaybe(row.contactCipher, CONTEXT.contact),
+        placeCipher: ctx.resealMaybe(row.placeCipher, CONTEXT.place, row.id),
+        narrativeCipher: ctx.resealMaybe(row.narrativeCipher, CONTEXT.narrative, row.id),
+        contactCipher: ctx.resealMaybe(row.contactCipher, CONTEXT.contact, row.id),
         keyId: current,
       };
       // Conditional on the old ciphertexts too: a purge or an erasure meanwhile must not be undone.
@@ -400,7 +401,7 @@ function cases(ctx: Context): TableSpec<{
   };
 }
 
-function caseMessages(ctx: Context): TableSpec<{ id: number; keyId: string; bodyCipher: Bytes }> {
+function caseMessages(ctx: Context): TableSpec<{ id: number; caseId: string; keyId: string; bodyCipher: Bytes }> {
   const { db, stale, current } = ctx;
   return {
     table: "case_messages",
@@ -411,12 +412,12 @@ function caseMessages(ctx: Context): TableSpec<{ id: number; keyId: string; body
           where: { ...stale, ...(after === undefined ? {} : { id: { gt: after as number } }) },
           orderBy: { id: "asc" },
           take,
-          select: { id: true, keyId: true, bodyCipher: true },
+          select: { id: true, caseId: true, keyId: true, bodyCipher: true },
         }),
         (row) => row.id,
       ),
     plan: (row) => {
-      const bodyCipher = ctx.reseal(row.bodyCipher, CONTEXT.message);
+      const bodyCipher = ctx.reseal(row.bodyCipher, CONTEXT.message, row.caseId);
       return {
         write: (tx) =>
           tx.caseMessage.updateMany({
@@ -430,7 +431,7 @@ function caseMessages(ctx: Context): TableSpec<{ id: number; keyId: string; body
 
 function caseServices(
   ctx: Context,
-): TableSpec<{ id: number; keyId: string; providerCipher: Bytes | null; noteCipher: Bytes | null }> {
+): TableSpec<{ id: number; caseId: string; keyId: string; providerCipher: Bytes | null; noteCipher: Bytes | null }> {
   const { db, stale, current } = ctx;
   return {
     table: "case_services",
@@ -441,13 +442,13 @@ function caseServices(
           where: { ...stale, ...(after === undefined ? {} : { id: { gt: after as number } }) },
           orderBy: { id: "asc" },
           take,
-          select: { id: true, keyId: true, providerCipher: true, noteCipher: true },
+          select: { id: true, caseId: true, keyId: true, providerCipher: true, noteCipher: true },
         }),
         (row) => row.id,
       ),
     plan: (row) => {
-      const providerCipher = ctx.resealMaybe(row.providerCipher, CONTEXT.service);
-      const noteCipher = ctx.resealMaybe(row.noteCipher, CONTEXT.service);
+      const providerCipher = ctx.resealMaybe(row.providerCipher, CONTEXT.service, row.caseId);
+      const noteCipher = ctx.resealMaybe(row.noteCipher, CONTEXT.service, row.caseId);
       return {
         write: (tx) =>
           tx.caseService.updateMany({
@@ -459,9 +460,14 @@ function caseServices(
   };
 }
 
-function outboxMessages(
-  ctx: Context,
-): TableSpec<{ id: number; keyId: string; payloadCipher: Bytes | null; choicesCipher: Bytes | null }> {
+function outboxMessages(ctx: Context): TableSpec<{
+  id: number;
+  identityId: string | null;
+  officeCode: string | null;
+  keyId: string;
+  payloadCipher: Bytes | null;
+  choicesCipher: Bytes | null;
+}> {
   const { db, stale, current } = ctx;
   return {
     table: "outbox_messages",
@@ -472,13 +478,20 @@ function outboxMessages(
           where: { ...stale, ...(after === undefined ? {} : { id: { gt: after as number } }) },
           orderBy: { id: "asc" },
           take,
-          select: { id: true, keyId: true, payloadCipher: true, choicesCipher: true },
+          select: {
+            id: true,
+            keyId: true,
+            payloadCipher: true,
+            choicesCipher: true,
+            identityId: true,
+            officeCode: true,
+          },
         }),
         (row) => row.id,
       ),
     plan: (row) => {
-      const payloadCipher = ctx.resealMaybe(row.payloadCipher, CONTEXT.outbox);
-      const choicesCipher = ctx.resealMaybe(row.choicesCipher, CONTEXT.outboxChoices);
+      const payloadCipher = ctx.resealMaybe(row.payloadCipher, CONTEXT.outbox, outboxOwner(row));
+      const choicesCipher = ctx.resealMaybe(row.choicesCipher, CONTEXT.outboxChoices, outboxOwner(row));
       // Conditional on the old ciphertexts: a delivery meanwhile (which drops the payload) is not undone.
       return {
         write: (tx) =>
@@ -519,7 +532,7 @@ function attachments(ctx: Context): TableSpec<{ id: string; keyId: string; blobC
       return { rows, last: last.id };
     },
     plan: (row) => {
-      const blobCipher = ctx.reseal(row.blobCipher, CONTEXT.attachment);
+      const blobCipher = ctx.reseal(row.blobCipher, CONTEXT.attachment, row.id);
       return {
         write: (tx) =>
           tx.attachment.updateMany({
@@ -549,7 +562,7 @@ function whatsappAuth(ctx: Context): TableSpec<{ key: string; keyId: string; val
     plan: (row) => {
       // The index key is re-sealed, not replaced: every other row's name is an HMAC under it.
       const context = row.key === WHATSAPP_INDEX_ROW ? CONTEXT.whatsappIndex : `${CONTEXT.whatsappValue}:${row.key}`;
-      const valueCipher = ctx.reseal(row.valueCipher, context);
+      const valueCipher = ctx.reseal(row.valueCipher, context, CONTEXT_NAMES_ROW);
       return {
         write: (tx) =>
           tx.whatsAppAuth.updateMany({

@@ -107,10 +107,12 @@ export async function caseDetailsOf(deps: ViewDeps, row: CaseRecord, copyView = 
     indicators: IndicatorsSchema.parse(JSON.parse(row.indicators)),
     victimGender: Coded.gender.parse(row.victimGender),
     victimCount: Coded.count.parse(row.victimCount),
-    narrative: row.narrativeCipher ? cipher.open(row.narrativeCipher, "case.narrative") : null,
-    placeDetail: row.placeCipher ? PlaceDetailSchema.parse(cipher.openJson(row.placeCipher, "case.place")) : null,
+    narrative: row.narrativeCipher ? cipher.open(row.narrativeCipher, "case.narrative", row.id) : null,
+    placeDetail: row.placeCipher
+      ? PlaceDetailSchema.parse(cipher.openJson(row.placeCipher, "case.place", row.id))
+      : null,
     contactPreference: Coded.contact.parse(row.contactPreference),
-    contactNumber: !copyView && row.contactCipher ? cipher.open(row.contactCipher, "case.contact") : null,
+    contactNumber: !copyView && row.contactCipher ? cipher.open(row.contactCipher, "case.contact", row.id) : null,
     copiedTo: row.copies.map((c) => c.officeCode),
     officeName: row.officeCode ? ((await offices.get(row.officeCode))?.name ?? row.officeCode) : null,
     assignedStaffName: await nameOf(row.assignedStaffId),

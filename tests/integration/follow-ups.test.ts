@@ -400,9 +400,9 @@ describe("safety", () => {
     const cipher = new FieldCipher(t.keys);
     const firstLines = rows.map(
       (r) =>
-        (JSON.parse(cipher.open(r.payloadCipher ?? new Uint8Array(), "outbox.payload")) as OutboundMessage).text.split(
-          "\n",
-        )[0] ?? "",
+        (
+          JSON.parse(cipher.open(r.payloadCipher ?? new Uint8Array(), "outbox.payload", identity.id)) as OutboundMessage
+        ).text.split("\n")[0] ?? "",
     );
     expect(firstLines.length).toBeGreaterThanOrEqual(5);
     for (const line of firstLines) {

@@ -51,8 +51,10 @@ describe("a report stored in SQLite", () => {
       deceived: "YES",
     });
     const cipher = new FieldCipher(t.keys);
-    expect(cipher.open(row.narrativeCipher as Uint8Array, "case.narrative")).toBe("Kakak saya ditahan di pabrik.");
-    expect(cipher.open(row.contactCipher as Uint8Array, "case.contact")).toBe("+6281211112222");
+    expect(cipher.open(row.narrativeCipher as Uint8Array, "case.narrative", row.id)).toBe(
+      "Kakak saya ditahan di pabrik.",
+    );
+    expect(cipher.open(row.contactCipher as Uint8Array, "case.contact", row.id)).toBe("+6281211112222");
     expect(row.pinHash).not.toContain(pinIn(done));
     expect(row.events.map((e) => [e.type, e.actor, e.toStatus])).toEqual([
       ["RECEIVED", "reporter", "RECEIVED"],
@@ -103,7 +105,7 @@ describe("a restart in the middle of a conversation", () => {
     expect(textOf(replies)).toContain("Nomor laporan");
     const row = await t.app.database.prisma.case.findFirstOrThrow();
     expect(row.provinceCode).toBe("35");
-    expect(new FieldCipher(t.keys).open(row.narrativeCipher as Uint8Array, "case.narrative")).toBe(
+    expect(new FieldCipher(t.keys).open(row.narrativeCipher as Uint8Array, "case.narrative", row.id)).toBe(
       "Cerita sebelum restart.",
     );
   });

@@ -154,7 +154,9 @@ describe("rotate-keys", () => {
     expect(details.narrative).toBe(reports[0]?.story);
     expect(details.contactNumber).toBeNull();
     const second = await after.app.caseStore.load(reports[1]?.reference as string);
-    expect(second?.contactCipher && after.app.cipher.open(second.contactCipher, "case.contact")).toBe("+6281234567890");
+    expect(second?.contactCipher && after.app.cipher.open(second.contactCipher, "case.contact", second.id)).toBe(
+      "+6281234567890",
+    );
     expect(details.messages.map((m) => m.text)).toContain("Kami akan menelepon besok.");
     expect(details.services.map((s) => s.provider)).toEqual(["RPTC Bambu Apus"]);
     expect((await after.app.attachments.read(attachmentId))?.bytes.toString()).toBe("jpeg");
@@ -224,7 +226,7 @@ describe("rotate-keys", () => {
           // An instance still on the old key writes a conversation.
           await db.conversation.update({
             where: { identityId: halfway.id },
-            data: { stateCipher: oldCipher.sealJson({ written: "meanwhile" }, "conversation.state") },
+            data: { stateCipher: oldCipher.sealJson({ written: "meanwhile" }, "conversation.state", halfway.id) },
           });
         }
       },
@@ -236,7 +238,9 @@ describe("rotate-keys", () => {
     const row = await db.case.findUniqueOrThrow({ where: { id: purged.id } });
     expect(row.narrativeCipher).toBeNull();
     const conversation = await db.conversation.findUniqueOrThrow({ where: { identityId: halfway.id } });
-    expect(t.app.cipher.openJson(conversation.stateCipher, "conversation.state")).toEqual({ written: "meanwhile" });
+    expect(t.app.cipher.openJson(conversation.stateCipher, "conversation.state", halfway.id)).toEqual({
+      written: "meanwhile",
+    });
 
     const again = await rotateKeys({ db, keys, now: t.clock.now() });
     const next = Object.fromEntries(again.tables.map((s) => [s.table, s]));
@@ -250,12 +254,13 @@ describe("rotate-keys", () => {
     const db0 = before.app.database.prisma;
     // A row sealed with a key that is no longer configured.
     const lost = new FieldCipher({ ...before.keys, currentKeyId: "k0", dataKeys: new Map([["k0", randomBytes(32)]]) });
+    const orphanId = randomUUID();
     const orphan = await db0.contactIdentity.create({
       data: {
-        id: randomUUID(),
+        id: orphanId,
         channel: "term",
         lookupHash: "unreadable-row",
-        addressCipher: lost.seal("term:lost", "identity.address"),
+        addressCipher: lost.seal("term:lost", "identity.address", orphanId),
         keyId: "k0",
         createdAt: before.clock.now(),
       },
@@ -264,27 +269,29 @@ describe("rotate-keys", () => {
     const withH3: KeyRing = { ...keys, hmacKeys: new Map([...keys.hmacKeys, ["h3", randomBytes(32)]]) };
     const hasher = new Hasher(withH3);
     const cipher = new FieldCipher(withH3);
-    const seal = (address: string) => cipher.seal(address, "identity.address");
+    const seal = (address: string, id: string) => cipher.seal(address, "identity.address", id);
     // One chat with two rows: the old row and one a process without the old key created under the new hash.
     await before.app.identities.resolve("term:twice", before.clock.now());
+    const twiceId = randomUUID();
     await db0.contactIdentity.create({
       data: {
-        id: randomUUID(),
+        id: twiceId,
         channel: "term",
         lookupHash: hasher.identity("term:twice"),
-        addressCipher: seal("term:twice"),
+        addressCipher: seal("term:twice", twiceId),
         keyId: "k2",
         createdAt: before.clock.now(),
       },
     });
     // Another chat with two old rows under two old keys: both would take the same new hash.
     for (const hash of hasher.identityCandidates("term:thrice").slice(1)) {
+      const id = randomUUID();
       await db0.contactIdentity.create({
         data: {
-          id: randomUUID(),
+          id,
           channel: "term",
           lookupHash: hash,
-          addressCipher: seal("term:thrice"),
+          addressCipher: seal("term:thrice", id),
           keyId: "k1",
           createdAt: before.clock.now(),
         },

@@ -41,6 +41,7 @@ const CONTEXTS = [
   "case.narrative",
   "case.contact",
   "case.message",
+  "case.service",
   "outbox.payload",
   "outbox.choices",
   "attachment.blob",
@@ -50,7 +51,8 @@ const CONTEXTS = [
 
 /**
  * Every place a secret could rest: each column of each row of every table, ciphertexts
- * decrypted under whichever context opens them. Returns "table.column" for each find.
+ * decrypted under whichever context and owner (an id the row holds) opens them. Returns
+ * "table.column" for each find.
  */
 async function findEverywhere(t: TestApp, secrets: readonly string[]): Promise<string[]> {
   const db = t.app.database.prisma;
@@ -64,15 +66,18 @@ async function findEverywhere(t: TestApp, secrets: readonly string[]): Promise<s
           "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()",
         );
   const found: string[] = [];
-  const readable = (value: unknown): string[] => {
+  const readable = (value: unknown, row: Record<string, unknown>): string[] => {
     if (value instanceof Uint8Array) {
-      const opened = CONTEXTS.flatMap((context) => {
-        try {
-          return [cipher.open(value, context)];
-        } catch {
-          return [];
-        }
-      });
+      const owners = [row.id, row.identityId, row.caseId, `office:${String(row.officeCode)}`, ""].map(String);
+      const opened = CONTEXTS.flatMap((context) =>
+        owners.flatMap((owner) => {
+          try {
+            return [cipher.open(value, context, owner)];
+          } catch {
+            return [];
+          }
+        }),
+      );
       return [...opened, Buffer.from(value).toString("utf8")];
     }
     return value === null || value === undefined ? [] : [String(value)];
@@ -81,7 +86,7 @@ async function findEverywhere(t: TestApp, secrets: readonly string[]): Promise<s
     const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(`SELECT * FROM "${name}"`);
     for (const row of rows)
       for (const [column, value] of Object.entries(row))
-        for (const text of readable(value))
+        for (const text of readable(value, row))
           for (const secret of secrets) if (text.includes(secret)) found.push(`${name}.${column}: ${secret}`);
   }
   return [...new Set(found)];

@@ -175,16 +175,17 @@ describe("versioned keyed hashes", () => {
 });
 
 describe("re-sealing under the current data key", () => {
-  it("opens with the old key and seals with the new one, for the same context only", () => {
+  it("opens with the old key and seals with the new one, for the same context and owner only", () => {
     const k1 = key();
     const old = new FieldCipher(keyRingFromEnvironment(`k1:${k1}`, key()));
-    const sealed = old.seal("Siti, 0812 3456 7890", "case.narrative");
+    const sealed = old.seal("Siti, 0812 3456 7890", "case.narrative", "case-a");
     const rotated = new FieldCipher(keyRingFromEnvironment(`k2:${key()},k1:${k1}`, key()));
     expect(rotated.keyIdOf(sealed)).toBe("k1");
-    const resealed = rotated.reseal(sealed, "case.narrative");
+    const resealed = rotated.reseal(sealed, "case.narrative", "case-a");
     expect(rotated.keyIdOf(resealed)).toBe("k2");
-    expect(rotated.open(resealed, "case.narrative")).toBe("Siti, 0812 3456 7890");
-    expect(() => rotated.reseal(sealed, "case.contact")).toThrow(DecryptionError);
-    expect(() => old.open(resealed, "case.narrative")).toThrow(/no data key "k2"/);
+    expect(rotated.open(resealed, "case.narrative", "case-a")).toBe("Siti, 0812 3456 7890");
+    expect(() => rotated.reseal(sealed, "case.contact", "case-a")).toThrow(DecryptionError);
+    expect(() => rotated.reseal(sealed, "case.narrative", "case-b")).toThrow(DecryptionError);
+    expect(() => old.open(resealed, "case.narrative", "case-a")).toThrow(/no data key "k2"/);
   });
 });

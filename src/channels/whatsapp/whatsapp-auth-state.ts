@@ -10,7 +10,7 @@ import {
   type SignalKeyStore,
 } from "@whiskeysockets/baileys";
 import type { Db } from "../../db/database.ts";
-import type { FieldCipher } from "../../security/field-cipher.ts";
+import { CONTEXT_NAMES_ROW, type FieldCipher } from "../../security/field-cipher.ts";
 
 const VALUE_CONTEXT = "whatsapp.auth";
 const INDEX_CONTEXT = "whatsapp.auth.index";
@@ -98,7 +98,9 @@ export class WhatsAppAuthStore {
     const byKey = new Map(rows.map((row) => [row.key, row.valueCipher]));
     return keys.map((key) => {
       const envelope = byKey.get(key);
-      return envelope ? JSON.parse(this.#cipher.open(envelope, `${VALUE_CONTEXT}:${key}`), BufferJSON.reviver) : null;
+      return envelope
+        ? JSON.parse(this.#cipher.open(envelope, `${VALUE_CONTEXT}:${key}`, CONTEXT_NAMES_ROW), BufferJSON.reviver)
+        : null;
     });
   }
 
@@ -111,7 +113,11 @@ export class WhatsAppAuthStore {
     const writes = entries.map(([name, value]) => {
       const key = rowKey(index, name);
       if (value === null || value === undefined) return this.#db.whatsAppAuth.deleteMany({ where: { key } });
-      const valueCipher = this.#cipher.seal(JSON.stringify(value, BufferJSON.replacer), `${VALUE_CONTEXT}:${key}`);
+      const valueCipher = this.#cipher.seal(
+        JSON.stringify(value, BufferJSON.replacer),
+        `${VALUE_CONTEXT}:${key}`,
+        CONTEXT_NAMES_ROW,
+      );
       return this.#db.whatsAppAuth.upsert({
         where: { key },
         create: { key, valueCipher, keyId, updatedAt: now },
@@ -130,7 +136,7 @@ export class WhatsAppAuthStore {
     const row = await this.#db.whatsAppAuth.findUnique({ where: { key: INDEX_ROW }, select: { valueCipher: true } });
     if (this.#indexKey) return this.#indexKey;
     if (row) {
-      const key = Buffer.from(this.#cipher.open(row.valueCipher, INDEX_CONTEXT), "base64");
+      const key = Buffer.from(this.#cipher.open(row.valueCipher, INDEX_CONTEXT, CONTEXT_NAMES_ROW), "base64");
       this.#indexKey = Promise.resolve(key);
       return key;
     }
@@ -148,7 +154,7 @@ export class WhatsAppAuthStore {
     await this.#db.whatsAppAuth.create({
       data: {
         key: INDEX_ROW,
-        valueCipher: this.#cipher.seal(fresh.toString("base64"), INDEX_CONTEXT),
+        valueCipher: this.#cipher.seal(fresh.toString("base64"), INDEX_CONTEXT, CONTEXT_NAMES_ROW),
         keyId: this.#cipher.currentKeyId,
         updatedAt: new Date(),
       },

@@ -23,6 +23,9 @@ const CONTEXT = {
   whatsappIndex: "whatsapp.auth.index",
   whatsappValue: "whatsapp.auth",
 } as const;
+/** How the migration of envelope version 2 marked the key id of rows written before it. */
+const VERSION_ONE_MARK = "@v1";
+
 /** The WhatsApp row that holds the index key, sealed under its own context (whatsapp-auth-state.ts). */
 const WHATSAPP_INDEX_ROW = "index";
 /** Attachments are megabytes each: a batch holds at most this many bytes of them. */
@@ -65,6 +68,8 @@ export interface RotationSummary {
   tables: TableRotation[];
   /** Rows per old data key id: a data key can leave the configuration once it is absent here (and from backups kept). */
   dataKeysInUse: Record<string, number>;
+  /** Rows still in version 1 envelopes (bound to their column, not yet to their owner). */
+  versionOneRows: number;
   /** Uses per old HMAC key id: an HMAC key can leave once it is absent here. */
   hmacKeysInUse: Record<string, HmacKeyUse>;
   /** Why rows failed, without personal data (such as `no data key "k0"`). */
@@ -130,7 +135,8 @@ interface Context {
 }
 
 /**
- * Re-encrypts every row whose keyId is not the current data key, and re-hashes identity and
+ * Re-encrypts every row whose keyId is not the current data key (rows written before envelopes
+ * were bound to their owner included: their key id carries the `@v1` mark), and re-hashes identity and
  * status look-up hashes made with an older HMAC key, table by table in batches of one
  * transaction each. Every update is conditional on the row's old key id and ciphertext (or
  * hash), so a concurrent writer is never overwritten; a run stopped half-way loses nothing and
@@ -175,7 +181,7 @@ export async function rotateKeys(options: RotationOptions): Promise<RotationSumm
     dataKey: keys.currentKeyId,
     hmacKey: hasher.currentKeyId,
     tables,
-    dataKeysInUse: await dataKeysInUse(db, keys.currentKeyId),
+    ...(await dataKeysInUse(db, keys.currentKeyId)),
     hmacKeysInUse: await hmacKeysInUse(db, hasher, options.now),
     errors: [...errors].sort(),
   };
@@ -646,8 +652,14 @@ async function rehashStatusLookups(
   return tally;
 }
 
-/** Rows per old data key id across every encrypted table. */
-async function dataKeysInUse(db: Db, current: string): Promise<Record<string, number>> {
+/**
+ * Rows per old data key id across every encrypted table, and rows still in version 1 envelopes
+ * (their key id marked `@v1` by the migration that introduced owners).
+ */
+async function dataKeysInUse(
+  db: Db,
+  current: string,
+): Promise<{ dataKeysInUse: Record<string, number>; versionOneRows: number }> {
   const where = { keyId: { not: current } };
   const groups = await Promise.all([
     db.contactIdentity.groupBy({ by: ["keyId"], where, _count: { _all: true } }),
@@ -660,8 +672,13 @@ async function dataKeysInUse(db: Db, current: string): Promise<Record<string, nu
     db.whatsAppAuth.groupBy({ by: ["keyId"], where, _count: { _all: true } }),
   ]);
   const inUse: Record<string, number> = {};
-  for (const group of groups.flat()) inUse[group.keyId] = (inUse[group.keyId] ?? 0) + group._count._all;
-  return inUse;
+  let versionOneRows = 0;
+  for (const group of groups.flat()) {
+    const keyId = group.keyId.endsWith(VERSION_ONE_MARK) ? group.keyId.slice(0, -VERSION_ONE_MARK.length) : group.keyId;
+    if (keyId !== group.keyId) versionOneRows += group._count._all;
+    if (keyId !== current) inUse[keyId] = (inUse[keyId] ?? 0) + group._count._all;
+  }
+  return { dataKeysInUse: inUse, versionOneRows };
 }
 
 /** Where each old HMAC key is still needed: PIN hashes, lookup hashes, look-ups, open invites. */
@@ -734,6 +751,8 @@ export function describeRotation(summary: RotationSummary, keys: KeyRing): strin
     if (notes.length > 0) lines.push(`  ${t.table}: ${notes.join("; ")}`);
   }
   for (const error of summary.errors) lines.push(`  error: ${error}`);
+  if (summary.versionOneRows > 0)
+    lines.push(`${summary.versionOneRows} row(s) still in the old envelope format; run rotate-keys again.`);
   for (const id of keys.dataKeys.keys()) {
     if (id === summary.dataKey) continue;
     const used = summary.dataKeysInUse[id] ?? 0;

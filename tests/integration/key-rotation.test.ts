@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { createCipheriv, randomBytes, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { WhatsAppAuthStore } from "../../src/channels/whatsapp/whatsapp-auth-state.ts";
 import { FieldCipher } from "../../src/security/field-cipher.ts";
@@ -71,6 +71,13 @@ async function populated() {
     ["session-6281377712345.0", { record: "signal" }],
   ]);
   return { t, reports, attachmentId };
+}
+
+/** A case by reference, for its details. */
+async function loadCase(t: TestApp, reference: string) {
+  const record = await t.app.caseStore.load(reference);
+  if (!record) throw new Error(`no case ${reference}`);
+  return record;
 }
 
 async function keyIdsIn(t: TestApp): Promise<Set<string>> {
@@ -174,6 +181,40 @@ describe("rotate-keys", () => {
     // A second run finds nothing to do.
     const again = await rotateKeys({ db: after.app.database.prisma, keys: newOnly, now: after.clock.now() });
     expect(again.tables.filter((s) => s.table !== "status_lookups").every((s) => s.pending === 0)).toBe(true);
+  });
+
+  it("rewrites rows from before envelopes were bound to their owner, under the same data key", async () => {
+    const { t, reports } = await populated();
+    const db = t.app.database.prisma;
+    const keys = t.keys;
+    // What the migration found: a case sealed the old way (its context alone authenticated),
+    // its key id marked by the migration.
+    const row = await db.case.findUniqueOrThrow({ where: { reference: reports[0]?.reference as string } });
+    const iv = randomBytes(12);
+    const gcm = createCipheriv("aes-256-gcm", keys.dataKeys.get(keys.currentKeyId) as Buffer, iv);
+    gcm.setAAD(Buffer.from("case.narrative"));
+    const body = Buffer.concat([gcm.update("cerita lama", "utf8"), gcm.final()]);
+    const id = Buffer.from(keys.currentKeyId);
+    const v1 = Buffer.concat([Buffer.from([1, id.length]), id, iv, gcm.getAuthTag(), body]);
+    await db.case.update({
+      where: { id: row.id },
+      data: { narrativeCipher: new Uint8Array(v1), keyId: `${keys.currentKeyId}@v1` },
+    });
+    // Still readable as it is.
+    const read = async () => (await caseDetailsOf(t.app, await loadCase(t, row.reference))).narrative;
+    expect(await read()).toBe("cerita lama");
+
+    const summary = await rotateKeys({ db, keys, now: t.clock.now() });
+    expect(summary.tables.find((s) => s.table === "cases")).toMatchObject({ pending: 1, rotated: 1, remaining: 0 });
+    expect(summary.versionOneRows).toBe(0);
+    expect(summary.dataKeysInUse).toEqual({});
+    const after = await db.case.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after.keyId).toBe(keys.currentKeyId);
+    expect(t.app.cipher.versionOf(after.narrativeCipher as Uint8Array)).toBe(2);
+    expect(await read()).toBe("cerita lama");
+    // Now bound to its case: copied into another case's row it no longer opens.
+    const other = await db.case.findUniqueOrThrow({ where: { reference: reports[1]?.reference as string } });
+    expect(() => t.app.cipher.open(after.narrativeCipher as Uint8Array, "case.narrative", other.id)).toThrow();
   });
 
   it("continues where an interrupted run stopped", async () => {

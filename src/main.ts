@@ -6,11 +6,8 @@
 import { realpathSync } from "node:fs";
 import type { DestinationStream } from "pino";
 import { type App, createApp } from "./app.ts";
-import { startTelegram } from "./channels/telegram/run-telegram.ts";
-import { runSimulator } from "./channels/terminal/simulator.ts";
-import { startLeasedWhatsApp } from "./channels/whatsapp/run-whatsapp.ts";
 import type { OperatorOutput } from "./channels/whatsapp/whatsapp-connection.ts";
-import { createBaileysSocket, type WhatsAppSocketFactory } from "./channels/whatsapp/whatsapp-socket.ts";
+import type { WhatsAppSocketFactory } from "./channels/whatsapp/whatsapp-socket.ts";
 import { runCli } from "./cli/run-cli.ts";
 import { parseSimulatorArgs } from "./cli/simulator-args.ts";
 import { type AppConfig, loadConfig } from "./config.ts";
@@ -26,16 +23,24 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /** The seams of `npm start`: the real ones by default, fakes in tests. */
 export interface StartSeams {
-  /** Makes WhatsApp sockets: Baileys' makeWASocket unless a test injects a fake. */
-  whatsappSocketFactory: WhatsAppSocketFactory;
+  /** Makes WhatsApp sockets: Baileys' makeWASocket (`baileysSocketFactory`) unless a test injects a fake. */
+  whatsappSocketFactory?: WhatsAppSocketFactory;
   /** Where WhatsApp shows the QR code and pairing instructions: stderr unless given. */
   operator?: OperatorOutput;
   /** Where logs go: stderr unless given. */
   logDestination?: DestinationStream;
 }
 
-/** What `npm start` uses: the real Baileys socket factory. */
-export const DEFAULT_SEAMS: StartSeams = { whatsappSocketFactory: createBaileysSocket };
+/** What `npm start` uses: the real Baileys socket factory, loaded only when WhatsApp is enabled. */
+export const DEFAULT_SEAMS: StartSeams = {};
+
+/**
+ * Baileys' socket factory. Channels are loaded only when configured: Baileys alone costs about
+ * a second and 60 MB at start, which a Telegram-only bot or the simulator should not pay.
+ */
+export async function baileysSocketFactory(): Promise<WhatsAppSocketFactory> {
+  return (await import("./channels/whatsapp/whatsapp-socket.ts")).createBaileysSocket;
+}
 
 /** The bot with its configured channels running. */
 export interface RunningBot {
@@ -126,14 +131,16 @@ export async function startBot(
     app.scheduler.start(config.followUpIntervalMs);
     const priorityIdentityId = await alerts.adminIdentityId();
     if (config.telegram) {
+      const { startTelegram } = await import("./channels/telegram/run-telegram.ts");
       const telegram = await startTelegram(app, config.telegram, { health, priorityIdentityId });
       stoppers.push({ name: "telegram", stop: () => telegram.stop() });
       wakers.push(() => telegram.dispatcher.wake());
       logger.info({ event: "start", channel: "telegram", mode: config.telegram.webhook ? "webhook" : "polling" });
     }
     if (config.whatsapp) {
+      const { startLeasedWhatsApp } = await import("./channels/whatsapp/run-whatsapp.ts");
       const whatsapp = await startLeasedWhatsApp(app, config.whatsapp, {
-        socketFactory: seams.whatsappSocketFactory,
+        socketFactory: seams.whatsappSocketFactory ?? (await baileysSocketFactory()),
         ...(seams.operator ? { operator: seams.operator } : {}),
         health,
         priorityIdentityId,
@@ -227,6 +234,7 @@ export async function main(seams: StartSeams = DEFAULT_SEAMS): Promise<void> {
     );
   }
   try {
+    const { runSimulator } = await import("./channels/terminal/simulator.ts");
     await runSimulator(app, {
       user: args.user,
       ...(args.language ? { language: args.language } : {}),

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createBaileysSocket } from "../../src/channels/whatsapp/whatsapp-socket.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/logging/logger.ts";
-import { DEFAULT_SEAMS, startBot } from "../../src/main.ts";
+import { baileysSocketFactory, DEFAULT_SEAMS, startBot } from "../../src/main.ts";
 import { FakeTelegramServer } from "../support/fake-telegram-server.ts";
 import { FakeWhatsApp } from "../support/fake-whatsapp-socket.ts";
 import { freshDataDir } from "../support/run-command.ts";
@@ -61,7 +61,8 @@ class LoopbackWebSocketServer {
 
 describe("npm start with WHATSAPP_ENABLED=true", () => {
   it("uses the real Baileys socket factory unless a test injects another at the same seam", () => {
-    expect(DEFAULT_SEAMS.whatsappSocketFactory).toBe(createBaileysSocket);
+    expect(DEFAULT_SEAMS.whatsappSocketFactory).toBeUndefined();
+    return expect(baileysSocketFactory()).resolves.toBe(createBaileysSocket);
   });
 
   it("runs WhatsApp and Telegram at once through the composition path, and stops both gracefully", async () => {

@@ -250,7 +250,9 @@ describe("outbox claims: several instances, each message sent once", () => {
       clock: t.clock,
       timers: t.clock,
       logger: t.app.logger,
-      idleMs: 5,
+      // Polls once a simulated second while it waits (as in production), not every 5 ms: 50 s
+      // of waiting is then 50 timers rather than 10,000 (each a query, slow on a busy machine).
+      idleMs: 1000,
     });
     d.start();
     cleanups.push(() => d.stop());

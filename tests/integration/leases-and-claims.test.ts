@@ -191,10 +191,10 @@ describe("outbox claims: several instances, each message sent once", () => {
       for (const d of dispatchers) await d.stop();
     });
     // Both run side by side for a while; then the busier one stops (a rolling restart) and the other finishes.
-    await waitUntil(() => sender.log.length >= 40, "the first messages", 20_000);
+    await waitUntil(() => sender.log.length >= 40, "the first messages", 60_000);
     const [busier] = [...dispatchers].sort((x, y) => y.sent - x.sent);
     await busier?.stop();
-    await waitUntil(() => sender.log.length >= texts.length, "every message", 20_000);
+    await waitUntil(() => sender.log.length >= texts.length, "every message", 60_000);
     await new Promise((r) => setTimeout(r, 100));
     const sent = sender.log.map((l) => l.text);
     expect(sent).toHaveLength(texts.length);

@@ -132,7 +132,7 @@ describe("leases: one holder at a time, taken over when the holder dies", () => 
     expect(running.has("c")).toBe(false);
     dead = true;
     const diedAt = Date.now();
-    await waitUntil(() => running.has("c"), "the standby to take over from a dead holder", 5000);
+    await waitUntil(() => running.has("c"), "the standby to take over from a dead holder", 30_000);
     expect(Date.now() - diedAt).toBeGreaterThanOrEqual(200);
     // The cut-off holder stopped its work before the lease it could not renew ran out.
     expect(running.has("b2")).toBe(false);
@@ -163,7 +163,7 @@ describe("leases: one holder at a time, taken over when the holder dies", () => 
     });
     expect([...running]).toEqual(["a"]);
     hung = true;
-    await waitUntil(() => running.has("b"), "the standby to take over from a holder whose database hangs", 5000);
+    await waitUntil(() => running.has("b"), "the standby to take over from a holder whose database hangs", 30_000);
     expect(running.has("a")).toBe(false);
     expect(state.overlap).toBe(1);
   });

@@ -43,7 +43,26 @@ async function start(env: Record<string, string> = {}, autoOpen = false): Promis
     random: () => 0.5,
   });
   cleanups.push(() => runtime.stop());
-  const settle = () => new Promise<void>((r) => setTimeout(r, 30));
+  // Until nothing visible has changed for three looks 30 ms apart: a busy machine (or a slower
+  // database clearing the session) may take longer than one fixed pause.
+  const signature = () =>
+    JSON.stringify([
+      runtime.connection.decisions.length,
+      runtime.connection.status,
+      wa.sockets.length,
+      operator.length,
+      timers.length,
+    ]);
+  const settle = async () => {
+    const deadline = Date.now() + 15_000;
+    let last = signature();
+    for (let quiet = 0; quiet < 3 && Date.now() < deadline; ) {
+      await new Promise<void>((r) => setTimeout(r, 30));
+      const now = signature();
+      quiet = now === last ? quiet + 1 : 0;
+      last = now;
+    }
+  };
   return { t, wa, runtime, operator, timers, settle };
 }
 

@@ -134,7 +134,8 @@ describe("the WhatsApp sender", () => {
     await new Promise((r) => setTimeout(r, 50));
     sender.close();
     const error = await waiting;
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Far below the minute the group pace would make it wait (a busy machine may be slow to close).
+    expect(Date.now() - started).toBeLessThan(30_000);
     expect((error as SendError).failure).toEqual({ kind: "transient", detail: "shutting down" });
     expect(wa.textsTo(CHAT)).toEqual(["first"]);
   });

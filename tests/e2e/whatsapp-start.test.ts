@@ -142,8 +142,9 @@ describe("npm start with WHATSAPP_ENABLED=true", () => {
     await bot.stop();
     exited = true;
     await allExited;
-    // SIGTERM: channels stop, then the database closes, well within the 10 s deadline.
-    expect(Date.now() - stopping).toBeLessThan(10_000);
+    // SIGTERM: channels stop, then the database closes, before the bot's own 10 s deadline (which
+    // would log shutdown.failed); the wall time here also holds a busy machine's process exit.
+    expect(Date.now() - stopping).toBeLessThan(30_000);
     expect(bot.stderr()).toContain('"event":"shutdown","signal":"SIGTERM"');
     expect(bot.stderr()).toContain('"event":"whatsapp.channel_stopped"');
     expect(bot.stderr()).not.toContain("shutdown.failed");

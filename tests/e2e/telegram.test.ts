@@ -196,10 +196,12 @@ describe("Telegram over HTTP, with npm start and a fake Bot API", () => {
     const allExited = new Promise<void>((resolve) => first.child.stderr?.once("close", () => resolve()));
     await first.stop();
     await allExited;
-    const shutdownMs = Date.now() - signalledAt;
-    expect(shutdownMs).toBeLessThan(10_000);
+    // Within 10 s by the bot's own clock (it logs how long its shutdown took); the wall time seen
+    // from here also holds the process exit on a busy machine, and only bounds a hang.
+    expect(Date.now() - signalledAt).toBeLessThan(30_000);
     expect(first.stderr()).toContain('"event":"telegram.stopped"');
-    expect(first.stderr()).toMatch(/"event":"shutdown.done","ms":\d+/);
+    const shutdownMs = Number(/"event":"shutdown.done","ms":(\d+)/.exec(first.stderr())?.[1]);
+    expect(shutdownMs).toBeLessThan(10_000);
     expect(first.stderr()).not.toMatch(/"event":"(shutdown\.failed|shutdown\.channel_failed|dispatcher\.pass_failed)"/);
     const greetedBefore = users.filter((u) => fake.messagesTo(u).length > 0).length;
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type ChannelKind, type Choice, type OutboundMessage, OutboundMessageSchema } from "../channels/types.ts";
 import type { Delivery } from "../outbox/channel-sender.ts";
-import type { FieldCipher } from "../security/field-cipher.ts";
+import { DecryptionError, type FieldCipher } from "../security/field-cipher.ts";
 import type { Db, Prisma } from "./database.ts";
 
 /** An outbox row ready to send: decrypted payload and where it goes. */
@@ -119,9 +119,21 @@ export class OutboxStore {
     return (db) => db.outboxMessage.createMany({ data });
   }
 
-  /** The write that releases a chat's held messages, in the turn of a message the person wrote. */
-  releaseHeldWrite(identityId: string): (db: Db) => Prisma.PrismaPromise<unknown> {
-    return (db) => db.outboxMessage.updateMany({ where: { identityId, status: "HELD" }, data: { status: "PENDING" } });
+  /**
+   * The write that releases a chat's held messages, in the turn of a message the person wrote;
+   * they count as queued now (not since they were held) for the backlog alerts.
+   */
+  releaseHeldWrite(identityId: string, now: Date): (db: Db) => Prisma.PrismaPromise<unknown> {
+    return (db) =>
+      db.outboxMessage.updateMany({
+        where: { identityId, status: "HELD" },
+        data: { status: "PENDING", createdAt: now },
+      });
+  }
+
+  /** The write that drops what is held about a case: a newer PIN replaces it, or a duress PIN was used. */
+  dropHeldWrite(caseId: string): (db: Db) => Prisma.PrismaPromise<unknown> {
+    return (db) => db.outboxMessage.deleteMany({ where: { caseId, status: "HELD" } });
   }
 
   /** Whether a chat (or an office without a destination) still has an unsent message about a case. */
@@ -566,17 +578,31 @@ export class OutboxStore {
           caseId: true,
         },
       });
-      const released: typeof waiting = [];
+      const copies: Prisma.OutboxMessageCreateManyInput[] = [];
+      let released = 0;
       for (const row of waiting) {
+        // Sealed for the office while it waited; each chat's copy is sealed for that chat. A row
+        // that cannot be opened (its key is gone) stays waiting, and holds back no other card.
+        let sealed: Array<{
+          payloadCipher: Uint8Array<ArrayBuffer> | null;
+          choicesCipher: Uint8Array<ArrayBuffer> | null;
+        }>;
+        try {
+          sealed = recipients.map((r) => ({
+            payloadCipher: this.#rehome(row.payloadCipher, PAYLOAD_CONTEXT, officeCode, r.identityId),
+            choicesCipher: this.#rehome(row.choicesCipher, CHOICES_CONTEXT, officeCode, r.identityId),
+          }));
+        } catch (error) {
+          if (!(error instanceof DecryptionError)) throw error;
+          continue;
+        }
         // Two instances may release one office at once (both starting, or a start and the admin
         // CLI): only the one whose delete took the row copies it, so staff get each card once.
         const { count } = await tx.outboxMessage.deleteMany({ where: { id: row.id, status: "WAITING" } });
-        if (count === 1) released.push(row);
-      }
-      if (released.length === 0) return 0;
-      await tx.outboxMessage.createMany({
-        data: released.flatMap((row) =>
-          recipients.map((r) => ({
+        if (count !== 1) continue;
+        released++;
+        recipients.forEach((r, i) => {
+          copies.push({
             identityId: r.identityId,
             channel: r.channel,
             officeCode,
@@ -584,15 +610,15 @@ export class OutboxStore {
             hasChoices: row.hasChoices,
             urgent: row.urgent,
             caseId: row.caseId,
-            // Sealed for the office while it waited; each chat's copy is sealed for that chat.
-            payloadCipher: this.#rehome(row.payloadCipher, PAYLOAD_CONTEXT, officeCode, r.identityId),
-            choicesCipher: this.#rehome(row.choicesCipher, CHOICES_CONTEXT, officeCode, r.identityId),
+            payloadCipher: sealed[i]?.payloadCipher ?? null,
+            choicesCipher: sealed[i]?.choicesCipher ?? null,
             keyId: this.#cipher.currentKeyId,
             createdAt: now,
-          })),
-        ),
-      });
-      return released.length;
+          });
+        });
+      }
+      if (copies.length > 0) await tx.outboxMessage.createMany({ data: copies });
+      return released;
     });
   }
 }

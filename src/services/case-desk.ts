@@ -393,6 +393,8 @@ export class PrismaCaseDesk implements CaseDesk {
 
   async #flagDuress(caseId: string, reference: string, officeCode: string | null): Promise<void> {
     this.#writer.add(this.#deps.caseStore.flagDuress(caseId, this.#now));
+    // A new PIN waiting for the reporter must not reach whoever forced the emergency PIN.
+    this.#writer.add(this.#deps.outbox.dropHeldWrite(caseId));
     if (officeCode)
       await this.#mailer.send(officeCode, (t) => ({ text: t("staff:duressAlert", { reference }) }), caseId);
     this.#deps.logger.warn({ event: "case.duress_pin_used", caseId });

@@ -132,8 +132,6 @@ export class ConversationService {
         },
       }),
     );
-    // What was held for a reporter who asked for no messages (a reissued PIN) answers this message.
-    if (sender === null) writer.add(outbox.releaseHeldWrite(identity.id));
     const staff = await this.#staffBehind((sender ?? identity).id, now);
     const inGroup = sender !== null;
     // A private chat sending faster than a person types is set aside, except inside a report: a
@@ -177,6 +175,13 @@ export class ConversationService {
       if (recent.length > 0) writer.add(outbox.enqueueDeleteWrite(identity.id, identity.channel, recent, now));
       writer.add(outbox.forgetSentWrite(identity.id));
     }
+    // What was held for a reporter who asked for no messages (a reissued PIN) answers this
+    // message, once the person is back at the menu: not in the middle of a report or a status
+    // check (the phone may be in other hands, and a duress PIN drops it), and not on the turn of a
+    // "hapus" (it would come after the deletion and stay on the screen).
+    const forgetting = result.effects.some((effect) => effect.type === "forgetChat");
+    if (sender === null && !forgetting && result.doc.state.flow === "idle")
+      writer.add(outbox.releaseHeldWrite(identity.id, now));
     this.#queueReplies(writer, identity, result.replies, now);
     for (const effect of result.effects) {
       if (effect.type === "replyPrivately") this.#queueReplies(writer, sender ?? identity, [effect.message], now);

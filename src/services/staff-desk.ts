@@ -553,6 +553,8 @@ export class PrismaStaffDesk implements StaffDesk {
     if (row.reporterIdentityId && channel) {
       const t = this.#deps.translate(row.language === "en" ? "en" : "id");
       const message = [{ text: t("privacy:newPin", { reference: row.reference, pin }) }];
+      // A PIN still held from an earlier reissue no longer works: it must not arrive later.
+      this.#writer.add(this.#deps.outbox.dropHeldWrite(row.id));
       if (row.contactPreference !== "CHAT") {
         this.#writer.add(
           this.#deps.outbox.enqueueHeldWrite(row.reporterIdentityId, channel, message, this.#now, row.id),

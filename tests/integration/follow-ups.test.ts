@@ -357,6 +357,38 @@ describe("safety", () => {
     expect(textOf(await t.send("other", `status ${reference} ${fresh}`))).toContain("Status:");
   });
 
+  it("never hands a held PIN to whoever forces the emergency PIN, nor leaves it after 'hapus', and gives only the newest", async () => {
+    const t = await start();
+    await enrol(t, "ani", "Ani", "UPTDPPA-35");
+    const { reference, pin } = await report(t, "r1");
+    await t.deliver("r1");
+    const duress = pin === "246810" ? "135791" : "246810";
+    await t.sendAll("r1", "privasi", "buat pin darurat", "1", pin, duress);
+    await t.sendAll("r1", "privasi", "jangan hubungi saya lagi");
+    await t.deliver("r1");
+    const pinsIn = (messages: Array<{ text: string }>) =>
+      messages.flatMap((m) => [...m.text.matchAll(/PIN: (\d{6})/g)].map((found) => found[1]));
+
+    // Reissued twice: only the newer PIN is still waiting.
+    await t.sendAll("ani", `/pinbaru ${reference}`, `/pinbaru ${reference}`);
+    // "hapus" is answered, the held PIN is not: it would come after the deletion and stay on screen.
+    expect(pinsIn(await t.send("r1", "hapus"))).toEqual([]);
+    await t.deliver("r1");
+    // Forced to check the status with the emergency PIN: the held PIN is dropped, not shown.
+    const forced = await t.send("r1", `status ${reference} ${duress}`);
+    expect(forced.map((m) => m.text).join("\n")).toContain("Status:");
+    expect(pinsIn(forced)).toEqual([]);
+    expect(pinsIn(await t.send("r1", "halo"))).toEqual([]);
+    expect(pinsIn(await t.deliver("r1"))).toEqual([]);
+    expect(await t.app.database.prisma.outboxMessage.count({ where: { status: "HELD" } })).toBe(0);
+
+    // Without the emergency PIN: the newest reissued PIN, once, after the person's next message.
+    await t.sendAll("ani", `/pinbaru ${reference}`, `/pinbaru ${reference}`);
+    const given = pinsIn(await t.send("r1", "halo"));
+    expect(given).toHaveLength(1);
+    expect(textOf(await t.send("other", `status ${reference} ${given[0]}`))).toContain("Status:");
+  });
+
   it("tells the office once about a burst of reporter messages, while that notice waits to be sent", async () => {
     const t = await start();
     await enrol(t, "ani", "Ani", "UPTDPPA-35");

@@ -223,6 +223,28 @@ describe("waiting cards", () => {
   });
 });
 
+describe("waiting cards that cannot be opened", () => {
+  it("stay waiting, and hold back no other card", async () => {
+    const t = await startTestApp();
+    open.push(t);
+    for (const reporter of ["u1", "u2"]) await t.sendAll(reporter, ...CHILD_IN_JATIM);
+    const db = t.app.database.prisma;
+    const [damaged] = await db.outboxMessage.findMany({ where: { status: "WAITING" }, orderBy: { id: "asc" } });
+    // Its ciphertext damaged (or sealed with a key no longer configured).
+    const bytes = Uint8Array.from(damaged?.payloadCipher ?? []);
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 1;
+    await db.outboxMessage.update({ where: { id: damaged?.id }, data: { payloadCipher: bytes } });
+    const group = await t.app.identities.resolve("tg:-1005550002", t.clock.now());
+    await t.app.offices.setDestination("UPTDPPA-35", "GROUP", group.id, t.clock.now());
+
+    expect(await releaseWaitingCards(t.app)).toBe(1);
+    expect(await t.app.outbox.pending({ identityId: group.id })).toHaveLength(1);
+    expect(await db.outboxMessage.findMany({ where: { status: "WAITING" }, select: { id: true } })).toEqual([
+      { id: damaged?.id },
+    ]);
+  });
+});
+
 describe("staff enrolment", () => {
   it("takes a single-use code once, refuses a used or expired one, and deactivated staff cannot act", async () => {
     const t = await startTestApp();

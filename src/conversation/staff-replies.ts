@@ -124,6 +124,9 @@ export function sayOutcome(turn: Turn, outcome: StaffOutcome): void {
     case "not_allowed":
       turn.sayKey("staff:notAllowed", { reference: outcome.reference });
       return;
+    case "moved_away":
+      turn.sayKey("staff:movedAway", { reference: outcome.reference });
+      return;
     case "copy_only":
       turn.sayKey("staff:copyOnly", { reference: outcome.reference });
       return;

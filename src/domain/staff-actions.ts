@@ -158,6 +158,8 @@ export type StaffOutcome =
   | { kind: "already_accepted"; state: CaseStateNow }
   /** The case changed after the staff member saw it: nothing was done. */
   | { kind: "changed_meanwhile"; state: CaseStateNow }
+  /** A confirmation came after the case had left the staff member's office: nothing was done. */
+  | { kind: "moved_away"; reference: string }
   | { kind: "details"; details: CaseDetails }
   | {
       kind: "history";

@@ -152,6 +152,22 @@ describe("cases change safely", () => {
     expect(changes).toEqual([closed ? "CLOSED" : "TRANSFERRED"]);
     expect(textOf(closed ? citra : ani)).toContain("Kasus ini baru saja diubah");
   });
+
+  it("tells staff who confirm a close after the case was transferred away that it changed, and closes nothing", async () => {
+    const t = await start();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    await enrolStaff(t, "citra", "Citra", "NATIONAL", "NATIONAL");
+    const { reference } = await fileReport(t, "r1", "child");
+    expect(textOf(await t.send("ani", `/tutup ${reference} duplicate`))).toContain("ya");
+    await t.send("citra", `/alihkan ${reference} DINSOS-32`);
+    await t.send("citra", "ya");
+    const answer = textOf(await t.send("ani", "ya"));
+    expect(answer).toContain("Kasus ini baru saja diubah");
+    expect(answer).toContain("Perintah Anda tidak dijalankan");
+    expect(answer).not.toContain("tidak bisa membukanya");
+    const row = await t.app.database.prisma.case.findUniqueOrThrow({ where: { reference } });
+    expect(row).toMatchObject({ status: "ROUTED", officeCode: "DINSOS-32", closedAt: null, resolution: null });
+  });
 });
 
 describe("invites", () => {

@@ -4,6 +4,7 @@ import type { CaseDetails, CaseFacts, CaseLine } from "../domain/staff-actions.t
 import { type StatusViewer, statusStageFor } from "../domain/status-view.ts";
 import { labelForCodes } from "../regions/area-names.ts";
 import { provinceByCode } from "../regions/provinces.ts";
+import { dateFormat } from "../text/date-format.ts";
 import { actionChoiceId } from "./action-ids.ts";
 import type { Translate } from "./ports.ts";
 
@@ -15,7 +16,7 @@ const ZONE_NAMES: Record<string, string> = { "Asia/Jakarta": "WIB", "Asia/Makass
 /** A date and time in a province's own time zone, named (WIB, WITA, WIT); WIB when unknown. */
 export function localTime(at: Date, provinceCode: string | null, language: "id" | "en"): string {
   const timeZone = (provinceCode ? provinceByCode(provinceCode)?.timeZone : undefined) ?? "Asia/Jakarta";
-  const text = new Intl.DateTimeFormat(language === "id" ? "id-ID" : "en-GB", {
+  const text = dateFormat(language === "id" ? "id-ID" : "en-GB", {
     timeZone,
     day: "numeric",
     month: "short",

@@ -2,6 +2,7 @@ import type { OutboundMessage } from "../channels/types.ts";
 import { ASSISTANCE_STAGES } from "../domain/case.ts";
 import { parsePin, parseReference } from "../domain/reference.ts";
 import { statusStageFor } from "../domain/status-view.ts";
+import { dateFormat } from "../text/date-format.ts";
 import { type ChoiceDef, matchChoice, renderChoices, type UserInput } from "./choices.ts";
 import type { Translate } from "./ports.ts";
 import { officeInWords } from "./route-preview.ts";
@@ -87,7 +88,7 @@ async function check(turn: Turn, reference: string, pin: string, references: str
     return;
   }
   const stage = statusStageFor(answer.viewer, answer.status, answer.assistanceStage);
-  const date = new Intl.DateTimeFormat(turn.doc.language === "id" ? "id-ID" : "en-GB", {
+  const date = dateFormat(turn.doc.language === "id" ? "id-ID" : "en-GB", {
     dateStyle: "long",
     timeZone: "Asia/Jakarta",
   }).format(answer.updatedAt);

@@ -1,3 +1,4 @@
+import { dateFormat } from "../text/date-format.ts";
 import type { Urgency } from "./case.ts";
 
 /** The follow-ups the scheduler runs (DESIGN §2 Follow-up). */
@@ -134,7 +135,7 @@ export function planFollowUps(facts: FollowUpFacts, policy: FollowUpPolicy): Pla
 
 /** The hour and minute of a moment in a time zone. */
 function localClock(at: Date, timeZone: string): { hour: number; minute: number } {
-  const parts = new Intl.DateTimeFormat("en-GB", {
+  const parts = dateFormat("en-GB", {
     timeZone,
     hour: "2-digit",
     minute: "2-digit",

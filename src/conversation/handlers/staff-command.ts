@@ -1,10 +1,11 @@
+import { dateFormat } from "../../text/date-format.ts";
 import { runStaffCommand } from "../staff.ts";
 import { detectStaffCommand } from "../staff-commands.ts";
 import type { MessageHandler } from "./message-handler.ts";
 
 /** Today's date in Indonesia's western zone, for services typed as "hari ini" or "30/11". */
 function today(now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(now);
+  return dateFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(now);
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type ChannelKind, type Choice, type OutboundMessage, OutboundMessageSchema } from "../channels/types.ts";
 import type { Delivery } from "../outbox/channel-sender.ts";
 import { DecryptionError, type FieldCipher } from "../security/field-cipher.ts";
-import type { Db, Prisma } from "./database.ts";
+import { type Db, isRecordNotFound, type Prisma } from "./database.ts";
 
 /** An outbox row ready to send: decrypted payload and where it goes. */
 export interface PendingMessage {
@@ -37,6 +37,17 @@ export interface OutboxRecipient {
   identityId: string;
   channel: ChannelKind;
 }
+
+/** A claimed row's message, or why it could not be read (retried later like a network error). */
+export type ClaimedDelivery = { ok: true; delivery: Delivery } | { ok: false; error: unknown };
+
+const DELIVERY_COLUMNS = { kind: true, payloadCipher: true, identityId: true, officeCode: true } as const;
+type DeliveryRow = {
+  kind: string;
+  payloadCipher: Uint8Array<ArrayBuffer> | null;
+  identityId: string | null;
+  officeCode: string | null;
+};
 
 const PAYLOAD_CONTEXT = "outbox.payload";
 const CHOICES_CONTEXT = "outbox.choices";
@@ -293,21 +304,25 @@ export class OutboxStore {
     });
     const urgent = new Set(urgentRows.flatMap((r) => (r.identityId ? [r.identityId] : [])));
     const ids = heads.flatMap((h) => (h._min.id === null ? [] : [h._min.id]));
-    const extra = await this.#db.outboxMessage.findMany({
-      // Beyond the limit (a flood of chats), emergencies and operator alerts are still found.
-      where: {
-        status: "PENDING",
-        channel,
-        identityId: {
-          in: [...urgent, ...(priorityIdentityId ? [priorityIdentityId] : [])],
-          notIn: heads.flatMap((h) => (h.identityId ? [h.identityId] : [])),
-        },
-      },
-      distinct: ["identityId"],
-      orderBy: { id: "asc" },
-      select: { identityId: true },
-      take: 100,
-    });
+    // Below the limit every chat with a message waiting is among the heads already.
+    const extra =
+      heads.length < limit
+        ? []
+        : await this.#db.outboxMessage.findMany({
+            // Beyond the limit (a flood of chats), emergencies and operator alerts are still found.
+            where: {
+              status: "PENDING",
+              channel,
+              identityId: {
+                in: [...urgent, ...(priorityIdentityId ? [priorityIdentityId] : [])],
+                notIn: heads.flatMap((h) => (h.identityId ? [h.identityId] : [])),
+              },
+            },
+            distinct: ["identityId"],
+            orderBy: { id: "asc" },
+            select: { identityId: true },
+            take: 100,
+          });
     for (const { identityId } of extra) {
       if (!identityId) continue;
       const head = await this.#db.outboxMessage.findFirst({
@@ -340,11 +355,7 @@ export class OutboxStore {
   }
 
   /** What one row asks the channel to do, decrypted: send a message, or delete recent ones. */
-  async delivery(id: number): Promise<Delivery> {
-    const row = await this.#db.outboxMessage.findUniqueOrThrow({
-      where: { id },
-      select: { kind: true, payloadCipher: true, identityId: true, officeCode: true },
-    });
+  #decodeDelivery(id: number, row: DeliveryRow): Delivery {
     if (!row.payloadCipher) throw new Error(`outbox row ${id} has no payload (delivered or given up)`);
     const payload = this.#cipher.openJson(row.payloadCipher, PAYLOAD_CONTEXT, ownerOf(row));
     return row.kind === "DELETE"
@@ -358,15 +369,35 @@ export class OutboxStore {
    * A claim left by a crashed instance expires and the message is sent again (at least once).
    */
   async claim(id: number, instanceId: string, now: Date, ttlMs: number): Promise<boolean> {
-    const claimed = await this.#db.outboxMessage.updateMany({
-      where: {
-        id,
-        status: "PENDING",
-        OR: [{ claimedBy: null }, { claimedBy: instanceId }, { claimedUntil: { lt: now } }],
-      },
-      data: { claimedBy: instanceId, claimedUntil: new Date(now.getTime() + ttlMs) },
-    });
-    return claimed.count === 1;
+    return (await this.claimDelivery(id, instanceId, now, ttlMs)) !== null;
+  }
+
+  /**
+   * Claims a pending message as `claim` does and reads what it asks for in the same statement
+   * (an UPDATE ... RETURNING): null when another instance holds it or it is no longer pending.
+   * A payload that cannot be read (a key not configured yet) comes back as the error.
+   */
+  async claimDelivery(id: number, instanceId: string, now: Date, ttlMs: number): Promise<ClaimedDelivery | null> {
+    let row: DeliveryRow;
+    try {
+      row = await this.#db.outboxMessage.update({
+        where: {
+          id,
+          status: "PENDING",
+          OR: [{ claimedBy: null }, { claimedBy: instanceId }, { claimedUntil: { lt: now } }],
+        },
+        data: { claimedBy: instanceId, claimedUntil: new Date(now.getTime() + ttlMs) },
+        select: DELIVERY_COLUMNS,
+      });
+    } catch (error) {
+      if (isRecordNotFound(error)) return null;
+      throw error;
+    }
+    try {
+      return { ok: true, delivery: this.#decodeDelivery(id, row) };
+    } catch (error) {
+      return { ok: false, error };
+    }
   }
 
   /** Which chats of a channel got a message since a time, and when: what a new sender must count against the limits. */

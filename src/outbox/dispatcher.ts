@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { ChannelAddress } from "../channels/types.ts";
 import type { IdentityStore } from "../db/identity-store.ts";
-import type { DispatchHead, OutboxStore } from "../db/outbox-store.ts";
+import type { ClaimedDelivery, DispatchHead, OutboxStore } from "../db/outbox-store.ts";
 import type { Logger } from "../logging/logger.ts";
 import { type Clock, realTimers, type Timers } from "../services/clock.ts";
-import { type ChannelSender, type Delivery, SendError, type SendFailure } from "./channel-sender.ts";
+import { type ChannelSender, SendError, type SendFailure } from "./channel-sender.ts";
 import { SlidingWindowLimiter } from "./rate-limiter.ts";
 
 /** What the dispatcher is built from. */
@@ -255,11 +255,8 @@ export class OutboxDispatcher {
       }
       if (overallWait > 0) return Math.min(nextMs, overallWait);
       // Another instance may be sending this very row (a lease changing hands): only one claim wins.
-      if (!(await outbox.claim(head.id, this.#instanceId, clock.now(), CLAIM_MS))) continue;
-      const loaded: Loaded = await outbox.delivery(head.id).then(
-        (delivery) => ({ ok: true, delivery }),
-        (error: unknown) => ({ ok: false, error }),
-      );
+      const loaded = await outbox.claimDelivery(head.id, this.#instanceId, clock.now(), CLAIM_MS);
+      if (!loaded) continue;
       // The send starts in this same tick: the time recorded is the time the platform is asked.
       const sentAt = clock.now().getTime();
       // On pace (a timer a few ms late) the next slot keeps its place; after a pause the pace restarts from now.
@@ -283,7 +280,7 @@ export class OutboxDispatcher {
     return this.#deps.identities.addressOf(identityId);
   }
 
-  async #deliver(candidate: DispatchHead, address: ChannelAddress, loaded: Loaded): Promise<void> {
+  async #deliver(candidate: DispatchHead, address: ChannelAddress, loaded: ClaimedDelivery): Promise<void> {
     const { outbox, sender, clock, logger } = this.#deps;
     try {
       // A payload that cannot be read (a key not configured yet) is retried later, like a network error.
@@ -354,6 +351,3 @@ export class OutboxDispatcher {
     }
   }
 }
-
-/** A row's payload as read just before its send, or why it could not be read. */
-type Loaded = { ok: true; delivery: Delivery } | { ok: false; error: unknown };

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { z } from "zod";
+import { projectPath } from "../project-paths.ts";
 import { createPlaceResolver } from "../regions/resolver.ts";
 
 /** One benchmark figure, as src/cli/bench.ts prints them. */
@@ -19,7 +20,7 @@ const Queries = z.array(z.object({ query: z.string() }));
 const Points = z.array(z.object({ lat: z.number(), lon: z.number() }));
 
 function fixture(name: string): unknown {
-  return JSON.parse(readFileSync(new URL(`../../tests/fixtures/regions/${name}`, import.meta.url), "utf8"));
+  return JSON.parse(readFileSync(projectPath("tests/fixtures/regions", name), "utf8"));
 }
 
 function percentile(sorted: readonly number[], p: number): number {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --json] [-- --reports N]`: intake steps through the engine with SQLite,
  * one after another, against the same rows written by prepared better-sqlite3 statements in
- * one transaction per step, measured in the same run (absolute numbers drift on shared machines).
+ * one transaction per step, measured in the same run (absolute numbers drift on shared machines);
+ * then the race of the bot as shipped against a peer written with grammY's own toolkit.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,9 +14,11 @@ import { createApp } from "../app.ts";
 import { INTAKE_SCRIPTS } from "../bench/intake-scripts.ts";
 import { benchResolver } from "../bench/resolver-bench.ts";
 import { benchTelegram } from "../bench/telegram-bench.ts";
+import { raceTelegram } from "../bench/telegram-race.ts";
 import { loadConfig } from "../config.ts";
 import { migrateSqlite } from "../db/migrate-sqlite.ts";
 import { createLogger } from "../logging/logger.ts";
+import { PROJECT_ROOT } from "../project-paths.ts";
 import { ephemeralKeyRing } from "../security/key-ring.ts";
 import { runCli } from "./run-cli.ts";
 import { UsageError } from "./simulator-args.ts";
@@ -158,8 +161,12 @@ runCli(async () => {
     reports?: string | undefined;
     users?: string | undefined;
     messages?: string | undefined;
+    "race-users"?: string | undefined;
+    "race-rounds"?: string | undefined;
+    race?: boolean | undefined;
   };
-  const usage = "usage: npm run bench -- [--json] [--reports N] [--users N] [--messages N]";
+  const usage =
+    "usage: npm run bench -- [--json] [--reports N] [--users N] [--messages N] [--race-users N] [--race-rounds N] [--no-race]";
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
@@ -168,12 +175,16 @@ runCli(async () => {
         reports: { type: "string" },
         users: { type: "string" },
         messages: { type: "string" },
+        "race-users": { type: "string" },
+        "race-rounds": { type: "string" },
+        race: { type: "boolean", default: true },
       },
+      allowNegative: true,
     }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${usage}`);
   }
-  const count = (name: "reports" | "users" | "messages", fallback: number) => {
+  const count = (name: "reports" | "users" | "messages" | "race-users" | "race-rounds", fallback: number) => {
     const raw = values[name];
     const n = raw === undefined ? fallback : Number(raw);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: expected a whole number above 0\n${usage}`);
@@ -182,6 +193,8 @@ runCli(async () => {
   const reports = count("reports", 400);
   const users = count("users", 60);
   const messages = count("messages", 300);
+  const raceUsers = count("race-users", 50);
+  const raceRounds = count("race-rounds", 3);
   const dir = mkdtempSync(path.join(tmpdir(), "bench-"));
   try {
     progress(`intake: ${reports} reports through the engine with SQLite`);
@@ -202,6 +215,22 @@ runCli(async () => {
       `telegram: ${users} chats through the real bot and an echo bot, ${messages} messages through the dispatcher`,
     );
     Object.assign(figures, await benchTelegram(dir, { users, messages }));
+    if (values.race !== false) {
+      const report = INTAKE_SCRIPTS[0] as (typeof INTAKE_SCRIPTS)[number];
+      progress(
+        `race: the bot as \`npm start\` runs it against the grammY peer (bench/peer), ${raceUsers} users, ${report.lines.length}-line report`,
+      );
+      Object.assign(
+        figures,
+        await raceTelegram(PROJECT_ROOT, {
+          lines: report.lines,
+          users: raceUsers,
+          rounds: raceRounds,
+          warmupUsers: 5,
+          progress,
+        }),
+      );
+    }
     if (values.json) {
       process.stdout.write(`${JSON.stringify(figures)}\n`);
     } else {

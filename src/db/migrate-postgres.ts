@@ -1,14 +1,10 @@
 import { randomUUID } from "node:crypto";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { projectPath } from "../project-paths.ts";
 import { MigrationError, type MigrationLog, pendingMigrations } from "./migrate-sqlite.ts";
 
 /** The committed migrations of the PostgreSQL schema. */
-export const POSTGRES_MIGRATIONS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../../prisma/postgres/migrations",
-);
+export const POSTGRES_MIGRATIONS_DIR = projectPath("prisma/postgres/migrations");
 
 /**
  * Prisma Migrate's own advisory lock key: taking the same one keeps this runner, other instances

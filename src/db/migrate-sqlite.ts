@@ -1,14 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { projectPath } from "../project-paths.ts";
 
 /** The committed migrations of the SQLite schema. */
-export const SQLITE_MIGRATIONS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../../prisma/migrations",
-);
+export const SQLITE_MIGRATIONS_DIR = projectPath("prisma/migrations");
 
 /** Thrown when the migration history needs a person (a failed or edited migration). */
 export class MigrationError extends Error {

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { type RoutingMatrix, RoutingMatrixSchema } from "../domain/routing.ts";
+import { projectPath } from "../project-paths.ts";
 
-const DATA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "data");
+const DATA_DIR = projectPath("src/directory/data");
 
 /** The kinds of office: provincial Dinas Sosial and UPTD PPA, and the three national desks. */
 export const OFFICE_KINDS = ["DINSOS", "UPTDPPA", "NATIONAL", "SAPA129", "KP2MI"] as const;

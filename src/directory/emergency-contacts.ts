@@ -6,11 +6,10 @@
  * database and override the shipped file.
  */
 import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { projectPath } from "../project-paths.ts";
 
-const DATA_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "data", "emergency-contacts.json");
+const DATA_FILE = projectPath("src/directory/data/emergency-contacts.json");
 
 /** Where a number was published: the page and its date (a day, or a month when the page gives no day). */
 export const SourceSchema = z.object({

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import i18next from "i18next";
 import { z } from "zod";
 import type { Translate } from "../conversation/ports.ts";
 import { LANGUAGES, type Language } from "../domain/language.ts";
+import { projectPath } from "../project-paths.ts";
 
 /** The locales folder at the repository root. */
-export const LOCALES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../locales");
+export const LOCALES_DIR = projectPath("locales");
 
 type LocaleTree = { [key: string]: string | LocaleTree };
 const LocaleTreeSchema: z.ZodType<LocaleTree> = z.lazy(() =>

@@ -3,6 +3,7 @@
  * Villages are a separate file, read only when a query needs that level.
  */
 import { readFileSync } from "node:fs";
+import { projectPath } from "../project-paths.ts";
 import { WorldTable } from "./world-table.ts";
 
 /** Provinces, regencies and districts in code order; level 1, 2 or 3; parent is an index or -1. */
@@ -38,7 +39,7 @@ export interface PointTable {
 }
 
 function readDataset(name: string): string[] {
-  return readFileSync(new URL(`./dataset/${name}`, import.meta.url), "utf8")
+  return readFileSync(projectPath("src/regions/dataset", name), "utf8")
     .split("\n")
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
@@ -145,5 +146,5 @@ export function loadPoints(areas: AreaTable): PointTable {
 
 /** The coarse world table: countries' land and territorial seas, and Indonesia's waters. */
 export function loadWorld(): WorldTable {
-  return WorldTable.parse(readFileSync(new URL("./dataset/world.txt", import.meta.url), "utf8"));
+  return WorldTable.parse(readFileSync(projectPath("src/regions/dataset/world.txt"), "utf8"));
 }

@@ -172,8 +172,14 @@ describe("npm run chat", () => {
 });
 
 describe("npm run bench", () => {
-  it("prints one JSON object with the intake figures", async () => {
-    const result = await runNpm("bench", ["--json", "--reports", "8", "--users", "4", "--messages", "20"], "", {});
+  it("prints one JSON object with the intake figures and the race against the grammY peer", async () => {
+    const result = await runNpm(
+      "bench",
+      ["--json", "--reports", "8", "--users", "4", "--messages", "20", "--race-users", "2", "--race-rounds", "1"],
+      "",
+      {},
+      240_000,
+    );
     expect(result.code).toBe(0);
     const figures = JSON.parse(result.stdout) as Record<string, { value: number; unit: string }>;
     for (const key of [
@@ -191,12 +197,28 @@ describe("npm run bench", () => {
       "telegram_ratio",
       "dispatch_msgs_per_s",
       "dispatch_limit_violations",
+      "race_ours_updates_per_s",
+      "race_peer_updates_per_s",
+      "race_throughput_ratio",
+      "race_ours_p99_ms",
+      "race_peer_p99_ms",
+      "race_ours_cpu_ms_per_update",
+      "race_peer_cpu_ms_per_update",
+      "race_ours_peak_rss_mb",
+      "race_peer_peak_rss_mb",
+      "start_to_first_poll_ms",
     ]) {
       expect(typeof figures[key]?.value, key).toBe("number");
       expect(typeof figures[key]?.unit, key).toBe("string");
     }
     expect(figures.intake_steps_per_s?.value).toBeGreaterThan(0);
     expect(figures.dispatch_limit_violations?.value).toBe(0);
+    // Both bots answered every line of every walk (the race fails otherwise) and were measured.
+    expect(figures.race_updates?.value).toBe(2 * 18);
+    expect(figures.race_ours_updates_per_s?.value).toBeGreaterThan(0);
+    expect(figures.race_peer_updates_per_s?.value).toBeGreaterThan(0);
+    expect(figures.race_ours_peak_rss_mb?.value).toBeGreaterThan(20);
+    expect(figures.start_to_first_poll_ms?.value).toBeGreaterThan(0);
     expect(figures.intake_to_raw_ratio?.value).toBeCloseTo(
       (figures.intake_steps_per_s?.value ?? 0) / (figures.raw_sqlite_steps_per_s?.value ?? 1),
       2,

@@ -30,9 +30,8 @@ function commandOf(pid: number): string {
 }
 
 /**
- * The process that runs the bot itself under `npm start`: node with tsx's loader and
- * src/main.ts, below npm (and, with the tsx command, below a shell and tsx). Kill -9 and RSS
- * must aim at that one.
+ * The process that runs the bot itself under `npm start`: node running the compiled
+ * dist/src/main.js below npm and a shell. Kill -9 and RSS must aim at that one.
  */
 export function botNodePid(bot: RunningBot): number {
   const root = bot.child.pid;
@@ -47,12 +46,12 @@ export function botNodePid(bot: RunningBot): number {
   const found: number[] = [];
   const visit = (pid: number) => {
     for (const child of children.get(pid) ?? []) {
-      if (/--import \S*tsx\S* src\/main\.ts/.test(commandOf(child))) found.push(child);
+      if (/\bdist\/src\/main\.js\b/.test(commandOf(child))) found.push(child);
       visit(child);
     }
   };
   visit(root);
-  if (found.length !== 1) throw new Error(`expected one node process running src/main.ts, found ${found.length}`);
+  if (found.length !== 1) throw new Error(`expected one node process running dist/src/main.js, found ${found.length}`);
   return found[0] as number;
 }
 

@@ -48,6 +48,8 @@ export class LeaseKeeper {
   #heldUntil = 0;
   #tick: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** Tries in a row the database did not answer in time or failed. */
+  #failures = 0;
 
   constructor(deps: LeaseKeeperDeps) {
     this.#deps = deps;
@@ -98,13 +100,16 @@ export class LeaseKeeper {
       // could keep the work running after the lease expired and a standby took over.
       held = await answerWithin(leases.acquire(name, holder, now, ttlMs), Math.max(50, Math.floor(ttlMs / 3)));
       if (held) this.#heldUntil = now.getTime() + ttlMs;
+      this.#failures = 0;
     } catch (error) {
       // Unreachable database: keep working only while the lease we last took is surely still ours.
       held = this.#holding && clock.now().getTime() < this.#heldUntil - Math.floor(ttlMs / 3);
-      // A renewal that is late or failed while the lease is still surely ours is a warning (a busy
-      // database); the error is when the work must stop, or a standby cannot even ask.
-      const log = held ? logger.warn.bind(logger) : logger.error.bind(logger);
-      log({ event: "lease.renew_failed", lease: name, stillHeld: held, err: error });
+      // A late or failed try is a warning: a busy database (a loaded machine) answers the next one,
+      // and the work stops meanwhile where it must (lease.lost). Three in a row are a whole lease
+      // time without the database: an error an operator has to look at.
+      this.#failures++;
+      const log = this.#failures >= 3 ? logger.error.bind(logger) : logger.warn.bind(logger);
+      log({ event: "lease.renew_failed", lease: name, stillHeld: held, failures: this.#failures, err: error });
     }
     if (held && !this.#holding && !this.#stopped) {
       this.#holding = true;

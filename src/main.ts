@@ -189,7 +189,7 @@ export async function main(seams: StartSeams = DEFAULT_SEAMS): Promise<void> {
   const bot = await startBot(config, logger, seams);
   const { app } = bot;
 
-  // A service manager may signal every process of the group (npm, tsx and node each pass it on):
+  // A service manager may signal every process of the group (npm and node each pass it on):
   // the first signal starts the shutdown, later ones must not cut it short.
   let shuttingDown = false;
   const onSignal = (handler: (signal: string) => void) => {
@@ -257,5 +257,5 @@ function isEntryPoint(): boolean {
   }
 }
 
-// Run only as the entry point (`tsx src/main.ts`), not when a test imports the composition path.
+// Run only as the entry point (`node dist/src/main.js`), not when a test imports the composition path.
 if (isEntryPoint()) runCli(() => main());

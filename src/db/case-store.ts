@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { AssistanceStage, CaseStatus, Resolution } from "../domain/case.ts";
 import type { ServiceType } from "../domain/case-services.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
@@ -23,6 +24,9 @@ export interface CaseEventInput {
 
 /** Who wrote a case message. */
 export type MessageDirection = "FROM_REPORTER" | "TO_REPORTER" | "NOTE";
+
+/** The part of a transfer's or an escalation's event data that says where the case went from. */
+const MoveData = z.object({ from: z.string().nullish(), moved: z.boolean().optional() });
 
 const MESSAGE_CONTEXT = "case.message";
 const SERVICE_CONTEXT = "case.service";
@@ -116,6 +120,20 @@ export class CaseStore {
       select: { stage: true },
     });
     return rows.map((r) => r.stage);
+  }
+
+  /** True when the case was transferred or escalated away from an office at some point. */
+  async movedAwayFrom(caseId: string, officeCode: string): Promise<boolean> {
+    const moves = await this.#db.caseEvent.findMany({
+      where: { caseId, type: { in: ["TRANSFERRED", "ESCALATED"] } },
+      select: { type: true, data: true },
+    });
+    return moves.some(({ type, data }) => {
+      const parsed = MoveData.safeParse(data ? JSON.parse(data) : null);
+      return (
+        parsed.success && parsed.data.from === officeCode && (type === "TRANSFERRED" || parsed.data.moved === true)
+      );
+    });
   }
 
   /** The events of a case in order. */

@@ -280,7 +280,7 @@ export class OutboxStore {
    * For each chat of a channel, its oldest pending message: a chat's messages go out strictly
    * in order, so only that one may be sent (once its retry time has come). A chat whose oldest
    * message another instance has claimed is left to that instance. Payloads stay unread here:
-   * only the row about to be sent is decrypted (delivery()).
+   * only the row about to be sent is decrypted (claimDelivery()).
    */
   async dispatchHeads(
     channel: ChannelKind,
@@ -373,8 +373,10 @@ export class OutboxStore {
   }
 
   /**
-   * Claims a pending message as `claim` does and reads what it asks for in the same statement
-   * (an UPDATE ... RETURNING): null when another instance holds it or it is no longer pending.
+   * Claims a pending message as `claim` does and reads what it asks for in the same statement:
+   * Prisma 7 sends one conditional `UPDATE … WHERE id AND status AND (claim free) RETURNING` on
+   * SQLite and on PostgreSQL (checked in their query logs), and P2025 when no row matched, so of
+   * two instances only one gets the row. Null when another instance holds it or it is no longer pending.
    * A payload that cannot be read (a key not configured yet) comes back as the error.
    */
   async claimDelivery(id: number, instanceId: string, now: Date, ttlMs: number): Promise<ClaimedDelivery | null> {

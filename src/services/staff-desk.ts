@@ -119,14 +119,20 @@ export class PrismaStaffDesk implements StaffDesk {
     }
     const access = caseAccess(staff, { officeCode: row.officeCode, copiedTo: row.copies.map((c) => c.officeCode) });
     if (access === "NONE") {
+      this.#deps.logger.warn({ event: "staff.refused", staffId: staff.id, caseId: row.id, action: action.kind });
       const confirmed = "confirmed" in action ? action.confirmed : undefined;
-      if (confirmed !== undefined && confirmed !== row.version) {
-        // The loser of a race with a transfer: say the case moved, not that it was never theirs.
+      // The loser of a race with a transfer (a confirmation given before the case left this
+      // office) hears that it moved, not that it was never theirs; a forged or stray confirmation
+      // of another office's case is refused like any other command.
+      if (
+        confirmed !== undefined &&
+        confirmed !== row.version &&
+        (await this.#deps.caseStore.movedAwayFrom(row.id, staff.officeCode))
+      ) {
         this.#audit(actor, `case.${action.kind}.refused`, row.id, "the case left the office meanwhile");
         return { kind: "moved_away", reference: row.reference };
       }
       this.#audit(actor, `case.${action.kind}.refused`, row.id, "not the staff member's office");
-      this.#deps.logger.warn({ event: "staff.refused", staffId: staff.id, caseId: row.id, action: action.kind });
       return { kind: "not_allowed", reference: row.reference };
     }
     if (access === "COPY" && !COPY_OFFICE_ACTIONS.has(action.kind)) {

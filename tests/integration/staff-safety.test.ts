@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { textOf } from "../support/engine-chat.ts";
 import { enrolStaff, fileReport, seedCases } from "../support/staff-world.ts";
@@ -167,6 +168,25 @@ describe("cases change safely", () => {
     expect(answer).not.toContain("tidak bisa membukanya");
     const row = await t.app.database.prisma.case.findUniqueOrThrow({ where: { reference } });
     expect(row).toMatchObject({ status: "ROUTED", officeCode: "DINSOS-32", closedAt: null, resolution: null });
+  });
+
+  it("refuses a close confirmation for another office's case that never was theirs, without saying it moved", async () => {
+    const t = await start();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    await enrolStaff(t, "dodi", "Dodi", "DINSOS-32");
+    const { reference } = await fileReport(t, "r1", "child");
+    // A confirmation button's id typed or forged by a chat of another office, with any version.
+    const compact = reference.replaceAll("-", "");
+    await t.app.conversation.handle({
+      address: "term:dodi",
+      messageId: randomUUID(),
+      receivedAt: t.clock.now(),
+      choiceId: `x:okc:${compact}:DUPLICATE:7`,
+    });
+    const answer = textOf(await t.deliver("dodi"));
+    expect(answer).toContain("tidak ditangani kantor Anda");
+    expect(answer).not.toContain("baru saja diubah");
+    expect(await statusOf(t, reference)).toBe("ROUTED");
   });
 });
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { type RunningBot, startBot } from "../../support/spawn-bot.ts";
 
-/** How long a drill waits for `npm start` to say it started (cold tsx starts are slow on a busy machine). */
+/** How long a drill waits for `npm start` to say it started (cold starts are slow on a busy machine). */
 const START_TIMEOUT_MS = 90_000;
 
 /** Starts `npm start` for a drill, with info logs (the start event the spawner waits for is one). */
@@ -73,8 +73,8 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
- * kill -9 of the bot's node process, then of what is left of its process group (npm, the
- * shell, tsx), and waits until every one of them is gone.
+ * kill -9 of the bot's node process, then of what is left of its process group (npm and
+ * anything left below it), and waits until every one of them is gone.
  */
 export async function killNine(bot: RunningBot): Promise<void> {
   const pid = botNodePid(bot);

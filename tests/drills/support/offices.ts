@@ -17,7 +17,7 @@ export function officeFor(provinceCode: string, victim: "girl" | "man"): string 
 /**
  * Gives offices a Telegram group as destination with the admin CLI, as an operator would:
  * the first alone (on a fresh data directory that run creates the keys, and two first runs at
- * once would race for the key file), then two at a time (each run starts tsx).
+ * once would race for the key file), then two at a time (each run starts a node process).
  */
 export async function sendCardsToGroups(
   env: Record<string, string>,

@@ -9,6 +9,7 @@ import { runInNewContext } from "node:vm";
 import { z } from "zod";
 import { projectPath } from "../project-paths.ts";
 import { createPlaceResolver } from "../regions/resolver.ts";
+import { percentile } from "./percentile.ts";
 
 /** One benchmark figure, as src/cli/bench.ts prints them. */
 export interface ResolverFigure {
@@ -21,11 +22,6 @@ const Points = z.array(z.object({ lat: z.number(), lon: z.number() }));
 
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(projectPath("tests/fixtures/regions", name), "utf8"));
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 /** A full garbage collection, so heap figures count live data only (V8 allows turning it on late). */

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { FakeTelegramServer, type SentMessage } from "../../tests/support/fake-telegram-server.ts";
+import { percentile } from "./percentile.ts";
 
 /** One bot in the race: how to start it, given the fake's address and a fresh data directory. */
 export interface RaceContestant {
@@ -69,11 +70,6 @@ function peakRssMbOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 /** Counts what each chat received and wakes whoever waits for a count. */

@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { createApp } from "../app.ts";
 import { INTAKE_SCRIPTS } from "../bench/intake-scripts.ts";
+import { percentile } from "../bench/percentile.ts";
 import { benchResolver } from "../bench/resolver-bench.ts";
 import { benchTelegram } from "../bench/telegram-bench.ts";
 import { raceTelegram } from "../bench/telegram-race.ts";
@@ -38,11 +39,6 @@ interface StepShape {
 }
 
 const progress = (text: string) => process.stderr.write(`${text}\n`);
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 async function benchIntake(dir: string, reports: number) {
   const config = { ...loadConfig({ DATA_DIR: dir }), databasePath: path.join(dir, "intake.db") };

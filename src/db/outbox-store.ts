@@ -2,7 +2,8 @@ import { z } from "zod";
 import { type ChannelKind, type Choice, type OutboundMessage, OutboundMessageSchema } from "../channels/types.ts";
 import type { Delivery } from "../outbox/channel-sender.ts";
 import { DecryptionError, type FieldCipher } from "../security/field-cipher.ts";
-import { type Db, isRecordNotFound, type Prisma } from "./database.ts";
+import { type Db, isRecordNotFound, Prisma } from "./database.ts";
+import type { DeferredWrite } from "./step-writer.ts";
 
 /** An outbox row ready to send: decrypted payload and where it goes. */
 export interface PendingMessage {
@@ -21,7 +22,28 @@ export interface DispatchHead {
   nextAttemptAt: Date | null;
   /** The chat has an emergency reply waiting (this row or a later one): it goes ahead of other chats. */
   urgent: boolean;
+  /** How many of the chat's messages wait, this one included; null when not counted. */
+  waiting: number | null;
 }
+
+/** A message a transaction just made pending: what the dispatcher needs to consider sending it. */
+export interface CommittedMessage {
+  id: number;
+  identityId: string;
+  channel: ChannelKind;
+  urgent: boolean;
+}
+
+/**
+ * Told after a commit that made messages pending: the rows when the write knows them, or null
+ * when only the table can tell (look there).
+ */
+export type CommitListener = (committed: readonly CommittedMessage[] | null) => void;
+
+const CommittedRowsSchema = z.array(
+  z.object({ id: z.number(), identityId: z.string(), channel: z.enum(["tg", "wa", "term"]), urgent: z.boolean() }),
+);
+const UpdatedCountSchema = z.object({ count: z.number() });
 
 const DeleteSchema = z.object({ platformMessageIds: z.array(z.string()) });
 
@@ -41,6 +63,7 @@ export interface OutboxRecipient {
 /** A claimed row's message, or why it could not be read (retried later like a network error). */
 export type ClaimedDelivery = { ok: true; delivery: Delivery } | { ok: false; error: unknown };
 
+const COMMITTED_COLUMNS = { id: true, identityId: true, channel: true, urgent: true } as const;
 const DELIVERY_COLUMNS = { kind: true, payloadCipher: true, identityId: true, officeCode: true } as const;
 type DeliveryRow = {
   kind: string;
@@ -65,10 +88,39 @@ export class OutboxStore {
   readonly #db: Db;
   readonly #cipher: FieldCipher;
   readonly #latestChoices = new Map<string, { id: number; choices: Choice[] }>();
+  readonly #listeners = new Set<CommitListener>();
 
   constructor(db: Db, cipher: FieldCipher) {
     this.#db = db;
     this.#cipher = cipher;
+  }
+
+  /**
+   * Subscribes to messages made pending by this process's commits (a dispatcher takes them from
+   * memory instead of looking in the table). Other processes' messages are only in the table.
+   * Returns the unsubscribe function.
+   */
+  onCommitted(listener: CommitListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(committed: readonly CommittedMessage[] | null): void {
+    for (const listener of this.#listeners) listener(committed);
+  }
+
+  /** A write that tells the listeners after commit: the rows it returned, or to look in the table. */
+  #announcing(write: (db: Db) => Prisma.PrismaPromise<unknown>, rowsKnown: boolean): DeferredWrite {
+    return Object.assign(write, {
+      afterCommit: (result: unknown) => {
+        if (!rowsKnown) {
+          if (UpdatedCountSchema.parse(result).count > 0) this.#emit(null);
+          return;
+        }
+        const rows = CommittedRowsSchema.parse(result);
+        if (rows.length > 0) this.#emit(rows);
+      },
+    });
   }
 
   #row(
@@ -107,9 +159,9 @@ export class OutboxStore {
     now: Date,
     officeCode: string | null = null,
     caseId: string | null = null,
-  ): (db: Db) => Prisma.PrismaPromise<unknown> {
+  ): DeferredWrite {
     const data = messages.map((message) => this.#row(identityId, channel, message, now, officeCode, caseId));
-    return (db) => db.outboxMessage.createMany({ data });
+    return this.#announcing((db) => db.outboxMessage.createManyAndReturn({ data, select: COMMITTED_COLUMNS }), true);
   }
 
   /**
@@ -134,12 +186,15 @@ export class OutboxStore {
    * The write that releases a chat's held messages, in the turn of a message the person wrote;
    * they count as queued now (not since they were held) for the backlog alerts.
    */
-  releaseHeldWrite(identityId: string, now: Date): (db: Db) => Prisma.PrismaPromise<unknown> {
-    return (db) =>
-      db.outboxMessage.updateMany({
-        where: { identityId, status: "HELD" },
-        data: { status: "PENDING", createdAt: now },
-      });
+  releaseHeldWrite(identityId: string, now: Date): DeferredWrite {
+    return this.#announcing(
+      (db) =>
+        db.outboxMessage.updateMany({
+          where: { identityId, status: "HELD" },
+          data: { status: "PENDING", createdAt: now },
+        }),
+      false,
+    );
   }
 
   /** The write that drops what is held about a case: a newer PIN replaces it, or a duress PIN was used. */
@@ -199,18 +254,27 @@ export class OutboxStore {
    * it (DESIGN §5): a sent row keeps only what "hapus", the limits and typed numbers need.
    */
   async markSent(ids: readonly number[], now: Date, platformMessageId: string | null = null): Promise<void> {
-    if (ids.length === 0) return;
-    await this.#db.outboxMessage.updateMany({
-      where: { id: { in: [...ids] } },
-      data: {
-        status: "SENT",
-        sentAt: now,
-        platformMessageId,
-        payloadCipher: null,
-        claimedBy: null,
-        claimedUntil: null,
-      },
-    });
+    await this.markDelivered(
+      ids.map((id) => ({ id, platformMessageId })),
+      now,
+    );
+  }
+
+  /**
+   * Marks messages sent as `markSent` does, each with the platform's id of it, in one statement:
+   * the dispatcher marks together the sends that ended while the previous mark was written. Plain
+   * SQL that SQLite and PostgreSQL both read (Prisma writes the placeholders of each): the hottest
+   * write of the outbox, at half the cost of the query builder's, and one commit for many rows.
+   */
+  async markDelivered(sent: ReadonlyArray<{ id: number; platformMessageId: string | null }>, now: Date): Promise<void> {
+    if (sent.length === 0) return;
+    const platformIds = Prisma.join(
+      sent.map(({ id, platformMessageId }) => Prisma.sql`WHEN ${id} THEN ${platformMessageId}`),
+      " ",
+    );
+    await this.#db.$executeRaw`UPDATE "outbox_messages" SET "status" = 'SENT', "sentAt" = ${now},
+      "platformMessageId" = CASE "id" ${platformIds} END, "payloadCipher" = NULL, "claimedBy" = NULL,
+      "claimedUntil" = NULL WHERE "id" IN (${Prisma.join(sent.map(({ id }) => id))})`;
   }
 
   /**
@@ -255,7 +319,7 @@ export class OutboxStore {
     channel: ChannelKind,
     platformMessageIds: readonly string[],
     now: Date,
-  ): (db: Db) => Prisma.PrismaPromise<unknown> {
+  ): DeferredWrite {
     const size = DELETES_PER_REQUEST[channel];
     const data: Prisma.OutboxMessageCreateManyInput[] = [];
     for (let i = 0; i < platformMessageIds.length; i += size) {
@@ -273,7 +337,7 @@ export class OutboxStore {
         createdAt: now,
       });
     }
-    return (db) => db.outboxMessage.createMany({ data });
+    return this.#announcing((db) => db.outboxMessage.createManyAndReturn({ data, select: COMMITTED_COLUMNS }), true);
   }
 
   /**
@@ -291,9 +355,11 @@ export class OutboxStore {
       by: ["identityId"],
       where: { status: "PENDING", channel, identityId: { not: null } },
       _min: { id: true },
+      _count: { _all: true },
       orderBy: { _min: { id: "asc" } },
       take: limit,
     });
+    const waiting = new Map(heads.map((h) => [h.identityId, h._count._all]));
     // Chats with an emergency reply waiting anywhere in their queue (few: a separate query, as
     // PostgreSQL has no max() over booleans).
     const urgentRows = await this.#db.outboxMessage.findMany({
@@ -349,6 +415,7 @@ export class OutboxStore {
           attempts: row.attempts,
           nextAttemptAt: row.nextAttemptAt,
           urgent: urgent.has(row.identityId),
+          waiting: waiting.get(row.identityId) ?? null,
         },
       ];
     });
@@ -374,9 +441,11 @@ export class OutboxStore {
 
   /**
    * Claims a pending message as `claim` does and reads what it asks for in the same statement:
-   * Prisma 7 sends one conditional `UPDATE … WHERE id AND status AND (claim free) RETURNING` on
-   * SQLite and on PostgreSQL (checked in their query logs), and P2025 when no row matched, so of
-   * two instances only one gets the row. Null when another instance holds it or it is no longer pending.
+   * Prisma 7 sends one conditional `UPDATE … WHERE id AND status AND (claim free) AND NOT EXISTS
+   * (an older pending row of the chat) RETURNING` on SQLite and on PostgreSQL (checked in their
+   * query logs), and P2025 when no row matched, so of two instances only one gets the row, and
+   * never out of the chat's order. Null when another instance holds it, it is no longer pending,
+   * or an older message of its chat is still waiting.
    * A payload that cannot be read (a key not configured yet) comes back as the error.
    */
   async claimDelivery(id: number, instanceId: string, now: Date, ttlMs: number): Promise<ClaimedDelivery | null> {
@@ -387,6 +456,9 @@ export class OutboxStore {
           id,
           status: "PENDING",
           OR: [{ claimedBy: null }, { claimedBy: instanceId }, { claimedUntil: { lt: now } }],
+          // Only a chat's oldest pending message: a row the dispatcher was handed in memory may
+          // have an older one it never saw (another process's), and that one goes first.
+          identity: { is: { outbox: { none: { status: "PENDING", id: { lt: id } } } } },
         },
         data: { claimedBy: instanceId, claimedUntil: new Date(now.getTime() + ttlMs) },
         select: DELIVERY_COLUMNS,
@@ -597,7 +669,7 @@ export class OutboxStore {
    */
   async releaseWaiting(officeCode: string, recipients: readonly OutboxRecipient[], now: Date): Promise<number> {
     if (recipients.length === 0) return 0;
-    return this.#db.$transaction(async (tx) => {
+    const released = await this.#db.$transaction(async (tx) => {
       const waiting = await tx.outboxMessage.findMany({
         where: { status: "WAITING", officeCode },
         orderBy: { id: "asc" },
@@ -653,6 +725,8 @@ export class OutboxStore {
       if (copies.length > 0) await tx.outboxMessage.createMany({ data: copies });
       return released;
     });
+    if (released > 0) this.#emit(null);
+    return released;
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChannelAddress } from "../channels/types.ts";
 import type { IdentityStore } from "../db/identity-store.ts";
-import type { ClaimedDelivery, DispatchHead, OutboxStore } from "../db/outbox-store.ts";
+import type { ClaimedDelivery, CommittedMessage, DispatchHead, OutboxStore } from "../db/outbox-store.ts";
 import type { Logger } from "../logging/logger.ts";
 import { type Clock, realTimers, type Timers } from "../services/clock.ts";
 import { type ChannelSender, SendError, type SendFailure } from "./channel-sender.ts";
@@ -14,7 +14,10 @@ export interface DispatcherDeps {
   sender: ChannelSender;
   clock: Clock;
   logger: Logger;
-  /** How long to wait when there is nothing to do (a wake() ends the wait early). */
+  /**
+   * How long to wait when there is nothing to do (a wake() ends the wait early), and how often,
+   * at most, the table is read for messages other processes wrote.
+   */
   idleMs?: number;
   /** Upper bound of the retry backoff. */
   maxBackoffMs?: number;
@@ -81,6 +84,23 @@ export class OutboxDispatcher {
   readonly #perChat: SlidingWindowLimiter;
   readonly #perGroup: SlidingWindowLimiter;
   readonly #inFlight = new Map<string, Promise<void>>();
+  /** The row each chat has in flight, so a look at the table does not queue it a second time. */
+  readonly #inFlightIds = new Map<string, number>();
+  /**
+   * What this dispatcher knows is waiting, per chat, oldest first: the heads a look at the table
+   * found, and the rows this process's commits handed over. The claim checks each against the
+   * table (still pending, and the oldest of its chat), so a stale entry costs one failed claim.
+   */
+  readonly #queues = new Map<string, ChatQueue>();
+  /** The table must be read before the next sends: a wake(), a failed claim, a chat with more than its known rows. */
+  #lookNeeded = true;
+  #lastLookAt = Number.NEGATIVE_INFINITY;
+  /** Sends that ended while the table was being read (their rows may still show as waiting). */
+  #finishedDuringLook: Set<number> | null = null;
+  #unsubscribe: (() => void) | null = null;
+  /** Delivered messages waiting for their row to be marked sent, and the mark being written. */
+  #toMark: PendingMark[] = [];
+  #marking: Promise<void> | null = null;
   /** When each chat with waiting messages was last served, as a turn number: the lowest goes next. */
   readonly #lastTurn = new Map<string, number>();
   #turn = 0;
@@ -114,19 +134,56 @@ export class OutboxDispatcher {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#unsubscribe = this.#deps.outbox.onCommitted((committed) => this.#committed(committed));
     this.#loop = this.#run();
   }
 
-  /** New messages were committed: look now instead of at the next tick. */
+  /** New messages were committed somewhere: read the table now instead of at the next tick. */
   wake(): void {
+    this.#lookNeeded = true;
+    this.#nudge();
+  }
+
+  /** Ends the loop's wait, and a pace wait (new messages may include an emergency). */
+  #nudge(): void {
     this.#woken = true;
     this.#wake?.();
     this.#interrupt?.();
   }
 
+  /** This process committed messages: queue this channel's in memory (no read of the table), or look when unknown. */
+  #committed(committed: readonly CommittedMessage[] | null): void {
+    if (committed === null) {
+      this.wake();
+      return;
+    }
+    let mine = false;
+    for (const row of committed) {
+      if (row.channel !== this.#deps.sender.channel) continue;
+      mine = true;
+      const queue = this.#queueOf(row.identityId);
+      const known: KnownMessage = {
+        id: row.id,
+        identityId: row.identityId,
+        attempts: 0,
+        nextAttemptAt: null,
+        urgent: row.urgent,
+        waiting: null,
+        looked: false,
+      };
+      // Ids rise with commits on SQLite; on PostgreSQL two commits may interleave, so insert in order.
+      const at = queue.known.findIndex((k) => k.id > row.id);
+      if (at === -1) queue.known.push(known);
+      else if (queue.known[at - 1]?.id !== row.id) queue.known.splice(at, 0, known);
+    }
+    if (mine) this.#nudge();
+  }
+
   /** Stops taking new messages and waits for the sends in flight to be recorded. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#unsubscribe?.();
+    this.#unsubscribe = null;
     this.wake();
     await this.#loop;
     await Promise.allSettled(this.#inFlight.values());
@@ -204,6 +261,77 @@ export class OutboxDispatcher {
     });
   }
 
+  #queueOf(identityId: string): ChatQueue {
+    let queue = this.#queues.get(identityId);
+    if (!queue) {
+      queue = { known: [], unsure: false };
+      this.#queues.set(identityId, queue);
+    }
+    return queue;
+  }
+
+  /** Reads the table: the oldest waiting message of every chat, and how many each chat has waiting. */
+  async #look(now: number): Promise<void> {
+    this.#lookNeeded = false;
+    this.#lastLookAt = now;
+    const finished = new Set<number>();
+    this.#finishedDuringLook = finished;
+    let heads: DispatchHead[];
+    try {
+      heads = await this.#deps.outbox.dispatchHeads(this.#deps.sender.channel, {
+        instanceId: this.#instanceId,
+        now: new Date(now),
+        priorityIdentityId: this.#deps.priorityIdentityId ?? null,
+      });
+    } catch (error) {
+      this.#lookNeeded = true;
+      throw error;
+    } finally {
+      this.#finishedDuringLook = null;
+    }
+    const seen = new Set<string>();
+    for (const head of heads) {
+      seen.add(head.identityId);
+      const queue = this.#queueOf(head.identityId);
+      // A send that ended while the table was read may show as waiting still: the next look decides.
+      const sending = this.#inFlightIds.get(head.identityId) === head.id || finished.has(head.id);
+      queue.known = queue.known.filter((k) => k.id > head.id);
+      if (!sending) queue.known.unshift({ ...head, looked: true });
+      // Only the oldest row was read: unless every waiting row is known, only the table knows the rest.
+      queue.unsure = head.waiting === null || queue.known.length + (sending ? 1 : 0) < head.waiting;
+    }
+    for (const [identityId, queue] of this.#queues) {
+      if (seen.has(identityId)) continue;
+      // Nothing of this chat is waiting (or another instance sends it): what an earlier look found is gone.
+      queue.unsure = false;
+      queue.known = queue.known.filter((k) => !k.looked);
+      if (queue.known.length === 0 && !this.#inFlight.has(identityId)) this.#queues.delete(identityId);
+    }
+  }
+
+  /** The message each chat would send next, if it may; asks for a look when a chat may have more than is known. */
+  #candidates(): DispatchHead[] {
+    const heads: DispatchHead[] = [];
+    for (const [identityId, queue] of this.#queues) {
+      if (this.#inFlight.has(identityId)) continue;
+      const first = queue.known[0];
+      if (!first) {
+        if (queue.unsure) this.#lookNeeded = true;
+        else this.#queues.delete(identityId);
+        continue;
+      }
+      // An emergency anywhere in the chat's queue puts the whole chat ahead (its order is kept).
+      heads.push(!first.urgent && queue.known.some((k) => k.urgent) ? { ...first, urgent: true } : first);
+    }
+    return heads;
+  }
+
+  /** Forgets a known message: it is in flight now, or the table no longer has it waiting first. */
+  #forget(head: DispatchHead): void {
+    const queue = this.#queues.get(head.identityId);
+    if (queue) queue.known = queue.known.filter((k) => k.id !== head.id);
+  }
+
   /** The chats in the order they may send: emergencies and alerts first, then the one served least recently. */
   #fairOrder(heads: DispatchHead[]): DispatchHead[] {
     // Turns of chats with nothing waiting are forgotten: the map stays as small as the queue.
@@ -222,13 +350,10 @@ export class OutboxDispatcher {
     const { outbox, sender, clock } = this.#deps;
     const now = clock.now().getTime();
     if (this.#pausedUntil > now) return this.#pausedUntil - now;
-    const heads = this.#fairOrder(
-      await outbox.dispatchHeads(sender.channel, {
-        instanceId: this.#instanceId,
-        now: new Date(now),
-        priorityIdentityId: this.#deps.priorityIdentityId ?? null,
-      }),
-    );
+    // The table is read when something may be there that memory lacks, and at least every idleMs
+    // for what other processes wrote; fresh replies of this process come from memory.
+    if (this.#lookNeeded || now - this.#lastLookAt >= (this.#deps.idleMs ?? 1000)) await this.#look(now);
+    const heads = this.#fairOrder(this.#candidates());
     let nextMs = Number.POSITIVE_INFINITY;
     for (const head of heads) {
       if (!this.#running) break;
@@ -254,9 +379,14 @@ export class OutboxDispatcher {
         overallWait = 0;
       }
       if (overallWait > 0) return Math.min(nextMs, overallWait);
-      // Another instance may be sending this very row (a lease changing hands): only one claim wins.
+      // Another instance may be sending this very row (a lease changing hands), or an older message
+      // of the chat may wait that memory lacks: the claim checks both, and only one claim wins.
       const loaded = await outbox.claimDelivery(head.id, this.#instanceId, clock.now(), CLAIM_MS);
-      if (!loaded) continue;
+      this.#forget(head);
+      if (!loaded) {
+        this.#lookNeeded = true;
+        continue;
+      }
       // The send starts in this same tick: the time recorded is the time the platform is asked.
       const sentAt = clock.now().getTime();
       // On pace (a timer a few ms late) the next slot keeps its place; after a pause the pace restarts from now.
@@ -267,13 +397,16 @@ export class OutboxDispatcher {
       this.#lastTurn.set(head.identityId, ++this.#turn);
       const sending = this.#deliver(head, address, loaded).finally(() => {
         this.#inFlight.delete(head.identityId);
+        this.#inFlightIds.delete(head.identityId);
+        this.#finishedDuringLook?.add(head.id);
         // The chat may send its next message now: look again, but let a pace wait run its course.
         this.#woken = true;
         this.#wake?.();
       });
       this.#inFlight.set(head.identityId, sending);
+      this.#inFlightIds.set(head.identityId, head.id);
     }
-    return nextMs;
+    return this.#lookNeeded ? 0 : nextMs;
   }
 
   #addressOf(identityId: string): Promise<ChannelAddress> {
@@ -281,19 +414,19 @@ export class OutboxDispatcher {
   }
 
   async #deliver(candidate: DispatchHead, address: ChannelAddress, loaded: ClaimedDelivery): Promise<void> {
-    const { outbox, sender, clock, logger } = this.#deps;
+    const { sender, clock, logger } = this.#deps;
     try {
       // A payload that cannot be read (a key not configured yet) is retried later, like a network error.
       if (!loaded.ok) throw loaded.error;
       const { delivery } = loaded;
       if (delivery.kind === "delete") {
         await sender.deleteMessages(address, delivery.platformMessageIds);
-        await outbox.markSent([candidate.id], clock.now());
+        await this.#markSent(candidate.id, null);
         return;
       }
       const { platformMessageId } = await sender.send(address, delivery.message);
       // Only now, after the platform accepted it: a crash before this line repeats the message, never loses it.
-      await outbox.markSent([candidate.id], clock.now(), platformMessageId);
+      await this.#markSent(candidate.id, platformMessageId);
       this.sent++;
       this.consecutiveFailures = 0;
       this.lastSuccessAt = clock.now();
@@ -306,6 +439,36 @@ export class OutboxDispatcher {
       await this.#handleFailure(candidate, failure).catch((e: unknown) =>
         logger.error({ event: "dispatcher.record_failed", outboxId: candidate.id, err: e }),
       );
+      // The row waits for a retry, or the chat's messages were given up: the table says which.
+      this.#lookNeeded = true;
+    }
+  }
+
+  /**
+   * Marks a delivered message sent. Sends that end while a mark is being written are marked
+   * together by the next one (group commit): no wait when the channel is quiet, one statement for
+   * many when it is busy. Resolves once this message's row says SENT.
+   */
+  #markSent(id: number, platformMessageId: string | null): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#toMark.push({ id, platformMessageId, resolve, reject });
+      this.#marking ??= this.#writeMarks();
+    });
+  }
+
+  async #writeMarks(): Promise<void> {
+    const { outbox, clock } = this.#deps;
+    try {
+      for (let batch = this.#toMark.splice(0); batch.length > 0; batch = this.#toMark.splice(0)) {
+        try {
+          await outbox.markDelivered(batch, clock.now());
+          for (const mark of batch) mark.resolve();
+        } catch (error) {
+          for (const mark of batch) mark.reject(error);
+        }
+      }
+    } finally {
+      this.#marking = null;
     }
   }
 
@@ -350,4 +513,25 @@ export class OutboxDispatcher {
       }
     }
   }
+}
+
+/** A waiting message the dispatcher knows of. */
+interface KnownMessage extends DispatchHead {
+  /** Found by reading the table (a later look that no longer finds it means it is gone), not handed over at commit. */
+  looked: boolean;
+}
+
+/** One chat's waiting messages the dispatcher knows of, oldest first. */
+interface ChatQueue {
+  known: KnownMessage[];
+  /** The table may hold more of this chat's messages than `known`: a look must tell once these are sent. */
+  unsure: boolean;
+}
+
+/** A delivered message whose row is still to be marked sent. */
+interface PendingMark {
+  id: number;
+  platformMessageId: string | null;
+  resolve(): void;
+  reject(error: unknown): void;
 }

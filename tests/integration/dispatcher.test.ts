@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { TELEGRAM_LIMITS } from "../../src/channels/telegram/telegram-sender.ts";
 import type { ChannelKind } from "../../src/channels/types.ts";
 import { DEFAULT_PACING, limitsFor } from "../../src/channels/whatsapp/whatsapp-sender.ts";
+import { StepWriter } from "../../src/db/step-writer.ts";
 import type { SendLimits } from "../../src/outbox/channel-sender.ts";
 import { OutboxDispatcher, SEND_WINDOW_MARGIN_MS, TIMER_SLACK_MS } from "../../src/outbox/dispatcher.ts";
 import { systemClock } from "../../src/services/clock.ts";
@@ -259,5 +260,77 @@ describe("the outbox dispatcher", () => {
     await until(() => sender.log.length === 2);
     expect(sender.deleted).toEqual([{ address: "tg:11", ids: ["5", "6"], at: expect.any(Number) }]);
     expect(sender.log.map((l) => l.text)).toEqual(["before", "after"]);
+  });
+
+  describe("with replies handed over at commit", () => {
+    /** A dispatcher that reads the table only once a minute: what it sends sooner came from memory. */
+    async function setUpSlowLooks() {
+      const sender = new ScriptedSender();
+      const t = await startTestApp();
+      const d = new OutboxDispatcher({
+        outbox: t.app.outbox,
+        identities: t.app.identities,
+        sender,
+        clock: systemClock,
+        logger: t.app.logger,
+        idleMs: 60_000,
+      });
+      open.push({ t, d });
+      let looks = 0;
+      const look = t.app.outbox.dispatchHeads.bind(t.app.outbox);
+      t.app.outbox.dispatchHeads = (...args) => {
+        looks++;
+        return look(...args);
+      };
+      return { t, d, sender, looks: () => looks };
+    }
+
+    /** Commits replies the way a conversation step does: through a StepWriter. */
+    async function commitReplies(t: TestApp, address: `tg:${string}`, texts: string[]) {
+      const identity = await t.app.identities.resolve(address, new Date());
+      const writer = new StepWriter();
+      writer.add(
+        t.app.outbox.enqueueWrite(
+          identity.id,
+          "tg",
+          texts.map((text) => ({ text })),
+          new Date(),
+        ),
+      );
+      await writer.commit(t.app.database.prisma);
+    }
+
+    it("sends the replies this process commits at once, without reading the table for them", async () => {
+      const { t, d, sender, looks } = await setUpSlowLooks();
+      d.start();
+      await until(() => looks() === 1);
+      await commitReplies(t, "tg:21", ["r1", "r2"]);
+      await commitReplies(t, "tg:22", ["s1"]);
+      await commitReplies(t, "tg:21", ["r3"]);
+      await until(() => sender.log.length === 4, 5_000);
+      expect(sender.log.filter((l) => l.address === "tg:21").map((l) => l.text)).toEqual(["r1", "r2", "r3"]);
+      expect(looks()).toBe(1);
+      expect(await t.app.outbox.pending({ channel: "tg" })).toEqual([]);
+    });
+
+    it("sends an older message another process wrote for the chat first, then the one handed over", async () => {
+      const { t, d, sender, looks } = await setUpSlowLooks();
+      d.start();
+      await until(() => looks() === 1);
+      // Written by another process (the admin CLI, another instance): only the table has it.
+      await enqueue(t, "tg:23", ["older, from elsewhere"]);
+      await commitReplies(t, "tg:23", ["newer, handed over"]);
+      await until(() => sender.log.length === 2, 5_000);
+      expect(sender.log.map((l) => l.text)).toEqual(["older, from elsewhere", "newer, handed over"]);
+    });
+
+    it("still finds messages only another process wrote, at the next look", async () => {
+      const sender = new ScriptedSender();
+      const { t, d } = await setUp(sender);
+      d.start();
+      await enqueue(t, "tg:24", ["from elsewhere"]);
+      await until(() => sender.log.length === 1, 5_000);
+      expect(sender.log[0]?.text).toBe("from elsewhere");
+    });
   });
 });

@@ -102,7 +102,6 @@ export async function startTelegram(
     logger,
     maxAttachmentBytes: app.config.maxAttachmentBytes,
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
-    onHandled: () => dispatcher.wake(),
   });
   await bot.init();
   await bot.api.setMyCommands(commandsFor("id"));

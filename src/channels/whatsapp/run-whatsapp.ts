@@ -80,7 +80,6 @@ export async function startWhatsApp(
     logger,
     maxAttachmentBytes: app.config.maxAttachmentBytes,
     isStaffGroup: staffGroupCheck(app),
-    onHandled: () => dispatcher.wake(),
   });
   const started = new WhatsAppConnection({
     factory: options.socketFactory ?? createBaileysSocket,

@@ -108,10 +108,12 @@ export async function startBot(
   let stopMaintenance: () => Promise<void> = async () => {};
   let healthServer: { port: number; close(): Promise<void> } | null = null;
   const stopAll = async () => {
-    // The scheduler stops taking follow-ups at once, alongside the channels: no new updates,
-    // steps in progress finish, the dispatchers flush their sends.
+    // The scheduler stops taking follow-ups at once and finishes the step in progress first, so
+    // that the messages that step commits are sent by the dispatchers before they stop; then the
+    // channels take no new updates, finish those in progress and flush their sends.
     const schedulerStopped = app.scheduler.stop();
     const maintenanceStopped = stopMaintenance();
+    await schedulerStopped.catch(() => {});
     const results = await Promise.allSettled(stoppers.map((s) => s.stop()));
     for (const [i, result] of results.entries()) {
       if (result.status === "rejected") {

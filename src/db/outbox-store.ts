@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type ChannelKind, type Choice, type OutboundMessage, OutboundMessageSchema } from "../channels/types.ts";
 import type { Delivery } from "../outbox/channel-sender.ts";
 import { DecryptionError, type FieldCipher } from "../security/field-cipher.ts";
-import { type Db, isRecordNotFound, Prisma } from "./database.ts";
+import { type Db, Prisma } from "./database.ts";
 import type { DeferredWrite } from "./step-writer.ts";
 
 /** An outbox row ready to send: decrypted payload and where it goes. */
@@ -64,13 +64,15 @@ export interface OutboxRecipient {
 export type ClaimedDelivery = { ok: true; delivery: Delivery } | { ok: false; error: unknown };
 
 const COMMITTED_COLUMNS = { id: true, identityId: true, channel: true, urgent: true } as const;
-const DELIVERY_COLUMNS = { kind: true, payloadCipher: true, identityId: true, officeCode: true } as const;
-type DeliveryRow = {
-  kind: string;
-  payloadCipher: Uint8Array<ArrayBuffer> | null;
-  identityId: string | null;
-  officeCode: string | null;
-};
+const DeliveryRowsSchema = z.array(
+  z.object({
+    kind: z.string(),
+    payloadCipher: z.instanceof(Uint8Array).nullable(),
+    identityId: z.string().nullable(),
+    officeCode: z.string().nullable(),
+  }),
+);
+type DeliveryRow = z.infer<typeof DeliveryRowsSchema>[number];
 
 const PAYLOAD_CONTEXT = "outbox.payload";
 const CHOICES_CONTEXT = "outbox.choices";
@@ -440,33 +442,27 @@ export class OutboxStore {
   }
 
   /**
-   * Claims a pending message as `claim` does and reads what it asks for in the same statement:
-   * Prisma 7 sends one conditional `UPDATE … WHERE id AND status AND (claim free) AND NOT EXISTS
-   * (an older pending row of the chat) RETURNING` on SQLite and on PostgreSQL (checked in their
-   * query logs), and P2025 when no row matched, so of two instances only one gets the row, and
-   * never out of the chat's order. Null when another instance holds it, it is no longer pending,
-   * or an older message of its chat is still waiting.
-   * A payload that cannot be read (a key not configured yet) comes back as the error.
+   * Claims a pending message as `claim` does and reads what it asks for, in one conditional
+   * `UPDATE … WHERE id AND status AND (claim free) AND NOT EXISTS (an older pending row of the
+   * chat) RETURNING`: of two instances only one gets the row, and never out of the chat's order
+   * (a row the dispatcher was handed in memory may have an older one it never saw, another
+   * process's, and that one goes first). Plain SQL that SQLite and PostgreSQL both read, as the
+   * claim runs once per message sent. Null when another instance holds it, it is no longer
+   * pending, or an older message of its chat still waits. A payload that cannot be read (a key
+   * not configured yet) comes back as the error.
    */
   async claimDelivery(id: number, instanceId: string, now: Date, ttlMs: number): Promise<ClaimedDelivery | null> {
-    let row: DeliveryRow;
-    try {
-      row = await this.#db.outboxMessage.update({
-        where: {
-          id,
-          status: "PENDING",
-          OR: [{ claimedBy: null }, { claimedBy: instanceId }, { claimedUntil: { lt: now } }],
-          // Only a chat's oldest pending message: a row the dispatcher was handed in memory may
-          // have an older one it never saw (another process's), and that one goes first.
-          identity: { is: { outbox: { none: { status: "PENDING", id: { lt: id } } } } },
-        },
-        data: { claimedBy: instanceId, claimedUntil: new Date(now.getTime() + ttlMs) },
-        select: DELIVERY_COLUMNS,
-      });
-    } catch (error) {
-      if (isRecordNotFound(error)) return null;
-      throw error;
-    }
+    const until = new Date(now.getTime() + ttlMs);
+    const rows = DeliveryRowsSchema.parse(
+      await this.#db.$queryRaw`UPDATE "outbox_messages" SET "claimedBy" = ${instanceId}, "claimedUntil" = ${until}
+        WHERE "id" = ${id} AND "status" = 'PENDING'
+          AND ("claimedBy" IS NULL OR "claimedBy" = ${instanceId} OR "claimedUntil" < ${now})
+          AND NOT EXISTS (SELECT 1 FROM "outbox_messages" AS "older" WHERE "older"."status" = 'PENDING'
+            AND "older"."identityId" = "outbox_messages"."identityId" AND "older"."id" < ${id})
+        RETURNING "kind", "payloadCipher", "identityId", "officeCode"`,
+    );
+    const row = rows[0];
+    if (!row) return null;
     try {
       return { ok: true, delivery: this.#decodeDelivery(id, row) };
     } catch (error) {

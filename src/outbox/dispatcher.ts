@@ -134,6 +134,9 @@ export class OutboxDispatcher {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    // A restart (the sending lease regained) trusts nothing it knew before: the table says what waits.
+    this.#queues.clear();
+    this.#lookNeeded = true;
     this.#unsubscribe = this.#deps.outbox.onCommitted((committed) => this.#committed(committed));
     this.#loop = this.#run();
   }

@@ -67,9 +67,17 @@ describe("Telegram over HTTP, with npm start and a fake Bot API", () => {
     );
     await runNpm("admin", ["offices", "set-destination", "UPTDPPA-35", "--group", `tg:${GROUP}`], "", env);
     await start(env);
-    expect(
-      fake.calls.filter((c) => c.method === "setMyCommands").map((c) => c.params.language_code ?? "default"),
-    ).toEqual(["default", "id", "en"]);
+    // The command menu is set beside the start (in any order), not before the first poll.
+    await expect
+      .poll(
+        () =>
+          fake.calls
+            .filter((c) => c.method === "setMyCommands")
+            .map((c) => String(c.params.language_code ?? "default"))
+            .sort(),
+        { timeout: 10_000 },
+      )
+      .toEqual(["default", "en", "id"]);
 
     const STAFF = 7001;
     await say(fake, STAFF, `/staff ${added.invite.code}`, "Selamat datang, Ani");

@@ -104,8 +104,12 @@ export async function startTelegram(
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   await bot.init();
-  await bot.api.setMyCommands(commandsFor("id"));
-  for (const language of LANGUAGES) await bot.api.setMyCommands(commandsFor(language), { language_code: language });
+  // The command menu is a convenience: set it beside the start, not before the first update is
+  // taken (each call is a round trip to Telegram, a second or more on a slow link).
+  void Promise.all([
+    bot.api.setMyCommands(commandsFor("id")),
+    ...LANGUAGES.map((language) => bot.api.setMyCommands(commandsFor(language), { language_code: language })),
+  ]).catch((error: unknown) => logger.warn({ event: "telegram.commands_failed", err: error }));
   await sending.start();
 
   let runner: RunnerHandle | null = null;

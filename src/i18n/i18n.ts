@@ -17,8 +17,20 @@ const LocaleTreeSchema: z.ZodType<LocaleTree> = z.lazy(() =>
 /** All namespaces of all languages, read from locales/<lng>/<namespace>.json. */
 export type LocaleResources = Record<Language, Record<string, LocaleTree>>;
 
-/** Reads and validates every locale file. */
+/** Locale files read so far, by folder: they do not change while the process runs. */
+const loaded = new Map<string, LocaleResources>();
+
+/** Reads and validates every locale file (once per folder: the start asks several times). */
 export function loadLocales(dir: string = LOCALES_DIR): LocaleResources {
+  let resources = loaded.get(dir);
+  if (!resources) {
+    resources = readLocales(dir);
+    loaded.set(dir, resources);
+  }
+  return resources;
+}
+
+function readLocales(dir: string): LocaleResources {
   const resources = {} as LocaleResources;
   for (const language of LANGUAGES) {
     resources[language] = {};

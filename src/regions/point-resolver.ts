@@ -24,13 +24,15 @@ const MAX_SEARCH_KM = 600;
 const CELL_DEG = 0.1;
 const KM_PER_DEG = 111.2;
 
-const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
+/** Built on first use: loading ICU's region names costs the start about 15 ms for a rare answer. */
+let regionNames: Intl.DisplayNames | null = null;
 
 /** The English name: the intake's own for its destination countries, else ICU's. */
 function countryName(code: string): string {
   const listed = COUNTRIES.find((c) => c.code === code)?.name;
   if (listed) return listed;
   try {
+    regionNames ??= new Intl.DisplayNames(["en"], { type: "region" });
     return regionNames.of(code) ?? code;
   } catch {
     return code;

@@ -5,7 +5,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { App } from "../../app.ts";
 import type { TelegramConfig } from "../../config.ts";
 import { LANGUAGES } from "../../domain/language.ts";
-import { createTranslator, loadLocales } from "../../i18n/i18n.ts";
+import { loadLocales } from "../../i18n/i18n.ts";
 import { channelDispatcher, type OutboxDispatcher } from "../../outbox/dispatcher.ts";
 import { dispatcherProbe, type HealthMonitor, serveHealth } from "../../services/health-monitor.ts";
 import { LeaseKeeper } from "../../services/lease-keeper.ts";
@@ -54,8 +54,11 @@ async function closeGracefully(server: Server, drainMs: number): Promise<void> {
 }
 
 /** The bot's commands in each language, for the menu Telegram shows next to the input field. */
-function commandsFor(language: (typeof LANGUAGES)[number]): Array<{ command: string; description: string }> {
-  const t = createTranslator(loadLocales())(language);
+function commandsFor(
+  translate: App["translate"],
+  language: (typeof LANGUAGES)[number],
+): Array<{ command: string; description: string }> {
+  const t = translate(language);
   return Object.keys(loadLocales()[language].common?.botCommands ?? {}).map((key) => {
     const [command = "", description = ""] = t(`common:botCommands.${key}`).split("|");
     return { command, description };
@@ -107,8 +110,10 @@ export async function startTelegram(
   // The command menu is a convenience: set it beside the start, not before the first update is
   // taken (each call is a round trip to Telegram, a second or more on a slow link).
   void Promise.all([
-    bot.api.setMyCommands(commandsFor("id")),
-    ...LANGUAGES.map((language) => bot.api.setMyCommands(commandsFor(language), { language_code: language })),
+    bot.api.setMyCommands(commandsFor(app.translate, "id")),
+    ...LANGUAGES.map((language) =>
+      bot.api.setMyCommands(commandsFor(app.translate, language), { language_code: language }),
+    ),
   ]).catch((error: unknown) => logger.warn({ event: "telegram.commands_failed", err: error }));
   await sending.start();
 

@@ -109,8 +109,9 @@ export async function startBot(
   let healthServer: { port: number; close(): Promise<void> } | null = null;
   const stopAll = async () => {
     // The scheduler stops taking follow-ups at once and finishes the step in progress first, so
-    // that the messages that step commits are sent by the dispatchers before they stop; then the
-    // channels take no new updates, finish those in progress and flush their sends.
+    // that the messages that step commits reach the dispatchers while they still send (what a
+    // chat's pace holds back waits in the outbox for the next start or another instance); then
+    // the channels take no new updates, finish those in progress and record their sends in flight.
     const schedulerStopped = app.scheduler.stop();
     const maintenanceStopped = stopMaintenance();
     await schedulerStopped.catch(() => {});

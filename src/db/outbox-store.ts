@@ -108,19 +108,27 @@ export class OutboxStore {
   }
 
   #emit(committed: readonly CommittedMessage[] | null): void {
-    for (const listener of this.#listeners) listener(committed);
+    for (const listener of this.#listeners) {
+      // The rows are committed: a listener that fails must not make the step look failed (and be
+      // repeated). The dispatcher's next look at the table finds them anyway.
+      try {
+        listener(committed);
+      } catch {}
+    }
   }
 
   /** A write that tells the listeners after commit: the rows it returned, or to look in the table. */
   #announcing(write: (db: Db) => Prisma.PrismaPromise<unknown>, rowsKnown: boolean): DeferredWrite {
     return Object.assign(write, {
       afterCommit: (result: unknown) => {
-        if (!rowsKnown) {
-          if (UpdatedCountSchema.parse(result).count > 0) this.#emit(null);
+        const rows = rowsKnown ? CommittedRowsSchema.safeParse(result) : null;
+        if (rows?.success) {
+          if (rows.data.length > 0) this.#emit(rows.data);
           return;
         }
-        const rows = CommittedRowsSchema.parse(result);
-        if (rows.length > 0) this.#emit(rows);
+        // A count of released rows, or a result of an unexpected shape: the table tells which.
+        const updated = UpdatedCountSchema.safeParse(result);
+        if (!updated.success || updated.data.count > 0) this.#emit(null);
       },
     });
   }

@@ -387,6 +387,13 @@ export class OutboxDispatcher {
       const loaded = await outbox.claimDelivery(head.id, this.#instanceId, clock.now(), CLAIM_MS);
       this.#forget(head);
       if (!loaded) {
+        // Another instance holds the chat, or it has an older message memory lacks: one look
+        // settles the whole chat, rather than one failed claim and look per remembered row.
+        const queue = this.#queues.get(head.identityId);
+        if (queue) {
+          queue.known = [];
+          queue.unsure = true;
+        }
         this.#lookNeeded = true;
         continue;
       }

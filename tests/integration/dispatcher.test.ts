@@ -18,7 +18,7 @@ afterEach(async () => {
   }
 });
 
-async function setUp(sender: ScriptedSender, maxBackoffMs = 40) {
+async function setUp(sender: ScriptedSender, maxBackoffMs = 40, idleMs = 20) {
   const t = await startTestApp();
   const d = new OutboxDispatcher({
     outbox: t.app.outbox,
@@ -26,7 +26,7 @@ async function setUp(sender: ScriptedSender, maxBackoffMs = 40) {
     sender,
     clock: systemClock,
     logger: t.app.logger,
-    idleMs: 20,
+    idleMs,
     maxBackoffMs,
   });
   open.push({ t, d });
@@ -266,16 +266,7 @@ describe("the outbox dispatcher", () => {
     /** A dispatcher that reads the table only once a minute: what it sends sooner came from memory. */
     async function setUpSlowLooks() {
       const sender = new ScriptedSender();
-      const t = await startTestApp();
-      const d = new OutboxDispatcher({
-        outbox: t.app.outbox,
-        identities: t.app.identities,
-        sender,
-        clock: systemClock,
-        logger: t.app.logger,
-        idleMs: 60_000,
-      });
-      open.push({ t, d });
+      const { t, d } = await setUp(sender, 40, 60_000);
       let looks = 0;
       const look = t.app.outbox.dispatchHeads.bind(t.app.outbox);
       t.app.outbox.dispatchHeads = (...args) => {

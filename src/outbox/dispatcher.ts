@@ -42,6 +42,11 @@ const SHORT_WAIT_MS = 200;
 const BASE_BACKOFF_MS = 1000;
 /** Longer than any send may take (the senders time out sooner), so a live claim is never taken over. */
 const CLAIM_MS = 60_000;
+/** A failed mark waits this long before its first retry, doubling up to MARK_RETRY_MAX_MS. */
+const MARK_RETRY_MS = 50;
+const MARK_RETRY_MAX_MS = 2_000;
+/** Marks still failing after this many tries while stopping are left to the claim's expiry. */
+const MARK_TRIES_WHEN_STOPPING = 3;
 
 /** The services of one instance that every channel's dispatcher shares. */
 export type DispatcherServices = Pick<DispatcherDeps, "outbox" | "identities" | "clock" | "logger"> & {
@@ -429,17 +434,26 @@ export class OutboxDispatcher {
       // A payload that cannot be read (a key not configured yet) is retried later, like a network error.
       if (!loaded.ok) throw loaded.error;
       const { delivery } = loaded;
-      if (delivery.kind === "delete") {
-        await sender.deleteMessages(address, delivery.platformMessageIds);
-        await this.#markSent(candidate.id, null);
-        return;
+      let platformMessageId: string | null = null;
+      if (delivery.kind === "delete") await sender.deleteMessages(address, delivery.platformMessageIds);
+      else {
+        ({ platformMessageId } = await sender.send(address, delivery.message));
+        this.sent++;
+        this.consecutiveFailures = 0;
+        this.lastSuccessAt = clock.now();
       }
-      const { platformMessageId } = await sender.send(address, delivery.message);
-      // Only now, after the platform accepted it: a crash before this line repeats the message, never loses it.
-      await this.#markSent(candidate.id, platformMessageId);
-      this.sent++;
-      this.consecutiveFailures = 0;
-      this.lastSuccessAt = clock.now();
+      // Only now, after the platform accepted it: a crash before the mark repeats the message, never
+      // loses it. A failed mark is retried, never the send (the chat waits: its next claim checks
+      // that no older message of it is pending).
+      await this.#markSent(candidate.id, platformMessageId).catch((error: unknown) => {
+        // Stopping with the database still failing: the claim runs out and the message goes again.
+        logger.error({
+          event: "dispatcher.mark_abandoned",
+          channel: sender.channel,
+          outboxId: candidate.id,
+          err: error,
+        });
+      });
     } catch (error) {
       const failure: SendFailure =
         error instanceof SendError
@@ -467,14 +481,33 @@ export class OutboxDispatcher {
   }
 
   async #writeMarks(): Promise<void> {
-    const { outbox, clock } = this.#deps;
+    const { outbox, clock, logger, sender } = this.#deps;
+    let failures = 0;
     try {
       for (let batch = this.#toMark.splice(0); batch.length > 0; batch = this.#toMark.splice(0)) {
         try {
           await outbox.markDelivered(batch, clock.now());
+          failures = 0;
           for (const mark of batch) mark.resolve();
         } catch (error) {
-          for (const mark of batch) mark.reject(error);
+          failures++;
+          // The platform has these messages: sending them again would repeat them to the person.
+          // Marks are retried while the claims hold (a minute); when stopping, a few times only.
+          if (!this.#running && failures > MARK_TRIES_WHEN_STOPPING) {
+            for (const mark of batch) mark.reject(error);
+            continue;
+          }
+          const delayMs = Math.min(MARK_RETRY_MAX_MS, MARK_RETRY_MS * 2 ** Math.min(failures - 1, 8));
+          logger.warn({
+            event: "dispatcher.mark_retry",
+            channel: sender.channel,
+            count: batch.length,
+            failures,
+            delayMs,
+            err: error,
+          });
+          await new Promise<void>((resolve) => this.#timers.set(delayMs, resolve));
+          this.#toMark.unshift(...batch);
         }
       }
     } finally {

@@ -107,6 +107,33 @@ describe("the outbox dispatcher", () => {
     ]);
   });
 
+  it("retries marking a delivered message sent instead of sending it again when the database fails, and keeps the chat's order", async () => {
+    const sender = new ScriptedSender();
+    const { t, d } = await setUp(sender);
+    const outbox = t.app.outbox;
+    const markDelivered = outbox.markDelivered.bind(outbox);
+    let failuresLeft = 3;
+    outbox.markDelivered = async (sent, now) => {
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        throw new Error("SQLITE_BUSY: database is locked");
+      }
+      return markDelivered(sent, now);
+    };
+    await enqueue(t, "tg:12", ["first", "second"]);
+    d.start();
+    await until(() => sender.log.length === 2);
+    // Let a wrongly repeated send show itself before counting.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(failuresLeft).toBe(0);
+    expect(sender.log.map((l) => l.text)).toEqual(["first", "second"]);
+    const rows = await t.app.database.prisma.outboxMessage.findMany({ orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ["SENT", 0],
+      ["SENT", 0],
+    ]);
+  });
+
   it("gives up on a chat that blocked the bot and marks it unreachable, and skips a rejected message", async () => {
     const sender = new ScriptedSender();
     sender.failures.push({ kind: "rejected", detail: "http 400" });

@@ -2,6 +2,7 @@
  * Administration: `npm run --silent admin -- <command>`. Listings print JSON with --json
  * (stdout holds only that JSON); logs and warnings go to stderr.
  */
+import { once } from "node:events";
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { type App, createApp, loadKeys } from "../app.ts";
@@ -11,7 +12,7 @@ import { caseDetailsMessage } from "../conversation/notices.ts";
 import type { CaseListing } from "../db/case-repository.ts";
 import type { Office } from "../directory/office-repository.ts";
 import { DEFAULT_INVITE_TTL_MS, type StaffMember } from "../directory/staff-repository.ts";
-import { STAFF_ROLES, type StaffRole } from "../domain/case.ts";
+import { CASE_STATUSES, CATEGORIES, STAFF_ROLES, type StaffRole, URGENCIES } from "../domain/case.ts";
 import { isLanguage } from "../domain/language.ts";
 import { parseReference } from "../domain/reference.ts";
 import { createTranslator, loadLocales } from "../i18n/i18n.ts";
@@ -97,13 +98,22 @@ function officeTime(at: Date, office: Office | null): string {
 function out(text: string): void {
   process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 }
+/** Writes to stdout and waits while the reader is behind, so a long listing never piles up in memory. */
+async function outPaced(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await once(process.stdout, "drain");
+}
 function json(value: unknown): void {
   out(JSON.stringify(value, null, 2));
 }
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  return [header, ...rows]
+  return fixedTable(header, rows, widths);
+}
+
+/** Rows in columns of the given widths (a longer cell pushes the rest of its row), with the header if given. */
+function fixedTable(header: string[] | null, rows: string[][], widths: readonly number[]): string {
+  return (header ? [header, ...rows] : rows)
     .map((row) =>
       row
         .map((cell, i) => cell.padEnd(widths[i] ?? 0))
@@ -111,6 +121,24 @@ function table(header: string[], rows: string[][]): string {
         .trimEnd(),
     )
     .join("\n");
+}
+
+const CASE_TABLE_HEADER = ["REFERENCE", "STATUS", "URGENCY", "CATEGORY", "PLACE", "OFFICE", "LANG", "CREATED"];
+
+/** Column widths of `cases` known before any case is read (the listing is written as it is read). */
+function caseTableWidths(officeCodes: readonly string[]): number[] {
+  const longest = (values: readonly string[]) => Math.max(...values.map((v) => v.length));
+  const cells: ReadonlyArray<readonly string[]> = [
+    ["XXXX-XXXX-XXXX"],
+    CASE_STATUSES,
+    URGENCIES,
+    CATEGORIES,
+    ["abroad:XX"],
+    [...officeCodes, "-"],
+    ["id"],
+    ["2026-01-01 00:00"],
+  ];
+  return CASE_TABLE_HEADER.map((h, i) => Math.max(h.length, longest(cells[i] ?? [])));
 }
 
 /** The machine-readable form of a case in `cases --json`. */
@@ -357,25 +385,33 @@ async function staff(app: App, args: string[], values: Values): Promise<void> {
 async function cases(app: App, args: string[], values: Values): Promise<void> {
   const [sub, reference] = args;
   if (sub === undefined || sub === "list") {
-    const rows = await app.cases.list();
-    if (values.json) return json(rows.map(caseToJson));
-    if (rows.length === 0) return out("No cases yet.");
-    out(
-      table(
-        ["REFERENCE", "STATUS", "URGENCY", "CATEGORY", "PLACE", "OFFICE", "LANG", "CREATED"],
-        rows.map((r) => [
-          r.reference,
-          r.status,
-          r.urgency,
-          r.category,
-          r.provinceCode ?? (r.country ? `abroad:${r.country}` : "-"),
-          r.officeCode ?? "-",
-          r.language,
-          r.createdAt.toISOString().slice(0, 16).replace("T", " "),
-        ]),
-      ),
-    );
-    out(`\n${rows.length} case(s)`);
+    // Written a page at a time: any number of cases lists in the same memory.
+    let count = 0;
+    if (values.json) {
+      for await (const page of app.cases.listPages()) {
+        const items = page.map((row) => `  ${JSON.stringify(caseToJson(row), null, 2).replaceAll("\n", "\n  ")}`);
+        await outPaced(`${count === 0 ? "[\n" : ",\n"}${items.join(",\n")}`);
+        count += page.length;
+      }
+      // The same text as one JSON.stringify(list, null, 2) of every case.
+      return out(count === 0 ? "[]" : "\n]");
+    }
+    const widths = caseTableWidths((await app.offices.list()).map((o) => o.code));
+    for await (const page of app.cases.listPages()) {
+      const rows = page.map((r) => [
+        r.reference,
+        r.status,
+        r.urgency,
+        r.category,
+        r.provinceCode ?? (r.country ? `abroad:${r.country}` : "-"),
+        r.officeCode ?? "-",
+        r.language,
+        r.createdAt.toISOString().slice(0, 16).replace("T", " "),
+      ]);
+      await outPaced(`${fixedTable(count === 0 ? CASE_TABLE_HEADER : null, rows, widths)}\n`);
+      count += page.length;
+    }
+    out(count === 0 ? "No cases yet." : `\n${count} case(s)`);
     return;
   }
   if (sub === "show") {

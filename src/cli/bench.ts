@@ -2,7 +2,8 @@
  * `npm run bench [-- --json] [-- --reports N]`: intake steps through the engine with SQLite,
  * one after another, against the same rows written by prepared better-sqlite3 statements in
  * one transaction per step, measured in the same run (absolute numbers drift on shared machines);
- * then the race of the bot as shipped against a peer written with grammY's own toolkit.
+ * then a caseload of 100,000 cases (status checks, the staff case list, the admin listing), and
+ * the race of the bot as shipped against a peer written with grammY's own toolkit.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,6 +12,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { createApp } from "../app.ts";
+import { benchCaseload } from "../bench/caseload-bench.ts";
+import { benchOpenConversations } from "../bench/conversations-bench.ts";
 import { INTAKE_SCRIPTS } from "../bench/intake-scripts.ts";
 import { percentile } from "../bench/percentile.ts";
 import { benchResolver } from "../bench/resolver-bench.ts";
@@ -160,9 +163,12 @@ runCli(async () => {
     "race-users"?: string | undefined;
     "race-rounds"?: string | undefined;
     race?: boolean | undefined;
+    cases?: string | undefined;
+    caseload?: boolean | undefined;
+    conversations?: string | undefined;
   };
   const usage =
-    "usage: npm run bench -- [--json] [--reports N] [--users N] [--messages N] [--race-users N] [--race-rounds N] [--no-race]";
+    "usage: npm run bench -- [--json] [--reports N] [--users N] [--messages N] [--race-users N] [--race-rounds N] [--no-race] [--cases N] [--no-caseload] [--conversations N]";
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
@@ -174,13 +180,17 @@ runCli(async () => {
         "race-users": { type: "string" },
         "race-rounds": { type: "string" },
         race: { type: "boolean", default: true },
+        cases: { type: "string" },
+        caseload: { type: "boolean", default: true },
+        conversations: { type: "string" },
       },
       allowNegative: true,
     }));
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${usage}`);
   }
-  const count = (name: "reports" | "users" | "messages" | "race-users" | "race-rounds", fallback: number) => {
+  type CountOption = "reports" | "users" | "messages" | "race-users" | "race-rounds" | "cases" | "conversations";
+  const count = (name: CountOption, fallback: number) => {
     const raw = values[name];
     const n = raw === undefined ? fallback : Number(raw);
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: expected a whole number above 0\n${usage}`);
@@ -191,6 +201,8 @@ runCli(async () => {
   const messages = count("messages", 300);
   const raceUsers = count("race-users", 50);
   const raceRounds = count("race-rounds", 3);
+  const caseload = count("cases", 100_000);
+  const conversations = count("conversations", 10_000);
   const dir = mkdtempSync(path.join(tmpdir(), "bench-"));
   try {
     progress(`intake: ${reports} reports through the engine with SQLite`);
@@ -205,6 +217,9 @@ runCli(async () => {
       intake_to_raw_ratio: { value: Number((intake.stepsPerSecond / raw.stepsPerSecond).toFixed(4)), unit: "ratio" },
       intake_steps: { value: intake.steps, unit: "steps" },
     };
+    progress(`conversations: ${conversations} chats each start a report and wait`);
+    Object.assign(figures, await benchOpenConversations(dir, { count: conversations, progress }));
+    if (values.caseload !== false) Object.assign(figures, await benchCaseload(dir, { cases: caseload, progress }));
     progress("resolver: typed places and GPS points from tests/fixtures/regions");
     Object.assign(figures, benchResolver());
     progress(

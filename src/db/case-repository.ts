@@ -8,7 +8,7 @@ import {
   REPORTER_ROLES,
   type ReporterRole,
 } from "../domain/case.ts";
-import type { Db, Prisma } from "./database.ts";
+import { type Db, Prisma } from "./database.ts";
 
 /** The coded columns of a case, safe to list: no personal data. */
 export interface CaseListing {
@@ -30,6 +30,13 @@ export interface CaseListing {
   lookupFlagged: boolean;
   createdAt: Date;
 }
+
+/** A case as listPages() reads it: the listing, its id (where the next page starts) and its copies. */
+type CaseListingRow = Omit<CaseListing, "status" | "copiedTo"> & {
+  id: string;
+  status: string;
+  copies: Array<{ officeCode: string }>;
+};
 
 /** What a status look-up needs of a case. */
 export interface CaseForLookup {
@@ -134,35 +141,62 @@ export class CaseRepository {
     });
   }
 
-  /** Every case, newest first, with coded columns only. */
+  /** Every case, newest first, with coded columns only (all pages of listPages()). */
   async list(): Promise<CaseListing[]> {
-    const rows = await this.#db.case.findMany({
-      orderBy: { createdAt: "desc" },
-      select: {
-        reference: true,
-        status: true,
-        assistanceStage: true,
-        urgency: true,
-        category: true,
-        reporterRole: true,
-        provinceCode: true,
-        regencyCode: true,
-        country: true,
-        homeProvinceCode: true,
-        victimNationality: true,
-        victimCountry: true,
-        officeCode: true,
-        copies: { select: { officeCode: true }, orderBy: { createdAt: "asc" } },
-        language: true,
-        lookupFlagged: true,
-        createdAt: true,
-      },
-    });
-    return rows.map(({ copies, ...row }) => ({
-      ...row,
-      status: toStatus(row.status),
-      copiedTo: copies.map((c) => c.officeCode),
-    }));
+    const all: CaseListing[] = [];
+    for await (const page of this.listPages()) all.push(...page);
+    return all;
+  }
+
+  /**
+   * Every case, newest first, with coded columns only, a page at a time: memory stays the same
+   * for any number of cases, and the copies of a page are read with one statement under the
+   * query compiler's limit of bound values for SQLite (999). Pages follow the last case seen (created before it, or at the same
+   * time with a lower id), so a case filed meanwhile is not listed twice nor shifts the pages.
+   */
+  async *listPages(pageSize = 500): AsyncGenerator<CaseListing[]> {
+    let after: { createdAt: Date; id: string } | null = null;
+    for (;;) {
+      const rows: Array<CaseListingRow> = await this.#db.case.findMany({
+        where: after
+          ? {
+              OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }],
+            }
+          : {},
+        // Both descending, so one backward walk of the (createdAt, id) index serves every page.
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: pageSize,
+        select: {
+          id: true,
+          reference: true,
+          status: true,
+          assistanceStage: true,
+          urgency: true,
+          category: true,
+          reporterRole: true,
+          provinceCode: true,
+          regencyCode: true,
+          country: true,
+          homeProvinceCode: true,
+          victimNationality: true,
+          victimCountry: true,
+          officeCode: true,
+          copies: { select: { officeCode: true }, orderBy: { createdAt: "asc" } },
+          language: true,
+          lookupFlagged: true,
+          createdAt: true,
+        },
+      });
+      if (rows.length > 0)
+        yield rows.map(({ copies, id: _id, ...row }) => ({
+          ...row,
+          status: toStatus(row.status),
+          copiedTo: copies.map((c) => c.officeCode),
+        }));
+      const last = rows.at(-1);
+      if (!last || rows.length < pageSize) return;
+      after = { createdAt: last.createdAt, id: last.id };
+    }
   }
 
   /** The channel of a chat identity (to write to a reporter), or null if it no longer exists. */
@@ -237,31 +271,41 @@ export class CaseRepository {
    * them), filtered, newest first, with the total so a list never stops silently.
    */
   async openCasesPage(query: OpenCasesQuery): Promise<{ total: number; rows: OpenCaseRow[] }> {
-    const where = openCasesWhere(query);
-    const [total, rows] = await Promise.all([
-      this.#db.case.count({ where }),
-      this.#db.case.findMany({
-        where,
-        orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-        skip: query.offset,
-        take: query.limit,
-        select: {
-          reference: true,
-          status: true,
-          urgency: true,
-          category: true,
-          provinceCode: true,
-          regencyCode: true,
-          country: true,
-          officeCode: true,
-          assignedStaffId: true,
-          routedAt: true,
-          serviceStartedAt: true,
-          createdAt: true,
-        },
-      }),
+    // Plain SQL that SQLite and PostgreSQL both read, for plans an index can serve at any size: a
+    // copy is found by `id IN (the copies' case ids)`, which the planner can join by index (an
+    // EXISTS per case made it read every open case). "Not closed" is written for each plan: as
+    // `<> 'CLOSED'` the page walks the newest-first index and stops after a page; as the open
+    // statuses the count reads only the status index's open entries.
+    const narrowed = Prisma.join([...openCasesConditions(query)], " AND ");
+    const [counted, page] = await Promise.all([
+      this.#db.$queryRaw`SELECT COUNT(*) AS "total" FROM "cases"
+        WHERE "status" IN (${Prisma.join(OPEN_STATUSES)}) AND ${narrowed}`,
+      this.#db.$queryRaw`SELECT "id" FROM "cases" WHERE "status" <> 'CLOSED' AND ${narrowed}
+        ORDER BY "createdAt" DESC, "id" ASC LIMIT ${query.limit} OFFSET ${query.offset}`,
     ]);
-    return { total, rows: rows.map((row) => ({ ...row, status: toStatus(row.status) })) };
+    const total = CountRowsSchema.parse(counted)[0]?.total ?? 0;
+    const ids = IdRowsSchema.parse(page).map((row) => row.id);
+    if (ids.length === 0) return { total, rows: [] };
+    const rows = await this.#db.case.findMany({
+      where: { id: { in: ids } },
+      select: {
+        id: true,
+        reference: true,
+        status: true,
+        urgency: true,
+        category: true,
+        provinceCode: true,
+        regencyCode: true,
+        country: true,
+        officeCode: true,
+        assignedStaffId: true,
+        routedAt: true,
+        serviceStartedAt: true,
+        createdAt: true,
+      },
+    });
+    const byId = new Map(rows.map(({ id, ...row }) => [id, { ...row, status: toStatus(row.status) }]));
+    return { total, rows: ids.flatMap((id) => byId.get(id) ?? []) };
   }
 }
 
@@ -296,46 +340,47 @@ export interface OpenCaseRow {
   createdAt: Date;
 }
 
-function openCasesWhere(query: OpenCasesQuery): Prisma.CaseWhereInput {
-  const scope: Prisma.CaseWhereInput =
-    query.officeCodes === null
-      ? {}
-      : {
-          OR: [
-            { officeCode: { in: query.officeCodes } },
-            { copies: { some: { officeCode: { in: query.officeCodes } } } },
-          ],
-        };
+const OPEN_STATUSES = CASE_STATUSES.filter((status) => status !== "CLOSED");
+const CountRowsSchema = z.array(z.object({ total: z.coerce.number() }));
+const IdRowsSchema = z.array(z.object({ id: z.string() }));
+
+/** The conditions of `/kasus` besides "not closed": the scope (held or copied) and the filter. */
+function* openCasesConditions(query: OpenCasesQuery): Generator<Prisma.Sql> {
+  yield Prisma.sql`1 = 1`;
+  if (query.officeCodes !== null) {
+    const offices = query.officeCodes.length > 0 ? Prisma.join(query.officeCodes) : Prisma.sql`NULL`;
+    yield Prisma.sql`("officeCode" IN (${offices})
+      OR "id" IN (SELECT "caseId" FROM "case_copies" WHERE "officeCode" IN (${offices})))`;
+  }
   const filter = query.filter;
-  let narrowed: Prisma.CaseWhereInput = {};
   switch (filter.kind) {
     case "mine":
-      narrowed = { assignedStaffId: filter.staffId };
-      break;
+      yield Prisma.sql`"assignedStaffId" = ${filter.staffId}`;
+      return;
     case "new":
-      narrowed = { status: "ROUTED" };
-      break;
+      yield Prisma.sql`"status" = 'ROUTED'`;
+      return;
     case "overdue": {
       const before = (ms: number) => new Date(filter.now.getTime() - ms);
-      narrowed = {
-        OR: [
-          { status: "ROUTED", urgency: "URGENT", routedAt: { lt: before(filter.ackDeadlineMs.URGENT) } },
-          { status: "ROUTED", urgency: "NORMAL", routedAt: { lt: before(filter.ackDeadlineMs.NORMAL) } },
-          { status: "ASSISTANCE", serviceStartedAt: { lt: before(filter.serviceDeadlineMs) } },
-        ],
-      };
-      break;
+      yield Prisma.sql`(("status" = 'ROUTED' AND "urgency" = 'URGENT' AND "routedAt" < ${before(filter.ackDeadlineMs.URGENT)})
+        OR ("status" = 'ROUTED' AND "urgency" = 'NORMAL' AND "routedAt" < ${before(filter.ackDeadlineMs.NORMAL)})
+        OR ("status" = 'ASSISTANCE' AND "serviceStartedAt" < ${before(filter.serviceDeadlineMs)}))`;
+      return;
     }
     case "status":
-      narrowed = { status: filter.status };
-      break;
-    case "place":
-      narrowed = {
-        OR: [{ provinceCode: { in: filter.provinceCodes } }, { regencyCode: { in: filter.regencyCodes } }],
-      };
-      break;
+      yield Prisma.sql`"status" = ${filter.status}`;
+      return;
+    case "place": {
+      const places = [
+        ...(filter.provinceCodes.length > 0
+          ? [Prisma.sql`"provinceCode" IN (${Prisma.join(filter.provinceCodes)})`]
+          : []),
+        ...(filter.regencyCodes.length > 0 ? [Prisma.sql`"regencyCode" IN (${Prisma.join(filter.regencyCodes)})`] : []),
+      ];
+      yield places.length > 0 ? Prisma.sql`(${Prisma.join(places, " OR ")})` : Prisma.sql`1 = 0`;
+      return;
+    }
     case "all":
-      break;
+      return;
   }
-  return { AND: [{ status: { not: "CLOSED" } }, scope, narrowed] };
 }

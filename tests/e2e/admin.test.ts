@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -106,5 +107,40 @@ describe("npm run admin", () => {
     const notDry = await runNpm("admin", ["followups"], "", env);
     expect(notDry.code).toBe(2);
     expect(notDry.stderr).toContain("only --dry-run");
+  });
+
+  it("lists more cases than one page, complete, through a pipe, as JSON and as a table", async () => {
+    const { dir, env } = freshDataDir();
+    expect(JSON.parse((await runNpm("admin", ["cases", "--json"], "", env)).stdout)).toEqual([]);
+    // 1,234 cases stored straight in the database (the listing reads them 500 at a time), some
+    // filed in the same millisecond.
+    const db = new Database(path.join(dir, "bot.db"));
+    const insert = db.prepare(
+      `INSERT INTO cases (id, reference, pinHash, status, urgency, category, indicators, reporterRole, provinceCode, victimAgeGroup, victimGender, victimCount, contactPreference, consentToShare, language, officeCode, keyId, createdAt, updatedAt)
+       VALUES (?, ?, 'x', 'ROUTED', 'NORMAL', 'FORCED_LABOUR', '{}', 'FAMILY', '35', 'ADULT', 'FEMALE', 'ONE', 'NONE', 1, 'id', 'DINSOS-35', 'k1', ?, ?)`,
+    );
+    const references: string[] = [];
+    db.transaction(() => {
+      for (let i = 0; i < 1234; i++) {
+        const at = new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 1000).toISOString().replace("Z", "+00:00");
+        const reference = `T${String(i).padStart(3, "0").slice(-3)}A-${String(i).padStart(4, "0")}-ZZZZ`.slice(0, 14);
+        references.push(reference);
+        insert.run(randomUUID(), reference, at, at);
+      }
+    })();
+    db.close();
+    const listing = await runNpm("admin", ["cases", "--json"], "", env);
+    expect(listing.code).toBe(0);
+    const listed = (JSON.parse(listing.stdout) as Array<{ reference: string; createdAt: string }>).map(
+      (c) => c.reference,
+    );
+    expect(listed).toHaveLength(1234);
+    expect(new Set(listed)).toEqual(new Set(references));
+    const table = await runNpm("admin", ["cases"], "", env);
+    expect(table.stdout.split("\n")[0]).toMatch(
+      /^REFERENCE\s+STATUS\s+URGENCY\s+CATEGORY\s+PLACE\s+OFFICE\s+LANG\s+CREATED$/,
+    );
+    expect(table.stdout).toContain("1234 case(s)");
+    expect(table.stdout.split("\n").filter((line) => line.includes("DINSOS-35"))).toHaveLength(1234);
   });
 });

@@ -172,10 +172,24 @@ describe("npm run chat", () => {
 });
 
 describe("npm run bench", () => {
-  it("prints one JSON object with the intake figures and the race against the grammY peer", async () => {
+  it("prints one JSON object with the intake, caseload and race figures", async () => {
     const result = await runNpm(
       "bench",
-      ["--json", "--reports", "8", "--users", "4", "--messages", "20", "--race-users", "2", "--race-rounds", "1"],
+      [
+        "--json",
+        "--reports",
+        "8",
+        "--users",
+        "4",
+        "--messages",
+        "20",
+        "--race-users",
+        "2",
+        "--race-rounds",
+        "1",
+        "--cases",
+        "2000",
+      ],
       "",
       {},
       240_000,
@@ -207,6 +221,10 @@ describe("npm run bench", () => {
       "race_ours_peak_rss_mb",
       "race_peer_peak_rss_mb",
       "start_to_first_poll_ms",
+      "status_lookup_p99_ms",
+      "case_list_first_page_p99_ms",
+      "admin_cases_json_peak_rss_mb",
+      "admin_cases_json_rss_growth_mb",
     ]) {
       expect(typeof figures[key]?.value, key).toBe("number");
       expect(typeof figures[key]?.unit, key).toBe("string");
@@ -219,6 +237,10 @@ describe("npm run bench", () => {
     expect(figures.race_peer_updates_per_s?.value).toBeGreaterThan(0);
     expect(figures.race_ours_peak_rss_mb?.value).toBeGreaterThan(20);
     expect(figures.start_to_first_poll_ms?.value).toBeGreaterThan(0);
+    // The caseload was stored and listed whole (the bench fails otherwise), and measured.
+    expect(figures.caseload_cases?.value).toBe(2000);
+    expect(figures.status_lookup_p99_ms?.value).toBeGreaterThan(0);
+    expect(figures.admin_cases_json_peak_rss_mb?.value).toBeGreaterThan(20);
     expect(figures.intake_to_raw_ratio?.value).toBeCloseTo(
       (figures.intake_steps_per_s?.value ?? 0) / (figures.raw_sqlite_steps_per_s?.value ?? 1),
       2,

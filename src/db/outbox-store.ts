@@ -380,27 +380,17 @@ export class OutboxStore {
     });
     const urgent = new Set(urgentRows.flatMap((r) => (r.identityId ? [r.identityId] : [])));
     const ids = heads.flatMap((h) => (h._min.id === null ? [] : [h._min.id]));
-    // Below the limit every chat with a message waiting is among the heads already.
+    // Below the limit every chat with a message waiting is among the heads already. Beyond it (a
+    // flood of chats), emergencies and operator alerts are still found, up to 100 more chats.
+    // Lists of ids are filtered here rather than in SQL: Prisma refuses a statement of more than
+    // 999 values on SQLite unless it can split it, which it cannot with an order or a `notIn`.
     const extra =
       heads.length < limit
         ? []
-        : await this.#db.outboxMessage.findMany({
-            // Beyond the limit (a flood of chats), emergencies and operator alerts are still found.
-            where: {
-              status: "PENDING",
-              channel,
-              identityId: {
-                in: [...urgent, ...(priorityIdentityId ? [priorityIdentityId] : [])],
-                notIn: heads.flatMap((h) => (h.identityId ? [h.identityId] : [])),
-              },
-            },
-            distinct: ["identityId"],
-            orderBy: { id: "asc" },
-            select: { identityId: true },
-            take: 100,
-          });
-    for (const { identityId } of extra) {
-      if (!identityId) continue;
+        : [...urgent, ...(priorityIdentityId ? [priorityIdentityId] : [])]
+            .filter((identityId) => !waiting.has(identityId))
+            .slice(0, 100);
+    for (const identityId of extra) {
       const head = await this.#db.outboxMessage.findFirst({
         where: { status: "PENDING", identityId, channel },
         orderBy: { id: "asc" },
@@ -410,11 +400,20 @@ export class OutboxStore {
       urgent.add(identityId);
     }
     if (ids.length === 0) return [];
-    const rows = await this.#db.outboxMessage.findMany({
-      where: { id: { in: ids } },
-      orderBy: { id: "asc" },
-      select: { id: true, identityId: true, attempts: true, nextAttemptAt: true, claimedBy: true, claimedUntil: true },
-    });
+    // Split by Prisma into statements of at most 999 ids (no order asked: sorted here).
+    const rows = (
+      await this.#db.outboxMessage.findMany({
+        where: { id: { in: ids } },
+        select: {
+          id: true,
+          identityId: true,
+          attempts: true,
+          nextAttemptAt: true,
+          claimedBy: true,
+          claimedUntil: true,
+        },
+      })
+    ).sort((a, b) => a.id - b.id);
     return rows.flatMap((row) => {
       if (!row.identityId) return [];
       if (row.claimedBy && row.claimedBy !== instanceId && row.claimedUntil && row.claimedUntil > now) return [];

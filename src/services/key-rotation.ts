@@ -309,9 +309,9 @@ function identities(ctx: Context): TableSpec<{
       const ids = await scan(after as string | undefined, take);
       const last = ids.at(-1);
       if (last === undefined) return null;
+      // No order asked: Prisma then splits a batch of more than 999 ids for SQLite (--batch-size).
       const rows = await db.contactIdentity.findMany({
         where: { id: { in: ids } },
-        orderBy: { id: "asc" },
         select: { id: true, keyId: true, lookupHash: true, addressCipher: true },
       });
       return { rows: rows.filter(needsWork), last };
@@ -530,9 +530,9 @@ function attachments(ctx: Context): TableSpec<{ id: string; keyId: string; blobC
       });
       const last = chosen.at(-1);
       if (!last) return null;
+      // No order asked: Prisma then splits a batch of more than 999 ids for SQLite (--batch-size).
       const rows = await db.attachment.findMany({
         where: { ...stale, id: { in: chosen.map((c) => c.id) } },
-        orderBy: { id: "asc" },
         select: { id: true, keyId: true, blobCipher: true },
       });
       return { rows, last: last.id };

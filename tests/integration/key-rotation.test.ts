@@ -217,6 +217,21 @@ describe("rotate-keys", () => {
     expect(() => t.app.cipher.open(after.narrativeCipher as Uint8Array, "case.narrative", other.id)).toThrow();
   });
 
+  it("rotates in batches larger than SQLite's 999 bound values (--batch-size up to 10,000)", async () => {
+    const t0 = await startTestApp();
+    open.push(t0);
+    for (let i = 0; i < 1200; i++) await t0.app.identities.resolve(`tg:${5000 + i}`, t0.clock.now());
+    const keys = rotated(t0.keys);
+    const t = await reopenWith(t0, keys);
+    const summary = await rotateKeys({ db: t.app.database.prisma, keys, now: t.clock.now(), batchSize: 5000 });
+    expect(summary.tables.find((s) => s.table === "contact_identities")).toMatchObject({
+      pending: 1200,
+      rotated: 1200,
+      remaining: 0,
+      failed: 0,
+    });
+  }, 120_000);
+
   it("continues where an interrupted run stopped", async () => {
     const { t: before } = await populated();
     const keys = rotated(before.keys);

@@ -207,6 +207,24 @@ describe("outbox claims: several instances, each message sent once", () => {
     expect(await t.app.database.prisma.outboxMessage.count({ where: { status: "PENDING" } })).toBe(0);
   });
 
+  it("finds the next messages of a backlog of 2,500 waiting chats, emergencies beyond the limit included", async () => {
+    const t = await app();
+    // A channel down for a while during a campaign: thousands of chats wait, one with an emergency reply.
+    await queue(t, 2500, 1);
+    const sos = await t.app.identities.resolve("tg:99999" as ChannelAddress, t.clock.now());
+    await t.app.outbox.enqueueWrite(
+      sos.id,
+      "tg",
+      [{ text: "emergency numbers", urgent: true }],
+      t.clock.now(),
+    )(t.app.database.prisma);
+    const heads = await t.app.outbox.dispatchHeads("tg", { instanceId: "me", now: t.clock.now() });
+    expect(heads).toHaveLength(2001);
+    expect(new Set(heads.map((h) => h.identityId)).size).toBe(2001);
+    // The emergency, newest of all, is found beyond the 2,000 oldest chats, and marked urgent.
+    expect(heads.find((h) => h.identityId === sos.id)?.urgent).toBe(true);
+  }, 120_000);
+
   it("leaves a message claimed by a live instance alone, and sends it once that claim has expired", async () => {
     const t = await app();
     await queue(t, 1, 1);

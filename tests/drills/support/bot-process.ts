@@ -31,7 +31,7 @@ function commandOf(pid: number): string {
 
 /**
  * The process that runs the bot itself under `npm start`: node running the compiled
- * dist/src/main.js below npm and a shell. Kill -9 and RSS must aim at that one.
+ * dist/bundle/main.js below npm and a shell. Kill -9 and RSS must aim at that one.
  */
 export function botNodePid(bot: RunningBot): number {
   const root = bot.child.pid;
@@ -46,12 +46,13 @@ export function botNodePid(bot: RunningBot): number {
   const found: number[] = [];
   const visit = (pid: number) => {
     for (const child of children.get(pid) ?? []) {
-      if (/\bdist\/src\/main\.js\b/.test(commandOf(child))) found.push(child);
+      if (/\bdist\/bundle\/main\.js\b/.test(commandOf(child))) found.push(child);
       visit(child);
     }
   };
   visit(root);
-  if (found.length !== 1) throw new Error(`expected one node process running dist/src/main.js, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one node process running dist/bundle/main.js, found ${found.length}`);
   return found[0] as number;
 }
 

@@ -189,6 +189,8 @@ describe("npm run bench", () => {
         "1",
         "--cases",
         "2000",
+        "--conversations",
+        "200",
       ],
       "",
       {},
@@ -225,6 +227,7 @@ describe("npm run bench", () => {
       "case_list_first_page_p99_ms",
       "admin_cases_json_peak_rss_mb",
       "admin_cases_json_rss_growth_mb",
+      "open_conversations_kept_mb",
     ]) {
       expect(typeof figures[key]?.value, key).toBe("number");
       expect(typeof figures[key]?.unit, key).toBe("string");
@@ -239,6 +242,7 @@ describe("npm run bench", () => {
     expect(figures.start_to_first_poll_ms?.value).toBeGreaterThan(0);
     // The caseload was stored and listed whole (the bench fails otherwise), and measured.
     expect(figures.caseload_cases?.value).toBe(2000);
+    expect(figures.open_conversations?.value).toBe(200);
     expect(figures.status_lookup_p99_ms?.value).toBeGreaterThan(0);
     expect(figures.admin_cases_json_peak_rss_mb?.value).toBeGreaterThan(20);
     expect(figures.intake_to_raw_ratio?.value).toBeCloseTo(

@@ -227,6 +227,7 @@ describe("npm run bench", () => {
       "case_list_first_page_p99_ms",
       "admin_cases_json_peak_rss_mb",
       "admin_cases_json_rss_growth_mb",
+      "admin_cases_json_peak_rss_mb_half",
       "open_conversations_kept_mb",
     ]) {
       expect(typeof figures[key]?.value, key).toBe("number");

@@ -21,9 +21,10 @@ function exitAfterOutput(code: number): void {
  * stderr (exit 2); anything else is reported on stderr with exit 1. Stdout stays the tool's.
  */
 export function runCli(main: () => Promise<void>): void {
-  // A reader that stops early (`| head`) ends the output, not in an error with a stack.
+  // A reader that stops early (`| head`) ends the command as a closed pipe ends any Unix tool
+  // (status 141, as if by SIGPIPE), not in an error with a stack.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(0);
+    if (error.code === "EPIPE") process.exit(141);
     throw error;
   });
   main().then(

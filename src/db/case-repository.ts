@@ -286,8 +286,20 @@ export class CaseRepository {
     const total = CountRowsSchema.parse(counted)[0]?.total ?? 0;
     const ids = IdRowsSchema.parse(page).map((row) => row.id);
     if (ids.length === 0) return { total, rows: [] };
+    // The scope again: a case closed or transferred away since its id was read is left out.
     const rows = await this.#db.case.findMany({
-      where: { id: { in: ids } },
+      where: {
+        id: { in: ids },
+        status: { not: "CLOSED" },
+        ...(query.officeCodes === null
+          ? {}
+          : {
+              OR: [
+                { officeCode: { in: query.officeCodes } },
+                { copies: { some: { officeCode: { in: query.officeCodes } } } },
+              ],
+            }),
+      },
       select: {
         id: true,
         reference: true,

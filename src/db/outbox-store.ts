@@ -381,13 +381,13 @@ export class OutboxStore {
     const urgent = new Set(urgentRows.flatMap((r) => (r.identityId ? [r.identityId] : [])));
     const ids = heads.flatMap((h) => (h._min.id === null ? [] : [h._min.id]));
     // Below the limit every chat with a message waiting is among the heads already. Beyond it (a
-    // flood of chats), emergencies and operator alerts are still found, up to 100 more chats.
+    // flood of chats), the operator alert chat and then emergencies are still found, up to 100 more chats.
     // Lists of ids are filtered here rather than in SQL: Prisma refuses a statement of more than
     // 999 values on SQLite unless it can split it, which it cannot with an order or a `notIn`.
     const extra =
       heads.length < limit
         ? []
-        : [...urgent, ...(priorityIdentityId ? [priorityIdentityId] : [])]
+        : [...new Set([...(priorityIdentityId ? [priorityIdentityId] : []), ...urgent])]
             .filter((identityId) => !waiting.has(identityId))
             .slice(0, 100);
     for (const identityId of extra) {

@@ -2,7 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient as PostgresPrismaClient } from "../generated/prisma-postgres/client.ts";
 import type { Db, PostgresDatabase, PostgresOptions } from "./database.ts";
-import { migratePostgres, postgresSchemaOf } from "./migrate-postgres.ts";
+import { migratePostgres, postgresSchemaOf, quoteIdentifier } from "./migrate-postgres.ts";
 
 /**
  * Opens a PostgreSQL database: applies committed migrations (under an advisory lock), then
@@ -32,6 +32,14 @@ export async function connectPostgres(
     options.logger.error({ event: "db.connection_error", code: (error as { code?: unknown }).code ?? null });
   pool.on("error", onError);
   const schema = postgresSchemaOf(options.url);
+  if (schema) {
+    // Prisma's own queries name the schema; plain SQL (claims, the case list) finds its tables
+    // through the search path, so every connection gets the URL's schema first (pg runs a
+    // client's queries in order, so this one goes before any other).
+    pool.on("connect", (client) => {
+      client.query(`SET search_path TO ${quoteIdentifier(schema)}`).catch(onError);
+    });
+  }
   const adapter = new PrismaPg(pool, { ...(schema ? { schema } : {}), onConnectionError: onError });
   // The PostgreSQL client is generated from the derived schema (prisma/postgres/schema.prisma), so
   // its models and methods are the SQLite client's; only the nominal types differ. The stores are

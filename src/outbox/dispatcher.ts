@@ -492,7 +492,10 @@ export class OutboxDispatcher {
         } catch (error) {
           failures++;
           // The platform has these messages: sending them again would repeat them to the person.
-          // Marks are retried while the claims hold (a minute); when stopping, a few times only.
+          // Marks are retried until the database answers (their chats wait meanwhile, and the
+          // failures count toward the health alert); when stopping, a few times only, and then
+          // the claims run out and the messages go again.
+          this.consecutiveFailures++;
           if (!this.#running && failures > MARK_TRIES_WHEN_STOPPING) {
             for (const mark of batch) mark.reject(error);
             continue;

@@ -84,6 +84,22 @@ describe("an office's open cases (/kasus)", () => {
     expect(second.rows.map((r) => r.reference)).toEqual([elsewhere[1], copied]);
   });
 
+  it("leaves out a case closed between reading the page's ids and its rows", async () => {
+    const t = await started();
+    const [closing, staying] = await seedCases(t, 2, { officeCode: "DINSOS-35" });
+    const db = t.app.database.prisma;
+    const queryRaw = db.$queryRaw.bind(db);
+    db.$queryRaw = (async (...args: Parameters<typeof db.$queryRaw>) => {
+      const result = await queryRaw(...args);
+      // The page's ids are read: a staff member closes the case at this moment.
+      if (String(args[0]).includes('SELECT "id" FROM "cases"'))
+        await db.case.update({ where: { reference: closing as string }, data: { status: "CLOSED" } });
+      return result;
+    }) as typeof db.$queryRaw;
+    const listed = await page(t, { officeCodes: ["DINSOS-35"] });
+    expect(listed.rows.map((r) => r.reference)).toEqual([staying]);
+  });
+
   it("filters by place (a regency alone), by assignee, by status, and by overdue deadlines", async () => {
     const t = await started();
     const malang = await seedCases(t, 2, { officeCode: "UPTDPPA-35", regencyCode: "35.73" });

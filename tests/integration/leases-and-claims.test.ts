@@ -225,6 +225,21 @@ describe("outbox claims: several instances, each message sent once", () => {
     expect(heads.find((h) => h.identityId === sos.id)?.urgent).toBe(true);
   }, 120_000);
 
+  it("finds the operator alert chat beyond the limit even when more than 100 emergencies wait there too", async () => {
+    const t = await app();
+    const db = t.app.database.prisma;
+    await queue(t, 3, 1);
+    for (let i = 0; i < 101; i++) {
+      const chat = await t.app.identities.resolve(`tg:${7000 + i}` as ChannelAddress, t.clock.now());
+      await t.app.outbox.enqueueWrite(chat.id, "tg", [{ text: "darurat", urgent: true }], t.clock.now())(db);
+    }
+    const admin = await t.app.identities.resolve("tg:424242" as ChannelAddress, t.clock.now());
+    await t.app.outbox.enqueueWrite(admin.id, "tg", [{ text: "alert" }], t.clock.now())(db);
+    const heads = await t.app.outbox.dispatchHeads("tg", { limit: 3, priorityIdentityId: admin.id });
+    expect(heads).toHaveLength(103);
+    expect(heads.map((h) => h.identityId)).toContain(admin.id);
+  }, 60_000);
+
   it("leaves a message claimed by a live instance alone, and sends it once that claim has expired", async () => {
     const t = await app();
     await queue(t, 1, 1);

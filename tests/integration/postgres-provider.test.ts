@@ -195,6 +195,14 @@ describe.skipIf(!TEST_DATABASE_URL)(`the PostgreSQL connection${skipReason("post
     const t = await new TestApp(dir, ephemeralKeyRing(), new ManualClock(), {}, `${url}?schema=tppo_app`).open();
     open.push(t);
     expect(await t.app.offices.list()).not.toHaveLength(0);
+    // Plain SQL (the case list, the outbox claim) finds the tables in that schema too.
+    expect(
+      await t.app.cases.openCasesPage({ officeCodes: null, filter: { kind: "all" }, offset: 0, limit: 10 }),
+    ).toEqual({
+      total: 0,
+      rows: [],
+    });
+    expect(await t.app.outbox.claimDelivery(1, "me", new Date(), 60_000)).toBeNull();
     const where = async (schema: string) =>
       (
         await query<{ table_name: string }>(

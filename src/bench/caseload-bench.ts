@@ -19,6 +19,7 @@ import { PROJECT_ROOT } from "../project-paths.ts";
 import { Hasher } from "../security/hasher.ts";
 import { loadOrCreateEmbeddedKeys } from "../security/key-ring.ts";
 import { percentile } from "./percentile.ts";
+import { peakRssMbOf } from "./telegram-race.ts";
 
 /** One benchmark figure. */
 interface Figure {
@@ -151,16 +152,6 @@ function seedCaseload(
   return sample;
 }
 
-/** The process's peak resident set so far (VmHWM), in MB, or null once it has gone. */
-function peakRssMbOf(pid: number): number | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
-  } catch {
-    return null;
-  }
-}
-
 /** Runs `npm run admin -- cases --json` as the script does (its flags too), counting the cases it prints and its peak memory. */
 async function adminCasesJson(dataDir: string): Promise<{ cases: number; peakRssMb: number; seconds: number }> {
   const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
@@ -184,9 +175,14 @@ async function adminCasesJson(dataDir: string): Promise<{ cases: number; peakRss
   });
   let peak = 0;
   const poll = setInterval(() => {
-    const now = child.pid === undefined ? null : peakRssMbOf(child.pid);
-    // A process that has exited but not been reaped has no VmHWM line any more.
-    if (now !== null && Number.isFinite(now)) peak = Math.max(peak, now);
+    if (child.pid === undefined) return;
+    try {
+      const now = peakRssMbOf(child.pid);
+      // A process that has exited but not been reaped has no VmHWM line any more.
+      if (Number.isFinite(now)) peak = Math.max(peak, now);
+    } catch {
+      // Gone already: its last reading stands.
+    }
   }, 10);
   // Counted as it arrives, never kept: the bench must not be what holds the listing.
   // The tail kept is shorter than the key, so a key counted in one chunk is never counted again.

@@ -6,12 +6,11 @@
  */
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../logging/logger.ts";
 import { ephemeralKeyRing } from "../security/key-ring.ts";
+import { collectGarbage } from "./resolver-bench.ts";
 
 /** One benchmark figure. */
 interface Figure {
@@ -25,10 +24,8 @@ interface Figure {
  * garbage earlier parts left, and when V8 returned it.
  */
 function retainedMb(): number {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
-  gc();
-  gc();
+  collectGarbage();
+  collectGarbage();
   const usage = process.memoryUsage();
   return (usage.heapUsed + usage.external) / 1024 / 1024;
 }

@@ -25,7 +25,7 @@ function fixture(name: string): unknown {
 }
 
 /** A full garbage collection, so heap figures count live data only (V8 allows turning it on late). */
-function collectGarbage(): void {
+export function collectGarbage(): void {
   try {
     setFlagsFromString("--expose-gc");
     (runInNewContext("gc") as () => void)();

@@ -66,7 +66,7 @@ function cpuMsOf(pid: number, ticksPerSecond: number): number {
 }
 
 /** The process's peak resident set so far (VmHWM), in MB. */
-function peakRssMbOf(pid: number): number {
+export function peakRssMbOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = Number(/^VmHWM:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;

@@ -1,7 +1,9 @@
 import { CONVERSATION_SCHEMA_VERSION, type ConversationDoc, parseConversation } from "../conversation/state.ts";
 import type { Language } from "../domain/language.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
-import type { Db, Prisma } from "./database.ts";
+import type { Db } from "./database.ts";
+import { isSqliteUniqueError, recordNotFound, uniqueViolation } from "./direct-sqlite.ts";
+import { type DeferredWrite, dualWrite } from "./step-writer.ts";
 
 /** A conversation as loaded: the document and the row version it was read at. */
 export interface StoredConversation {
@@ -10,6 +12,10 @@ export interface StoredConversation {
 }
 
 const STATE_CONTEXT = "conversation.state";
+const UPDATE_CONVERSATION =
+  'UPDATE "conversations" SET "schemaVersion" = ?, "active" = ?, "language" = ?, "stateCipher" = ?, "keyId" = ?, "updatedAt" = ?, "expiresAt" = ?, "rowVersion" = ? WHERE "identityId" = ? AND "rowVersion" = ?';
+const INSERT_CONVERSATION =
+  'INSERT INTO "conversations" ("schemaVersion", "active", "language", "stateCipher", "keyId", "updatedAt", "expiresAt", "rowVersion", "identityId") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const CACHE_LIMIT = 10_000;
 
 /**
@@ -50,7 +56,7 @@ export class ConversationStore {
     previous: StoredConversation | null,
     doc: ConversationDoc,
     ttlMs: number,
-  ): { write: (db: Db) => Prisma.PrismaPromise<unknown>; stored: StoredConversation } {
+  ): { write: DeferredWrite; stored: StoredConversation } {
     const active = doc.state.flow !== "idle";
     const updatedAt = new Date(doc.updatedAt);
     const data = {
@@ -63,14 +69,43 @@ export class ConversationStore {
       expiresAt: active ? new Date(updatedAt.getTime() + ttlMs) : null,
     };
     const rowVersion = (previous?.rowVersion ?? 0) + 1;
+    const values = [
+      data.schemaVersion,
+      data.active,
+      data.language,
+      data.stateCipher,
+      data.keyId,
+      data.updatedAt,
+      data.expiresAt,
+      rowVersion,
+      identityId,
+    ];
     const write = previous
-      ? (db: Db) =>
-          db.conversation.update({
-            where: { identityId, rowVersion: previous.rowVersion },
-            data: { ...data, rowVersion },
-            select: { rowVersion: true },
-          })
-      : (db: Db) => db.conversation.create({ data: { identityId, rowVersion, ...data }, select: { rowVersion: true } });
+      ? dualWrite(
+          (db: Db) =>
+            db.conversation.update({
+              where: { identityId, rowVersion: previous.rowVersion },
+              data: { ...data, rowVersion },
+              select: { rowVersion: true },
+            }),
+          (sql) => {
+            if (sql.run(UPDATE_CONVERSATION, [...values, previous.rowVersion]) === 0)
+              throw recordNotFound("Conversation");
+            return { rowVersion };
+          },
+        )
+      : dualWrite(
+          (db: Db) =>
+            db.conversation.create({ data: { identityId, rowVersion, ...data }, select: { rowVersion: true } }),
+          (sql) => {
+            try {
+              sql.run(INSERT_CONVERSATION, values);
+            } catch (error) {
+              throw isSqliteUniqueError(error) ? uniqueViolation("Conversation") : error;
+            }
+            return { rowVersion };
+          },
+        );
     return { write, stored: { doc, rowVersion } };
   }
 

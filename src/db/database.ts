@@ -3,6 +3,7 @@ import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { Logger } from "../logging/logger.ts";
+import { type DirectConnection, type DirectSqlite, directSqlite, registerDirectSqlite } from "./direct-sqlite.ts";
 import { migrateSqlite } from "./migrate-sqlite.ts";
 
 export { Prisma };
@@ -99,19 +100,21 @@ export async function openSqliteDatabase(options: SqliteOptions): Promise<Sqlite
   const inner = new PrismaBetterSqlite3({ url: `file:${options.path}`, timeout: 10_000 });
   const pragmas = `PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous}; PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;`;
   // The adapter opens its own connection; run the per-connection pragmas on it before use.
+  let direct: DirectSqlite | null = null;
   const adapter = {
     provider: "sqlite" as const,
     adapterName: inner.adapterName,
     connect: async () => {
       const connection = await inner.connect();
       await connection.executeScript(pragmas);
-      cachePreparedStatements(connection);
+      direct = cachePreparedStatements(connection);
       return connection;
     },
     connectToShadowDb: () => inner.connectToShadowDb(),
   };
   // "minimal" skips capturing a stack trace on every query, and keeps error messages free of query arguments.
   const prisma = new PrismaClient({ adapter, errorFormat: "minimal", transactionOptions: TRANSACTION_OPTIONS });
+  registerDirectSqlite(prisma, () => direct);
   await prisma.$connect();
   return {
     provider: "sqlite",
@@ -122,12 +125,12 @@ export async function openSqliteDatabase(options: SqliteOptions): Promise<Sqlite
 }
 
 /** The part of better-sqlite3's Database the Prisma adapter uses to run a query. */
-interface PreparingClient {
+interface PreparingClient extends DirectConnection {
   prepare(sql: string): BetterSqliteStatement;
 }
 interface BetterSqliteStatement {
   readonly reader: boolean;
-  run(...args: unknown[]): unknown;
+  run(...args: unknown[]): { changes: number };
   columns(): unknown[];
   raw(on?: boolean): BetterSqliteStatement;
   all(...args: unknown[]): unknown[];
@@ -139,11 +142,12 @@ const STATEMENT_CACHE_LIMIT = 500;
  * The adapter prepares every query afresh (`client.prepare(sql).bind(args)`), which costs a
  * SQLite compile per query. Prisma's queries repeat exactly, so keep the compiled statements
  * and hand the adapter a binding view of them. Only the calls the adapter makes are offered.
+ * Returns the direct statements over the same connection and cache (null if the adapter changed shape).
  */
-function cachePreparedStatements(connection: object): void {
+function cachePreparedStatements(connection: object): DirectSqlite | null {
   const holder = connection as { client?: PreparingClient };
   const client = holder.client;
-  if (!client || typeof client.prepare !== "function") return;
+  if (!client || typeof client.prepare !== "function") return null;
   const cache = new Map<string, BetterSqliteStatement>();
   const prepare = (sql: string): BetterSqliteStatement => {
     let statement = cache.get(sql);
@@ -172,6 +176,11 @@ function cachePreparedStatements(connection: object): void {
         };
       };
     },
+  });
+  // The adapter leaves its statements in raw mode (rows as arrays); direct readers want objects.
+  return directSqlite(client, (sql) => {
+    const statement = prepare(sql);
+    return statement.reader ? statement.raw(false) : statement;
   });
 }
 

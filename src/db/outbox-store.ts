@@ -3,7 +3,8 @@ import { type ChannelKind, type Choice, type OutboundMessage, OutboundMessageSch
 import type { Delivery } from "../outbox/channel-sender.ts";
 import { DecryptionError, type FieldCipher } from "../security/field-cipher.ts";
 import { type Db, Prisma } from "./database.ts";
-import type { DeferredWrite } from "./step-writer.ts";
+import { directSqliteOf } from "./direct-sqlite.ts";
+import { type DeferredWrite, dualWrite } from "./step-writer.ts";
 
 /** An outbox row ready to send: decrypted payload and where it goes. */
 export interface PendingMessage {
@@ -74,6 +75,14 @@ const DeliveryRowsSchema = z.array(
 );
 type DeliveryRow = z.infer<typeof DeliveryRowsSchema>[number];
 
+const INSERT_OUTBOX_RETURNING = `INSERT INTO "outbox_messages" ("identityId", "officeCode", "caseId", "channel", "status", "hasChoices", "urgent", "payloadCipher", "choicesCipher", "keyId", "createdAt", "kind", "attempts") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'MESSAGE', 0) RETURNING "id", "identityId", "channel", "urgent"`;
+const RELEASE_HELD = `UPDATE "outbox_messages" SET "status" = 'PENDING', "createdAt" = ? WHERE "identityId" = ? AND "status" = 'HELD'`;
+/** `claimDelivery`'s statement with SQLite's placeholders. */
+const CLAIM = `UPDATE "outbox_messages" SET "claimedBy" = ?, "claimedUntil" = ?
+  WHERE "id" = ? AND "status" = 'PENDING' AND ("claimedBy" IS NULL OR "claimedBy" = ? OR "claimedUntil" < ?)
+    AND NOT EXISTS (SELECT 1 FROM "outbox_messages" AS "older" WHERE "older"."status" = 'PENDING'
+      AND "older"."identityId" = "outbox_messages"."identityId" AND "older"."id" < ?)
+  RETURNING "kind", "payloadCipher", "identityId", "officeCode"`;
 const PAYLOAD_CONTEXT = "outbox.payload";
 const CHOICES_CONTEXT = "outbox.choices";
 const ChoicesSchema = z.array(z.object({ id: z.string(), label: z.string() }));
@@ -118,7 +127,7 @@ export class OutboxStore {
   }
 
   /** A write that tells the listeners after commit: the rows it returned, or to look in the table. */
-  #announcing(write: (db: Db) => Prisma.PrismaPromise<unknown>, rowsKnown: boolean): DeferredWrite {
+  #announcing(write: DeferredWrite, rowsKnown: boolean): DeferredWrite {
     return Object.assign(write, {
       afterCommit: (result: unknown) => {
         const rows = rowsKnown ? CommittedRowsSchema.safeParse(result) : null;
@@ -171,7 +180,29 @@ export class OutboxStore {
     caseId: string | null = null,
   ): DeferredWrite {
     const data = messages.map((message) => this.#row(identityId, channel, message, now, officeCode, caseId));
-    return this.#announcing((db) => db.outboxMessage.createManyAndReturn({ data, select: COMMITTED_COLUMNS }), true);
+    return this.#announcing(
+      dualWrite(
+        (db) => db.outboxMessage.createManyAndReturn({ data, select: COMMITTED_COLUMNS }),
+        (sql) =>
+          data.map((row) => {
+            const [inserted] = sql.all(INSERT_OUTBOX_RETURNING, [
+              row.identityId,
+              row.officeCode,
+              row.caseId,
+              row.channel,
+              row.status,
+              row.hasChoices,
+              row.urgent,
+              row.payloadCipher,
+              row.choicesCipher,
+              row.keyId,
+              row.createdAt,
+            ]);
+            return { ...inserted, urgent: inserted?.urgent === 1 };
+          }),
+      ),
+      true,
+    );
   }
 
   /**
@@ -198,11 +229,14 @@ export class OutboxStore {
    */
   releaseHeldWrite(identityId: string, now: Date): DeferredWrite {
     return this.#announcing(
-      (db) =>
-        db.outboxMessage.updateMany({
-          where: { identityId, status: "HELD" },
-          data: { status: "PENDING", createdAt: now },
-        }),
+      dualWrite(
+        (db) =>
+          db.outboxMessage.updateMany({
+            where: { identityId, status: "HELD" },
+            data: { status: "PENDING", createdAt: now },
+          }),
+        (sql) => ({ count: sql.run(RELEASE_HELD, [now, identityId]) }),
+      ),
       false,
     );
   }
@@ -273,11 +307,23 @@ export class OutboxStore {
   /**
    * Marks messages sent as `markSent` does, each with the platform's id of it, in one statement:
    * the dispatcher marks together the sends that ended while the previous mark was written. Plain
-   * SQL that SQLite and PostgreSQL both read (Prisma writes the placeholders of each): the hottest
-   * write of the outbox, at half the cost of the query builder's, and one commit for many rows.
+   * SQL that SQLite and PostgreSQL both read (Prisma writes the placeholders of each; on SQLite it
+   * runs on the direct connection): the hottest write of the outbox, and one commit for many rows.
    */
   async markDelivered(sent: ReadonlyArray<{ id: number; platformMessageId: string | null }>, now: Date): Promise<void> {
     if (sent.length === 0) return;
+    const direct = directSqliteOf(this.#db);
+    if (direct) {
+      const cases = sent.map(() => "WHEN ? THEN ?").join(" ");
+      const ids = sent.map(() => "?").join(", ");
+      const params = [
+        now,
+        ...sent.flatMap(({ id, platformMessageId }) => [id, platformMessageId]),
+        ...sent.map(({ id }) => id),
+      ];
+      const statement = `UPDATE "outbox_messages" SET "status" = 'SENT', "sentAt" = ?, "platformMessageId" = CASE "id" ${cases} END, "payloadCipher" = NULL, "claimedBy" = NULL, "claimedUntil" = NULL WHERE "id" IN (${ids})`;
+      if (direct.tryTransaction(() => direct.run(statement, params))) return;
+    }
     const platformIds = Prisma.join(
       sent.map(({ id, platformMessageId }) => Prisma.sql`WHEN ${id} THEN ${platformMessageId}`),
       " ",
@@ -461,12 +507,13 @@ export class OutboxStore {
   async claimDelivery(id: number, instanceId: string, now: Date, ttlMs: number): Promise<ClaimedDelivery | null> {
     const until = new Date(now.getTime() + ttlMs);
     const rows = DeliveryRowsSchema.parse(
-      await this.#db.$queryRaw`UPDATE "outbox_messages" SET "claimedBy" = ${instanceId}, "claimedUntil" = ${until}
+      this.#claimDirect(id, instanceId, now, until) ??
+        (await this.#db.$queryRaw`UPDATE "outbox_messages" SET "claimedBy" = ${instanceId}, "claimedUntil" = ${until}
         WHERE "id" = ${id} AND "status" = 'PENDING'
           AND ("claimedBy" IS NULL OR "claimedBy" = ${instanceId} OR "claimedUntil" < ${now})
           AND NOT EXISTS (SELECT 1 FROM "outbox_messages" AS "older" WHERE "older"."status" = 'PENDING'
             AND "older"."identityId" = "outbox_messages"."identityId" AND "older"."id" < ${id})
-        RETURNING "kind", "payloadCipher", "identityId", "officeCode"`,
+        RETURNING "kind", "payloadCipher", "identityId", "officeCode"`),
     );
     const row = rows[0];
     if (!row) return null;
@@ -475,6 +522,15 @@ export class OutboxStore {
     } catch (error) {
       return { ok: false, error };
     }
+  }
+
+  /** The claim as plain statements on SQLite; null when it did not run (PostgreSQL, or a Prisma transaction open). */
+  #claimDirect(id: number, instanceId: string, now: Date, until: Date): unknown[] | null {
+    const direct = directSqliteOf(this.#db);
+    let rows: unknown[] | null = null;
+    if (direct?.tryTransaction(() => (rows = direct.all(CLAIM, [instanceId, until, id, instanceId, now, id]))))
+      return rows;
+    return null;
   }
 
   /** Which chats of a channel got a message since a time, and when: what a new sender must count against the limits. */

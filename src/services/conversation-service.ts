@@ -5,6 +5,7 @@ import type { Db } from "../db/database.ts";
 import { isDuplicateInbound, isRecordNotFound, isUniqueViolation } from "../db/database.ts";
 import type { EmergencyContactStore } from "../db/emergency-contact-store.ts";
 import type { Identity, IdentityStore } from "../db/identity-store.ts";
+import { recordInboundWrite } from "../db/inbound-record.ts";
 import { StepWriter } from "../db/step-writer.ts";
 import type { StaffActor } from "../domain/staff-actions.ts";
 import type { CaseDeskDeps } from "./case-desk.ts";
@@ -120,16 +121,13 @@ export class ConversationService {
     const now = clock.now();
     const stored = await conversations.load(identity.id, settings.defaultLanguage, now);
     const writer = new StepWriter();
-    // First in the transaction: a redelivered message fails here and nothing else commits.
-    writer.add((db) =>
-      db.inboundMessage.create({
-        data: {
-          channel: identity.channel,
-          messageId: message.messageId,
-          receivedAt: now,
-          identityId: identity.id,
-          platformMessageId: message.platformMessageId ?? null,
-        },
+    writer.add(
+      recordInboundWrite({
+        channel: identity.channel,
+        messageId: message.messageId,
+        receivedAt: now,
+        identityId: identity.id,
+        platformMessageId: message.platformMessageId ?? null,
       }),
     );
     const staff = await this.#staffBehind((sender ?? identity).id, now);
@@ -278,8 +276,14 @@ export class ConversationService {
   ): Promise<HandleOutcome> {
     const language = stored?.doc.language ?? message.languageHint ?? this.#deps.settings.defaultLanguage;
     const writer = new StepWriter();
-    writer.add((db) =>
-      db.inboundMessage.create({ data: { channel: identity.channel, messageId: message.messageId, receivedAt: now } }),
+    writer.add(
+      recordInboundWrite({
+        channel: identity.channel,
+        messageId: message.messageId,
+        receivedAt: now,
+        identityId: null,
+        platformMessageId: null,
+      }),
     );
     this.#queueReplies(writer, identity, [{ text: this.#deps.translate(language)("common:error") }], now);
     return this.#commit(writer, identity, null, 1);

@@ -134,6 +134,38 @@ describe("the outbox dispatcher", () => {
     ]);
   });
 
+  it("marks the sends that end together in one statement, each message once", async () => {
+    const sender = new ScriptedSender();
+    // Every send waits at a gate until all six chats have one in flight: they end together.
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const send = sender.send.bind(sender);
+    sender.send = async (address, message) => {
+      const started = send(address, message);
+      await gate;
+      return started;
+    };
+    const { t, d } = await setUp(sender);
+    const outbox = t.app.outbox;
+    const markDelivered = outbox.markDelivered.bind(outbox);
+    const batches: number[][] = [];
+    outbox.markDelivered = async (sent, now) => {
+      batches.push(sent.map((mark) => mark.id));
+      return markDelivered(sent, now);
+    };
+    for (let chat = 1; chat <= 6; chat++) await enqueue(t, `tg:${30 + chat}`, [`m${chat}`]);
+    d.start();
+    await until(() => sender.log.length === 6);
+    open();
+    await until(() => batches.flat().length === 6);
+    expect(batches).toHaveLength(1);
+    expect(new Set(batches.flat()).size).toBe(6);
+    const rows = await t.app.database.prisma.outboxMessage.findMany();
+    expect(rows.every((r) => r.status === "SENT")).toBe(true);
+  });
+
   it("gives up on a chat that blocked the bot and marks it unreachable, and skips a rejected message", async () => {
     const sender = new ScriptedSender();
     sender.failures.push({ kind: "rejected", detail: "http 400" });

@@ -3,7 +3,31 @@ import type { AssistanceStage, CaseStatus, Resolution } from "../domain/case.ts"
 import type { ServiceType } from "../domain/case-services.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
 import type { Db, Prisma } from "./database.ts";
-import type { DeferredWrite } from "./step-writer.ts";
+import { insertRow, isSqliteUniqueError, type SqlValue, uniqueViolation } from "./direct-sqlite.ts";
+import { type DeferredWrite, dualWrite } from "./step-writer.ts";
+
+type CaseCreate = Prisma.CaseUncheckedCreateInput;
+/** The columns of a new case: the fields of the model that hold a plain value (relations left out). */
+type CaseColumns = {
+  [K in keyof CaseCreate as Exclude<CaseCreate[K], undefined> extends SqlValue ? K : never]: CaseCreate[K];
+};
+
+/**
+ * A new case as `submit` writes it, with or without Prisma: its columns, the offices it is
+ * copied to and its first events.
+ */
+export type NewCaseRow = CaseColumns & {
+  copies: Array<{ officeCode: string; createdAt: Date }>;
+  events: Array<{
+    type: string;
+    actor: string;
+    fromStatus?: string | null;
+    toStatus?: string | null;
+    reason?: string | null;
+    data?: string | null;
+    createdAt: Date;
+  }>;
+};
 
 /**
  * A case as loaded for a decision: every column, its copies, and the version it was read at.
@@ -164,8 +188,25 @@ export class CaseStore {
   }
 
   /** The write that stores a new, routed case with its copies and first events. */
-  submit(data: Prisma.CaseUncheckedCreateInput): DeferredWrite {
-    return (db) => db.case.create({ data, select: { id: true } });
+  submit(data: NewCaseRow): DeferredWrite {
+    const { copies, events, ...row } = data;
+    return dualWrite(
+      (db) =>
+        db.case.create({
+          data: { ...row, copies: { create: copies }, events: { create: events } },
+          select: { id: true },
+        }),
+      (sql) => {
+        try {
+          insertRow(sql, "cases", row);
+        } catch (error) {
+          throw isSqliteUniqueError(error) ? uniqueViolation("Case") : error;
+        }
+        for (const copy of copies) insertRow(sql, "case_copies", { caseId: row.id, ...copy });
+        for (const event of events) insertRow(sql, "case_events", { caseId: row.id, ...event });
+        return { id: row.id };
+      },
+    );
   }
 
   #versioned(

@@ -80,6 +80,19 @@ export function directSqlite(connection: DirectConnection, prepare: (sql: string
   };
 }
 
+/**
+ * Inserts one row of the columns given (a column left undefined takes its default, as with
+ * Prisma). Column names are the model's field names: the tables written this way map none.
+ */
+export function insertRow(sql: DirectSqlite, table: string, row: Readonly<Record<string, SqlValue | undefined>>): void {
+  const columns = Object.keys(row).filter((column) => row[column] !== undefined);
+  const statement = `INSERT INTO "${table}" (${columns.map((column) => `"${column}"`).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
+  sql.run(
+    statement,
+    columns.map((column) => row[column] as SqlValue),
+  );
+}
+
 /** The error Prisma raises for a unique value already taken, so callers tell both paths apart the same way. */
 export function uniqueViolation(modelName: string): Error {
   return new Prisma.PrismaClientKnownRequestError(`Unique constraint failed on ${modelName}`, {

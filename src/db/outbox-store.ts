@@ -3,7 +3,7 @@ import { type ChannelKind, type Choice, type OutboundMessage, OutboundMessageSch
 import type { Delivery } from "../outbox/channel-sender.ts";
 import { DecryptionError, type FieldCipher } from "../security/field-cipher.ts";
 import { type Db, Prisma } from "./database.ts";
-import { directSqliteOf } from "./direct-sqlite.ts";
+import { directSqliteOf, type SqlValue } from "./direct-sqlite.ts";
 import { type DeferredWrite, dualWrite } from "./step-writer.ts";
 
 /** An outbox row ready to send: decrypted payload and where it goes. */
@@ -75,7 +75,37 @@ const DeliveryRowsSchema = z.array(
 );
 type DeliveryRow = z.infer<typeof DeliveryRowsSchema>[number];
 
-const INSERT_OUTBOX_RETURNING = `INSERT INTO "outbox_messages" ("identityId", "officeCode", "caseId", "channel", "status", "hasChoices", "urgent", "payloadCipher", "choicesCipher", "keyId", "createdAt", "kind", "attempts") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'MESSAGE', 0) RETURNING "id", "identityId", "channel", "urgent"`;
+const INSERT_OUTBOX = `INSERT INTO "outbox_messages" ("identityId", "officeCode", "caseId", "channel", "status", "hasChoices", "urgent", "payloadCipher", "choicesCipher", "keyId", "createdAt", "kind", "attempts") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'MESSAGE', 0)`;
+const INSERT_OUTBOX_RETURNING = `${INSERT_OUTBOX} RETURNING "id", "identityId", "channel", "urgent"`;
+
+/** The values of INSERT_OUTBOX for a row `#row` built. */
+function outboxValues(row: {
+  identityId: string | null;
+  officeCode: string | null;
+  caseId: string | null;
+  channel: string;
+  status: string;
+  hasChoices: boolean;
+  urgent: boolean;
+  payloadCipher: Uint8Array;
+  choicesCipher: Uint8Array | null;
+  keyId: string;
+  createdAt: Date;
+}): SqlValue[] {
+  return [
+    row.identityId,
+    row.officeCode,
+    row.caseId,
+    row.channel,
+    row.status,
+    row.hasChoices,
+    row.urgent,
+    row.payloadCipher,
+    row.choicesCipher,
+    row.keyId,
+    row.createdAt,
+  ];
+}
 const RELEASE_HELD = `UPDATE "outbox_messages" SET "status" = 'PENDING', "createdAt" = ? WHERE "identityId" = ? AND "status" = 'HELD'`;
 /** `claimDelivery`'s statement with SQLite's placeholders. */
 const CLAIM = `UPDATE "outbox_messages" SET "claimedBy" = ?, "claimedUntil" = ?
@@ -185,19 +215,7 @@ export class OutboxStore {
         (db) => db.outboxMessage.createManyAndReturn({ data, select: COMMITTED_COLUMNS }),
         (sql) =>
           data.map((row) => {
-            const [inserted] = sql.all(INSERT_OUTBOX_RETURNING, [
-              row.identityId,
-              row.officeCode,
-              row.caseId,
-              row.channel,
-              row.status,
-              row.hasChoices,
-              row.urgent,
-              row.payloadCipher,
-              row.choicesCipher,
-              row.keyId,
-              row.createdAt,
-            ]);
+            const [inserted] = sql.all(INSERT_OUTBOX_RETURNING, outboxValues(row));
             return { ...inserted, urgent: inserted?.urgent === 1 };
           }),
       ),
@@ -261,9 +279,12 @@ export class OutboxStore {
     messages: readonly OutboundMessage[],
     now: Date,
     caseId: string | null = null,
-  ): (db: Db) => Prisma.PrismaPromise<unknown> {
+  ): DeferredWrite {
     const data = messages.map((message) => this.#row(null, "", message, now, officeCode, caseId));
-    return (db) => db.outboxMessage.createMany({ data });
+    return dualWrite(
+      (db) => db.outboxMessage.createMany({ data }),
+      (sql) => ({ count: data.reduce((count, row) => count + sql.run(INSERT_OUTBOX, outboxValues(row)), 0) }),
+    );
   }
 
   /** Pending messages in the order they were written, for one identity or one channel. */

@@ -1,6 +1,6 @@
 import type { ChannelAddress } from "../channels/types.ts";
 import type { Db } from "../db/database.ts";
-import type { DeferredWrite } from "../db/step-writer.ts";
+import { type DeferredWrite, dualWrite } from "../db/step-writer.ts";
 import type { Hasher } from "../security/hasher.ts";
 
 /** How long a report counts against its chat's daily limit; its mark is deleted after that. */
@@ -35,7 +35,15 @@ export class ReportQuota {
   /** The write that counts one report against the chat of an identity, for the step's transaction. */
   async markWrite(identityId: string, now: Date): Promise<DeferredWrite> {
     const [chatHash] = this.#hasher.reportQuotaCandidates(await this.#addressOf(identityId));
-    return (db) => db.reportQuotaMark.create({ data: { chatHash: chatHash as string, createdAt: now } });
+    const data = { chatHash: chatHash as string, createdAt: now };
+    return dualWrite(
+      (db) => db.reportQuotaMark.create({ data, select: { id: true } }),
+      (sql) =>
+        sql.all('INSERT INTO "report_quota_marks" ("chatHash", "createdAt") VALUES (?, ?) RETURNING "id"', [
+          data.chatHash,
+          now,
+        ])[0],
+    );
   }
 
   /** Deletes the marks that no longer count; returns how many. */

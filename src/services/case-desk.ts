@@ -193,29 +193,27 @@ export class PrismaCaseDesk implements CaseDesk {
         updatedAt: now,
         routedAt: now,
         lastActivityAt: now,
-        copies: { create: decision.copies.map((officeCode) => ({ officeCode, createdAt: now })) },
-        events: {
-          create: [
-            {
-              type: "RECEIVED",
-              actor: "reporter",
-              toStatus: "RECEIVED",
-              reason: report.urgency === "URGENT" ? "reported; someone in immediate danger" : "reported",
-              createdAt: now,
-            },
-            {
-              type: "ROUTED",
-              actor: "system",
-              fromStatus: "RECEIVED",
-              toStatus: "ROUTED",
-              reason: `${decision.reason} (victim type ${victimType})`,
-              data: JSON.stringify({ officeCode: decision.responsible, copies: decision.copies }),
-              createdAt: now,
-            },
-            ...copyEvents,
-            ...deliveryEvent,
-          ],
-        },
+        copies: decision.copies.map((officeCode) => ({ officeCode, createdAt: now })),
+        events: [
+          {
+            type: "RECEIVED",
+            actor: "reporter",
+            toStatus: "RECEIVED",
+            reason: report.urgency === "URGENT" ? "reported; someone in immediate danger" : "reported",
+            createdAt: now,
+          },
+          {
+            type: "ROUTED",
+            actor: "system",
+            fromStatus: "RECEIVED",
+            toStatus: "ROUTED",
+            reason: `${decision.reason} (victim type ${victimType})`,
+            data: JSON.stringify({ officeCode: decision.responsible, copies: decision.copies }),
+            createdAt: now,
+          },
+          ...copyEvents,
+          ...deliveryEvent,
+        ],
       }),
     );
     this.#writer.add(await this.#deps.reportQuota.markWrite(identityId, now));

@@ -1,12 +1,13 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { newConversation } from "../../src/conversation/state.ts";
+import type { NewCaseRow } from "../../src/db/case-store.ts";
 import { type Db, isDuplicateInbound, isRecordNotFound, isUniqueViolation } from "../../src/db/database.ts";
 import { directSqliteOf, registerDirectSqlite } from "../../src/db/direct-sqlite.ts";
 import { recordInboundWrite } from "../../src/db/inbound-record.ts";
 import { type DeferredWrite, StepWriter } from "../../src/db/step-writer.ts";
 import { ON_POSTGRES, sqliteOnly } from "../support/postgres.ts";
-import { startTestApp, type TestApp } from "../support/test-app.ts";
+import { REPORT_LINES, startTestApp, type TestApp } from "../support/test-app.ts";
 
 const open: TestApp[] = [];
 async function start(): Promise<TestApp> {
@@ -264,5 +265,59 @@ describe.skipIf(ON_POSTGRES)(sqliteOnly("a step's writes without Prisma's query 
       ["SENT", "501", null, null],
       ["SENT", null, null, null],
     ]);
+  });
+
+  it("write a new case, its copies, first events and quota mark as Prisma does, and send a report without Prisma's batch", async () => {
+    const viaPrisma = await start();
+    const direct = await start();
+    registerDirectSqlite(viaPrisma.app.database.prisma, () => null);
+    // A real report, through the whole dialogue: what its case write was given.
+    const submit = vi.spyOn(direct.app.caseStore, "submit");
+    const batch = vi.spyOn(direct.app.database.prisma, "$transaction");
+    await direct.sendAll("siti", ...REPORT_LINES("Kakak saya ditahan di pabrik.", "0812 1111 2222"));
+    expect(submit).toHaveBeenCalledTimes(1);
+    expect(batch).not.toHaveBeenCalled();
+    const reported = submit.mock.calls[0]?.[0] as NewCaseRow;
+    expect(await direct.app.database.prisma.case.count()).toBe(1);
+    // The same case again under a new id, with a copy, on both databases.
+    const again: NewCaseRow = {
+      ...reported,
+      id: "case-again",
+      reference: "TPPO-AGAIN-001",
+      reporterIdentityId: IDENTITY,
+      copies: [{ officeCode: "DINSOS-35", createdAt: AT }],
+      events: [...reported.events, { type: "COPIED", actor: "system", reason: "copied", createdAt: AT }],
+    };
+    for (const t of [viaPrisma, direct]) {
+      const db = t.app.database.prisma;
+      await addIdentity(db);
+      const step = new StepWriter();
+      step.add(t.app.caseStore.submit(again));
+      const reporter = await t.app.identities.resolve("tg:555", AT);
+      step.add(await t.app.reportQuota.markWrite(reporter.id, AT));
+      await step.commit(db);
+      const taken = new StepWriter();
+      taken.add(t.app.caseStore.submit({ ...again, id: "case-again-2" }));
+      // The reference is taken: the turn runs again with a new one, as on Prisma.
+      expect(isUniqueViolation(await taken.commit(db).catch((error: unknown) => error))).toBe(true);
+    }
+    // Event ids count on from the events already there (the direct app has the first report's).
+    const rowsOfCase = (t: TestApp, table: string) =>
+      rowsOf(t.app.database.path as string, table)
+        .filter((row) => JSON.stringify(row).includes("case-again"))
+        .map((row, i) => (table === "case_events" ? { ...(row as object), id: i } : row));
+    for (const table of ["cases", "case_copies", "case_events"]) {
+      const expected = rowsOfCase(viaPrisma, table);
+      expect(expected.length, table).toBeGreaterThan(0);
+      expect(rowsOfCase(direct, table), table).toEqual(expected);
+    }
+    // Each app hashes the chat with its own key.
+    const marks = (t: TestApp) =>
+      rowsOf(t.app.database.path as string, "report_quota_marks").map((row) => ({
+        ...(row as object),
+        id: 0,
+        chatHash: "",
+      }));
+    expect(marks(direct).slice(-1)).toEqual(marks(viaPrisma));
   });
 });

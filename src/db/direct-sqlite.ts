@@ -10,8 +10,8 @@ import type { Db } from "./database.ts";
 export interface DirectSqlite {
   /**
    * Runs `work` in one write transaction now and returns true; returns false, running nothing, when
-   * a Prisma transaction holds the connection (a statement now would join it). `work` throwing
-   * rolls everything back and the error goes on.
+   * a Prisma transaction holds the connection (a statement now would join it) or the connection is
+   * closed. `work` throwing rolls everything back and the error goes on.
    */
   tryTransaction(work: () => void): boolean;
   /** Runs a write and says how many rows it changed. */
@@ -25,6 +25,7 @@ export type SqlValue = string | number | boolean | Date | Uint8Array | null;
 
 /** The part of better-sqlite3 used here. */
 export interface DirectConnection {
+  readonly open: boolean;
   readonly inTransaction: boolean;
   prepare(sql: string): DirectStatement;
 }
@@ -64,7 +65,8 @@ function numbersOf(row: Record<string, unknown>): Record<string, unknown> {
 export function directSqlite(connection: DirectConnection, prepare: (sql: string) => DirectStatement): DirectSqlite {
   return {
     tryTransaction(work) {
-      if (connection.inTransaction) return false;
+      // A closed connection (Prisma disconnected; it reconnects on its next query) is left to Prisma too.
+      if (!connection.open || connection.inTransaction) return false;
       prepare("BEGIN IMMEDIATE").run();
       try {
         work();

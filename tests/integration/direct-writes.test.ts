@@ -222,6 +222,38 @@ describe.skipIf(ON_POSTGRES)(sqliteOnly("a step's writes without Prisma's query 
     expect(await db.outboxMessage.count({ where: { identityId: IDENTITY } })).toBe(1);
   });
 
+  it("leave a step to Prisma while it is disconnected, and use its new connection after", async () => {
+    const t = await start();
+    const db = t.app.database.prisma;
+    await addIdentity(db);
+    await db.$disconnect();
+    const first = new StepWriter();
+    first.add(
+      recordInboundWrite({
+        channel: "tg",
+        messageId: "m-a",
+        receivedAt: AT,
+        identityId: IDENTITY,
+        platformMessageId: null,
+      }),
+    );
+    await first.commit(db);
+    const batch = vi.spyOn(db, "$transaction");
+    const second = new StepWriter();
+    second.add(
+      recordInboundWrite({
+        channel: "tg",
+        messageId: "m-b",
+        receivedAt: AT,
+        identityId: IDENTITY,
+        platformMessageId: null,
+      }),
+    );
+    await second.commit(db);
+    expect(batch).not.toHaveBeenCalled();
+    expect(await db.inboundMessage.count()).toBe(2);
+  });
+
   it("claim and mark a delivery as Prisma does, without it", async () => {
     const viaPrisma = await start();
     const direct = await start();

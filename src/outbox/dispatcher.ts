@@ -469,15 +469,14 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Marks a delivered message sent. The mark is written once the event loop has taken in the other
-   * answers that arrived with this one, and sends that end while a mark is being written are marked
-   * together by the next one (group commit): no timer when the channel is quiet, one statement and
-   * one commit for many when it is busy. Resolves once this message's row says SENT.
+   * Marks a delivered message sent. Sends that end while a mark is being written are marked
+   * together by the next one (group commit): no wait when the channel is quiet, one statement for
+   * many when it is busy. Resolves once this message's row says SENT.
    */
   #markSent(id: number, platformMessageId: string | null): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#toMark.push({ id, platformMessageId, resolve, reject });
-      this.#marking ??= new Promise<void>((next) => setImmediate(next)).then(() => this.#writeMarks());
+      this.#marking ??= this.#writeMarks();
     });
   }
 

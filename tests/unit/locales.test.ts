@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOCALES_DIR, loadLocales } from "../../src/i18n/i18n.ts";
@@ -53,6 +54,20 @@ describe("locales", () => {
       for (const ns of Object.keys(resources.id)) {
         expect(() => JSON.parse(readFileSync(path.join(LOCALES_DIR, lng, `${ns}.json`), "utf8"))).not.toThrow();
       }
+    }
+  });
+
+  it("refuse a file whose translation is not text, naming the key", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "locales-"));
+    try {
+      for (const lng of ["id", "en"]) mkdirSync(path.join(dir, lng));
+      writeFileSync(path.join(dir, "id", "bot.json"), JSON.stringify({ menu: { title: "Menu" } }));
+      writeFileSync(path.join(dir, "en", "bot.json"), JSON.stringify({ menu: { title: "Menu", count: 3 } }));
+      expect(() => loadLocales(dir)).toThrow("en/bot.json.menu.count: expected an object of translations");
+      writeFileSync(path.join(dir, "en", "bot.json"), JSON.stringify({ menu: { title: "Menu" } }));
+      expect(loadLocales(dir).en).toEqual({ bot: { menu: { title: "Menu" } } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -128,10 +128,6 @@ export async function startBot(
     await app.close();
   };
   try {
-    await warnAboutMissingDestinations(app);
-    await releaseWaitingCards(app);
-    stopMaintenance = startMaintenance(app);
-    app.scheduler.start(config.followUpIntervalMs);
     const priorityIdentityId = await alerts.adminIdentityId();
     if (config.telegram) {
       const { startTelegram } = await import("./channels/telegram/run-telegram.ts");
@@ -140,6 +136,12 @@ export async function startBot(
       wakers.push(() => telegram.dispatcher.wake());
       logger.info({ event: "start", channel: "telegram", mode: config.telegram.webhook ? "webhook" : "polling" });
     }
+    // The start's chores come after Telegram takes updates: none is needed to answer one, and
+    // their first queries (Prisma compiles each on first use) held up the first poll by 50 ms.
+    await warnAboutMissingDestinations(app);
+    await releaseWaitingCards(app);
+    stopMaintenance = startMaintenance(app);
+    app.scheduler.start(config.followUpIntervalMs);
     if (config.whatsapp) {
       const { startLeasedWhatsApp } = await import("./channels/whatsapp/run-whatsapp.ts");
       const whatsapp = await startLeasedWhatsApp(app, config.whatsapp, {

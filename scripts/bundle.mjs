@@ -12,20 +12,21 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
+const OUT_DIR = "dist/bundle";
+
 /**
  * grammY hands node-fetch a signal from the `abort-controller` polyfill, and node-fetch accepts
  * it only if its class is named "AbortSignal". Bundled, that class is renamed (the global has the
  * name) and every request fails; Node's own AbortController passes the check and needs no polyfill.
+ * The stand-in is a plain object, so the global class itself is left untouched.
  */
-const OUT_DIR = "dist/bundle";
-
 const nativeAbortController = {
   name: "native-abort-controller",
   setup(build) {
     build.onResolve({ filter: /^abort-controller$/ }, () => ({ path: "abort-controller", namespace: "native" }));
     build.onLoad({ filter: /.*/, namespace: "native" }, () => ({
       contents:
-        "module.exports = globalThis.AbortController; module.exports.AbortController = globalThis.AbortController; module.exports.AbortSignal = globalThis.AbortSignal; module.exports.default = globalThis.AbortController;",
+        "module.exports = { AbortController: globalThis.AbortController, AbortSignal: globalThis.AbortSignal, default: globalThis.AbortController };",
       loader: "js",
     }));
   },

@@ -17,7 +17,7 @@ type LocaleTree = { [key: string]: string | LocaleTree };
  */
 function asLocaleTree(value: unknown, where: string): LocaleTree {
   if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new Error(`${where}: expected an object of translations`);
+    throw new Error(`${where}: expected a text or an object of translations`);
   for (const [key, child] of Object.entries(value)) {
     if (typeof child !== "string") asLocaleTree(child, `${where}.${key}`);
   }

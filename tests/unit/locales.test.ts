@@ -63,7 +63,7 @@ describe("locales", () => {
       for (const lng of ["id", "en"]) mkdirSync(path.join(dir, lng));
       writeFileSync(path.join(dir, "id", "bot.json"), JSON.stringify({ menu: { title: "Menu" } }));
       writeFileSync(path.join(dir, "en", "bot.json"), JSON.stringify({ menu: { title: "Menu", count: 3 } }));
-      expect(() => loadLocales(dir)).toThrow("en/bot.json.menu.count: expected an object of translations");
+      expect(() => loadLocales(dir)).toThrow("en/bot.json.menu.count: expected a text or an object of translations");
       writeFileSync(path.join(dir, "en", "bot.json"), JSON.stringify({ menu: { title: "Menu" } }));
       expect(loadLocales(dir).en).toEqual({ bot: { menu: { title: "Menu" } } });
     } finally {

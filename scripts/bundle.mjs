@@ -82,7 +82,7 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  external: ["better-sqlite3", "@whiskeysockets/baileys", "pg", "@prisma/adapter-pg"],
+  external: ["better-sqlite3", "@whiskeysockets/baileys", "pg", "@prisma/adapter-pg", "fastify"],
   // Bundled CommonJS packages call require(): give every chunk one.
   banner: {
     js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",

@@ -31,10 +31,13 @@ import {
   loadOrCreateEmbeddedKeys,
 } from "./security/key-ring.ts";
 import { type Clock, realSleep, type Sleep, systemClock } from "./services/clock.ts";
-import { ConversationService } from "./services/conversation-service.ts";
+import { ConversationService, type ConversationServiceDeps } from "./services/conversation-service.ts";
 import { FollowUpScheduler } from "./services/follow-up-scheduler.ts";
 import { releaseWaitingCards } from "./services/office-destinations.ts";
 import type { AlertKind } from "./services/operator-alerts.ts";
+import { type WebAddress, WebAuthStore } from "./web/web-auth.ts";
+import { WebDesk } from "./web/web-desk.ts";
+import { configuredBaseUrl } from "./web/web-inbox.ts";
 
 /** The assembled bot core, shared by `npm start`, the simulator, the admin CLI and tests. */
 export interface App {
@@ -71,6 +74,12 @@ export interface App {
   lookupBudgets: LookupBudgetStore;
   /** Emergency contacts for people abroad: the shipped file and admins' edits. */
   emergencyContacts: EmergencyContactStore;
+  /** The web inbox's login links and sessions. */
+  webAuth: WebAuthStore;
+  /** Where the web inbox is reached, set by main once its server listens; login links carry it. */
+  webAddress: WebAddress;
+  /** The staff desk as the web inbox uses it. */
+  webDesk: WebDesk;
   close(): Promise<void>;
 }
 
@@ -147,7 +156,10 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     for (const listener of alertListeners) listener(kind, details);
   };
   const emergencyContacts = new EmergencyContactStore(db);
-  const conversation = new ConversationService({
+  const webAuth = new WebAuthStore(db);
+  // Login links carry it: the configured address now, the bound one once this process's server listens.
+  const webAddress: WebAddress = { baseUrl: configuredBaseUrl(config.web) };
+  const serviceDeps: ConversationServiceDeps = {
     db,
     emergencyContacts,
     identities,
@@ -169,10 +181,15 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     clock,
     sleep: overrides.sleep ?? realSleep,
     logger,
+    webAuth,
+    webAddress,
     onStaffEnrolled: () => releaseWaitingCards({ offices, outbox, matrix, clock, logger }),
     maxMessagesPerMinute: config.maxMessagesPerMinute,
     operatorAlert,
-  });
+  };
+  const conversation = new ConversationService(serviceDeps);
+  // The web inbox acts through the same desk as the chat: one set of services, two interfaces.
+  const webDesk = new WebDesk(serviceDeps);
   const scheduler = new FollowUpScheduler({
     db,
     clock,
@@ -219,6 +236,9 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     reportQuota,
     lookupBudgets,
     emergencyContacts,
+    webAuth,
+    webAddress,
+    webDesk,
     close: () => database.close(),
   };
 }

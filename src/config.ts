@@ -166,6 +166,26 @@ export const EnvSchema = z.object({
   ALERT_DISPATCH_FAILURES: wholeNumber(1, 100_000, 20),
   ALERT_REPEAT_MINUTES: wholeNumber(1, 7 * 24 * 60, 60),
   HEALTH_CHECK_SECONDS: wholeNumber(1, 3600, 30),
+  WEB_ENABLED: z.preprocess(
+    (value) => (typeof value === "string" ? blankAsUnset(value.trim().toLowerCase()) : value),
+    z.enum(["true", "false"], { error: '"true" or "false"' }).optional(),
+  ),
+  WEB_HOST: z.preprocess(blankAsUnset, z.string().default("127.0.0.1")),
+  WEB_PORT: z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: "a port number from 1 to 65535 (0 picks a free one)" })
+      .int({ error: "a port number from 1 to 65535 (0 picks a free one)" })
+      .min(0, { error: "a port number from 1 to 65535 (0 picks a free one)" })
+      .max(65_535, { error: "a port number from 1 to 65535 (0 picks a free one)" })
+      .default(8081),
+  ),
+  WEB_BASE_URL: z.preprocess(
+    blankAsUnset,
+    z
+      .url({ protocol: /^https?$/, error: "the inbox's address as staff open it, such as https://inbox.example.org" })
+      .optional(),
+  ),
   SQLITE_SYNCHRONOUS: z.preprocess(
     blankAsUnset,
     z.enum(["NORMAL", "FULL"], { error: '"NORMAL" or "FULL"' }).default("NORMAL"),
@@ -249,6 +269,19 @@ export interface AppConfig {
   healthPort: number | null;
   /** When and where operators are told that something needs a person. */
   alerts: AlertConfig;
+  /** The staff web inbox; null when it is off. */
+  web: WebConfig | null;
+}
+
+/** Where the staff web inbox listens, and the address its login links carry. */
+export interface WebConfig {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** The address staff open, without a trailing slash; null: http://host:port as bound. */
+  baseUrl: string | null;
+  /** WEB_ENABLED=true was set: a port that cannot be taken stops the start (otherwise a warning). */
+  required: boolean;
 }
 
 /** Operator alert settings (DESIGN §6). */
@@ -359,6 +392,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     leaseMs: e.LEASE_SECONDS * 1000,
     instanceId: e.INSTANCE_ID ?? null,
     healthPort: e.HEALTH_PORT ?? null,
+    // On by default where a newcomer runs the simulator (no channel), off otherwise unless asked for.
+    web:
+      e.WEB_ENABLED === "true" || (e.WEB_ENABLED === undefined && !telegram && !e.WHATSAPP_ENABLED)
+        ? {
+            host: e.WEB_HOST,
+            port: e.WEB_PORT,
+            baseUrl: e.WEB_BASE_URL?.replace(/\/+$/, "") ?? null,
+            required: e.WEB_ENABLED === "true",
+          }
+        : null,
     alerts: {
       adminChat: (e.ADMIN_ALERT_CHAT as ChannelAddress | undefined) ?? null,
       backlog: e.ALERT_BACKLOG,

@@ -17,6 +17,7 @@ import { HealthMonitor, startHealthServer } from "./services/health-monitor.ts";
 import { startMaintenance } from "./services/maintenance.ts";
 import { releaseWaitingCards, warnAboutMissingDestinations } from "./services/office-destinations.ts";
 import { OperatorAlerts } from "./services/operator-alerts.ts";
+import { startWebInbox } from "./web/web-inbox.ts";
 
 /** Shutdown must finish within this; after it the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -51,6 +52,8 @@ export interface RunningBot {
   health: HealthMonitor;
   /** The port of the health-only server, when HEALTH_PORT is set. */
   healthPort: number | null;
+  /** The port of the staff web inbox, when it runs in this process. */
+  webPort: number | null;
   /** Stops the channels (all at once), maintenance, then closes the database. */
   stop(): Promise<void>;
 }
@@ -107,6 +110,7 @@ export async function startBot(
   });
   let stopMaintenance: () => Promise<void> = async () => {};
   let healthServer: { port: number; close(): Promise<void> } | null = null;
+  let webServer: { port: number; close(): Promise<void> } | null = null;
   const stopAll = async () => {
     // The scheduler stops taking follow-ups at once and finishes the step in progress first, so
     // that the messages that step commits reach the dispatchers while they still send (what a
@@ -125,6 +129,7 @@ export async function startBot(
     await maintenanceStopped;
     await health.stop();
     await healthServer?.close();
+    await webServer?.close();
     await app.close();
   };
   try {
@@ -163,6 +168,7 @@ export async function startBot(
         holding: whatsapp.keeper.holding,
       });
     }
+    if (config.web) webServer = await startWebInbox(app, config.web, logger);
     if (config.healthPort !== null)
       healthServer = await startHealthServer(health, config.telegram?.webhook?.host ?? "0.0.0.0", config.healthPort);
     health.start(config.alerts.checkIntervalMs);
@@ -177,6 +183,7 @@ export async function startBot(
     channels: stoppers.map((s) => s.name),
     health,
     healthPort: healthServer?.port ?? null,
+    webPort: webServer?.port ?? null,
     stop: () => (stopping ??= stopAll()),
   };
 }

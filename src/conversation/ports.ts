@@ -13,6 +13,7 @@ import type {
   StaffActor,
   StaffChat,
   StaffOutcome,
+  WebLinkOutcome,
 } from "../domain/staff-actions.ts";
 
 /** Renders a locale key in one language. */
@@ -88,6 +89,10 @@ export interface StaffDesk {
   act(staff: StaffActor, action: StaffAction): Promise<StaffOutcome>;
   /** Records an attempt by someone who may not act (not staff, or no longer active), with the reference tried. */
   refuse(identityId: string, action: StaffAction, why: "not_staff" | "inactive"): Promise<void>;
+  /** A one-time login link to the web inbox, only in the staff member's own chat (audited). */
+  webLoginLink(staff: StaffActor, chat: StaffChat): Promise<WebLinkOutcome>;
+  /** Ends every web session of the staff member and voids their unused links; returns how many sessions were open. */
+  endWebSessions(staff: StaffActor): Promise<number>;
   /** The cards this chat received (sent, not waiting) since a time, one per case, newest first. */
   receivedCards(chatIdentityId: string, since: Date): Promise<ReceivedCard[]>;
   /** The card a quoted message was, or null when it was not one of the bot's cards. */

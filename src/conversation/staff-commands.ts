@@ -26,16 +26,23 @@ export type StaffCommand =
   | { kind: "cases"; filter: CaseFilter }
   | { kind: "more" }
   | { kind: "enrol"; code: string }
+  /** `/masuk`: a one-time link to the web inbox; `/keluar`: every web session ends. */
+  | { kind: "webLogin" }
+  | { kind: "webLogout" }
   | { kind: "usage"; example: string };
 
 type ActionKind = StaffAction["kind"];
 
 // Staff commands need the slash: "terima kasih" from a reporter must never read as "/terima".
-const WORDS: Record<string, ActionKind | "cases" | "more" | "enrol"> = {
+const WORDS: Record<string, ActionKind | "cases" | "more" | "enrol" | "webLogin" | "webLogout"> = {
   staff: "enrol",
   petugas: "enrol",
   kasus: "cases",
   cases: "cases",
+  masuk: "webLogin",
+  login: "webLogin",
+  keluar: "webLogout",
+  logout: "webLogout",
   lagi: "more",
   more: "more",
   terima: "accept",
@@ -263,6 +270,7 @@ export function detectStaffCommand(
   const args = (match[2] ?? "").trim();
   if (kind === "cases") return { kind: "cases", filter: caseFilter(args, languages) };
   if (kind === "more") return { kind: "more" };
+  if (kind === "webLogin" || kind === "webLogout") return { kind };
   if (kind === "enrol")
     return args ? { kind: "enrol", code: args } : { kind: "usage", example: `${command} 7KQ2-M9XT` };
   const taken = takeReference(args);

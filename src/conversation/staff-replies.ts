@@ -22,7 +22,11 @@ function timeOf(turn: Turn, at: Date, provinceCode: string | null): string {
 
 /** A case as it stands now, in one line: status (with resolution), office, assignee, last change. */
 export function stateLine(turn: Turn, state: CaseStateNow): string {
-  const t = turn.t;
+  return stateText(turn.t, state, turn.doc.language);
+}
+
+/** `stateLine` for any reader: the words of a case's state in a language. */
+export function stateText(t: Translate, state: CaseStateNow, language: "id" | "en"): string {
   const status =
     state.status === "CLOSED" && state.resolution
       ? `${t("staff:statusName.CLOSED")} (${resolutionLabel(t, state.resolution)})`
@@ -31,7 +35,7 @@ export function stateLine(turn: Turn, state: CaseStateNow): string {
   if (state.officeName) parts.push(t("staff:state.office", { office: state.officeName }));
   if (state.assigneeName && state.status !== "CLOSED")
     parts.push(t("staff:state.assignee", { name: state.assigneeName }));
-  const time = timeOf(turn, state.changedAt, state.provinceCode);
+  const time = localTime(state.changedAt, state.provinceCode, language);
   parts.push(
     state.changedBy ? t("staff:state.changedBy", { name: state.changedBy, time }) : t("staff:state.changed", { time }),
   );
@@ -88,7 +92,12 @@ export const HISTORY_EVENTS: ReadonlySet<string> = new Set([
 function historyLine(turn: Turn, entry: HistoryEntry, provinceCode: string | null): string {
   const t = turn.t;
   const time = timeOf(turn, entry.at, provinceCode);
-  const who = entry.who ? t("staff:history.by", { name: entry.who }) : "";
+  const who = entry.who && entry.kind !== "message" ? t("staff:history.by", { name: entry.who }) : "";
+  return `• ${time} · ${historyEntryText(t, entry)}${who}`;
+}
+
+/** What one history entry says, without its time and author (the chat's line, the web's timeline). */
+export function historyEntryText(t: Translate, entry: HistoryEntry): string {
   if (entry.kind === "message") {
     const key =
       entry.type === "FROM_REPORTER"
@@ -96,14 +105,14 @@ function historyLine(turn: Turn, entry: HistoryEntry, provinceCode: string | nul
         : entry.type === "NOTE"
           ? "staff:details.note"
           : "staff:details.toReporter";
-    return `• ${time} · ${t(key, { name: entry.who ?? "-" })}: "${entry.text ?? ""}"`;
+    return `${t(key, { name: entry.who ?? "-" })}: "${entry.text ?? ""}"`;
   }
   if (entry.kind === "service") {
     const service = t(`staff:serviceName.${entry.type}`);
     const stage = t(`staff:stageName.${entry.detail ?? "RECOVERY"}`);
-    return `• ${time} · ${t("staff:history.service", { service, stage })}${entry.text ? ` – ${entry.text}` : ""}${who}`;
+    return `${t("staff:history.service", { service, stage })}${entry.text ? ` – ${entry.text}` : ""}`;
   }
-  const known = t(HISTORY_EVENTS.has(entry.type) ? `staff:historyEvent.${entry.type}` : "staff:historyEvent.OTHER", {
+  return t(HISTORY_EVENTS.has(entry.type) ? `staff:historyEvent.${entry.type}` : "staff:historyEvent.OTHER", {
     type: entry.type,
     from: entry.fromStatus ? t(`staff:statusName.${entry.fromStatus}`) : "-",
     to: entry.toStatus
@@ -111,54 +120,12 @@ function historyLine(turn: Turn, entry: HistoryEntry, provinceCode: string | nul
       : "-",
     detail: entry.type === "CLOSED" && entry.detail ? resolutionLabel(t, entry.detail as never) : (entry.detail ?? "-"),
   });
-  return `• ${time} · ${known}${who}`;
 }
 
 /** Turns what the desk did into words for the staff member, asking a follow-up question where one is needed. */
 export function sayOutcome(turn: Turn, outcome: StaffOutcome): void {
   const t = turn.t;
   switch (outcome.kind) {
-    case "not_found":
-      turn.sayKey("staff:caseNotFound", { reference: outcome.reference });
-      return;
-    case "not_allowed":
-      turn.sayKey("staff:notAllowed", { reference: outcome.reference });
-      return;
-    case "moved_away":
-      turn.sayKey("staff:movedAway", { reference: outcome.reference });
-      return;
-    case "copy_only":
-      turn.sayKey("staff:copyOnly", { reference: outcome.reference });
-      return;
-    case "supervisors_only":
-      turn.sayKey("staff:supervisorsOnly", { reference: outcome.reference });
-      return;
-    case "closed_already":
-      turn.sayKey("staff:closedAlready", { reference: outcome.reference });
-      return;
-    case "accepted":
-      turn.sayKey("staff:accepted", { reference: outcome.reference, name: turn.ctx.staff?.name ?? "" });
-      return;
-    case "already_accepted": {
-      const { state } = outcome;
-      const time = timeOf(turn, state.changedAt, state.provinceCode);
-      if (state.assigneeName && state.assigneeName === turn.ctx.staff?.name)
-        turn.sayKey("staff:alreadyYours", { reference: state.reference, time });
-      else
-        turn.sayKey("staff:alreadyAccepted", {
-          reference: state.reference,
-          name: state.assigneeName ?? "-",
-          time,
-          you: turn.ctx.staff?.name ?? "",
-        });
-      return;
-    }
-    case "changed_meanwhile":
-      turn.sayKey("staff:changedMeanwhile", {
-        state: stateLine(turn, outcome.state),
-        reference: outcome.state.reference,
-      });
-      return;
     case "details":
       sayPrivately(
         turn,
@@ -197,20 +164,6 @@ export function sayOutcome(turn: Turn, outcome: StaffOutcome): void {
         })),
       );
       return;
-    case "invalid_transition":
-      turn.sayKey("staff:invalidTransition", {
-        reference: outcome.reference,
-        from: t(`staff:statusName.${outcome.from}`),
-        to: t(`staff:statusName.${outcome.to}`),
-        allowed: outcome.allowed.map((s) => t(`staff:statusName.${s}`)).join(", ") || "-",
-      });
-      return;
-    case "status_changed":
-      turn.sayKey("staff:statusChanged", {
-        reference: outcome.reference,
-        status: statusLabel(t, outcome.status, outcome.stage),
-      });
-      return;
     case "choose_resolution":
       turn.askStaff(
         t("staff:chooseResolution", { reference: outcome.reference }),
@@ -226,71 +179,21 @@ export function sayOutcome(turn: Turn, outcome: StaffOutcome): void {
         change.kind === "close"
           ? actionId({ kind: "close", reference, resolution: change.resolution, confirmed: version })
           : actionId({ kind: "transfer", reference, officeCode: change.officeCode, confirmed: version });
-      const text =
-        change.kind === "close"
-          ? t("staff:confirm.close", { reference, resolution: resolutionLabel(t, change.resolution) })
-          : t("staff:confirm.transfer", { reference, office: change.officeName });
-      turn.askStaff(text, confirmChoices(t, yes ?? "", reference), { confirm: true });
+      turn.askStaff(
+        outcomeText(t, outcome, turn.ctx.staff?.name ?? "", turn.doc.language),
+        confirmChoices(t, yes ?? "", reference),
+        {
+          confirm: true,
+        },
+      );
       return;
     }
-    case "cancelled":
-      turn.sayKey("staff:cancelled", { reference: outcome.reference });
-      return;
-    case "closed":
-      turn.sayKey("staff:closed", { reference: outcome.reference, resolution: resolutionLabel(t, outcome.resolution) });
-      return;
-    case "reopen_needs_reason":
-      turn.sayKey("staff:reopenNeedsReason", { reference: outcome.reference });
-      return;
-    case "not_closed":
-      turn.sayKey("staff:notClosed", { reference: outcome.reference });
-      return;
-    case "purged":
-      turn.sayKey("staff:purged", { reference: outcome.reference });
-      return;
-    case "reopened":
-      turn.sayKey("staff:reopened", { reference: outcome.reference, status: t(`staff:statusName.${outcome.status}`) });
-      return;
-    case "noted":
-      turn.sayKey("staff:noted", { reference: outcome.reference });
-      return;
-    case "replied":
-      turn.sayKey("staff:replied", { reference: outcome.reference });
-      return;
-    case "cannot_reply":
-      turn.sayKey(outcome.why === "anonymous" ? "staff:cannotReplyAnonymous" : "staff:cannotReplyOtherNumber", {
-        reference: outcome.reference,
-      });
-      return;
-    case "unknown_office":
-      turn.sayKey("staff:unknownOffice", { office: outcome.officeCode });
-      return;
-    case "same_office":
-      turn.sayKey("staff:sameOffice", { reference: outcome.reference, office: outcome.officeCode });
-      return;
-    case "transferred":
-      turn.sayKey("staff:transferred", { reference: outcome.reference, office: outcome.officeName });
-      return;
-    case "copied":
-      turn.sayKey("staff:copied", { reference: outcome.reference, office: outcome.officeName });
-      return;
     case "choose_assignee":
-      if (outcome.colleagues.length === 0) {
-        turn.sayKey("staff:chooseAssigneeNone", { reference: outcome.reference });
-        return;
-      }
+      if (outcome.colleagues.length === 0) break;
       turn.askStaff(
         t("staff:chooseAssignee", { reference: outcome.reference }),
         outcome.colleagues.map((c) => ({ id: actionChoiceId("asg", outcome.reference, c.id), label: c.name })),
       );
-      return;
-    case "unknown_staff":
-      if (outcome.matches.length > 1)
-        turn.sayKey("staff:ambiguousStaff", { name: outcome.name, matches: outcome.matches.join(", ") });
-      else turn.sayKey("staff:unknownStaff", { name: outcome.name, reference: outcome.reference });
-      return;
-    case "assigned":
-      turn.sayKey("staff:assigned", { reference: outcome.reference, name: outcome.name });
       return;
     case "choose_service":
       turn.askStaff(
@@ -301,35 +204,133 @@ export function sayOutcome(turn: Turn, outcome: StaffOutcome): void {
         })),
       );
       return;
+    case "pin_shown":
+    case "access_issued":
+      sayPrivately(turn, { text: outcomeText(t, outcome, "", turn.doc.language) }, outcome.reference);
+      return;
+  }
+  turn.say(outcomeText(t, outcome, turn.ctx.staff?.name ?? "", turn.doc.language));
+}
+
+/**
+ * What the desk did, in one sentence, for the staff member `you` (the chat's reply, the web's
+ * notice). Outcomes that ask a question give the question's text; details and history give their title.
+ */
+export function outcomeText(t: Translate, outcome: StaffOutcome, you: string, language: "id" | "en"): string {
+  const time = (at: Date, provinceCode: string | null) => localTime(at, provinceCode, language);
+  switch (outcome.kind) {
+    case "not_found":
+      return t("staff:caseNotFound", { reference: outcome.reference });
+    case "not_allowed":
+      return t("staff:notAllowed", { reference: outcome.reference });
+    case "moved_away":
+      return t("staff:movedAway", { reference: outcome.reference });
+    case "copy_only":
+      return t("staff:copyOnly", { reference: outcome.reference });
+    case "supervisors_only":
+      return t("staff:supervisorsOnly", { reference: outcome.reference });
+    case "closed_already":
+      return t("staff:closedAlready", { reference: outcome.reference });
+    case "accepted":
+      return t("staff:accepted", { reference: outcome.reference, name: you });
+    case "already_accepted": {
+      const { state } = outcome;
+      const at = time(state.changedAt, state.provinceCode);
+      if (state.assigneeName && state.assigneeName === you)
+        return t("staff:alreadyYours", { reference: state.reference, time: at });
+      return t("staff:alreadyAccepted", { reference: state.reference, name: state.assigneeName ?? "-", time: at, you });
+    }
+    case "changed_meanwhile":
+      return t("staff:changedMeanwhile", {
+        state: stateText(t, outcome.state, language),
+        reference: outcome.state.reference,
+      });
+    case "details":
+      return outcome.details.reference;
+    case "history":
+      return t("staff:history.title", { reference: outcome.reference, page: outcome.page, pages: outcome.pages });
+    case "choose_status":
+      return t("staff:chooseStatus", {
+        reference: outcome.reference,
+        status: t(`staff:statusName.${outcome.current}`),
+      });
+    case "choose_stage":
+      return t("staff:chooseStage", { reference: outcome.reference });
+    case "invalid_transition":
+      return t("staff:invalidTransition", {
+        reference: outcome.reference,
+        from: t(`staff:statusName.${outcome.from}`),
+        to: t(`staff:statusName.${outcome.to}`),
+        allowed: outcome.allowed.map((s) => t(`staff:statusName.${s}`)).join(", ") || "-",
+      });
+    case "status_changed":
+      return t("staff:statusChanged", {
+        reference: outcome.reference,
+        status: statusLabel(t, outcome.status, outcome.stage),
+      });
+    case "choose_resolution":
+      return t("staff:chooseResolution", { reference: outcome.reference });
+    case "confirm": {
+      const { change, reference } = outcome;
+      return change.kind === "close"
+        ? t("staff:confirm.close", { reference, resolution: resolutionLabel(t, change.resolution) })
+        : t("staff:confirm.transfer", { reference, office: change.officeName });
+    }
+    case "cancelled":
+      return t("staff:cancelled", { reference: outcome.reference });
+    case "closed":
+      return t("staff:closed", { reference: outcome.reference, resolution: resolutionLabel(t, outcome.resolution) });
+    case "reopen_needs_reason":
+      return t("staff:reopenNeedsReason", { reference: outcome.reference });
+    case "not_closed":
+      return t("staff:notClosed", { reference: outcome.reference });
+    case "purged":
+      return t("staff:purged", { reference: outcome.reference });
+    case "reopened":
+      return t("staff:reopened", { reference: outcome.reference, status: t(`staff:statusName.${outcome.status}`) });
+    case "noted":
+      return t("staff:noted", { reference: outcome.reference });
+    case "replied":
+      return t("staff:replied", { reference: outcome.reference });
+    case "cannot_reply":
+      return t(outcome.why === "anonymous" ? "staff:cannotReplyAnonymous" : "staff:cannotReplyOtherNumber", {
+        reference: outcome.reference,
+      });
+    case "unknown_office":
+      return t("staff:unknownOffice", { office: outcome.officeCode });
+    case "same_office":
+      return t("staff:sameOffice", { reference: outcome.reference, office: outcome.officeCode });
+    case "transferred":
+      return t("staff:transferred", { reference: outcome.reference, office: outcome.officeName });
+    case "copied":
+      return t("staff:copied", { reference: outcome.reference, office: outcome.officeName });
+    case "choose_assignee":
+      return outcome.colleagues.length === 0
+        ? t("staff:chooseAssigneeNone", { reference: outcome.reference })
+        : t("staff:chooseAssignee", { reference: outcome.reference });
+    case "unknown_staff":
+      return outcome.matches.length > 1
+        ? t("staff:ambiguousStaff", { name: outcome.name, matches: outcome.matches.join(", ") })
+        : t("staff:unknownStaff", { name: outcome.name, reference: outcome.reference });
+    case "assigned":
+      return t("staff:assigned", { reference: outcome.reference, name: outcome.name });
+    case "choose_service":
+      return t("staff:chooseService", { reference: outcome.reference });
     case "service_recorded":
-      turn.sayKey("staff:serviceRecorded", {
+      return t("staff:serviceRecorded", {
         reference: outcome.reference,
         service: t(`staff:serviceName.${outcome.service}`),
         stage: t(`staff:stageName.${outcome.stage}`),
       });
-      return;
     case "consent_withdrawn":
-      turn.sayKey("staff:consentBlocked", { reference: outcome.reference });
-      return;
+      return t("staff:consentBlocked", { reference: outcome.reference });
     case "pin_reissued":
-      turn.sayKey("staff:pinReissued", { reference: outcome.reference });
-      return;
+      return t("staff:pinReissued", { reference: outcome.reference });
     case "pin_held":
-      turn.sayKey("staff:pinHeld", { reference: outcome.reference });
-      return;
+      return t("staff:pinHeld", { reference: outcome.reference });
     case "pin_shown":
-      sayPrivately(
-        turn,
-        { text: t("staff:pinReissuedShow", { reference: outcome.reference, pin: outcome.pin }) },
-        outcome.reference,
-      );
-      return;
+      return t("staff:pinReissuedShow", { reference: outcome.reference, pin: outcome.pin });
     case "access_issued":
-      sayPrivately(
-        turn,
-        { text: t("staff:accessIssued", { reference: outcome.reference, pin: outcome.pin }) },
-        outcome.reference,
-      );
-      return;
+      return t("staff:accessIssued", { reference: outcome.reference, pin: outcome.pin });
   }
 }

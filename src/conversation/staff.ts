@@ -62,6 +62,16 @@ export async function runStaffCommand(turn: Turn, command: StaffCommand, quoted:
       if (staff) await listCases(turn, staff, command.filter, 0);
       return;
     }
+    case "webLogin": {
+      const staff = await activeStaff(turn, null);
+      if (staff) await sendWebLink(turn, staff);
+      return;
+    }
+    case "webLogout": {
+      const staff = await activeStaff(turn, null);
+      if (staff) turn.sayKey("staff:web.loggedOut", { count: await turn.ctx.staffDesk.endWebSessions(staff) });
+      return;
+    }
     case "more": {
       const staff = await activeStaff(turn, null);
       const more = turn.pendingPrompt?.more;
@@ -70,6 +80,25 @@ export async function runStaffCommand(turn: Turn, command: StaffCommand, quoted:
       else turn.sayKey("staff:nothingMore");
       return;
     }
+  }
+}
+
+/** `/masuk`: a one-time link to the web inbox, in the staff member's own chat only. */
+async function sendWebLink(turn: Turn, staff: StaffActor): Promise<void> {
+  const outcome = await turn.ctx.staffDesk.webLoginLink(staff, {
+    chatIdentityId: turn.ctx.identityId,
+    inGroup: turn.ctx.inGroup,
+  });
+  switch (outcome.kind) {
+    case "link":
+      turn.sayKey("staff:web.link", { url: outcome.url, minutes: minutesUntil(turn, outcome.expiresAt) });
+      return;
+    case "off":
+      turn.sayKey("staff:web.off");
+      return;
+    case "private_only":
+      turn.sayKey("staff:web.privateOnly");
+      return;
   }
 }
 

@@ -5,6 +5,7 @@ import type { Language } from "../domain/language.ts";
 import { CROCKFORD_ALPHABET } from "../domain/reference.ts";
 import type { Hasher } from "../security/hasher.ts";
 import { normalizeName } from "../text/normalize.ts";
+import { endWebAccessWrites } from "../web/web-auth.ts";
 
 /** A staff member as the rest of the code sees them. */
 export interface StaffMember {
@@ -34,7 +35,8 @@ export function normalizeInviteCode(input: string): string {
   return compact.length === 8 ? `${compact.slice(0, 4)}-${compact.slice(4)}` : compact;
 }
 
-type StaffRow = {
+/** A staff row as stored. */
+export type StaffRow = {
   id: string;
   name: string;
   officeCode: string;
@@ -45,7 +47,8 @@ type StaffRow = {
   createdAt: Date;
 };
 
-function toStaff(row: StaffRow): StaffMember {
+/** A staff row with its role and language checked (an unknown role reads as the least privileged). */
+export function toStaff(row: StaffRow): StaffMember {
   return {
     ...row,
     role: (STAFF_ROLES as readonly string[]).includes(row.role) ? (row.role as StaffRole) : "AGENT",
@@ -117,14 +120,26 @@ export class StaffRepository {
     return row ? toStaff(row) : null;
   }
 
-  /** Deactivates a staff member: they can no longer act, and stop receiving cards. */
+  /**
+   * Deactivates a staff member: they can no longer act, and stop receiving cards. Their web
+   * sessions and unused login links end with it, so a reactivation does not bring them back.
+   */
   async deactivate(id: string, now: Date): Promise<void> {
-    await this.#db.staff.update({ where: { id }, data: { active: false, deactivatedAt: now } });
+    await this.#db.$transaction([
+      this.#db.staff.update({ where: { id }, data: { active: false, deactivatedAt: now } }),
+      ...endWebAccessWrites(id, now).map((write) => write(this.#db)),
+    ]);
   }
 
-  /** Lets a deactivated staff member act again. */
-  async reactivate(id: string): Promise<void> {
-    await this.#db.staff.update({ where: { id }, data: { active: true, deactivatedAt: null } });
+  /**
+   * Lets a deactivated staff member act again. Any web session is ended here too: one opened
+   * while the deactivation was being written must not come back with the reactivation.
+   */
+  async reactivate(id: string, now: Date): Promise<void> {
+    await this.#db.$transaction([
+      this.#db.staff.update({ where: { id }, data: { active: true, deactivatedAt: null } }),
+      ...endWebAccessWrites(id, now).map((write) => write(this.#db)),
+    ]);
   }
 
   /** Creates a single-use invite code for a staff member; only its hash is stored. */

@@ -215,6 +215,14 @@ export type EnrolOutcome =
   | { kind: "limited"; until: Date }
   | { kind: "already"; staff: StaffActor };
 
+/** The answer to `/masuk`: a one-time link to the web inbox, or why there is none. */
+export type WebLinkOutcome =
+  | { kind: "link"; url: string; expiresAt: Date }
+  /** The web inbox is not enabled on this server. */
+  | { kind: "off" }
+  /** Asked in a group: the link goes only to the staff member's own chat. */
+  | { kind: "private_only" };
+
 /** One line of `/kasus`: an open case visible to the staff member. */
 export interface CaseLine {
   reference: string;

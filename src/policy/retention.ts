@@ -38,6 +38,16 @@ export const DATA_POLICY: Record<Prisma.ModelName, TableRule> = {
     retention: "answers of an unfinished conversation dropped when it expires; deleted with its identity",
     erasure: "reset to the menu by 'hapus'",
   },
+  WebLoginLink: {
+    holds: "a staff member's one-time web login link: the hash of its token, its expiry and its use",
+    retention: "deleted a day after it expired (maintenance)",
+    erasure: "not concerned (staff data)",
+  },
+  WebSession: {
+    holds: "a signed-in browser of the web inbox: the hash of its cookie, its staff member, its last use",
+    retention: "deleted a day after it ended or went idle (maintenance)",
+    erasure: "not concerned (staff data)",
+  },
   EmergencyContactEdit: {
     holds: "public emergency numbers of a country with their sources, and the admin who confirmed them",
     retention: "kept (public data, replaced by the next edit)",

@@ -37,6 +37,7 @@ import type { Logger } from "../logging/logger.ts";
 import type { ReportQuota } from "../policy/report-quota.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
 import type { Hasher } from "../security/hasher.ts";
+import type { WebAddress, WebAuthStore } from "../web/web-auth.ts";
 import type { Sleep } from "./clock.ts";
 import { answerCheckIn } from "./follow-up-answers.ts";
 import { OfficeMailer } from "./office-mailer.ts";
@@ -61,6 +62,10 @@ export interface CaseDeskDeps {
   settings: DialogueSettings;
   sleep: Sleep;
   logger: Logger;
+  /** The web inbox's login links and sessions; absent where the inbox is not part of the process. */
+  webAuth?: WebAuthStore;
+  /** Where the web inbox is reached (null while it is off): login links carry it. */
+  webAddress?: WebAddress;
   /** Tells operators of something a person must look at (wrong invite codes across many chats). */
   operatorAlert?: (kind: AlertKind, details: Record<string, string | number>) => void;
 }

@@ -122,6 +122,6 @@ async function tellSupervisors(
 
 /** Lets a deactivated staff member act again, from the chat they enrolled with. */
 export async function reactivateStaff(app: StaffAdminApp, member: StaffMember, actor: string, now: Date) {
-  await app.staff.reactivate(member.id);
+  await app.staff.reactivate(member.id, now);
   await app.audit.record({ actor, action: "staff.reactivated", detail: member.id }, now)(app.database.prisma);
 }

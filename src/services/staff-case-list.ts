@@ -19,6 +19,7 @@ export async function listCasePage(
   filter: CaseFilter,
   offset: number,
   now: Date,
+  limit = CASE_PAGE_SIZE,
 ): Promise<CasePage> {
   const groupOffices = chat.inGroup ? await deps.offices.servedByGroup(chat.chatIdentityId) : [];
   const scope = listScope(staff, { inGroup: chat.inGroup, groupOffices });
@@ -51,7 +52,7 @@ export async function listCasePage(
     officeCodes,
     filter: queryFilter,
     offset,
-    limit: CASE_PAGE_SIZE,
+    limit,
   });
   const nameOf = staffNamer(deps);
   const lines: CaseLine[] = [];

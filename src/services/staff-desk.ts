@@ -14,6 +14,7 @@ import type {
   StaffActor,
   StaffChat,
   StaffOutcome,
+  WebLinkOutcome,
 } from "../domain/staff-actions.ts";
 import { type CaseAccess, COPY_OFFICE_ACTIONS, caseAccess, supervises } from "../domain/staff-scope.ts";
 import { canChangeStatus, STATUS_TRANSITIONS } from "../domain/status-transitions.ts";
@@ -75,6 +76,35 @@ export class PrismaStaffDesk implements StaffDesk {
   async listCases(staff: StaffActor, chat: StaffChat, filter: CaseFilter, offset: number): Promise<CasePage> {
     this.#audit(`staff:${staff.id}`, "cases.listed", null, `${filter.kind}${offset > 0 ? ` from ${offset}` : ""}`);
     return listCasePage(this.#deps, staff, chat, filter, offset, this.#now);
+  }
+
+  async webLoginLink(staff: StaffActor, chat: StaffChat): Promise<WebLinkOutcome> {
+    const actor = `staff:${staff.id}`;
+    const baseUrl = this.#deps.webAddress?.baseUrl ?? null;
+    const auth = this.#deps.webAuth;
+    if (!baseUrl || !auth) {
+      this.#audit(actor, "web.link_refused", null, "the web inbox is off");
+      return { kind: "off" };
+    }
+    // A link opens a session as this staff member: it goes to their own chat, never to a group.
+    if (chat.inGroup) {
+      this.#audit(actor, "web.link_refused", null, "asked in a group");
+      return { kind: "private_only" };
+    }
+    const link = auth.newLink(staff.id, this.#now);
+    this.#writer.add(link.write);
+    this.#audit(actor, "web.link_sent", null);
+    this.#deps.logger.info({ event: "web.link_sent", staffId: staff.id });
+    return { kind: "link", url: `${baseUrl}/masuk/${link.token}`, expiresAt: link.expiresAt };
+  }
+
+  async endWebSessions(staff: StaffActor): Promise<number> {
+    const auth = this.#deps.webAuth;
+    const open = auth ? await auth.countOpen(staff.id, this.#now) : 0;
+    for (const write of auth?.endAllWrite(staff.id, this.#now) ?? []) this.#writer.add(write);
+    this.#audit(`staff:${staff.id}`, "web.logged_out_everywhere", null, `${open} session(s)`);
+    this.#deps.logger.info({ event: "web.logged_out_everywhere", staffId: staff.id, sessions: open });
+    return open;
   }
 
   async refuse(identityId: string, action: StaffAction, why: "not_staff" | "inactive"): Promise<void> {

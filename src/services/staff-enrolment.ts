@@ -1,6 +1,7 @@
 import type { StepWriter } from "../db/step-writer.ts";
 import type { StaffMember } from "../directory/staff-repository.ts";
 import type { EnrolOutcome, StaffActor } from "../domain/staff-actions.ts";
+import { endWebAccessWrites } from "../web/web-auth.ts";
 import type { CaseDeskDeps } from "./case-desk.ts";
 
 /** Wrong invite codes one chat may try in a window before it must wait (a guess has 1 in 2^40 odds; many guesses do not). */
@@ -82,6 +83,9 @@ export async function enrolStaff(
   // A chat belongs to one staff record: an older, deactivated link to this chat is released.
   if (existing) writer.add((d) => d.staff.update({ where: { id: existing.id }, data: { identityId: null } }));
   writer.add((d) => d.staff.update({ where: { id: member.id }, data: { identityId } }));
+  // A new chat for the staff member (a lost phone replaced): web sessions and links of the old one end.
+  for (const write of endWebAccessWrites(member.id, now)) writer.add(write);
+  if (existing) for (const write of endWebAccessWrites(existing.id, now)) writer.add(write);
   writer.add(
     deps.audit.record(
       {

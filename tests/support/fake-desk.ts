@@ -15,6 +15,7 @@ import type {
   StaffActor,
   StaffChat,
   StaffOutcome,
+  WebLinkOutcome,
 } from "../../src/domain/staff-actions.ts";
 import { chatLockedUntil } from "../../src/domain/status-lookup.ts";
 import { viewerForReporter } from "../../src/domain/status-view.ts";
@@ -193,6 +194,12 @@ export class FakeStaffDesk implements StaffDesk {
   /** Cards the fake outbox holds, in the order they were written. */
   readonly cards: FakeCard[] = [];
   answer: (action: StaffAction) => StaffOutcome = (action) => ({ kind: "not_found", reference: action.reference });
+  /** What `/masuk` answers; the calls are recorded in `webLogins`. */
+  webLink: WebLinkOutcome = { kind: "off" };
+  readonly webLogins: Array<{ staffId: string; chat: StaffChat }> = [];
+  /** How many sessions `/keluar` ends; the staff ids asked are in `webLogouts`. */
+  openSessions = 0;
+  readonly webLogouts: string[] = [];
 
   async enrol(): Promise<EnrolOutcome> {
     return this.enrolOutcome;
@@ -206,6 +213,18 @@ export class FakeStaffDesk implements StaffDesk {
   async act(_staff: StaffActor, action: StaffAction): Promise<StaffOutcome> {
     this.actions.push(action);
     return this.answer(action);
+  }
+
+  async webLoginLink(staff: StaffActor, chat: StaffChat): Promise<WebLinkOutcome> {
+    this.webLogins.push({ staffId: staff.id, chat });
+    return chat.inGroup ? { kind: "private_only" } : this.webLink;
+  }
+
+  async endWebSessions(staff: StaffActor): Promise<number> {
+    this.webLogouts.push(staff.id);
+    const open = this.openSessions;
+    this.openSessions = 0;
+    return open;
   }
 
   async refuse(identityId: string, action: StaffAction, why: "not_staff" | "inactive"): Promise<void> {

@@ -27,7 +27,8 @@ export async function enrolStaff(
 /** The kinds of report the staff tests need. */
 export type ReportKind = "child" | "urgentChild" | "adultMan" | "abroad";
 
-const LINES: Record<ReportKind, string[]> = {
+/** The lines a person types for each kind of report, from "lapor" to the confirmation. */
+export const REPORT_KIND_LINES: Record<ReportKind, string[]> = {
   // A child in Jawa Timur, family reporting, contact in this chat: UPTD PPA Jawa Timur.
   child: ["lapor", "tidak", "2", "1", "1", "2", "1", "1", "jatim", "ya", "1", "1", "1", "Cerita.", "1", "1", "1"],
   // Someone in danger now: the short path.
@@ -58,7 +59,7 @@ const LINES: Record<ReportKind, string[]> = {
 
 /** Files a whole report from a chat; returns its reference and PIN. */
 export async function fileReport(t: TestApp, user: string, kind: ReportKind = "child") {
-  const done = textOf(await t.sendAll(user, ...LINES[kind]));
+  const done = textOf(await t.sendAll(user, ...REPORT_KIND_LINES[kind]));
   const reference = REFERENCE_LINE.exec(done)?.[1] as string;
   const pin = /PIN: (\d{6})/.exec(done)?.[1] as string;
   expect(reference, done).toBeTruthy();

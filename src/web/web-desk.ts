@@ -1,0 +1,164 @@
+import { channelOf } from "../channels/types.ts";
+import { localTime } from "../conversation/notices.ts";
+import type { Db } from "../db/database.ts";
+import { isRecordNotFound, isUniqueViolation } from "../db/database.ts";
+import type { IdentityStore } from "../db/identity-store.ts";
+import { StepWriter } from "../db/step-writer.ts";
+import type {
+  CaseFacts,
+  CaseFilter,
+  CasePage,
+  CaseStateNow,
+  HistoryEntry,
+  StaffAction,
+  StaffActor,
+  StaffOutcome,
+} from "../domain/staff-actions.ts";
+import { type CaseAccess, caseAccess } from "../domain/staff-scope.ts";
+import type { CaseDeskDeps } from "../services/case-desk.ts";
+import type { Clock } from "../services/clock.ts";
+import { listCasePage } from "../services/staff-case-list.ts";
+import { type AttemptMemory, PrismaStaffDesk } from "../services/staff-desk.ts";
+import { caseHistoryOf, factsOf, stateNow } from "../services/staff-views.ts";
+import type { WebSessionView } from "./web-auth.ts";
+
+/** How many cases one page of the web inbox shows. */
+export const WEB_PAGE_SIZE = 25;
+/** A web action that lost a race to another writer is run again this many times at most. */
+const MAX_ATTEMPTS = 3;
+
+/** What the web desk is built from: the chat's desk services, the database and the clock. */
+export interface WebDeskDeps extends CaseDeskDeps {
+  db: Db;
+  clock: Clock;
+  identities: IdentityStore;
+}
+
+/** A case as the web's case page shows it before anything private is asked for. */
+export interface CaseView {
+  facts: CaseFacts;
+  state: CaseStateNow;
+  /** The version the page was read at: a form sends it back, and a change made meanwhile is refused. */
+  version: number;
+  access: Exclude<CaseAccess, "NONE">;
+  /** Status changes, transfers, copies, notes, messages both ways and services, newest first. */
+  timeline: HistoryEntry[];
+  /** The offices a case can be transferred or copied to (every office but its own), by name. */
+  offices: Array<{ code: string; name: string }>;
+  /** Active staff of the case's office other than its assignee: whom it can be handed to. */
+  colleagues: Array<{ id: string; name: string }>;
+}
+
+/**
+ * The staff desk for the web inbox: the same services, authorization and audit as the chat
+ * (every action runs through `PrismaStaffDesk.act`), committed in one transaction per request,
+ * so the chat and the web are one desk.
+ */
+export class WebDesk {
+  readonly #deps: WebDeskDeps;
+
+  constructor(deps: WebDeskDeps) {
+    this.#deps = deps;
+  }
+
+  /** One page of the staff member's open cases (their scope, as in their private chat), 25 a page. */
+  listCases(staff: StaffActor, filter: CaseFilter, page: number): Promise<CasePage> {
+    return listCasePage(
+      this.#deps,
+      staff,
+      // The web is the staff member's own desk: the scope of their private chat, not of a group.
+      { chatIdentityId: "", inGroup: false },
+      filter,
+      (Math.max(1, page) - 1) * WEB_PAGE_SIZE,
+      this.#deps.clock.now(),
+      WEB_PAGE_SIZE,
+    );
+  }
+
+  /**
+   * A case's page: its facts, state and timeline (reading the timeline is audited, as `/riwayat`
+   * is). Null for a case that does not exist or is not the staff member's office's; a refusal
+   * leaves an audit row, as in the chat.
+   */
+  async caseView(staff: StaffActor, reference: string): Promise<CaseView | null> {
+    const { caseStore, audit, db, logger } = this.#deps;
+    const now = this.#deps.clock.now();
+    const actor = `staff:${staff.id}`;
+    const row = await caseStore.load(reference);
+    const access = row
+      ? caseAccess(staff, { officeCode: row.officeCode, copiedTo: row.copies.map((c) => c.officeCode) })
+      : "NONE";
+    if (!row || access === "NONE") {
+      await audit.record(
+        {
+          actor,
+          action: "case.view.refused",
+          caseId: row?.id ?? null,
+          detail: `${row ? "not the staff member's office" : "not found"}; web; reference tried ${reference}`,
+        },
+        now,
+      )(db);
+      if (row) logger.warn({ event: "staff.refused", staffId: staff.id, caseId: row.id, action: "view" });
+      return null;
+    }
+    const timeline = (await caseHistoryOf(this.#deps, row, access === "COPY")).reverse();
+    await audit.record({ actor, action: "case.history_viewed", caseId: row.id, detail: "web" }, now)(db);
+    const officeCode = row.officeCode ?? staff.officeCode;
+    const offices = (await this.#deps.offices.list())
+      .filter((office) => office.code !== officeCode)
+      .map((office) => ({ code: office.code, name: office.name }))
+      .sort((a, b) => a.name.localeCompare(b.name, "id"));
+    const colleagues = (await this.#deps.staff.activeOf(officeCode))
+      .filter((member) => member.id !== row.assignedStaffId)
+      .map((member) => ({ id: member.id, name: member.name }));
+    return {
+      facts: factsOf(row),
+      state: await stateNow(this.#deps, row),
+      version: row.version,
+      access,
+      timeline,
+      offices,
+      colleagues,
+    };
+  }
+
+  /**
+   * Carries out an action as the chat would, in one transaction. `seenVersion` is the version the
+   * staff member's page showed: a case changed since is not acted on (`changed_meanwhile`).
+   */
+  async act(staff: StaffActor, action: StaffAction, seenVersion?: number): Promise<StaffOutcome> {
+    const memory: AttemptMemory = { versions: new Map() };
+    if (seenVersion !== undefined) {
+      const row = await this.#deps.caseStore.load(action.reference);
+      if (row) memory.versions.set(row.id, seenVersion);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const writer = new StepWriter();
+      const desk = new PrismaStaffDesk(this.#deps, writer, this.#deps.clock.now(), memory);
+      const outcome = await desk.act(staff, action);
+      try {
+        await writer.commit(this.#deps.db);
+        return outcome;
+      } catch (error) {
+        // Another writer changed the case between the read and the commit: decide again (the
+        // memory of the version seen turns it into "changed meanwhile" for versioned actions).
+        if (!(isRecordNotFound(error) || isUniqueViolation(error)) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Tells the staff member in their chat that a browser just logged in as them, so a stolen link is noticed. */
+  async announceLogin(session: WebSessionView): Promise<void> {
+    const { identities, outbox, translate, db, audit } = this.#deps;
+    const now = this.#deps.clock.now();
+    const writer = new StepWriter();
+    writer.add(audit.record({ actor: `staff:${session.staff.id}`, action: "web.logged_in", detail: null }, now));
+    if (session.identityId) {
+      const channel = channelOf(await identities.addressOf(session.identityId));
+      const time = localTime(now, null, session.staff.language);
+      const text = translate(session.staff.language)("staff:web.loginNotice", { time });
+      writer.add(outbox.enqueueWrite(session.identityId, channel, [{ text }], now));
+    }
+    await writer.commit(db);
+  }
+}

@@ -1,0 +1,55 @@
+import type { App } from "../app.ts";
+import type { WebConfig } from "../config.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { RunningWebServer } from "./web-server.ts";
+
+/** The address a browser on this machine uses for a listener: a wildcard host is reached as localhost. */
+export function localBaseUrl(host: string, port: number): string {
+  const reachable = host === "0.0.0.0" || host === "::" || host === "" ? "127.0.0.1" : host;
+  return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/** The address login links carry before the server listens: the configured one, or host and port (unknown for port 0). */
+export function configuredBaseUrl(web: WebConfig | null): string | null {
+  if (!web) return null;
+  return web.baseUrl ?? (web.port === 0 ? null : localBaseUrl(web.host, web.port));
+}
+
+/**
+ * Starts the staff web inbox in this process and says where it is on stderr. When it was not
+ * asked for explicitly (the simulator's default) and its port is taken, as by a second terminal
+ * of the simulator, it warns and goes on: the other process serves the same database's inbox.
+ */
+export async function startWebInbox(app: App, web: WebConfig, logger: Logger): Promise<RunningWebServer | null> {
+  // Fastify is loaded only where the inbox runs.
+  const { startWebServer } = await import("./web-server.ts");
+  try {
+    const server = await startWebServer(
+      {
+        auth: app.webAuth,
+        desk: app.webDesk,
+        offices: app.offices,
+        translate: app.translate,
+        clock: app.clock,
+        logger,
+        defaultLanguage: app.config.defaultLanguage,
+        secure: (web.baseUrl ?? "").startsWith("https:"),
+      },
+      web.host,
+      web.port,
+    );
+    const url = web.baseUrl ?? localBaseUrl(web.host, server.port);
+    app.webAddress.baseUrl = url;
+    logger.info({ event: "web.started", port: server.port });
+    process.stderr.write(`Staff web inbox: ${url} (staff get a login link with /masuk in their private chat)\n`);
+    return server;
+  } catch (error) {
+    if (web.required) throw error;
+    const code = (error as { code?: unknown } | null)?.code;
+    logger.warn({ event: "web.not_started", code: typeof code === "string" ? code : "unknown" });
+    process.stderr.write(
+      `Staff web inbox not started here (${typeof code === "string" ? code : "error"} on ${web.host}:${web.port}); another process may be serving it.\n`,
+    );
+    return null;
+  }
+}

@@ -1,0 +1,98 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = "tppo_session";
+/** The cookie that binds a login form to the browser that opened the link (login CSRF). */
+export const PRE_LOGIN_COOKIE = "tppo_pre";
+/** A one-request notice carried across a redirect (post, redirect, get). */
+export const NOTICE_COOKIE = "tppo_notice";
+/** The language a visitor picked with the switch. */
+export const LANGUAGE_COOKIE = "tppo_lang";
+
+/**
+ * Headers on every response: scripts and styles only from the inbox itself (no inline script),
+ * never framed, no referrer leaving with a case URL, nothing stored by the browser or a proxy.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+};
+
+/** The form token of a session: derived from the session's secret, so it needs no storage and dies with it. */
+export function csrfTokenOf(sessionToken: string): string {
+  return createHmac("sha256", sessionToken).update("tppo-web-csrf").digest("base64url");
+}
+
+/** Compares two tokens in constant time; false when either is missing. */
+export function sameToken(a: string | undefined | null, b: string | undefined | null): boolean {
+  if (!a || !b) return false;
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** A random value for the login form's cookie. */
+export function newPreLoginToken(): string {
+  return randomBytes(18).toString("base64url");
+}
+
+/** Reads the cookies of a request into a map (later duplicates lose). */
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at <= 0) continue;
+    const name = part.slice(0, at).trim();
+    if (cookies.has(name)) continue;
+    try {
+      cookies.set(name, decodeURIComponent(part.slice(at + 1).trim()));
+    } catch {
+      // A malformed value is treated as absent.
+    }
+  }
+  return cookies;
+}
+
+/** A Set-Cookie value: HttpOnly and SameSite=Strict always, Secure when the inbox is served over https. */
+export function cookie(name: string, value: string, options: { secure: boolean; maxAgeSeconds?: number }): string {
+  const parts = [`${name}=${encodeURIComponent(value)}`, "Path=/", "HttpOnly", "SameSite=Strict"];
+  if (options.secure) parts.push("Secure");
+  if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${options.maxAgeSeconds}`);
+  return parts.join("; ");
+}
+
+/**
+ * Counts requests per key (a client address) in a sliding minute: login links are unguessable,
+ * but a client hammering them is refused before it reaches the database.
+ */
+export class RequestLimiter {
+  readonly #limit: number;
+  readonly #windowMs: number;
+  readonly #hits = new Map<string, number[]>();
+
+  constructor(limit: number, windowMs: number) {
+    this.#limit = limit;
+    this.#windowMs = windowMs;
+  }
+
+  /** Records a request; false when the key is over its limit (the request is not counted then). */
+  allow(key: string, now: number): boolean {
+    const since = now - this.#windowMs;
+    const recent = (this.#hits.get(key) ?? []).filter((at) => at > since);
+    if (recent.length >= this.#limit) {
+      this.#hits.set(key, recent);
+      return false;
+    }
+    recent.push(now);
+    // Forget everyone at once rather than grow without bound under a flood of addresses.
+    if (this.#hits.size >= 10_000 && !this.#hits.has(key)) this.#hits.clear();
+    this.#hits.set(key, recent);
+    return true;
+  }
+}

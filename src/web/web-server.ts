@@ -1,0 +1,571 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Translate } from "../conversation/ports.ts";
+import { outcomeText } from "../conversation/staff-replies.ts";
+import type { OfficeRepository } from "../directory/office-repository.ts";
+import { ASSISTANCE_STAGES, CASE_STATUSES, RESOLUTIONS } from "../domain/case.ts";
+import { SERVICE_TYPES } from "../domain/case-services.ts";
+import { LANGUAGES, type Language } from "../domain/language.ts";
+import { parseReference } from "../domain/reference.ts";
+import type { CaseFilter, StaffAction, StaffOutcome } from "../domain/staff-actions.ts";
+import type { Logger } from "../logging/logger.ts";
+import { projectPath } from "../project-paths.ts";
+import type { Clock } from "../services/clock.ts";
+import { dateFormat } from "../text/date-format.ts";
+import type { Html } from "./html.ts";
+import { LOGIN_LINK_TTL_MS, type WebAuthStore, type WebSessionView } from "./web-auth.ts";
+import type { WebDesk } from "./web-desk.ts";
+import {
+  type CasePageExtras,
+  casePage,
+  INBOX_TABS,
+  type InboxQuery,
+  inboxList,
+  inboxPage,
+  loginPage,
+  messagePage,
+  type PageContext,
+} from "./web-pages.ts";
+import {
+  cookie,
+  csrfTokenOf,
+  LANGUAGE_COOKIE,
+  NOTICE_COOKIE,
+  newPreLoginToken,
+  PRE_LOGIN_COOKIE,
+  parseCookies,
+  RequestLimiter,
+  SECURITY_HEADERS,
+  SESSION_COOKIE,
+  sameToken,
+} from "./web-security.ts";
+
+/** What the web inbox is built from. */
+export interface WebServerDeps {
+  auth: WebAuthStore;
+  desk: WebDesk;
+  offices: OfficeRepository;
+  translate: (language: Language) => Translate;
+  clock: Clock;
+  logger: Logger;
+  defaultLanguage: Language;
+  /** Staff reach the inbox over https (a proxy in front): cookies are marked Secure. */
+  secure: boolean;
+}
+
+/** Login link requests one client address may make in a minute (opening and pressing the button). */
+const LINK_REQUESTS_PER_MINUTE = 20;
+
+const InboxQuerySchema = z.object({
+  tab: z.enum(INBOX_TABS).catch("mine"),
+  status: z.enum(CASE_STATUSES).nullable().catch(null).default(null),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+  lang: z.enum(LANGUAGES).optional().catch(undefined),
+});
+
+const FormBase = z.object({ csrf: z.string().max(200), version: z.coerce.number().int().min(0) });
+const Text = (max: number) => z.string().trim().min(1).max(max);
+/** A text field that may be left empty (then absent). */
+const Optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => v || undefined);
+const OfficeCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9-]{2,40}$/);
+const ActionForm = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("accept") }),
+  z.object({ kind: z.literal("details") }),
+  z.object({ kind: z.literal("note"), text: Text(4000) }),
+  z.object({ kind: z.literal("reply"), text: Text(4000) }),
+  z.object({
+    kind: z.literal("setStatus"),
+    status: z.union([
+      z.enum(CASE_STATUSES),
+      z.templateLiteral([z.literal("ASSISTANCE"), z.literal(":"), z.enum(ASSISTANCE_STAGES)]),
+    ]),
+  }),
+  z.object({
+    kind: z.literal("close"),
+    resolution: z.enum(RESOLUTIONS),
+    confirmed: z.coerce.number().int().min(0).optional(),
+  }),
+  z.object({ kind: z.literal("reopen"), reason: Text(1000) }),
+  z.object({
+    kind: z.literal("transfer"),
+    officeCode: OfficeCode,
+    confirmed: z.coerce.number().int().min(0).optional(),
+  }),
+  z.object({ kind: z.literal("copy"), officeCode: OfficeCode }),
+  z.object({ kind: z.literal("assign"), staffId: z.string().min(1).max(100) }),
+  z.object({
+    kind: z.literal("service"),
+    service: z.enum(SERVICE_TYPES),
+    givenOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    provider: Optional(200),
+    note: Optional(1000),
+  }),
+  z.object({ kind: z.literal("access") }),
+  z.object({ kind: z.literal("reissuePin") }),
+]);
+type ActionFormValue = z.infer<typeof ActionForm>;
+
+/** The staff action a web form asks for, as the chat's command would. */
+function actionOf(reference: string, form: ActionFormValue): StaffAction {
+  switch (form.kind) {
+    case "accept":
+    case "details":
+      return { kind: form.kind, reference };
+    case "note":
+    case "reply":
+      return { kind: form.kind, reference, text: form.text };
+    case "setStatus": {
+      const [status, stage] = form.status.split(":");
+      const to = CASE_STATUSES.find((s) => s === status);
+      const known = ASSISTANCE_STAGES.find((s) => s === stage);
+      return { kind: "setStatus", reference, ...(to ? { status: to } : {}), ...(known ? { stage: known } : {}) };
+    }
+    case "close":
+      return {
+        kind: "close",
+        reference,
+        resolution: form.resolution,
+        ...(form.confirmed !== undefined ? { confirmed: form.confirmed } : {}),
+      };
+    case "reopen":
+      return { kind: "reopen", reference, reason: form.reason };
+    case "transfer":
+      return {
+        kind: "transfer",
+        reference,
+        officeCode: form.officeCode,
+        ...(form.confirmed !== undefined ? { confirmed: form.confirmed } : {}),
+      };
+    case "copy":
+      return { kind: "copy", reference, officeCode: form.officeCode };
+    case "assign":
+      return { kind: "assign", reference, staffId: form.staffId };
+    case "service":
+      return {
+        kind: "service",
+        reference,
+        service: form.service,
+        givenOn: form.givenOn,
+        ...(form.provider ? { provider: form.provider } : {}),
+        ...(form.note ? { note: form.note } : {}),
+      };
+    case "access":
+    case "reissuePin":
+      return { kind: form.kind, reference };
+  }
+}
+
+/** Today in Indonesia's western zone (YYYY-MM-DD): a service given later than that is a typo. */
+function todayIn(now: Date): string {
+  return dateFormat("en-CA", { timeZone: "Asia/Jakarta" }).format(now);
+}
+
+function filterOf(query: InboxQuery): CaseFilter {
+  if (query.status) return { kind: "status", status: query.status };
+  switch (query.tab) {
+    case "mine":
+      return { kind: "mine" };
+    case "unassigned":
+      return { kind: "new" };
+    case "overdue":
+      return { kind: "overdue" };
+    case "all":
+      return { kind: "all" };
+  }
+}
+
+/** The static files the pages load: read once, served from memory. */
+function staticFiles(): Map<string, { body: Buffer; type: string }> {
+  const require = createRequire(import.meta.url);
+  return new Map([
+    [
+      "/static/htmx.min.js",
+      { body: readFileSync(require.resolve("htmx.org/dist/htmx.min.js")), type: "text/javascript; charset=utf-8" },
+    ],
+    [
+      "/static/inbox.css",
+      { body: readFileSync(projectPath("src", "web", "static", "inbox.css")), type: "text/css; charset=utf-8" },
+    ],
+  ]);
+}
+
+/**
+ * The staff web inbox (issue 15): login by one-time links from the chat, the inbox, the case page
+ * and its actions through the chat's own desk. Built without listening, so tests inject requests.
+ */
+export function buildWebApp(deps: WebServerDeps): FastifyInstance {
+  const { auth, desk, translate, clock, logger } = deps;
+  const app = Fastify({ logger: false, trustProxy: "127.0.0.1", bodyLimit: 64 * 1024 });
+  const files = staticFiles();
+  const linkLimiter = new RequestLimiter(LINK_REQUESTS_PER_MINUTE, 60_000);
+
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string", bodyLimit: 64 * 1024 },
+    (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
+  app.addHook("onSend", async (request, reply) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    if (!request.url.startsWith("/static/")) reply.header("cache-control", "no-store");
+  });
+
+  const cookiesOf = (request: FastifyRequest) => parseCookies(request.headers.cookie);
+  const secure = deps.secure;
+
+  /** The language of a page: the switch's pick, else the staff member's, else the browser's, else the default. */
+  const languageOf = (request: FastifyRequest, reply: FastifyReply, session: WebSessionView | null): Language => {
+    const asked = InboxQuerySchema.shape.lang.parse((request.query as Record<string, unknown> | null)?.lang);
+    if (asked) {
+      reply.header("set-cookie", cookie(LANGUAGE_COOKIE, asked, { secure, maxAgeSeconds: 365 * 86_400 }));
+      return asked;
+    }
+    const picked = cookiesOf(request).get(LANGUAGE_COOKIE);
+    if (picked === "id" || picked === "en") return picked;
+    if (session) return session.staff.language;
+    const accept = request.headers["accept-language"] ?? "";
+    return /^\s*en\b/i.test(accept) ? "en" : /^\s*id\b/i.test(accept) ? "id" : deps.defaultLanguage;
+  };
+
+  const pageContext = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    session: WebSessionView | null,
+    sessionToken: string | null,
+  ): Promise<PageContext> => {
+    const language = languageOf(request, reply, session);
+    // The switch links to this page only: its own path and query, never a URL a request smuggled in ("//elsewhere").
+    const url = new URL(request.url, "http://inbox.invalid");
+    url.searchParams.delete("lang");
+    const path = url.pathname.startsWith("//") ? "/" : `${url.pathname}${url.search}`;
+    return {
+      t: translate(language),
+      language,
+      now: clock.now(),
+      staff: session
+        ? {
+            ...session.staff,
+            officeName: (await deps.offices.get(session.staff.officeCode))?.name ?? session.staff.officeCode,
+          }
+        : null,
+      csrf: sessionToken ? csrfTokenOf(sessionToken) : null,
+      path,
+    };
+  };
+
+  const send = (reply: FastifyReply, status: number, page: Html) =>
+    reply.code(status).type("text/html; charset=utf-8").send(page.value);
+
+  /** The session behind the request's cookie; without one, a page saying how to log in (or htmx is sent there). */
+  const requireSession = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ session: WebSessionView; token: string } | null> => {
+    const token = cookiesOf(request).get(SESSION_COOKIE) ?? "";
+    const session = token ? await auth.sessionOf(token, clock.now()) : null;
+    if (session) return { session, token };
+    if (request.headers["hx-request"]) {
+      reply.header("hx-redirect", "/").code(401).send("");
+      return null;
+    }
+    const ctx = await pageContext(request, reply, null, null);
+    if (token) reply.header("set-cookie", cookie(SESSION_COOKIE, "", { secure, maxAgeSeconds: 0 }));
+    send(reply, 401, messagePage(ctx, ctx.t("web:login.title"), ctx.t("web:login.sessionEnded")));
+    return null;
+  };
+
+  /** A POST must carry the session's form token: a page elsewhere cannot act in the staff member's name. */
+  const formTokenValid = (token: string, body: unknown) =>
+    sameToken(csrfTokenOf(token), z.object({ csrf: z.string() }).safeParse(body).data?.csrf);
+
+  const refuseForm = async (request: FastifyRequest, reply: FastifyReply, session: WebSessionView | null) => {
+    const ctx = await pageContext(request, reply, session, null);
+    logger.warn({ event: "web.csrf_refused", staffId: session?.staff.id });
+    return send(reply, 403, messagePage(ctx, ctx.t("web:errors.title"), ctx.t("web:errors.csrf"), "error"));
+  };
+
+  /** The notice a redirect carried, read once. */
+  const takeNotice = (request: FastifyRequest, reply: FastifyReply): { text: string; error: boolean } | null => {
+    const raw = cookiesOf(request).get(NOTICE_COOKIE);
+    if (!raw) return null;
+    reply.header("set-cookie", cookie(NOTICE_COOKIE, "", { secure, maxAgeSeconds: 0 }));
+    const parsed = z
+      .object({ text: z.string().max(2000), error: z.boolean() })
+      .safeParse(safeJson(Buffer.from(raw, "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : null;
+  };
+  const redirectWithNotice = (reply: FastifyReply, to: string, notice: { text: string; error: boolean }) =>
+    reply
+      .header(
+        "set-cookie",
+        cookie(NOTICE_COOKIE, Buffer.from(JSON.stringify(notice)).toString("base64url"), {
+          secure,
+          maxAgeSeconds: 60,
+        }),
+      )
+      .redirect(to, 303);
+
+  app.get("/static/*", async (request, reply) => {
+    const file = files.get(request.url.split("?")[0] ?? "");
+    if (!file) return reply.code(404).type("text/plain").send("not found");
+    return reply.header("cache-control", "public, max-age=3600").type(file.type).send(file.body);
+  });
+
+  app.get("/", async (request, reply) => {
+    const token = cookiesOf(request).get(SESSION_COOKIE);
+    if (token && (await auth.sessionOf(token, clock.now()))) return reply.redirect("/kotak", 303);
+    const ctx = await pageContext(request, reply, null, null);
+    return send(reply, 200, messagePage(ctx, ctx.t("web:login.title"), ctx.t("web:login.howTo")));
+  });
+
+  const linkRefused = async (request: FastifyRequest, reply: FastifyReply, why: string) => {
+    const ctx = await pageContext(request, reply, null, null);
+    const status = why === "unknown" ? 404 : why === "inactive" ? 403 : 410;
+    logger.info({ event: "web.link_refused", why });
+    return send(reply, status, messagePage(ctx, ctx.t("web:login.title"), ctx.t(`web:login.${why}`), "error"));
+  };
+  const limited = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (linkLimiter.allow(request.ip, clock.now().getTime())) return false;
+    const ctx = await pageContext(request, reply, null, null);
+    logger.warn({ event: "web.link_limited" });
+    send(reply, 429, messagePage(ctx, ctx.t("web:login.title"), ctx.t("web:login.limited"), "error"));
+    return true;
+  };
+
+  app.get<{ Params: { token: string } }>("/masuk/:token", async (request, reply) => {
+    if (await limited(request, reply)) return reply;
+    const refusal = await auth.checkLink(request.params.token, clock.now());
+    if (refusal) return linkRefused(request, reply, refusal);
+    const pre = newPreLoginToken();
+    const ctx = await pageContext(request, reply, null, null);
+    reply.header(
+      "set-cookie",
+      cookie(PRE_LOGIN_COOKIE, pre, { secure, maxAgeSeconds: Math.ceil(LOGIN_LINK_TTL_MS / 1000) }),
+    );
+    return send(reply, 200, loginPage(ctx, request.params.token, pre));
+  });
+
+  app.post<{ Params: { token: string } }>("/masuk/:token", async (request, reply) => {
+    if (await limited(request, reply)) return reply;
+    // A used or expired link says so, whatever else is wrong with the request.
+    const refusal = await auth.checkLink(request.params.token, clock.now());
+    if (refusal) return linkRefused(request, reply, refusal);
+    const pre = z.object({ pre: z.string().max(100) }).safeParse(request.body).data?.pre;
+    if (!sameToken(pre, cookiesOf(request).get(PRE_LOGIN_COOKIE))) return refuseForm(request, reply, null);
+    const redeemed = await auth.redeemLink(request.params.token, clock.now());
+    if (!redeemed.ok) return linkRefused(request, reply, redeemed.why);
+    logger.info({ event: "web.logged_in", staffId: redeemed.session.staff.id });
+    await desk
+      .announceLogin(redeemed.session)
+      .catch((error: unknown) => logger.error({ event: "web.login_notice_failed", err: error }));
+    reply.header("set-cookie", [
+      // A browser-session cookie: the server ends the session after 8 idle hours or 24 in all.
+      cookie(SESSION_COOKIE, redeemed.sessionToken, { secure }),
+      cookie(PRE_LOGIN_COOKIE, "", { secure, maxAgeSeconds: 0 }),
+    ]);
+    return reply.redirect("/kotak", 303);
+  });
+
+  app.post("/keluar", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    if (!formTokenValid(signed.token, request.body)) return refuseForm(request, reply, signed.session);
+    await auth.endSession(signed.token, clock.now());
+    logger.info({ event: "web.logged_out", staffId: signed.session.staff.id });
+    reply.header("set-cookie", cookie(SESSION_COOKIE, "", { secure, maxAgeSeconds: 0 }));
+    const ctx = await pageContext(request, reply, null, null);
+    return send(reply, 200, messagePage(ctx, ctx.t("web:nav.logout"), ctx.t("web:login.loggedOut")));
+  });
+
+  const inboxQuery = (request: FastifyRequest): InboxQuery => {
+    const parsed = InboxQuerySchema.parse(request.query ?? {});
+    return { tab: parsed.tab, status: parsed.status, page: parsed.page };
+  };
+
+  app.get("/kotak", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const query = inboxQuery(request);
+    const notice = takeNotice(request, reply);
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    const page = await desk.listCases(signed.session.staff, filterOf(query), query.page);
+    return send(reply, 200, inboxPage(ctx, query, page, notice?.text ?? null));
+  });
+
+  app.get("/kotak/daftar", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const query = inboxQuery(request);
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    const page = await desk.listCases(signed.session.staff, filterOf(query), query.page);
+    return send(reply, 200, inboxList(ctx, query, page));
+  });
+
+  app.get("/cari", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const typed = z.object({ reference: z.string().max(100) }).safeParse(request.query).data?.reference ?? "";
+    const reference = parseReference(typed.replace(/\s+/g, ""));
+    if (reference) return reply.redirect(`/kasus/${reference}`, 303);
+    const t = translate(languageOf(request, reply, signed.session));
+    return redirectWithNotice(reply, "/kotak", {
+      text: t("web:inbox.notFoundReference", { reference: typed.slice(0, 40) }),
+      error: true,
+    });
+  });
+
+  const renderCase = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    signed: { session: WebSessionView; token: string },
+    reference: string,
+    extras: CasePageExtras,
+    status = 200,
+  ) => {
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    const view = await desk.caseView(signed.session.staff, reference);
+    if (!view)
+      return send(reply, 404, messagePage(ctx, ctx.t("web:case.notFound"), ctx.t("web:case.notFoundHelp"), "error"));
+    return send(reply, status, casePage(ctx, view, { today: todayIn(ctx.now), ...extras }));
+  };
+
+  app.get<{ Params: { reference: string } }>("/kasus/:reference", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const reference = parseReference(request.params.reference) ?? request.params.reference.slice(0, 40);
+    return renderCase(request, reply, signed, reference, { notice: takeNotice(request, reply) });
+  });
+
+  app.post<{ Params: { reference: string } }>("/kasus/:reference/aksi", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    if (!formTokenValid(signed.token, request.body)) return refuseForm(request, reply, signed.session);
+    const reference = parseReference(request.params.reference);
+    const t = translate(languageOf(request, reply, signed.session));
+    if (!reference) {
+      const ctx = await pageContext(request, reply, signed.session, signed.token);
+      return send(reply, 404, messagePage(ctx, ctx.t("web:case.notFound"), ctx.t("web:case.notFoundHelp"), "error"));
+    }
+    const base = FormBase.safeParse(request.body);
+    const form = ActionForm.safeParse(request.body);
+    if (!base.success || !form.success) {
+      const problem = (base.error ?? form.error)?.issues.map((i) => i.path.join(".") || i.message).join(", ") ?? "";
+      return renderCase(
+        request,
+        reply,
+        signed,
+        reference,
+        { notice: { text: t("web:case.badInput", { problem }), error: true } },
+        422,
+      );
+    }
+    const { staff } = signed.session;
+    const today = todayIn(clock.now());
+    if (form.data.kind === "service" && form.data.givenOn > today)
+      return renderCase(
+        request,
+        reply,
+        signed,
+        reference,
+        { notice: { text: t("web:case.badInput", { problem: t("web:case.futureDate") }), error: true } },
+        422,
+      );
+    const outcome = await desk.act(staff, actionOf(reference, form.data), base.data.version);
+    logger.info({ event: "web.action", staffId: staff.id, action: form.data.kind, outcome: outcome.kind });
+    const language = languageOf(request, reply, signed.session);
+    if (outcome.kind === "details") return renderCase(request, reply, signed, reference, { details: outcome.details });
+    if (outcome.kind === "confirm") {
+      const { change } = outcome;
+      return renderCase(request, reply, signed, reference, {
+        confirm: {
+          text: outcomeText(t, outcome, staff.name, language),
+          version: outcome.version,
+          fields:
+            change.kind === "close"
+              ? { kind: "close", resolution: change.resolution }
+              : { kind: "transfer", officeCode: change.officeCode },
+          yes: t(change.kind === "close" ? "web:case.confirmYes" : "web:case.confirmTransferYes"),
+        },
+      });
+    }
+    // A PIN is shown on this page only: never carried in a cookie across a redirect.
+    if (outcome.kind === "access_issued" || outcome.kind === "pin_shown")
+      return renderCase(request, reply, signed, reference, {
+        notice: { text: outcomeText(t, outcome, staff.name, language), error: false },
+      });
+    return redirectWithNotice(reply, `/kasus/${reference}`, {
+      text: outcomeText(t, outcome, staff.name, language),
+      error: isRefusal(outcome),
+    });
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const ctx = await pageContext(request, reply, null, null);
+    return send(reply, 404, messagePage(ctx, ctx.t("web:errors.title"), ctx.t("web:errors.notFound"), "error"));
+  });
+  app.setErrorHandler(async (error, request, reply) => {
+    logger.error({ event: "web.failed", method: request.method, route: request.routeOptions.url, err: error });
+    const ctx = await pageContext(request, reply, null, null).catch(() => null);
+    if (!ctx) return reply.code(500).type("text/plain").send("error");
+    return send(reply, 500, messagePage(ctx, ctx.t("web:errors.title"), ctx.t("web:errors.server"), "error"));
+  });
+  return app;
+}
+
+/** Outcomes that did nothing because the staff member may not, or the case did not allow it. */
+function isRefusal(outcome: StaffOutcome): boolean {
+  return [
+    "not_found",
+    "not_allowed",
+    "copy_only",
+    "supervisors_only",
+    "closed_already",
+    "changed_meanwhile",
+    "moved_away",
+    "invalid_transition",
+    "cannot_reply",
+    "reopen_needs_reason",
+    "not_closed",
+    "purged",
+    "consent_withdrawn",
+    "already_accepted",
+    "unknown_office",
+    "same_office",
+    "unknown_staff",
+  ].includes(outcome.kind);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** A listening web inbox. */
+export interface RunningWebServer {
+  /** The port it listens on (the one picked when 0 was asked). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the web inbox on its own listener (never the public webhook's). */
+export async function startWebServer(deps: WebServerDeps, host: string, port: number): Promise<RunningWebServer> {
+  const app = buildWebApp(deps);
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const bound = typeof address === "object" && address ? address.port : port;
+  return { port: bound, close: () => app.close() };
+}

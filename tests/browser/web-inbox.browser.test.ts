@@ -1,0 +1,274 @@
+/**
+ * The staff web inbox in a real browser (Debian's chromium driven by playwright-core), against
+ * the bundled bot run as terminal simulators on one SQLite database: staff log in with a link
+ * from their chat, work a case a simulated reporter just filed, and the reporter's terminal
+ * receives the news. Every page is scanned with axe-core in both languages.
+ */
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDataDir, REPO_ROOT, runNpm } from "../support/run-command.ts";
+import { SimTerminal } from "../support/sim-terminal.ts";
+import { REPORT_KIND_LINES } from "../support/staff-world.ts";
+
+/** Screenshots for people to look at (CI keeps them as artifacts); git ignores the folder. */
+const SHOTS = path.join(REPO_ROOT, "tests", "output", "web");
+const AXE_SOURCE: string = (createRequire(import.meta.url)("axe-core") as { source: string }).source;
+const LINK = /(http:\/\/127\.0\.0\.1:\d+\/masuk\/[A-Za-z0-9_-]{43})/;
+const REFERENCE = /Nomor laporan: ([0-9A-Z-]{14})/;
+
+let browser: Browser;
+let dataDir: string;
+let env: Record<string, string>;
+let ani: SimTerminal;
+let budi: SimTerminal;
+let siti: SimTerminal;
+let reference: string;
+/** A second case that stays open (the first is closed by the first test). */
+let openReference: string;
+const terminals: SimTerminal[] = [];
+const scanned: Array<{ page: string; language: string; violations: number }> = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function addStaff(name: string, office: string): Promise<string> {
+  const added = await runNpm("admin", ["staff", "add", "--name", name, "--office", office, "--role", "agent"], "", env);
+  expect(added.code, added.stderr).toBe(0);
+  return /\/staff (\S+)/.exec(added.stdout)?.[1] as string;
+}
+
+/** Asks for a login link in a staff terminal, as a staff member types /masuk. */
+async function linkFrom(terminal: SimTerminal, command = "/masuk"): Promise<string> {
+  const from = terminal.output.length;
+  terminal.send(command);
+  return (await terminal.waitFor(LINK, from))[1] as string;
+}
+
+/** Runs axe-core on the page as it stands; the page's own CSP does not apply to the test's script. */
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  await page.evaluate(AXE_SOURCE);
+  const result = (await page.evaluate(
+    "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')) })))",
+  )) as Array<{ id: string; impact: string; nodes: string[] }>;
+  const language = (await page.locator("html").getAttribute("lang")) ?? "";
+  scanned.push({ page: name, language, violations: result.length });
+  expect(result, `${name} (${language})`).toEqual([]);
+}
+
+async function newContext(options: { width?: number; height?: number } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    locale: "id-ID",
+  });
+  return context;
+}
+
+/** Opens a login link and presses the button, as a person does. */
+async function logIn(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await page.getByRole("button", { name: /^(Masuk|Log in)$/ }).click();
+  await page.waitForURL(/\/kotak/);
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const fresh = freshDataDir();
+  dataDir = fresh.dir;
+  const port = await freePort();
+  // Every terminal names the same inbox address; the first to start serves it, the others find the port taken.
+  env = { ...fresh.env, WEB_PORT: String(port) };
+  const aniCode = await addStaff("Ani", "UPTDPPA-35");
+  const budiCode = await addStaff("Budi", "DINSOS-32");
+  const destination = await runNpm("admin", ["offices", "set-destination", "UPTDPPA-35", "--staff-chats"], "", env);
+  expect(destination.code, destination.stderr).toBe(0);
+  ani = await SimTerminal.start("ani", env);
+  terminals.push(ani);
+  await ani.waitForError(/Staff web inbox: http:\/\/127\.0\.0\.1:\d+/);
+  budi = await SimTerminal.start("budi", env);
+  siti = await SimTerminal.start("siti", { ...env, WEB_ENABLED: "false" });
+  terminals.push(budi, siti);
+  ani.send(`/staff ${aniCode}`);
+  await ani.waitFor(/Selamat datang, Ani/);
+  budi.send(`/staff ${budiCode}`);
+  await budi.waitFor(/Selamat datang, Budi/);
+  siti.send(...(REPORT_KIND_LINES.child as string[]));
+  reference = (await siti.waitFor(REFERENCE))[1] as string;
+  const from = siti.output.length;
+  siti.send(...(REPORT_KIND_LINES.child as string[]));
+  openReference = (await siti.waitFor(REFERENCE, from))[1] as string;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-background-networking"],
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const terminal of terminals) await terminal.stop().catch(() => {});
+  if (scanned.length > 0) process.stderr.write(`axe-core scans: ${JSON.stringify(scanned)}\n`);
+});
+
+describe("the staff web inbox in chromium", () => {
+  it("logs in with the chat's link, works the new case to closing, and the reporter's terminal hears of it", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const cspErrors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") cspErrors.push(message.text());
+    });
+    const link = await linkFrom(ani);
+    await page.goto(link);
+    await expectAccessible(page, "login");
+    await page.getByRole("button", { name: "Masuk" }).click();
+    await page.waitForURL(/\/kotak/);
+    await expectAccessible(page, "inbox");
+
+    await page.getByRole("link", { name: "Belum diterima" }).click();
+    const row = page.getByRole("link", { name: reference });
+    await expect.poll(() => row.count()).toBe(1);
+    await expectAccessible(page, "inbox unassigned");
+    await page.screenshot({ path: path.join(SHOTS, "inbox.png"), fullPage: true });
+
+    await row.click();
+    await page.waitForURL(new RegExp(`/kasus/${reference}$`));
+    await expectAccessible(page, "case");
+    await page.getByRole("button", { name: "Tampilkan isi laporan" }).click();
+    await expect.poll(() => page.locator(".story").textContent()).toContain("Cerita.");
+
+    await page.getByRole("button", { name: "Terima kasus" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("diterima oleh Ani");
+    await page.getByLabel("Catatan internal").fill("Keluarga sudah ditelepon.");
+    await page.getByRole("button", { name: "Simpan catatan" }).click();
+    await expect.poll(() => page.locator("ol.timeline").textContent()).toContain("Keluarga sudah ditelepon.");
+    await page.getByLabel("Pesan ke pelapor").fill("Kami akan menghubungi Anda besok pagi.");
+    await page.getByRole("button", { name: "Kirim ke pelapor" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain(reference);
+    for (const status of ["ASSESSMENT", "ASSISTANCE:RECOVERY"]) {
+      await page.getByLabel("Status baru").selectOption(status);
+      await page.getByRole("button", { name: "Ubah status" }).click();
+      await expect.poll(() => page.getByRole("status").textContent()).toContain(reference);
+    }
+    await expect.poll(() => page.locator("dl.facts").textContent()).toContain("Pemulihan");
+    await page.screenshot({ path: path.join(SHOTS, "case.png"), fullPage: true });
+
+    await page.getByLabel("Hasil akhir").selectOption("ASSISTED");
+    await page.getByRole("button", { name: "Tutup kasus…" }).click();
+    await expectAccessible(page, "case close confirmation");
+    await page.getByRole("button", { name: "Ya, tutup kasus" }).click();
+    await expect.poll(() => page.locator("dl.facts").textContent()).toContain("Ditutup");
+
+    // The reporter's terminal prints what waited for it when the reporter next writes.
+    const from = siti.output.length;
+    siti.send("bantuan");
+    await siti.waitFor(/Kami akan menghubungi Anda besok pagi\./, 0);
+    await siti.waitFor(/\n\n/, from);
+    expect(siti.output).toContain(reference);
+    // The chat heard of the login.
+    ani.send("/kasus");
+    await ani.waitFor(/login baru ke kotak masuk web/i);
+    expect(cspErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it("refuses a used link and an expired one, and gives another office's staff a 404 that is audited", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const used = await linkFrom(budi);
+    await logIn(page, used);
+    const response = await page.goto(`/kasus/${reference}`.replace(/^/, new URL(used).origin));
+    expect(response?.status()).toBe(404);
+    expect(await page.textContent("main")).toContain("Kasus tidak ditemukan");
+    await expectAccessible(page, "not found");
+    const db = new Database(path.join(dataDir, "bot.db"), { readonly: true });
+    const refused = db
+      .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case.view.refused' AND detail LIKE ?")
+      .get(`%${reference}%`) as { n: number };
+    db.close();
+    expect(refused.n).toBe(1);
+
+    const again = await page.goto(used);
+    expect(again?.status()).toBe(410);
+    expect(await page.textContent("main")).toContain("sudah dipakai");
+    await expectAccessible(page, "used link");
+
+    // Ten minutes pass for a link nobody opened (its expiry moved back in the database).
+    const stale = await linkFrom(budi);
+    const write = new Database(path.join(dataDir, "bot.db"));
+    write.prepare("UPDATE web_login_links SET expiresAt = ? WHERE usedAt IS NULL").run("2020-01-01T00:00:00.000+00:00");
+    write.close();
+    const expired = await page.goto(stale);
+    expect(expired?.status()).toBe(410);
+    expect(await page.textContent("main")).toContain("kedaluwarsa");
+    await context.close();
+  }, 120_000);
+
+  it("can be worked with the keyboard alone", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(await linkFrom(ani));
+    const tabTo = async (matches: string) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press("Tab");
+        if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(matches)}) ?? false`)) return;
+      }
+      throw new Error(`Tab never reached ${matches}`);
+    };
+    await tabTo("button[type=submit]");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/kotak/);
+    await tabTo('a[href="/kotak?tab=all"]');
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/tab=all/);
+    await tabTo(`a[href="/kasus/${openReference}"]`);
+    await page.keyboard.press("Enter");
+    await page.waitForURL(new RegExp(`/kasus/${openReference}$`));
+    await tabTo("#note-text");
+    await page.keyboard.type("Dicatat dengan papan ketik.");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("ol.timeline").textContent()).toContain("Dicatat dengan papan ketik.");
+    await context.close();
+  }, 120_000);
+
+  it("fits a 360-pixel phone screen, and every page passes axe-core in English too", async () => {
+    const phone = await newContext({ width: 360, height: 740 });
+    const page = await phone.newPage();
+    await logIn(page, await linkFrom(ani));
+    await page.goto(`${new URL(page.url()).origin}/kotak?tab=all`);
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(360);
+    expect(await page.getByRole("link", { name: openReference }).isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, "inbox-phone.png"), fullPage: true });
+    await expectAccessible(page, "inbox on a phone");
+    await phone.close();
+
+    const context = await newContext();
+    const english = await context.newPage();
+    await english.goto(`${new URL(await linkFrom(ani, "/login")).href}?lang=en`);
+    await expectAccessible(english, "login");
+    await english.getByRole("button", { name: "Log in" }).click();
+    await english.waitForURL(/\/kotak/);
+    await expectAccessible(english, "inbox");
+    await english.getByRole("link", { name: "All", exact: true }).click();
+    await english.getByRole("link", { name: openReference }).click();
+    await expectAccessible(english, "case");
+    await english.getByRole("button", { name: "Show the report" }).click();
+    await expectAccessible(english, "case with the report");
+    await english.goto(`${new URL(english.url()).origin}/kasus/AAAA-BBBB-CCCC`);
+    await expectAccessible(english, "not found");
+    await context.close();
+  }, 120_000);
+});

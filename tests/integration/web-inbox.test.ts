@@ -1,0 +1,525 @@
+import type { FastifyInstance } from "fastify";
+import { afterEach, describe, expect, it } from "vitest";
+import { runMaintenance } from "../../src/services/maintenance.ts";
+import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from "../../src/web/web-auth.ts";
+import { buildWebApp } from "../../src/web/web-server.ts";
+import { textOf } from "../support/engine-chat.ts";
+import { enrolStaff, fileReport } from "../support/staff-world.ts";
+import { startTestApp, type TestApp } from "../support/test-app.ts";
+import { LOGIN_LINK, logIn, loginLinkFor, visibleText, WebBrowser } from "../support/web-browser.ts";
+
+const open: Array<{ t: TestApp; web: FastifyInstance }> = [];
+afterEach(async () => {
+  for (const { t, web } of open.splice(0)) {
+    await web.close();
+    await t.close().catch(() => {});
+  }
+});
+
+async function world() {
+  const t = await startTestApp();
+  const web = buildWebApp({
+    auth: t.app.webAuth,
+    desk: t.app.webDesk,
+    offices: t.app.offices,
+    translate: t.app.translate,
+    clock: t.clock,
+    logger: t.app.logger,
+    defaultLanguage: "id",
+    secure: false,
+  });
+  open.push({ t, web });
+  return { t, web };
+}
+
+async function auditActions(t: TestApp, actor: string): Promise<string[]> {
+  const rows = await t.app.database.prisma.auditLog.findMany({ where: { actor }, orderBy: { id: "asc" } });
+  return rows.map((r) => r.action);
+}
+
+describe("logging in to the web inbox with a link from the chat", () => {
+  it("opens a session only when the button is pressed, once, and tells the staff member's chat", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const token = await loginLinkFor(t, "ani");
+    const browser = new WebBrowser(web);
+
+    // A link preview or a proxy fetching the page does not use the link up.
+    for (let i = 0; i < 2; i++) {
+      const page = await browser.get(`/masuk/${token}`);
+      expect(page.statusCode).toBe(200);
+      expect(visibleText(page.body)).toContain("Masuk");
+    }
+    expect(browser.cookies.has("tppo_session")).toBe(false);
+    const page = browser.last?.body ?? "";
+    const pre = /name="pre" value="([^"]+)"/.exec(page)?.[1] ?? "";
+
+    // A form posted from elsewhere (no cookie of the page that showed it) is refused; the link still works.
+    const stranger = new WebBrowser(web);
+    expect((await stranger.post(`/masuk/${token}`, { pre })).statusCode).toBe(403);
+
+    const done = await browser.post(`/masuk/${token}`, { pre });
+    expect(done.statusCode).toBe(303);
+    const session = (done.cookies as Array<{ name: string; httpOnly?: boolean; sameSite?: string }>).find(
+      (c) => c.name === "tppo_session",
+    );
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+    expect(String(done.headers["set-cookie"])).not.toContain("Secure");
+    const inbox = await browser.get("/kotak");
+    expect(inbox.statusCode).toBe(200);
+    expect(visibleText(inbox.body)).toContain("Ani");
+
+    // The chat hears of the login, so a stolen link is noticed.
+    expect(textOf(await t.deliver("ani"))).toMatch(/login baru ke kotak masuk web/i);
+
+    // The same link again, from any browser: refused as used.
+    const again = await new WebBrowser(web).get(`/masuk/${token}`);
+    expect(again.statusCode).toBe(410);
+    expect(visibleText(again.body)).toContain("sudah dipakai");
+    expect((await browser.post(`/masuk/${token}`, { pre })).statusCode).toBe(410);
+    expect(
+      await auditActions(
+        t,
+        `staff:${(await t.app.staff.byIdentity((await t.app.identities.resolve("term:ani", t.clock.now())).id))?.id}`,
+      ),
+    ).toEqual(expect.arrayContaining(["web.link_sent", "web.logged_in"]));
+  });
+
+  it("opens one session when the button is pressed twice at once", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const token = await loginLinkFor(t, "ani");
+    const browser = new WebBrowser(web);
+    const page = await browser.get(`/masuk/${token}`);
+    const pre = /name="pre" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
+    const [first, second] = await Promise.all([
+      browser.post(`/masuk/${token}`, { pre }),
+      browser.post(`/masuk/${token}`, { pre }),
+    ]);
+    expect([first.statusCode, second.statusCode].sort()).toEqual([303, 410]);
+    expect(await t.app.database.prisma.webSession.count()).toBe(1);
+  });
+
+  it("marks the cookies Secure when the inbox is served over https, and ends a busy session after 24 hours", async () => {
+    const t = await startTestApp();
+    const web = buildWebApp({
+      auth: t.app.webAuth,
+      desk: t.app.webDesk,
+      offices: t.app.offices,
+      translate: t.app.translate,
+      clock: t.clock,
+      logger: t.app.logger,
+      defaultLanguage: "id",
+      secure: true,
+    });
+    open.push({ t, web });
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const browser = new WebBrowser(web);
+    const token = await loginLinkFor(t, "ani");
+    const page = await browser.get(`/masuk/${token}`);
+    expect(String(page.headers["set-cookie"])).toContain("Secure");
+    const pre = /name="pre" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
+    const done = await browser.post(`/masuk/${token}`, { pre });
+    expect(String(done.headers["set-cookie"])).toMatch(
+      /tppo_session=[^;]+; Path=\/; HttpOnly; SameSite=Strict; Secure/,
+    );
+    for (let hour = 1; hour < 24; hour++) {
+      t.clock.advance(60 * 60_000);
+      expect((await browser.get("/kotak")).statusCode, `hour ${hour}`).toBe(200);
+    }
+    t.clock.advance(60 * 60_000);
+    expect((await browser.get("/kotak")).statusCode).toBe(401);
+  });
+
+  it("refuses an expired link and a made-up one, and sends every page with the security headers", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const token = await loginLinkFor(t, "ani");
+    t.clock.advance(LOGIN_LINK_TTL_MS + 1000);
+    const browser = new WebBrowser(web);
+    const expired = await browser.get(`/masuk/${token}`);
+    expect(expired.statusCode).toBe(410);
+    expect(visibleText(expired.body)).toContain("kedaluwarsa");
+    const unknown = await browser.get(`/masuk/${"A".repeat(43)}`);
+    expect(unknown.statusCode).toBe(404);
+    for (const response of [expired, unknown, await browser.get("/")]) {
+      expect(response.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+      expect(response.headers["content-security-policy"]).toContain("script-src 'self'");
+      expect(response.headers["content-security-policy"]).not.toContain("unsafe-inline");
+      expect(response.headers["referrer-policy"]).toBe("no-referrer");
+      expect(response.headers["cache-control"]).toBe("no-store");
+      expect(response.headers["x-frame-options"]).toBe("DENY");
+    }
+  });
+
+  it("limits how often one address may try links", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const browser = new WebBrowser(web);
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await browser.get(`/masuk/${"B".repeat(43)}`)).statusCode);
+    expect(statuses.slice(0, 20).every((s) => s === 404)).toBe(true);
+    expect(statuses.slice(20)).toEqual([429, 429, 429, 429, 429]);
+    expect(visibleText(browser.last?.body ?? "")).toContain("Terlalu banyak percobaan");
+    // A minute later the address may try again.
+    t.clock.advance(61_000);
+    expect((await browser.get(`/masuk/${"B".repeat(43)}`)).statusCode).toBe(404);
+  });
+
+  it("ends sessions on /keluar in the chat, after 8 idle hours, and at once when staff are deactivated", async () => {
+    const { t, web } = await world();
+    const ani = await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const phone = new WebBrowser(web);
+    const laptop = new WebBrowser(web);
+    await logIn(t, phone, "ani");
+    await logIn(t, laptop, "ani");
+    expect((await phone.get("/kotak")).statusCode).toBe(200);
+    const reply = textOf(await t.send("ani", "/keluar"));
+    expect(reply).toContain("diakhiri");
+    expect(reply).toContain("2");
+    for (const browser of [phone, laptop]) {
+      const page = await browser.get("/kotak");
+      expect(page.statusCode).toBe(401);
+      expect(visibleText(page.body)).toContain("/masuk");
+    }
+    // An unused link is void after /keluar too.
+    const token = LOGIN_LINK.exec(textOf(await t.send("ani", "/masuk")))?.[1] as string;
+    await t.send("ani", "/keluar");
+    expect((await new WebBrowser(web).get(`/masuk/${token}`)).statusCode).toBe(410);
+
+    // Idle for 8 hours: over. Used within them: kept.
+    await logIn(t, phone, "ani");
+    t.clock.advance(SESSION_IDLE_MS - 60_000);
+    expect((await phone.get("/kotak")).statusCode).toBe(200);
+    t.clock.advance(SESSION_IDLE_MS - 60_000);
+    expect((await phone.get("/kotak")).statusCode).toBe(200);
+    t.clock.advance(SESSION_IDLE_MS + 1000);
+    expect((await phone.get("/kotak")).statusCode).toBe(401);
+
+    await logIn(t, laptop, "ani");
+    const cookie = laptop.cookies.get("tppo_session") as string;
+    await t.app.staff.deactivate(ani.id, t.clock.now());
+    expect((await laptop.get("/kotak")).statusCode).toBe(401);
+    // Reactivated, the staff member must log in again: the old cookie stays refused.
+    await t.app.staff.reactivate(ani.id, t.clock.now());
+    laptop.cookies.set("tppo_session", cookie);
+    expect((await laptop.get("/kotak")).statusCode).toBe(401);
+    expect(await t.app.database.prisma.webSession.count({ where: { staffId: ani.id, endedAt: null } })).toBe(0);
+  });
+
+  it("deletes links and sessions a day after their last use (maintenance), and keeps live ones", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const old = new WebBrowser(web);
+    await logIn(t, old, "ani");
+    await t.send("ani", "/keluar");
+    t.clock.advance(25 * 60 * 60_000);
+    const live = new WebBrowser(web);
+    await logIn(t, live, "ani");
+    const db = t.app.database.prisma;
+    expect(await db.webSession.count()).toBe(2);
+    expect(await runMaintenance(t.app)).toMatchObject({ webPurged: 2 });
+    expect(await db.webSession.count()).toBe(1);
+    expect(await db.webLoginLink.count()).toBe(1);
+    expect((await live.get("/kotak")).statusCode).toBe(200);
+  });
+
+  it("never sends a login link into a group chat", async () => {
+    const { t } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const address = "term:group-35" as const;
+    await t.app.conversation.handle({
+      address,
+      sender: "term:ani",
+      messageId: "g1",
+      receivedAt: t.clock.now(),
+      text: "/masuk",
+    });
+    const inGroup = textOf(await t.deliver("group-35"));
+    expect(inGroup).not.toMatch(LOGIN_LINK);
+    expect(inGroup).toContain("chat pribadi");
+    expect(textOf(await t.deliver("ani"))).not.toMatch(LOGIN_LINK);
+  });
+});
+
+describe("the inbox and the case page", () => {
+  it("lists a new case as unassigned, and works it from the web: the reporter hears what the chat would say", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const browser = new WebBrowser(web);
+    await logIn(t, browser, "ani");
+    const { reference } = await fileReport(t, "siti", "child");
+    await t.deliver("ani");
+    await t.deliver("siti");
+
+    const unassigned = await browser.get("/kotak?tab=unassigned");
+    expect(visibleText(unassigned.body)).toContain(reference);
+    expect(visibleText((await browser.get("/kotak?tab=mine")).body)).not.toContain(reference);
+    // The list part alone, as the 30-second refresh asks for it.
+    const fragment = await browser.get("/kotak/daftar?tab=unassigned", { "hx-request": "true" });
+    expect(fragment.body).toContain(`/kasus/${reference}`);
+    expect(fragment.body).not.toContain("<html");
+
+    // The case page shows the card's facts; the story only after "show", which is audited.
+    let page = await browser.get(`/kasus/${reference}`);
+    expect(page.statusCode).toBe(200);
+    expect(visibleText(page.body)).toContain("Kerja paksa");
+    expect(visibleText(page.body)).not.toContain("Cerita.");
+    const version = browser.version;
+    page = await browser.post(`/kasus/${reference}/aksi`, { csrf: browser.csrf, version, kind: "details" });
+    expect(visibleText(page.body)).toContain("Cerita.");
+
+    // A form without the session's token changes nothing.
+    const forged = await browser.post(`/kasus/${reference}/aksi`, { csrf: "forged", version, kind: "accept" });
+    expect(forged.statusCode).toBe(403);
+    expect((await t.app.caseStore.load(reference))?.status).toBe("ROUTED");
+
+    const act = async (form: Record<string, string>) => {
+      await browser.get(`/kasus/${reference}`);
+      const done = await browser.post(`/kasus/${reference}/aksi`, {
+        csrf: browser.csrf,
+        version: browser.version,
+        ...form,
+      });
+      expect(done.statusCode, done.body).toBe(303);
+      return visibleText((await browser.get(`/kasus/${reference}`)).body);
+    };
+    expect(await act({ kind: "accept" })).toContain(`Kasus ${reference} diterima oleh Ani`);
+    expect(textOf(await t.deliver("siti"))).toContain(reference);
+    expect(await act({ kind: "note", text: "Sudah ditelepon <b>keluarga</b>" })).toContain(
+      "Sudah ditelepon <b>keluarga</b>",
+    );
+    expect(browser.last?.body).not.toContain("<b>keluarga</b>");
+    await act({ kind: "reply", text: "Kami akan menghubungi Anda besok." });
+    expect(textOf(await t.deliver("siti"))).toContain("Kami akan menghubungi Anda besok.");
+    await act({ kind: "setStatus", status: "ASSESSMENT" });
+    await act({ kind: "setStatus", status: "ASSISTANCE:RECOVERY" });
+    expect(await t.app.caseStore.load(reference)).toMatchObject({ status: "ASSISTANCE", assistanceStage: "RECOVERY" });
+
+    // Closing asks first; only the yes closes, at the version the staff member saw.
+    await browser.get(`/kasus/${reference}`);
+    const asked = await browser.post(`/kasus/${reference}/aksi`, {
+      csrf: browser.csrf,
+      version: browser.version,
+      kind: "close",
+      resolution: "ASSISTED",
+    });
+    expect(asked.statusCode).toBe(200);
+    expect(visibleText(asked.body)).toContain("Ya, tutup kasus");
+    expect((await t.app.caseStore.load(reference))?.status).toBe("ASSISTANCE");
+    const confirmed = /name="confirmed" value="(\d+)"/.exec(asked.body)?.[1] as string;
+    const closed = await browser.post(`/kasus/${reference}/aksi`, {
+      csrf: browser.csrf,
+      version: confirmed,
+      kind: "close",
+      resolution: "ASSISTED",
+      confirmed,
+    });
+    expect(closed.statusCode).toBe(303);
+    expect(await t.app.caseStore.load(reference)).toMatchObject({ status: "CLOSED", resolution: "ASSISTED" });
+    expect(textOf(await t.deliver("siti")).length).toBeGreaterThan(0);
+    const timeline = visibleText((await browser.get(`/kasus/${reference}`)).body);
+    expect(timeline.indexOf("Ditutup")).toBeLessThan(timeline.indexOf("Diterima"));
+  });
+
+  it("is the same desk as the chat: one sequence from each leaves the same case, events, audit and messages", async () => {
+    const { t, web } = await world();
+    const ani = await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const browser = new WebBrowser(web);
+    await logIn(t, browser, "ani");
+    const fromChat = await fileReport(t, "siti", "child");
+    const fromWeb = await fileReport(t, "wati", "child");
+    await t.deliver("ani");
+    await t.deliver("siti");
+    await t.deliver("wati");
+
+    const chatReplies: string[] = [];
+    for (const line of [
+      `/terima ${fromChat.reference}`,
+      `/catatan ${fromChat.reference} Sudah ditelepon`,
+      `/balas ${fromChat.reference} Kami akan menghubungi Anda besok.`,
+      `/ubahstatus ${fromChat.reference} ASSESSMENT`,
+      `/ubahstatus ${fromChat.reference} ASSISTANCE RECOVERY`,
+      `/tutup ${fromChat.reference} ASSISTED`,
+      "ya",
+    ]) {
+      await t.send("ani", line);
+      t.clock.advance(60_000);
+      chatReplies.push(...(await t.deliver("siti")).map((m) => m.text.replaceAll(fromChat.reference, "REF")));
+    }
+    const webReplies: string[] = [];
+    const forms: Array<Record<string, string>> = [
+      { kind: "accept" },
+      { kind: "note", text: "Sudah ditelepon" },
+      { kind: "reply", text: "Kami akan menghubungi Anda besok." },
+      { kind: "setStatus", status: "ASSESSMENT" },
+      { kind: "setStatus", status: "ASSISTANCE:RECOVERY" },
+      { kind: "close", resolution: "ASSISTED" },
+      { kind: "close", resolution: "ASSISTED", confirmed: "" },
+    ];
+    for (const form of forms) {
+      await browser.get(`/kasus/${fromWeb.reference}`);
+      const version = browser.version;
+      await browser.post(`/kasus/${fromWeb.reference}/aksi`, {
+        csrf: browser.csrf,
+        version,
+        ...form,
+        ...("confirmed" in form ? { confirmed: version } : {}),
+      });
+      t.clock.advance(60_000);
+      webReplies.push(...(await t.deliver("wati")).map((m) => m.text.replaceAll(fromWeb.reference, "REF")));
+    }
+
+    const outcome = async (reference: string) => {
+      const row = await t.app.caseStore.load(reference);
+      const events = await t.app.caseStore.events(row?.id as string);
+      const audit = await t.app.database.prisma.auditLog.findMany({
+        where: { caseId: row?.id as string, actor: `staff:${ani.id}` },
+        orderBy: { id: "asc" },
+      });
+      const messages = (await t.app.caseStore.messages(row?.id as string)).messages;
+      return {
+        case: {
+          status: row?.status,
+          stage: row?.assistanceStage,
+          resolution: row?.resolution,
+          assignee: row?.assignedStaffId,
+          office: row?.officeCode,
+        },
+        events: events.map((e) => `${e.type} ${e.fromStatus ?? ""}->${e.toStatus ?? ""} ${e.actor}`),
+        // Reading (the chat's card, the web's page) is audited differently; every change the same.
+        audit: audit.map((a) => a.action).filter((a) => !/viewed|listed/.test(a)),
+        messages: messages.map((m) => `${m.direction} ${m.text}`),
+      };
+    };
+    const chat = await outcome(fromChat.reference);
+    const webbed = await outcome(fromWeb.reference);
+    expect(chat.case).toMatchObject({ status: "CLOSED", stage: "RECOVERY", resolution: "ASSISTED", assignee: ani.id });
+    expect(webbed).toEqual(chat);
+    expect(webReplies).toEqual(chatReplies);
+    expect(chatReplies.join("\n")).toContain("Kami akan menghubungi Anda besok.");
+  });
+
+  it("records a service, hands over, copies, issues a victim code and transfers with confirmation", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const rina = await enrolStaff(t, "rina", "Rina", "UPTDPPA-35");
+    await enrolStaff(t, "budi", "Budi", "DINSOS-32");
+    const browser = new WebBrowser(web);
+    await logIn(t, browser, "ani");
+    const { reference } = await fileReport(t, "siti", "child");
+    await t.deliver("ani");
+    await t.deliver("rina");
+    const act = async (form: Record<string, string>) => {
+      await browser.get(`/kasus/${reference}`);
+      return browser.post(`/kasus/${reference}/aksi`, { csrf: browser.csrf, version: browser.version, ...form });
+    };
+    const noticeAfter = async (form: Record<string, string>) => {
+      const done = await act(form);
+      expect(done.statusCode, done.body).toBe(303);
+      return visibleText((await browser.get(`/kasus/${reference}`)).body);
+    };
+    await noticeAfter({ kind: "accept" });
+    const today = new Date(t.clock.now().getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+    expect(
+      await noticeAfter({ kind: "service", service: "SHELTER", givenOn: today, provider: "RPTC Bambu Apus", note: "" }),
+    ).toContain("RPTC Bambu Apus");
+    const services = await t.app.caseStore.services((await t.app.caseStore.load(reference))?.id as string);
+    expect(services.map((s) => s.type)).toEqual(["SHELTER"]);
+    // A day after today is a typo: refused, nothing recorded.
+    const tomorrow = new Date(t.clock.now().getTime() + 31 * 3600_000).toISOString().slice(0, 10);
+    expect((await act({ kind: "service", service: "HEALTH", givenOn: tomorrow })).statusCode).toBe(422);
+    expect(await t.app.caseStore.services((await t.app.caseStore.load(reference))?.id as string)).toHaveLength(1);
+
+    // The victim's access code shows on the page, never in a cookie.
+    const access = await act({ kind: "access" });
+    expect(access.statusCode).toBe(200);
+    expect(visibleText(access.body)).toMatch(/\d{6}/);
+    expect(String(access.headers["set-cookie"] ?? "")).not.toMatch(/tppo_notice/);
+
+    expect(await noticeAfter({ kind: "copy", officeCode: "dinsos-32" })).toContain("DINSOS-32");
+    expect((await t.app.caseStore.load(reference))?.copies.map((c) => c.officeCode)).toEqual(["DINSOS-32"]);
+    expect(await noticeAfter({ kind: "assign", staffId: rina.id })).toContain("Rina");
+    expect((await t.app.caseStore.load(reference))?.assignedStaffId).toBe(rina.id);
+    expect(textOf(await t.deliver("rina"))).toContain(reference);
+
+    // A transfer asks first; only the yes moves the case, and then Ani's office no longer sees it.
+    const asked = await act({ kind: "transfer", officeCode: "DINSOS-32" });
+    expect(asked.statusCode).toBe(200);
+    expect(visibleText(asked.body)).toContain("Ya, alihkan kasus");
+    expect((await t.app.caseStore.load(reference))?.officeCode).toBe("UPTDPPA-35");
+    const confirmed = /name="confirmed" value="(\d+)"/.exec(asked.body)?.[1] as string;
+    const moved = await browser.post(`/kasus/${reference}/aksi`, {
+      csrf: browser.csrf,
+      version: confirmed,
+      kind: "transfer",
+      officeCode: "DINSOS-32",
+      confirmed,
+    });
+    expect(moved.statusCode).toBe(303);
+    expect((await t.app.caseStore.load(reference))?.officeCode).toBe("DINSOS-32");
+    expect((await browser.get(`/kasus/${reference}`)).statusCode).toBe(404);
+  });
+
+  it("refuses a change to a case that changed since the page was read, and says how it stands", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    await enrolStaff(t, "rina", "Rina", "UPTDPPA-35");
+    const browser = new WebBrowser(web);
+    await logIn(t, browser, "ani");
+    const { reference } = await fileReport(t, "siti", "child");
+    await t.deliver("ani");
+    await browser.get(`/kasus/${reference}`);
+    const seen = { csrf: browser.csrf, version: browser.version };
+    // Meanwhile Rina accepts it from the chat.
+    expect(textOf(await t.send("rina", `/terima ${reference}`))).toContain("diterima oleh Rina");
+    const late = await browser.post(`/kasus/${reference}/aksi`, { ...seen, kind: "setStatus", status: "ASSESSMENT" });
+    expect(late.statusCode).toBe(303);
+    const page = visibleText((await browser.get(`/kasus/${reference}`)).body);
+    expect(page).toContain("Kasus ini baru saja diubah");
+    expect(page).toContain("Perintah Anda tidak dijalankan");
+    expect((await t.app.caseStore.load(reference))?.status).toBe("ACKNOWLEDGED");
+  });
+
+  it("answers 404 for another office's case, and records the attempt", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const budi = await enrolStaff(t, "budi", "Budi", "DINSOS-32");
+    const { reference } = await fileReport(t, "siti", "child");
+    const browser = new WebBrowser(web);
+    await logIn(t, browser, "budi");
+    const page = await browser.get(`/kasus/${reference}`);
+    expect(page.statusCode).toBe(404);
+    expect(visibleText(page.body)).not.toContain("Kerja paksa");
+    const refused = await t.app.database.prisma.auditLog.findMany({
+      where: { actor: `staff:${budi.id}`, action: "case.view.refused" },
+    });
+    expect(refused).toHaveLength(1);
+    expect(refused[0]?.caseId).toBeTruthy();
+    expect(visibleText((await browser.get("/kotak?tab=all")).body)).not.toContain(reference);
+    // The reference search takes a typed reference in any case and spacing.
+    const search = await browser.get(
+      `/cari?reference=${encodeURIComponent(reference.toLowerCase().replace(/-/g, " "))}`,
+    );
+    expect(search.headers.location).toBe(`/kasus/${reference}`);
+  });
+
+  it("keeps the language switch on the inbox's own pages, whatever path a link smuggles in", async () => {
+    const { web } = await world();
+    const page = await new WebBrowser(web).get("//evil.example/");
+    expect(page.statusCode).toBe(404);
+    const hrefs = [...page.body.matchAll(/href="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(hrefs.filter((h) => h.startsWith("//") || /^[a-z]+:/i.test(h))).toEqual([]);
+  });
+
+  it("shows the inbox in English when the staff member picks it", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const browser = new WebBrowser(web);
+    await logIn(t, browser, "ani");
+    const english = await browser.get("/kotak?lang=en");
+    expect(english.body).toContain('<html lang="en">');
+    expect(visibleText(english.body)).toContain("Unassigned");
+    expect((await browser.get("/kotak")).body).toContain('<html lang="en">');
+  });
+});

@@ -332,8 +332,27 @@ export interface OpenCasesQuery {
     | { kind: "overdue"; now: Date; ackDeadlineMs: Record<"URGENT" | "NORMAL", number>; serviceDeadlineMs: number }
     | { kind: "status"; status: CaseStatus }
     | { kind: "place"; provinceCodes: string[]; regencyCodes: string[] };
+  /** Further conditions, all of which must hold (the web inbox's filters). */
+  narrow?: OpenCasesNarrowing;
   offset: number;
   limit: number;
+}
+
+/** Filters that narrow a list of open cases further; each one given must hold. */
+export interface OpenCasesNarrowing {
+  status?: CaseStatus;
+  urgency?: "URGENT" | "NORMAL";
+  category?: string;
+  /** The office holding the case. */
+  officeCode?: string;
+  /** A place: cases in any of these provinces or regencies. */
+  place?: { provinceCodes: string[]; regencyCodes: string[] };
+  /** A staff member's id, or null for cases nobody accepted or holds. */
+  assignedStaffId?: string | null;
+  /** Reported on or after this time. */
+  createdFrom?: Date;
+  /** Reported before this time. */
+  createdBefore?: Date;
 }
 
 /** One open case as `/kasus` lists it (coded columns only). */
@@ -356,6 +375,26 @@ const OPEN_STATUSES = CASE_STATUSES.filter((status) => status !== "CLOSED");
 const CountRowsSchema = z.array(z.object({ total: z.coerce.number() }));
 const IdRowsSchema = z.array(z.object({ id: z.string() }));
 
+/** The conditions of the web inbox's filters. */
+function* narrowingConditions(narrow: OpenCasesNarrowing): Generator<Prisma.Sql> {
+  if (narrow.status) yield Prisma.sql`"status" = ${narrow.status}`;
+  if (narrow.urgency) yield Prisma.sql`"urgency" = ${narrow.urgency}`;
+  if (narrow.category) yield Prisma.sql`"category" = ${narrow.category}`;
+  if (narrow.officeCode) yield Prisma.sql`"officeCode" = ${narrow.officeCode}`;
+  if (narrow.place) {
+    const { provinceCodes, regencyCodes } = narrow.place;
+    const places = [
+      ...(provinceCodes.length > 0 ? [Prisma.sql`"provinceCode" IN (${Prisma.join(provinceCodes)})`] : []),
+      ...(regencyCodes.length > 0 ? [Prisma.sql`"regencyCode" IN (${Prisma.join(regencyCodes)})`] : []),
+    ];
+    yield places.length > 0 ? Prisma.sql`(${Prisma.join(places, " OR ")})` : Prisma.sql`1 = 0`;
+  }
+  if (narrow.assignedStaffId === null) yield Prisma.sql`"assignedStaffId" IS NULL`;
+  else if (narrow.assignedStaffId) yield Prisma.sql`"assignedStaffId" = ${narrow.assignedStaffId}`;
+  if (narrow.createdFrom) yield Prisma.sql`"createdAt" >= ${narrow.createdFrom}`;
+  if (narrow.createdBefore) yield Prisma.sql`"createdAt" < ${narrow.createdBefore}`;
+}
+
 /** The conditions of `/kasus` besides "not closed": the scope (held or copied) and the filter. */
 function* openCasesConditions(query: OpenCasesQuery): Generator<Prisma.Sql> {
   yield Prisma.sql`1 = 1`;
@@ -364,6 +403,7 @@ function* openCasesConditions(query: OpenCasesQuery): Generator<Prisma.Sql> {
     yield Prisma.sql`("officeCode" IN (${offices})
       OR "id" IN (SELECT "caseId" FROM "case_copies" WHERE "officeCode" IN (${offices})))`;
   }
+  yield* narrowingConditions(query.narrow ?? {});
   const filter = query.filter;
   switch (filter.kind) {
     case "mine":
@@ -382,16 +422,9 @@ function* openCasesConditions(query: OpenCasesQuery): Generator<Prisma.Sql> {
     case "status":
       yield Prisma.sql`"status" = ${filter.status}`;
       return;
-    case "place": {
-      const places = [
-        ...(filter.provinceCodes.length > 0
-          ? [Prisma.sql`"provinceCode" IN (${Prisma.join(filter.provinceCodes)})`]
-          : []),
-        ...(filter.regencyCodes.length > 0 ? [Prisma.sql`"regencyCode" IN (${Prisma.join(filter.regencyCodes)})`] : []),
-      ];
-      yield places.length > 0 ? Prisma.sql`(${Prisma.join(places, " OR ")})` : Prisma.sql`1 = 0`;
+    case "place":
+      yield* narrowingConditions({ place: filter });
       return;
-    }
     case "all":
       return;
   }

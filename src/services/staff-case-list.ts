@@ -1,4 +1,4 @@
-import type { OpenCasesQuery } from "../db/case-repository.ts";
+import type { OpenCasesNarrowing, OpenCasesQuery } from "../db/case-repository.ts";
 import type { CaseFilter, CaseLine, CasePage, StaffActor, StaffChat } from "../domain/staff-actions.ts";
 import { listScope } from "../domain/staff-scope.ts";
 import { areasNamed } from "../regions/area-names.ts";
@@ -20,6 +20,7 @@ export async function listCasePage(
   offset: number,
   now: Date,
   limit = CASE_PAGE_SIZE,
+  narrow: OpenCasesNarrowing = {},
 ): Promise<CasePage> {
   const groupOffices = chat.inGroup ? await deps.offices.servedByGroup(chat.chatIdentityId) : [];
   const scope = listScope(staff, { inGroup: chat.inGroup, groupOffices });
@@ -51,6 +52,7 @@ export async function listCasePage(
   const { total, rows } = await deps.cases.openCasesPage({
     officeCodes,
     filter: queryFilter,
+    narrow,
     offset,
     limit,
   });

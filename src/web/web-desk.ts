@@ -1,5 +1,6 @@
 import { channelOf } from "../channels/types.ts";
 import { localTime } from "../conversation/notices.ts";
+import type { OpenCasesNarrowing } from "../db/case-repository.ts";
 import type { Db } from "../db/database.ts";
 import { isRecordNotFound, isUniqueViolation } from "../db/database.ts";
 import type { IdentityStore } from "../db/identity-store.ts";
@@ -15,6 +16,7 @@ import type {
   StaffOutcome,
 } from "../domain/staff-actions.ts";
 import { type CaseAccess, caseAccess } from "../domain/staff-scope.ts";
+import { areasNamed } from "../regions/area-names.ts";
 import type { CaseDeskDeps } from "../services/case-desk.ts";
 import type { Clock } from "../services/clock.ts";
 import { listCasePage } from "../services/staff-case-list.ts";
@@ -32,6 +34,16 @@ export interface WebDeskDeps extends CaseDeskDeps {
   db: Db;
   clock: Clock;
   identities: IdentityStore;
+}
+
+/** The inbox's filters besides its tab: coded values, a place name as typed, a day range. */
+export type InboxNarrowing = Omit<OpenCasesNarrowing, "place"> & { place?: string };
+
+/** The choices the inbox's filters offer. */
+export interface InboxChoices {
+  /** Every office, for national staff; null for staff of one office. */
+  offices: Array<{ code: string; name: string }> | null;
+  colleagues: Array<{ id: string; name: string }>;
 }
 
 /** A case as the web's case page shows it before anything private is asked for. */
@@ -61,8 +73,15 @@ export class WebDesk {
     this.#deps = deps;
   }
 
-  /** One page of the staff member's open cases (their scope, as in their private chat), 25 a page. */
-  listCases(staff: StaffActor, filter: CaseFilter, page: number): Promise<CasePage> {
+  /**
+   * One page of the staff member's open cases (their scope, as in their private chat), 25 a page,
+   * narrowed by the inbox's filters; a place name that names no area lists nothing and says so.
+   */
+  async listCases(staff: StaffActor, filter: CaseFilter, page: number, narrow: InboxNarrowing = {}): Promise<CasePage> {
+    const { place, ...rest } = narrow;
+    const areas = place ? areasNamed(place) : null;
+    if (areas && areas.provinceCodes.length === 0 && areas.regencyCodes.length === 0)
+      return { lines: [], total: 0, offset: 0, unknownPlace: true };
     return listCasePage(
       this.#deps,
       staff,
@@ -72,7 +91,20 @@ export class WebDesk {
       (Math.max(1, page) - 1) * WEB_PAGE_SIZE,
       this.#deps.clock.now(),
       WEB_PAGE_SIZE,
+      { ...rest, ...(areas ? { place: areas } : {}) },
     );
+  }
+
+  /** What the inbox's filters offer: the offices (for national staff, who see them all) and the colleagues of the office. */
+  async filterChoices(staff: StaffActor): Promise<InboxChoices> {
+    const offices =
+      staff.role === "NATIONAL"
+        ? (await this.#deps.offices.list())
+            .map((office) => ({ code: office.code, name: office.name }))
+            .sort((a, b) => a.name.localeCompare(b.name, "id"))
+        : null;
+    const colleagues = (await this.#deps.staff.activeOf(staff.officeCode)).map((m) => ({ id: m.id, name: m.name }));
+    return { offices, colleagues };
   }
 
   /**

@@ -8,7 +8,7 @@ import {
 } from "../conversation/notices.ts";
 import type { Translate } from "../conversation/ports.ts";
 import { historyEntryText } from "../conversation/staff-replies.ts";
-import { ASSISTANCE_STAGES, type CaseStatus, RESOLUTIONS } from "../domain/case.ts";
+import { ASSISTANCE_STAGES, CATEGORIES, type CaseStatus, type Category, RESOLUTIONS } from "../domain/case.ts";
 import { SERVICE_TYPES, stageOfService } from "../domain/case-services.ts";
 import type { Language } from "../domain/language.ts";
 import type { CaseDetails, CaseLine, CasePage, HistoryEntry, StaffActor } from "../domain/staff-actions.ts";
@@ -94,53 +94,126 @@ export function loginPage(ctx: PageContext, token: string, pre: string): Html {
   );
 }
 
-/** The filters of the inbox as they stand in the URL. */
+/** The filters of the inbox as they stand in the URL (empty text: not filtered). */
 export interface InboxQuery {
   tab: InboxTab;
   status: CaseStatus | null;
+  urgency: "URGENT" | "NORMAL" | null;
+  category: Category | null;
+  office: string;
+  /** A place name as typed. */
+  place: string;
+  /** A staff id, "none" for nobody, or empty for anyone. */
+  assignee: string;
+  /** Days YYYY-MM-DD, or empty. */
+  from: string;
+  to: string;
   page: number;
 }
 
-/** The inbox's URL for a tab, filter and page: filters live in the URL, so a link or reload keeps them. */
+/** The filter fields of InboxQuery, in the order of the URL. */
+const FILTER_FIELDS = ["status", "urgency", "category", "office", "place", "assignee", "from", "to"] as const;
+
+/** The inbox's URL for a tab, filters and page: filters live in the URL, so a link or reload keeps them. */
 export function inboxHref(query: InboxQuery, path = "/kotak"): string {
   const params = new URLSearchParams({ tab: query.tab });
-  if (query.status) params.set("status", query.status);
+  for (const field of FILTER_FIELDS) {
+    const value = query[field];
+    if (value) params.set(field, value);
+  }
   if (query.page > 1) params.set("page", String(query.page));
   return `${path}?${params.toString()}`;
 }
 
+/** A query with no filter, on a tab. */
+export function unfiltered(tab: InboxTab): InboxQuery {
+  return {
+    tab,
+    status: null,
+    urgency: null,
+    category: null,
+    office: "",
+    place: "",
+    assignee: "",
+    from: "",
+    to: "",
+    page: 1,
+  };
+}
+
 const LISTED_STATUSES: readonly CaseStatus[] = ["ROUTED", "ACKNOWLEDGED", "ASSESSMENT", "ASSISTANCE", "MONITORING"];
 
-/** The inbox: tabs, a status filter, the reference search, and the list (refreshed every 30 s and on focus). */
-export function inboxPage(ctx: PageContext, query: InboxQuery, page: CasePage, notice: string | null): Html {
+/** What the filters offer besides the coded values. */
+export interface InboxFilterChoices {
+  offices: Array<{ code: string; name: string }> | null;
+  colleagues: Array<{ id: string; name: string }>;
+}
+
+type Option = { value: string; label: string };
+
+/** The inbox: tabs, the filters, the reference search, and the list (refreshed every 30 s and on focus). */
+export function inboxPage(
+  ctx: PageContext,
+  query: InboxQuery,
+  page: CasePage,
+  notice: string | null,
+  choices: InboxFilterChoices,
+): Html {
   const { t } = ctx;
   const tabs = INBOX_TABS.map(
     (tab) =>
       html`<li><a href="${inboxHref({ ...query, tab, page: 1 })}"${tab === query.tab ? html` aria-current="page"` : ""}>${t(`web:inbox.tabs.${tab}`)}</a></li>`,
   );
-  const statusOptions = LISTED_STATUSES.map(
-    (status) =>
-      html`<option value="${status}"${query.status === status ? html` selected` : ""}>${t(`staff:statusName.${status}`)}</option>`,
-  );
+  const select = (id: string, label: string, values: readonly Option[], selected: string | null, any: string) =>
+    html`<div><label for="f-${id}">${label}</label><select id="f-${id}" name="${id}"><option value="">${any}</option>${values.map(
+      (o) => html`<option value="${o.value}"${selected === o.value ? html` selected` : ""}>${o.label}</option>`,
+    )}</select></div>`;
+  const input = (id: string, label: string, value: string, type = "text") =>
+    html`<div><label for="f-${id}">${label}</label><input id="f-${id}" name="${id}" type="${type}" value="${value}" maxlength="100" autocomplete="off"></div>`;
+  const statuses = LISTED_STATUSES.map((s) => ({ value: s, label: t(`staff:statusName.${s}`) }));
+  const urgencies = [
+    { value: "URGENT", label: t("web:inbox.urgent") },
+    { value: "NORMAL", label: t("web:inbox.normal") },
+  ];
+  const categories = CATEGORIES.map((c) => ({ value: c, label: t(`intake:category.${c}`) }));
+  const assignees = [
+    { value: "none", label: t("web:inbox.nobody") },
+    ...choices.colleagues.map((c) => ({ value: c.id, label: c.name })),
+  ];
+  const filtered = FILTER_FIELDS.some((f) => query[f]);
   return layout(
     ctx,
     t("web:inbox.title"),
     html`<h1>${t("web:inbox.title")}</h1>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
 <nav aria-label="${t("web:inbox.tabsLabel")}"><ul class="tabs">${tabs}</ul></nav>
-<div class="filters">
-<form method="get" action="/kotak">
+<form method="get" action="/kotak" class="filters" aria-label="${t("web:inbox.filtersLabel")}">
 <input type="hidden" name="tab" value="${query.tab}">
-<label for="status">${t("web:inbox.status")}</label>
-<select id="status" name="status"><option value="">${t("web:inbox.anyStatus")}</option>${statusOptions}</select>
-<button type="submit" class="secondary">${t("web:inbox.filter")}</button>
+${select("status", t("web:inbox.status"), statuses, query.status, t("web:inbox.anyStatus"))}
+${select("urgency", t("web:inbox.urgency"), urgencies, query.urgency, t("web:inbox.anyUrgency"))}
+${select("category", t("web:inbox.category"), categories, query.category, t("web:inbox.anyCategory"))}
+${
+  choices.offices
+    ? select(
+        "office",
+        t("web:inbox.office"),
+        choices.offices.map((o) => ({ value: o.code, label: `${o.name} (${o.code})` })),
+        query.office,
+        t("web:inbox.anyOffice"),
+      )
+    : ""
+}
+${input("place", t("web:inbox.place"), query.place)}
+${select("assignee", t("web:inbox.assignee"), assignees, query.assignee, t("web:inbox.anyAssignee"))}
+${input("from", t("web:inbox.from"), query.from, "date")}
+${input("to", t("web:inbox.to"), query.to, "date")}
+<div><button type="submit" class="secondary">${t("web:inbox.filter")}</button>${filtered ? html` <a href="${inboxHref(unfiltered(query.tab))}">${t("web:inbox.clear")}</a>` : ""}</div>
 </form>
-<form method="get" action="/cari">
-<label for="reference">${t("web:inbox.search")}</label>
-<input id="reference" name="reference" autocomplete="off" inputmode="text" size="16" placeholder="K7QM-4TZP-9XWR">
-<button type="submit" class="secondary">${t("web:inbox.searchButton")}</button>
+<form method="get" action="/cari" class="filters">
+<div><label for="reference">${t("web:inbox.search")}</label>
+<input id="reference" name="reference" autocomplete="off" size="16" placeholder="K7QM-4TZP-9XWR"></div>
+<div><button type="submit" class="secondary">${t("web:inbox.searchButton")}</button></div>
 </form>
-</div>
 ${inboxList(ctx, query, page)}`,
   );
 }
@@ -149,9 +222,10 @@ ${inboxList(ctx, query, page)}`,
 export function inboxList(ctx: PageContext, query: InboxQuery, page: CasePage): Html {
   const { t } = ctx;
   const refresh = html` hx-get="${inboxHref(query, "/kotak/daftar")}" hx-trigger="every 30s, focus from:window" hx-swap="outerHTML"`;
+  if (page.unknownPlace)
+    return html`<div id="case-list"${refresh}><p class="notice error" role="alert">${t("web:inbox.unknownPlace", { place: query.place })}</p></div>`;
   if (page.lines.length === 0) return html`<div id="case-list"${refresh}><p>${t("web:inbox.empty")}</p></div>`;
   const to = page.offset + page.lines.length;
-  const pages = Math.max(1, Math.ceil(page.total / Math.max(1, page.lines.length, to - page.offset)));
   const prev =
     query.page > 1 ? html`<a href="${inboxHref({ ...query, page: query.page - 1 })}">${t("web:inbox.prev")}</a>` : "";
   const next =
@@ -163,7 +237,7 @@ export function inboxList(ctx: PageContext, query: InboxQuery, page: CasePage): 
 <thead><tr>${columns.map((c) => html`<th scope="col">${t(`web:inbox.columns.${c}`)}</th>`)}</tr></thead>
 <tbody>${page.lines.map((line) => caseRow(ctx, line))}</tbody>
 </table>
-${pages > 1 || prev || next ? html`<nav class="pager" aria-label="${t("web:inbox.pages")}">${prev}${next}</nav>` : ""}
+${prev || next ? html`<nav class="pager" aria-label="${t("web:inbox.pages")}">${prev}${next}</nav>` : ""}
 </div>`;
 }
 

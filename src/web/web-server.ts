@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Translate } from "../conversation/ports.ts";
 import { outcomeText } from "../conversation/staff-replies.ts";
 import type { OfficeRepository } from "../directory/office-repository.ts";
-import { ASSISTANCE_STAGES, CASE_STATUSES, RESOLUTIONS } from "../domain/case.ts";
+import { ASSISTANCE_STAGES, CASE_STATUSES, CATEGORIES, RESOLUTIONS } from "../domain/case.ts";
 import { SERVICE_TYPES } from "../domain/case-services.ts";
 import { LANGUAGES, type Language } from "../domain/language.ts";
 import { parseReference } from "../domain/reference.ts";
@@ -16,7 +16,7 @@ import type { Clock } from "../services/clock.ts";
 import { dateFormat } from "../text/date-format.ts";
 import type { Html } from "./html.ts";
 import { LOGIN_LINK_TTL_MS, type WebAuthStore, type WebSessionView } from "./web-auth.ts";
-import type { WebDesk } from "./web-desk.ts";
+import type { InboxNarrowing, WebDesk } from "./web-desk.ts";
 import {
   type CasePageExtras,
   casePage,
@@ -58,12 +58,49 @@ export interface WebServerDeps {
 /** Login link requests one client address may make in a minute (opening and pressing the button). */
 const LINK_REQUESTS_PER_MINUTE = 20;
 
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)))
+  .catch("")
+  .default("");
+/** The inbox's query: a value that is not valid is dropped (the list shows unfiltered on it), never an error page. */
 const InboxQuerySchema = z.object({
   tab: z.enum(INBOX_TABS).catch("mine"),
   status: z.enum(CASE_STATUSES).nullable().catch(null).default(null),
+  urgency: z.enum(["URGENT", "NORMAL"]).nullable().catch(null).default(null),
+  category: z.enum(CATEGORIES).nullable().catch(null).default(null),
+  office: z
+    .string()
+    .regex(/^[A-Z0-9-]{2,40}$/)
+    .catch("")
+    .default(""),
+  place: z.string().trim().max(100).catch("").default(""),
+  assignee: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,100}$/)
+    .catch("")
+    .default(""),
+  from: Day,
+  to: Day,
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
   lang: z.enum(LANGUAGES).optional().catch(undefined),
 });
+
+/** The filters as the desk takes them: days are whole days in Indonesia's western zone. */
+function narrowingOf(query: InboxQuery): InboxNarrowing {
+  const dayStart = (day: string, plusDays = 0) => new Date(Date.parse(`${day}T00:00:00+07:00`) + plusDays * 86_400_000);
+  return {
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.urgency ? { urgency: query.urgency } : {}),
+    ...(query.category ? { category: query.category } : {}),
+    ...(query.office ? { officeCode: query.office } : {}),
+    ...(query.place ? { place: query.place } : {}),
+    ...(query.assignee ? { assignedStaffId: query.assignee === "none" ? null : query.assignee } : {}),
+    ...(query.from ? { createdFrom: dayStart(query.from) } : {}),
+    ...(query.to ? { createdBefore: dayStart(query.to, 1) } : {}),
+  };
+}
 
 const FormBase = z.object({ csrf: z.string().max(200), version: z.coerce.number().int().min(0) });
 const Text = (max: number) => z.string().trim().min(1).max(max);
@@ -173,7 +210,6 @@ function todayIn(now: Date): string {
 }
 
 function filterOf(query: InboxQuery): CaseFilter {
-  if (query.status) return { kind: "status", status: query.status };
   switch (query.tab) {
     case "mine":
       return { kind: "mine" };
@@ -389,8 +425,8 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
   });
 
   const inboxQuery = (request: FastifyRequest): InboxQuery => {
-    const parsed = InboxQuerySchema.parse(request.query ?? {});
-    return { tab: parsed.tab, status: parsed.status, page: parsed.page };
+    const { lang: _language, ...query } = InboxQuerySchema.parse(request.query ?? {});
+    return query;
   };
 
   app.get("/kotak", async (request, reply) => {
@@ -399,8 +435,9 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     const query = inboxQuery(request);
     const notice = takeNotice(request, reply);
     const ctx = await pageContext(request, reply, signed.session, signed.token);
-    const page = await desk.listCases(signed.session.staff, filterOf(query), query.page);
-    return send(reply, 200, inboxPage(ctx, query, page, notice?.text ?? null));
+    const page = await desk.listCases(signed.session.staff, filterOf(query), query.page, narrowingOf(query));
+    const choices = await desk.filterChoices(signed.session.staff);
+    return send(reply, 200, inboxPage(ctx, query, page, notice?.text ?? null, choices));
   });
 
   app.get("/kotak/daftar", async (request, reply) => {
@@ -408,7 +445,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     if (!signed) return reply;
     const query = inboxQuery(request);
     const ctx = await pageContext(request, reply, signed.session, signed.token);
-    const page = await desk.listCases(signed.session.staff, filterOf(query), query.page);
+    const page = await desk.listCases(signed.session.staff, filterOf(query), query.page, narrowingOf(query));
     return send(reply, 200, inboxList(ctx, query, page));
   });
 

@@ -4,7 +4,7 @@ import { runMaintenance } from "../../src/services/maintenance.ts";
 import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from "../../src/web/web-auth.ts";
 import { buildWebApp } from "../../src/web/web-server.ts";
 import { textOf } from "../support/engine-chat.ts";
-import { enrolStaff, fileReport } from "../support/staff-world.ts";
+import { enrolStaff, fileReport, seedCases } from "../support/staff-world.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 import { LOGIN_LINK, logIn, loginLinkFor, visibleText, WebBrowser } from "../support/web-browser.ts";
 
@@ -459,6 +459,42 @@ describe("the inbox and the case page", () => {
     expect(moved.statusCode).toBe(303);
     expect((await t.app.caseStore.load(reference))?.officeCode).toBe("DINSOS-32");
     expect((await browser.get(`/kasus/${reference}`)).statusCode).toBe(404);
+  });
+
+  it("filters the list by urgency, place, assignee and days, keeps the filters in the links, and pages by 25", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const browser = new WebBrowser(web);
+    await logIn(t, browser, "ani");
+    const malang = await seedCases(t, 27, { officeCode: "UPTDPPA-35", regencyCode: "35.07" });
+    const urgent = await seedCases(t, 2, { officeCode: "UPTDPPA-35", urgency: "URGENT" });
+    const listed = async (url: string) => {
+      const page = await browser.get(url);
+      expect(page.statusCode).toBe(200);
+      return [...page.body.matchAll(/href="\/kasus\/([0-9A-Z-]{14})"/g)].map((m) => m[1] as string);
+    };
+    expect((await listed("/kotak?tab=all&urgency=URGENT")).sort()).toEqual([...urgent].sort());
+    expect(await listed("/kotak?tab=all&place=malang")).toHaveLength(25);
+    const second = browser.last?.body ?? "";
+    expect(visibleText(second)).toContain("Kasus 1–25 dari 27");
+    const next = /href="(\/kotak\?[^"]*page=2[^"]*)"/.exec(second)?.[1]?.replace(/&amp;/g, "&") as string;
+    expect(next).toContain("place=malang");
+    expect((await listed(next)).sort()).toEqual(malang.slice(0, 2).sort());
+    // A place nobody knows says so; a value that is not valid is dropped, never an error.
+    expect(visibleText((await browser.get("/kotak?tab=all&place=xyzzy")).body)).toContain(
+      'Tempat "xyzzy" tidak dikenal',
+    );
+    expect(await listed("/kotak?tab=all&urgency=BOGUS&from=2026-13-45")).toHaveLength(25);
+    // Cases nobody accepted, then the ones Ani holds after accepting one.
+    expect(visibleText((await browser.get("/kotak?tab=all&assignee=none")).body)).toContain("dari 29");
+    await t.send("ani", `/terima ${urgent[0]}`);
+    const aniId = (await t.app.staff.list()).find((m) => m.name === "Ani")?.id as string;
+    expect(await listed(`/kotak?tab=all&assignee=${aniId}`)).toEqual([urgent[0]]);
+    // Days are whole days in Jakarta: today lists them all, tomorrow none.
+    const today = new Date(t.clock.now().getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+    const tomorrow = new Date(t.clock.now().getTime() + 31 * 3600_000).toISOString().slice(0, 10);
+    expect(visibleText((await browser.get(`/kotak?tab=all&from=${today}&to=${today}`)).body)).toContain("dari 29");
+    expect(await listed(`/kotak?tab=all&from=${tomorrow}`)).toEqual([]);
   });
 
   it("refuses a change to a case that changed since the page was read, and says how it stands", async () => {

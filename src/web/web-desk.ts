@@ -5,6 +5,7 @@ import type { Db } from "../db/database.ts";
 import { isRecordNotFound, isUniqueViolation } from "../db/database.ts";
 import type { IdentityStore } from "../db/identity-store.ts";
 import { StepWriter } from "../db/step-writer.ts";
+import { parseReference } from "../domain/reference.ts";
 import type {
   CaseFacts,
   CaseFilter,
@@ -23,6 +24,14 @@ import { listCasePage } from "../services/staff-case-list.ts";
 import { type AttemptMemory, PrismaStaffDesk } from "../services/staff-desk.ts";
 import { caseHistoryOf, factsOf, stateNow } from "../services/staff-views.ts";
 import type { WebSessionView } from "./web-auth.ts";
+import {
+  type AuditPage,
+  type AuditQuery,
+  auditPageFor,
+  type Overview,
+  oversightScope,
+  overviewFor,
+} from "./web-oversight.ts";
 
 /** How many cases one page of the web inbox shows. */
 export const WEB_PAGE_SIZE = 25;
@@ -177,6 +186,41 @@ export class WebDesk {
         if (!(isRecordNotFound(error) || isUniqueViolation(error)) || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /** The supervisor overview of the staff member's offices (every office for national staff); null for agents. */
+  async overview(staff: StaffActor): Promise<Overview | null> {
+    const scope = oversightScope(staff);
+    return scope === "none" ? null : overviewFor(this.#deps, staff, scope);
+  }
+
+  /**
+   * One page of the audit log in the staff member's oversight (null for agents), with the staff
+   * a filter may name. A reference that names no case lists nothing. Reading it is audited.
+   */
+  async auditPage(
+    staff: StaffActor,
+    query: Omit<AuditQuery, "caseId">,
+    reference: string,
+    viewed: string,
+  ): Promise<{ page: AuditPage; unknownReference: boolean; staff: Array<{ id: string; name: string }> } | null> {
+    const scope = oversightScope(staff);
+    if (scope === "none") return null;
+    const { caseStore, audit, db } = this.#deps;
+    const parsed = reference ? parseReference(reference.replace(/\s+/g, "")) : null;
+    const row = parsed ? await caseStore.load(parsed) : null;
+    const unknownReference = reference !== "" && !row;
+    const page = unknownReference
+      ? { lines: [], total: 0, offset: 0 }
+      : await auditPageFor(this.#deps, scope, { ...query, ...(row ? { caseId: row.id } : {}) });
+    await audit.record(
+      { actor: `staff:${staff.id}`, action: "audit.viewed", detail: viewed },
+      this.#deps.clock.now(),
+    )(db);
+    const members = (await this.#deps.staff.list())
+      .filter((member) => scope === null || scope.includes(member.officeCode))
+      .map((member) => ({ id: member.id, name: member.name }));
+    return { page, unknownReference, staff: members };
   }
 
   /** Tells the staff member in their chat that a browser just logged in as them, so a stolen link is noticed. */

@@ -12,6 +12,7 @@ import { ASSISTANCE_STAGES, CATEGORIES, type CaseStatus, type Category, RESOLUTI
 import { SERVICE_TYPES, stageOfService } from "../domain/case-services.ts";
 import type { Language } from "../domain/language.ts";
 import type { CaseDetails, CaseLine, CasePage, HistoryEntry, StaffActor } from "../domain/staff-actions.ts";
+import { supervises } from "../domain/staff-scope.ts";
 import { STATUS_TRANSITIONS } from "../domain/status-transitions.ts";
 import { Html, html } from "./html.ts";
 import type { CaseView } from "./web-desk.ts";
@@ -58,7 +59,7 @@ export function layout(ctx: PageContext, title: string, content: Html): Html {
 <header class="top">
 <span><strong>${t("web:appName")}</strong></span>
 <nav aria-label="${t("web:appName")}">
-${staff ? html`<a class="on-band" href="/kotak">${t("web:nav.inbox")}</a><span class="who">${t("web:nav.signedInAs", { name: staff.name, office: staff.officeName })}</span>` : ""}
+${staff ? html`<a class="on-band" href="/kotak">${t("web:nav.inbox")}</a>${supervises(staff.role) ? html`<a class="on-band" href="/ringkasan">${t("web:nav.overview")}</a><a class="on-band" href="/audit">${t("web:nav.audit")}</a>` : ""}<span class="who">${t("web:nav.signedInAs", { name: staff.name, office: staff.officeName })}</span>` : ""}
 <a class="on-band" href="${switchHref}" lang="${other}" hreflang="${other}">${t("web:otherLanguage")}</a>
 ${staff && csrf ? html`<form class="logout" method="post" action="/keluar"><input type="hidden" name="csrf" value="${csrf}"><button class="logout-button" type="submit">${t("web:nav.logout")}</button></form>` : ""}
 </nav>
@@ -218,10 +219,12 @@ ${inboxList(ctx, query, page)}`,
   );
 }
 
-/** The list and its pager: the part htmx refreshes. */
-export function inboxList(ctx: PageContext, query: InboxQuery, page: CasePage): Html {
+/** The list and its pager: the part htmx refreshes (unless `live` is false). */
+export function inboxList(ctx: PageContext, query: InboxQuery, page: CasePage, live = true): Html {
   const { t } = ctx;
-  const refresh = html` hx-get="${inboxHref(query, "/kotak/daftar")}" hx-trigger="every 30s, focus from:window" hx-swap="outerHTML"`;
+  const refresh = live
+    ? html` hx-get="${inboxHref(query, "/kotak/daftar")}" hx-trigger="every 30s, focus from:window" hx-swap="outerHTML"`
+    : "";
   if (page.unknownPlace)
     return html`<div id="case-list"${refresh}><p class="notice error" role="alert">${t("web:inbox.unknownPlace", { place: query.place })}</p></div>`;
   if (page.lines.length === 0) return html`<div id="case-list"${refresh}><p>${t("web:inbox.empty")}</p></div>`;

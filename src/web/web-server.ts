@@ -17,6 +17,7 @@ import { dateFormat } from "../text/date-format.ts";
 import type { Html } from "./html.ts";
 import { LOGIN_LINK_TTL_MS, type WebAuthStore, type WebSessionView } from "./web-auth.ts";
 import type { InboxNarrowing, WebDesk } from "./web-desk.ts";
+import { auditHref, auditScreen, overviewPage } from "./web-oversight-pages.ts";
 import {
   type CasePageExtras,
   casePage,
@@ -87,9 +88,13 @@ const InboxQuerySchema = z.object({
   lang: z.enum(LANGUAGES).optional().catch(undefined),
 });
 
+/** The start of a day (YYYY-MM-DD) in Indonesia's western zone, or of a later one. */
+function dayStart(day: string, plusDays = 0): Date {
+  return new Date(Date.parse(`${day}T00:00:00+07:00`) + plusDays * 86_400_000);
+}
+
 /** The filters as the desk takes them: days are whole days in Indonesia's western zone. */
 function narrowingOf(query: InboxQuery): InboxNarrowing {
-  const dayStart = (day: string, plusDays = 0) => new Date(Date.parse(`${day}T00:00:00+07:00`) + plusDays * 86_400_000);
   return {
     ...(query.status ? { status: query.status } : {}),
     ...(query.urgency ? { urgency: query.urgency } : {}),
@@ -545,6 +550,66 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
       text: outcomeText(t, outcome, staff.name, language),
       error: isRefusal(outcome),
     });
+  });
+
+  const forbidden = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    signed: { session: WebSessionView; token: string },
+  ) => {
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    return send(reply, 403, messagePage(ctx, ctx.t("web:overview.title"), ctx.t("web:overview.forbidden"), "error"));
+  };
+
+  app.get("/ringkasan", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const overview = await desk.overview(signed.session.staff);
+    if (!overview) return forbidden(request, reply, signed);
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    return send(reply, 200, overviewPage(ctx, overview));
+  });
+
+  const AuditFiltersSchema = z.object({
+    staff: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,100}$/)
+      .catch("")
+      .default(""),
+    reference: z.string().trim().max(40).catch("").default(""),
+    action: z
+      .string()
+      .trim()
+      .regex(/^[a-z_.]{0,60}$/)
+      .catch("")
+      .default(""),
+    from: InboxQuerySchema.shape.from,
+    to: InboxQuerySchema.shape.to,
+    page: InboxQuerySchema.shape.page,
+  });
+
+  app.get("/audit", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const filters = AuditFiltersSchema.parse(request.query ?? {});
+    const found = await desk.auditPage(
+      signed.session.staff,
+      {
+        ...(filters.staff ? { staffId: filters.staff } : {}),
+        ...(filters.action ? { action: filters.action } : {}),
+        ...(filters.from ? { from: dayStart(filters.from) } : {}),
+        ...(filters.to ? { before: dayStart(filters.to, 1) } : {}),
+        page: filters.page,
+      },
+      filters.reference,
+      auditHref(filters),
+    );
+    if (!found) return forbidden(request, reply, signed);
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    const notice = found.unknownReference
+      ? ctx.t("web:audit.unknownReference", { reference: filters.reference })
+      : null;
+    return send(reply, 200, auditScreen(ctx, filters, found.page, found.staff, notice));
   });
 
   app.setNotFoundHandler(async (request, reply) => {

@@ -27,6 +27,7 @@ let env: Record<string, string>;
 let ani: SimTerminal;
 let budi: SimTerminal;
 let siti: SimTerminal;
+let sri: SimTerminal;
 let reference: string;
 /** A second case that stays open (the first is closed by the first test). */
 let openReference: string;
@@ -44,8 +45,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function addStaff(name: string, office: string): Promise<string> {
-  const added = await runNpm("admin", ["staff", "add", "--name", name, "--office", office, "--role", "agent"], "", env);
+async function addStaff(name: string, office: string, role = "agent"): Promise<string> {
+  const added = await runNpm("admin", ["staff", "add", "--name", name, "--office", office, "--role", role], "", env);
   expect(added.code, added.stderr).toBe(0);
   return /\/staff (\S+)/.exec(added.stdout)?.[1] as string;
 }
@@ -92,6 +93,7 @@ beforeAll(async () => {
   env = { ...fresh.env, WEB_PORT: String(port) };
   const aniCode = await addStaff("Ani", "UPTDPPA-35");
   const budiCode = await addStaff("Budi", "DINSOS-32");
+  const sriCode = await addStaff("Sri", "UPTDPPA-35", "supervisor");
   const destination = await runNpm("admin", ["offices", "set-destination", "UPTDPPA-35", "--staff-chats"], "", env);
   expect(destination.code, destination.stderr).toBe(0);
   ani = await SimTerminal.start("ani", env);
@@ -99,7 +101,10 @@ beforeAll(async () => {
   await ani.waitForError(/Staff web inbox: http:\/\/127\.0\.0\.1:\d+/);
   budi = await SimTerminal.start("budi", env);
   siti = await SimTerminal.start("siti", { ...env, WEB_ENABLED: "false" });
-  terminals.push(budi, siti);
+  sri = await SimTerminal.start("sri", env);
+  terminals.push(budi, siti, sri);
+  sri.send(`/staff ${sriCode}`);
+  await sri.waitFor(/Selamat datang, Sri/);
   ani.send(`/staff ${aniCode}`);
   await ani.waitFor(/Selamat datang, Ani/);
   budi.send(`/staff ${budiCode}`);
@@ -269,6 +274,27 @@ describe("the staff web inbox in chromium", () => {
     await expectAccessible(english, "case with the report");
     await english.goto(`${new URL(english.url()).origin}/kasus/AAAA-BBBB-CCCC`);
     await expectAccessible(english, "not found");
+    await context.close();
+  }, 120_000);
+
+  it("shows a supervisor the overview and the audit log, accessible in both languages", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, await linkFrom(sri));
+    await page.getByRole("link", { name: "Ringkasan" }).click();
+    await page.waitForURL(/\/ringkasan/);
+    expect(await page.textContent("main")).toContain("UPTDPPA-35");
+    await expectAccessible(page, "overview");
+    await page.getByRole("link", { name: "Log audit" }).click();
+    await page.waitForURL(/\/audit/);
+    expect(await page.textContent("main")).toContain("case.accept");
+    await expectAccessible(page, "audit");
+    const origin = new URL(page.url()).origin;
+    await page.goto(`${origin}/ringkasan?lang=en`);
+    await expectAccessible(page, "overview");
+    await page.goto(`${origin}/audit?action=case.`);
+    await expectAccessible(page, "audit");
+    await page.screenshot({ path: path.join(SHOTS, "audit.png"), fullPage: true });
     await context.close();
   }, 120_000);
 });

@@ -559,3 +559,76 @@ describe("the inbox and the case page", () => {
     expect((await browser.get("/kotak")).body).toContain('<html lang="en">');
   });
 });
+
+describe("the supervisor overview and the audit screen", () => {
+  it("counts open cases by office and status, lists overdue ones and workload, for supervisors of their office only", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    await enrolStaff(t, "sri", "Sri", "UPTDPPA-35", "SUPERVISOR");
+    await enrolStaff(t, "budi", "Budi", "DINSOS-32");
+    await enrolStaff(t, "sari", "Sari", "SAPA129", "NATIONAL");
+    const jatim = await seedCases(t, 3, { officeCode: "UPTDPPA-35" });
+    const jabar = await seedCases(t, 2, { officeCode: "DINSOS-32", provinceCode: "32" });
+    await t.send("ani", `/terima ${jatim[0]}`);
+    // A day later the two cases nobody accepted in Jawa Timur are overdue.
+    t.clock.advance(25 * 60 * 60_000);
+
+    const agent = new WebBrowser(web);
+    await logIn(t, agent, "ani");
+    expect((await agent.get("/ringkasan")).statusCode).toBe(403);
+    expect((await agent.get("/audit")).statusCode).toBe(403);
+    expect((await agent.get("/kotak")).body).not.toContain('href="/ringkasan"');
+
+    const supervisor = new WebBrowser(web);
+    await logIn(t, supervisor, "sri");
+    expect((await supervisor.get("/kotak")).body).toContain('href="/ringkasan"');
+    const overview = await supervisor.get("/ringkasan");
+    expect(overview.statusCode).toBe(200);
+    const text = visibleText(overview.body);
+    expect(text).toContain("UPTD PPA Provinsi Jawa Timur (UPTDPPA-35) 0 2 1 0 0 0 3 2");
+    expect(text).not.toContain("DINSOS-32");
+    for (const reference of jatim.slice(1)) expect(overview.body).toContain(`/kasus/${reference}`);
+    expect(overview.body).not.toContain(`/kasus/${jatim[0]}`);
+    expect(text).toMatch(/Ani UPTDPPA-35 1/);
+    expect(text).toMatch(/Sri UPTDPPA-35 0/);
+
+    const national = new WebBrowser(web);
+    await logIn(t, national, "sari");
+    const nationalPage = (await national.get("/ringkasan")).body;
+    const all = visibleText(nationalPage);
+    expect(all).toContain("(UPTDPPA-35)");
+    expect(all).toContain("(DINSOS-32) 0 2 0 0 0 0 2 2");
+    expect(all).toContain("Jumlah 0 4 1 0 0 0 5 4");
+    for (const reference of jabar) expect(nationalPage).toContain(`/kasus/${reference}`);
+  });
+
+  it("shows a supervisor the audit rows of their office's cases and staff, filtered, and audits the look", async () => {
+    const { t, web } = await world();
+    const ani = await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const sri = await enrolStaff(t, "sri", "Sri", "UPTDPPA-35", "SUPERVISOR");
+    await enrolStaff(t, "budi", "Budi", "DINSOS-32");
+    const [ours] = await seedCases(t, 1, { officeCode: "UPTDPPA-35" });
+    const [theirs] = await seedCases(t, 1, { officeCode: "DINSOS-32", provinceCode: "32" });
+    await t.send("ani", `/terima ${ours}`);
+    await t.send("ani", `/catatan ${ours} sudah ditelepon`);
+    await t.send("budi", `/terima ${theirs}`);
+    const browser = new WebBrowser(web);
+    await logIn(t, browser, "sri");
+    const page = visibleText((await browser.get("/audit")).body);
+    expect(page).toContain("case.accept");
+    expect(page).toContain(ours as string);
+    expect(page).not.toContain(theirs as string);
+    expect(page).not.toContain("Budi");
+    const noted = visibleText((await browser.get(`/audit?staff=${ani.id}&action=case.note`)).body);
+    expect(noted).toContain("case.note");
+    expect(noted).not.toContain("case.accept");
+    const byReference = visibleText((await browser.get(`/audit?reference=${(ours as string).toLowerCase()}`)).body);
+    expect(byReference).toContain("case.note");
+    expect(byReference).not.toContain("web.logged_in");
+    expect(visibleText((await browser.get("/audit?reference=AAAA-BBBB-CCCC")).body)).toContain("tidak ditemukan");
+    const looks = await t.app.database.prisma.auditLog.count({
+      where: { actor: `staff:${sri.id}`, action: "audit.viewed" },
+    });
+    expect(looks).toBe(4);
+  });
+});

@@ -1,6 +1,8 @@
 import { channelOf } from "../channels/types.ts";
 import { localTime } from "../conversation/notices.ts";
+import { outcomeText } from "../conversation/staff-replies.ts";
 import type { OpenCasesNarrowing } from "../db/case-repository.ts";
+import type { CaseRecord } from "../db/case-store.ts";
 import type { Db } from "../db/database.ts";
 import { isRecordNotFound, isUniqueViolation } from "../db/database.ts";
 import type { IdentityStore } from "../db/identity-store.ts";
@@ -32,6 +34,16 @@ import {
   oversightScope,
   overviewFor,
 } from "./web-oversight.ts";
+
+/** Outcomes that change what a group's card of the case says: the group hears of them. */
+const GROUP_NEWS: ReadonlySet<StaffOutcome["kind"]> = new Set([
+  "accepted",
+  "assigned",
+  "status_changed",
+  "closed",
+  "reopened",
+  "transferred",
+]);
 
 /** How many cases one page of the web inbox shows. */
 export const WEB_PAGE_SIZE = 25;
@@ -175,8 +187,11 @@ export class WebDesk {
     }
     for (let attempt = 1; ; attempt++) {
       const writer = new StepWriter();
-      const desk = new PrismaStaffDesk(this.#deps, writer, this.#deps.clock.now(), memory);
+      const now = this.#deps.clock.now();
+      const before = await this.#deps.caseStore.load(action.reference);
+      const desk = new PrismaStaffDesk(this.#deps, writer, now, memory);
       const outcome = await desk.act(staff, action);
+      if (before && GROUP_NEWS.has(outcome.kind)) await this.#tellGroups(writer, before, staff, outcome, now);
       try {
         await writer.commit(this.#deps.db);
         return outcome;
@@ -221,6 +236,32 @@ export class WebDesk {
       .filter((member) => scope === null || scope.includes(member.officeCode))
       .map((member) => ({ id: member.id, name: member.name }));
     return { page, unknownReference, staff: members };
+  }
+
+  /**
+   * A change made on the web is told in the group chats that hold the case's card (its office's,
+   * and those of offices with a copy), as the chat would have shown it had it been made there:
+   * nobody in the group presses "Terima" on a case a colleague already took on the web.
+   */
+  async #tellGroups(
+    writer: StepWriter,
+    before: CaseRecord,
+    staff: StaffActor,
+    outcome: StaffOutcome,
+    now: Date,
+  ): Promise<void> {
+    const { offices, cases, outbox, translate, settings } = this.#deps;
+    const codes = new Set([before.officeCode, ...before.copies.map((copy) => copy.officeCode)]);
+    for (const code of codes) {
+      const office = code ? await offices.get(code) : null;
+      const group = office?.destinationKind === "GROUP" ? office.destinationIdentityId : null;
+      const channel = group ? await cases.channelOfIdentity(group) : null;
+      if (!office || !group || !channel) continue;
+      const language = settings.defaultLanguage;
+      const t = translate(language);
+      const text = t("staff:web.changedOnWeb", { text: outcomeText(t, outcome, staff.name, language) });
+      writer.add(outbox.enqueueWrite(group, channel, [{ text }], now, office.code, before.id));
+    }
   }
 
   /** Tells the staff member in their chat that a browser just logged in as them, so a stolen link is noticed. */

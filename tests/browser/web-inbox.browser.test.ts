@@ -246,6 +246,9 @@ describe("the staff web inbox in chromium", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("ol.timeline").textContent()).toContain("Dicatat dengan papan ketik.");
+    await page.getByRole("button", { name: "Keluar" }).click();
+    expect(await page.textContent("main")).toContain("Anda sudah keluar");
+    await expectAccessible(page, "logged out");
     await context.close();
   }, 120_000);
 
@@ -262,7 +265,8 @@ describe("the staff web inbox in chromium", () => {
 
     const context = await newContext();
     const english = await context.newPage();
-    await english.goto(`${new URL(await linkFrom(ani, "/login")).href}?lang=en`);
+    const link = await linkFrom(ani, "/login");
+    await english.goto(`${link}?lang=en`);
     await expectAccessible(english, "login");
     await english.getByRole("button", { name: "Log in" }).click();
     await english.waitForURL(/\/kotak/);
@@ -272,8 +276,19 @@ describe("the staff web inbox in chromium", () => {
     await expectAccessible(english, "case");
     await english.getByRole("button", { name: "Show the report" }).click();
     await expectAccessible(english, "case with the report");
+    await english.getByLabel("Outcome").selectOption("DUPLICATE");
+    await english.getByRole("button", { name: "Close the case…" }).click();
+    await expectAccessible(english, "case close confirmation");
+    await english.getByRole("link", { name: "Cancel" }).click();
     await english.goto(`${new URL(english.url()).origin}/kasus/AAAA-BBBB-CCCC`);
     await expectAccessible(english, "not found");
+    await english.goto(`${new URL(english.url()).origin}/kotak`);
+    await english.getByRole("button", { name: "Log out" }).click();
+    expect(await english.textContent("main")).toContain("You have logged out");
+    await expectAccessible(english, "logged out");
+    const used = await english.goto(link);
+    expect(used?.status()).toBe(410);
+    await expectAccessible(english, "used link");
     await context.close();
   }, 120_000);
 

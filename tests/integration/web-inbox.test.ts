@@ -497,6 +497,25 @@ describe("the inbox and the case page", () => {
     expect(await listed(`/kotak?tab=all&from=${tomorrow}`)).toEqual([]);
   });
 
+  it("tells the office's group when a web action changes a case its card shows, and nothing for a note", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const group = await t.app.identities.resolve("term:group-35", t.clock.now());
+    await t.app.offices.setDestination("UPTDPPA-35", "GROUP", group.id, t.clock.now());
+    const browser = new WebBrowser(web);
+    await logIn(t, browser, "ani");
+    const { reference } = await fileReport(t, "siti", "child");
+    expect(textOf(await t.deliver("group-35"))).toContain(reference);
+    const act = async (form: Record<string, string>) => {
+      await browser.get(`/kasus/${reference}`);
+      await browser.post(`/kasus/${reference}/aksi`, { csrf: browser.csrf, version: browser.version, ...form });
+      return textOf(await t.deliver("group-35"));
+    };
+    expect(await act({ kind: "accept" })).toBe(`Dari kotak masuk web: Kasus ${reference} diterima oleh Ani.`);
+    expect(await act({ kind: "note", text: "catatan internal" })).toBe("");
+    expect(await act({ kind: "setStatus", status: "ASSESSMENT" })).toContain("Asesmen");
+  });
+
   it("refuses a change to a case that changed since the page was read, and says how it stands", async () => {
     const { t, web } = await world();
     await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");

@@ -1,11 +1,11 @@
 import { randomInt, randomUUID } from "node:crypto";
 import type { Db } from "../db/database.ts";
+import { endWebAccessWrites } from "../db/web-access.ts";
 import { STAFF_ROLES, type StaffRole } from "../domain/case.ts";
 import type { Language } from "../domain/language.ts";
 import { CROCKFORD_ALPHABET } from "../domain/reference.ts";
 import type { Hasher } from "../security/hasher.ts";
 import { normalizeName } from "../text/normalize.ts";
-import { endWebAccessWrites } from "../web/web-auth.ts";
 
 /** A staff member as the rest of the code sees them. */
 export interface StaffMember {

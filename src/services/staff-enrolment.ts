@@ -1,7 +1,7 @@
 import type { StepWriter } from "../db/step-writer.ts";
+import { endWebAccessWrites } from "../db/web-access.ts";
 import type { StaffMember } from "../directory/staff-repository.ts";
 import type { EnrolOutcome, StaffActor } from "../domain/staff-actions.ts";
-import { endWebAccessWrites } from "../web/web-auth.ts";
 import type { CaseDeskDeps } from "./case-desk.ts";
 
 /** Wrong invite codes one chat may try in a window before it must wait (a guess has 1 in 2^40 odds; many guesses do not). */

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "../db/database.ts";
 import type { DeferredWrite } from "../db/step-writer.ts";
+import { endWebAccessWrites } from "../db/web-access.ts";
 import { toStaff } from "../directory/staff-repository.ts";
 import type { StaffActor } from "../domain/staff-actions.ts";
 import { toActor } from "../services/staff-enrolment.ts";
@@ -37,14 +38,6 @@ export function tokenHash(token: string): string {
 /** A fresh unguessable token (256 bits), safe in a URL and a cookie. */
 export function newToken(): string {
   return randomBytes(32).toString("base64url");
-}
-
-/** The writes that end every web session of a staff member and void their unused login links (logout everywhere, deactivation). */
-export function endWebAccessWrites(staffId: string, now: Date): DeferredWrite[] {
-  return [
-    (db) => db.webSession.updateMany({ where: { staffId, endedAt: null }, data: { endedAt: now } }),
-    (db) => db.webLoginLink.updateMany({ where: { staffId, usedAt: null }, data: { usedAt: now } }),
-  ];
 }
 
 /** A token as it may appear in a URL or cookie: anything else is not looked up. */

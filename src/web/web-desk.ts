@@ -223,7 +223,13 @@ export class WebDesk {
     if (scope === "none") return null;
     const { caseStore, audit, db } = this.#deps;
     const parsed = reference ? parseReference(reference.replace(/\s+/g, "")) : null;
-    const row = parsed ? await caseStore.load(parsed) : null;
+    const found = parsed ? await caseStore.load(parsed) : null;
+    // Another office's case reads as unknown: the screen must not confirm that a reference exists.
+    const row =
+      found &&
+      caseAccess(staff, { officeCode: found.officeCode, copiedTo: found.copies.map((c) => c.officeCode) }) !== "NONE"
+        ? found
+        : null;
     const unknownReference = reference !== "" && !row;
     const page = unknownReference
       ? { lines: [], total: 0, offset: 0 }
@@ -250,17 +256,24 @@ export class WebDesk {
     outcome: StaffOutcome,
     now: Date,
   ): Promise<void> {
-    const { offices, cases, outbox, translate, settings } = this.#deps;
-    const codes = new Set([before.officeCode, ...before.copies.map((copy) => copy.officeCode)]);
+    const { offices, outbox, translate } = this.#deps;
+    // The card went to the office's chat, or to the fallback office's when the office had none.
+    const holder = before.cardOfficeCode ?? before.officeCode;
+    const codes = new Set([holder, ...before.copies.map((copy) => copy.officeCode)]);
+    // A transfer by someone of another office (a national desk) is told to the office that held
+    // the case by the desk itself ("transferredAway"): not twice.
+    if (outcome.kind === "transferred" && before.officeCode !== staff.officeCode) codes.delete(holder);
+    const told = new Set<string>();
     for (const code of codes) {
-      const office = code ? await offices.get(code) : null;
-      const group = office?.destinationKind === "GROUP" ? office.destinationIdentityId : null;
-      const channel = group ? await cases.channelOfIdentity(group) : null;
-      if (!office || !group || !channel) continue;
-      const language = settings.defaultLanguage;
-      const t = translate(language);
-      const text = t("staff:web.changedOnWeb", { text: outcomeText(t, outcome, staff.name, language) });
-      writer.add(outbox.enqueueWrite(group, channel, [{ text }], now, office.code, before.id));
+      if (!code) continue;
+      for (const group of (await offices.recipientsOf(code)).filter((r) => r.staffId === null)) {
+        // One group may serve several offices: it hears once.
+        if (told.has(group.identityId)) continue;
+        told.add(group.identityId);
+        const t = translate(group.language);
+        const text = t("staff:web.changedOnWeb", { text: outcomeText(t, outcome, staff.name, group.language) });
+        writer.add(outbox.enqueueWrite(group.identityId, group.channel, [{ text }], now, code, before.id));
+      }
     }
   }
 

@@ -76,6 +76,7 @@ export async function overviewFor(deps: WebDeskDeps, staff: StaffActor, offices:
     countsOf(row.officeCode ?? "-").unassigned += row._count._all;
     totals.unassigned += row._count._all;
   }
+  // Like the counts, the cases the office holds (not those it received a copy of).
   const overdue = await listCasePage(
     deps,
     staff,
@@ -84,6 +85,7 @@ export async function overviewFor(deps: WebDeskDeps, staff: StaffActor, offices:
     0,
     now,
     OVERVIEW_OVERDUE,
+    offices?.length === 1 ? { officeCode: offices[0] as string } : {},
   );
   const held = await db.case.groupBy({
     by: ["assignedStaffId"],
@@ -158,7 +160,9 @@ export async function auditPageFor(deps: WebDeskDeps, offices: string[] | null, 
   }
   if (query.staffId) conditions.push(Prisma.sql`"actor" = ${`staff:${query.staffId}`}`);
   if (query.caseId) conditions.push(Prisma.sql`"caseId" = ${query.caseId}`);
-  if (query.action) conditions.push(Prisma.sql`"action" LIKE ${`${query.action.replace(/[%_\\]/g, "")}%`}`);
+  // The typed start of a name, with LIKE's own characters escaped ("web.logged_in" has one).
+  if (query.action)
+    conditions.push(Prisma.sql`"action" LIKE ${`${query.action.replace(/[%_\\]/g, "\\$&")}%`} ESCAPE '\\'`);
   if (query.from) conditions.push(Prisma.sql`"createdAt" >= ${query.from}`);
   if (query.before) conditions.push(Prisma.sql`"createdAt" < ${query.before}`);
   const where = Prisma.join(conditions, " AND ");

@@ -62,7 +62,11 @@ const LINK_REQUESTS_PER_MINUTE = 20;
 const Day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)))
+  // A real day: 2026-02-31 is not read as 3 March.
+  .refine((day) => {
+    const date = new Date(`${day}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+  })
   .catch("")
   .default("");
 /** The inbox's query: a value that is not valid is dropped (the list shows unfiltered on it), never an error page. */

@@ -247,6 +247,7 @@ describe("the staff web inbox in chromium", () => {
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("ol.timeline").textContent()).toContain("Dicatat dengan papan ketik.");
     await page.getByRole("button", { name: "Keluar" }).click();
+    await page.waitForURL(/\/keluar$/);
     expect(await page.textContent("main")).toContain("Anda sudah keluar");
     await expectAccessible(page, "logged out");
     await context.close();
@@ -284,6 +285,7 @@ describe("the staff web inbox in chromium", () => {
     await expectAccessible(english, "not found");
     await english.goto(`${new URL(english.url()).origin}/kotak`);
     await english.getByRole("button", { name: "Log out" }).click();
+    await english.waitForURL(/\/keluar$/);
     expect(await english.textContent("main")).toContain("You have logged out");
     await expectAccessible(english, "logged out");
     const used = await english.goto(link);

@@ -196,7 +196,13 @@ describe("logging in to the web inbox with a link from the chat", () => {
     t.clock.advance(SESSION_IDLE_MS + 1000);
     expect((await phone.get("/kotak")).statusCode).toBe(401);
 
+    // A new phone: the staff member enrols a new chat; the web sessions of the old one end.
     await logIn(t, laptop, "ani");
+    const invite = await t.app.staff.createInvite(ani.id, t.clock.now());
+    expect(textOf(await t.send("ani-new-phone", `/staff ${invite.code}`))).toContain("Selamat datang, Ani");
+    expect((await laptop.get("/kotak")).statusCode).toBe(401);
+
+    await logIn(t, laptop, "ani-new-phone");
     const cookie = laptop.cookies.get("tppo_session") as string;
     await t.app.staff.deactivate(ani.id, t.clock.now());
     expect((await laptop.get("/kotak")).statusCode).toBe(401);
@@ -464,6 +470,8 @@ describe("the inbox and the case page", () => {
   it("filters the list by urgency, place, assignee and days, keeps the filters in the links, and pages by 25", async () => {
     const { t, web } = await world();
     await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    // 18:00 UTC is 01:00 the next day in Jakarta: the days of the filter are Jakarta's.
+    t.clock.current = new Date("2026-11-28T18:00:00Z");
     const browser = new WebBrowser(web);
     await logIn(t, browser, "ani");
     const malang = await seedCases(t, 27, { officeCode: "UPTDPPA-35", regencyCode: "35.07" });
@@ -491,10 +499,11 @@ describe("the inbox and the case page", () => {
     const aniId = (await t.app.staff.list()).find((m) => m.name === "Ani")?.id as string;
     expect(await listed(`/kotak?tab=all&assignee=${aniId}`)).toEqual([urgent[0]]);
     // Days are whole days in Jakarta: today lists them all, tomorrow none.
-    const today = new Date(t.clock.now().getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-    const tomorrow = new Date(t.clock.now().getTime() + 31 * 3600_000).toISOString().slice(0, 10);
-    expect(visibleText((await browser.get(`/kotak?tab=all&from=${today}&to=${today}`)).body)).toContain("dari 29");
-    expect(await listed(`/kotak?tab=all&from=${tomorrow}`)).toEqual([]);
+    expect(visibleText((await browser.get("/kotak?tab=all&from=2026-11-29&to=2026-11-29")).body)).toContain("dari 29");
+    expect(await listed("/kotak?tab=all&to=2026-11-28")).toEqual([]);
+    expect(await listed("/kotak?tab=all&from=2026-11-30")).toEqual([]);
+    // A day that does not exist is dropped, not read as another.
+    expect(visibleText((await browser.get("/kotak?tab=all&from=2026-11-31")).body)).toContain("dari 29");
   });
 
   it("tells the office's group when a web action changes a case its card shows, and nothing for a note", async () => {
@@ -514,6 +523,11 @@ describe("the inbox and the case page", () => {
     expect(await act({ kind: "accept" })).toBe(`Dari kotak masuk web: Kasus ${reference} diterima oleh Ani.`);
     expect(await act({ kind: "note", text: "catatan internal" })).toBe("");
     expect(await act({ kind: "setStatus", status: "ASSESSMENT" })).toContain("Asesmen");
+    // A group that also serves the office holding a copy hears each change once.
+    await t.app.offices.setDestination("DINSOS-35", "GROUP", group.id, t.clock.now());
+    await act({ kind: "copy", officeCode: "DINSOS-35" });
+    const once = await act({ kind: "setStatus", status: "ASSISTANCE:RETURN" });
+    expect(once.split("Dari kotak masuk web").length - 1).toBe(1);
   });
 
   it("refuses a change to a case that changed since the page was read, and says how it stands", async () => {
@@ -645,9 +659,14 @@ describe("the supervisor overview and the audit screen", () => {
     expect(byReference).toContain("case.note");
     expect(byReference).not.toContain("web.logged_in");
     expect(visibleText((await browser.get("/audit?reference=AAAA-BBBB-CCCC")).body)).toContain("tidak ditemukan");
+    // Another office's case reads as unknown: the screen does not confirm it exists.
+    expect(visibleText((await browser.get(`/audit?reference=${theirs}`)).body)).toContain("tidak ditemukan");
+    const logins = visibleText((await browser.get("/audit?action=web.logged_in")).body);
+    expect(logins).toContain("web.logged_in");
+    expect(logins).not.toContain("case.accept");
     const looks = await t.app.database.prisma.auditLog.count({
       where: { actor: `staff:${sri.id}`, action: "audit.viewed" },
     });
-    expect(looks).toBe(4);
+    expect(looks).toBe(6);
   });
 });

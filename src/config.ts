@@ -23,6 +23,13 @@ const wholeNumber = (min: number, max: number, fallback: number) =>
       .default(fallback),
   );
 
+/** A port to listen on; 0 picks a free one. */
+const listenPort = z.coerce
+  .number({ error: "a port number from 1 to 65535 (0 picks a free one)" })
+  .int({ error: "a port number from 1 to 65535 (0 picks a free one)" })
+  .min(0, { error: "a port number from 1 to 65535 (0 picks a free one)" })
+  .max(65_535, { error: "a port number from 1 to 65535 (0 picks a free one)" });
+
 const flag = z.preprocess(
   (value) => (typeof value === "string" ? blankAsUnset(value.trim().toLowerCase()) : value),
   z
@@ -145,15 +152,7 @@ export const EnvSchema = z.object({
       .regex(/^[A-Za-z0-9._:-]{1,100}$/, { error: "1 to 100 letters, digits, '.', '_', ':' or '-'" })
       .optional(),
   ),
-  HEALTH_PORT: z.preprocess(
-    blankAsUnset,
-    z.coerce
-      .number({ error: "a port number from 1 to 65535 (0 picks a free one)" })
-      .int({ error: "a port number from 1 to 65535 (0 picks a free one)" })
-      .min(0, { error: "a port number from 1 to 65535 (0 picks a free one)" })
-      .max(65_535, { error: "a port number from 1 to 65535 (0 picks a free one)" })
-      .optional(),
-  ),
+  HEALTH_PORT: z.preprocess(blankAsUnset, listenPort.optional()),
   ADMIN_ALERT_CHAT: z.preprocess(
     blankAsUnset,
     z
@@ -171,15 +170,7 @@ export const EnvSchema = z.object({
     z.enum(["true", "false"], { error: '"true" or "false"' }).optional(),
   ),
   WEB_HOST: z.preprocess(blankAsUnset, z.string().default("127.0.0.1")),
-  WEB_PORT: z.preprocess(
-    blankAsUnset,
-    z.coerce
-      .number({ error: "a port number from 1 to 65535 (0 picks a free one)" })
-      .int({ error: "a port number from 1 to 65535 (0 picks a free one)" })
-      .min(0, { error: "a port number from 1 to 65535 (0 picks a free one)" })
-      .max(65_535, { error: "a port number from 1 to 65535 (0 picks a free one)" })
-      .default(8081),
-  ),
+  WEB_PORT: z.preprocess(blankAsUnset, listenPort.default(8081)),
   WEB_BASE_URL: z.preprocess(
     blankAsUnset,
     z

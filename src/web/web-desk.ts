@@ -181,14 +181,12 @@ export class WebDesk {
    */
   async act(staff: StaffActor, action: StaffAction, seenVersion?: number): Promise<StaffOutcome> {
     const memory: AttemptMemory = { versions: new Map() };
-    if (seenVersion !== undefined) {
-      const row = await this.#deps.caseStore.load(action.reference);
-      if (row) memory.versions.set(row.id, seenVersion);
-    }
     for (let attempt = 1; ; attempt++) {
       const writer = new StepWriter();
       const now = this.#deps.clock.now();
       const before = await this.#deps.caseStore.load(action.reference);
+      // The version the page showed stands for the first read: a case changed since is not acted on.
+      if (attempt === 1 && before && seenVersion !== undefined) memory.versions.set(before.id, seenVersion);
       const desk = new PrismaStaffDesk(this.#deps, writer, now, memory);
       const outcome = await desk.act(staff, action);
       if (before && GROUP_NEWS.has(outcome.kind)) await this.#tellGroups(writer, before, staff, outcome, now);

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { SlidingWindowLimiter } from "../outbox/rate-limiter.ts";
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = "tppo_session";
@@ -69,30 +70,30 @@ export function cookie(name: string, value: string, options: { secure: boolean; 
 
 /**
  * Counts requests per key (a client address) in a sliding minute: login links are unguessable,
- * but a client hammering them is refused before it reaches the database.
+ * but a client hammering them is refused before it reaches the database. The window is the
+ * dispatcher's limiter; a flood of addresses starts it afresh rather than grow without bound.
  */
 export class RequestLimiter {
   readonly #limit: number;
   readonly #windowMs: number;
-  readonly #hits = new Map<string, number[]>();
+  #window: SlidingWindowLimiter;
+  #keys = new Set<string>();
 
   constructor(limit: number, windowMs: number) {
     this.#limit = limit;
     this.#windowMs = windowMs;
+    this.#window = new SlidingWindowLimiter(limit, windowMs);
   }
 
   /** Records a request; false when the key is over its limit (the request is not counted then). */
   allow(key: string, now: number): boolean {
-    const since = now - this.#windowMs;
-    const recent = (this.#hits.get(key) ?? []).filter((at) => at > since);
-    if (recent.length >= this.#limit) {
-      this.#hits.set(key, recent);
-      return false;
+    if (this.#window.waitMs(key, now) > 0) return false;
+    if (this.#keys.size >= 10_000 && !this.#keys.has(key)) {
+      this.#window = new SlidingWindowLimiter(this.#limit, this.#windowMs);
+      this.#keys = new Set();
     }
-    recent.push(now);
-    // Forget everyone at once rather than grow without bound under a flood of addresses.
-    if (this.#hits.size >= 10_000 && !this.#hits.has(key)) this.#hits.clear();
-    this.#hits.set(key, recent);
+    this.#keys.add(key);
+    this.#window.record(key, now);
     return true;
   }
 }

@@ -16,7 +16,7 @@ afterEach(async () => {
   }
 });
 
-async function world() {
+async function world(secure = false) {
   const t = await startTestApp();
   const web = buildWebApp({
     auth: t.app.webAuth,
@@ -26,7 +26,7 @@ async function world() {
     clock: t.clock,
     logger: t.app.logger,
     defaultLanguage: "id",
-    secure: false,
+    secure,
   });
   open.push({ t, web });
   return { t, web };
@@ -101,18 +101,7 @@ describe("logging in to the web inbox with a link from the chat", () => {
   });
 
   it("marks the cookies Secure when the inbox is served over https, and ends a busy session after 24 hours", async () => {
-    const t = await startTestApp();
-    const web = buildWebApp({
-      auth: t.app.webAuth,
-      desk: t.app.webDesk,
-      offices: t.app.offices,
-      translate: t.app.translate,
-      clock: t.clock,
-      logger: t.app.logger,
-      defaultLanguage: "id",
-      secure: true,
-    });
-    open.push({ t, web });
+    const { t, web } = await world(true);
     await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
     const browser = new WebBrowser(web);
     const token = await loginLinkFor(t, "ani");

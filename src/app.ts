@@ -15,6 +15,7 @@ import { LookupBudgetStore } from "./db/lookup-budget-store.ts";
 import { OutboxStore } from "./db/outbox-store.ts";
 import { loadOfficeDirectory, loadRoutingMatrix } from "./directory/directory-data.ts";
 import { OfficeRepository } from "./directory/office-repository.ts";
+import { ProviderRepository } from "./directory/provider-repository.ts";
 import { StaffRepository } from "./directory/staff-repository.ts";
 import type { FollowUpPolicy } from "./domain/follow-up.ts";
 import type { Language } from "./domain/language.ts";
@@ -74,6 +75,8 @@ export interface App {
   lookupBudgets: LookupBudgetStore;
   /** Emergency contacts for people abroad: the shipped file and admins' edits. */
   emergencyContacts: EmergencyContactStore;
+  /** The partner services cases are referred to (shipped empty; admins import it). */
+  providers: ProviderRepository;
   /** The web inbox's login links and sessions. */
   webAuth: WebAuthStore;
   /** Where the web inbox is reached, set by main once its server listens; login links carry it. */
@@ -236,6 +239,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     reportQuota,
     lookupBudgets,
     emergencyContacts,
+    providers: new ProviderRepository(db),
     webAuth,
     webAddress,
     webDesk,

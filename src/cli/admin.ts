@@ -25,6 +25,7 @@ import { releaseWaitingCards, warnAboutMissingDestinations } from "../services/o
 import { deactivateStaff, findStaff, reactivateStaff, StaffLookupError } from "../services/staff-admin.ts";
 import { caseDetailsOf } from "../services/staff-desk.ts";
 import { EMERGENCY_USAGE, type EmergencyValues, emergencyCommand } from "./admin-emergency.ts";
+import { PROVIDERS_USAGE, type ProviderValues, providersCommand } from "./admin-providers.ts";
 import { runCli } from "./run-cli.ts";
 import { UsageError } from "./simulator-args.ts";
 
@@ -46,7 +47,8 @@ cases show <reference>                         one case with its details (the vi
 followups --dry-run                            the reminders, escalations and check-ins due now, and why
 rotate-keys [--batch-size N]                   re-encrypt rows under the current data key, re-hash under the current HMAC key (resumable)
 backup <file> [--force]                        an online copy of the SQLite database, safe while the bot runs
-${EMERGENCY_USAGE}`;
+${EMERGENCY_USAGE}
+${PROVIDERS_USAGE}`;
 
 type Values = {
   json?: boolean | undefined;
@@ -65,7 +67,8 @@ type Values = {
   case?: string | undefined;
   staff?: string | undefined;
   since?: string | undefined;
-} & EmergencyValues;
+} & EmergencyValues &
+  ProviderValues;
 
 /** Who runs this command, as the audit log names them: the OS user it claims to run as. */
 function adminActor(): string {
@@ -630,6 +633,10 @@ runCli(async () => {
         publisher: { type: "string" },
         whatsapp: { type: "boolean" },
         by: { type: "string" },
+        service: { type: "string", multiple: true },
+        place: { type: "string" },
+        all: { type: "boolean" },
+        "review-months": { type: "string" },
       },
       allowPositionals: true,
     });
@@ -648,6 +655,7 @@ runCli(async () => {
     followups,
     audit,
     emergency: emergencyCommand,
+    providers: (app, args, values) => providersCommand(app, args, values, adminActor()),
   };
   const handler = handlers[command];
   if (!handler) throw new UsageError(`unknown command: ${command}\n${USAGE}`);

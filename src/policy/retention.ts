@@ -111,6 +111,13 @@ export const DATA_POLICY: Record<Prisma.ModelName, TableRule> = {
     erasure: "kept (the per-reference watch must survive it)",
   },
   Office: { holds: "offices and their chat destination", retention: "kept", erasure: "not personal" },
+  Provider: {
+    holds: "partner organisations: name, kind, hours, public contact channels",
+    retention: "kept; deactivated rather than deleted",
+    erasure: "not personal",
+  },
+  ProviderService: { holds: "the services each partner offers", retention: "kept", erasure: "not personal" },
+  ProviderArea: { holds: "the areas each partner serves", retention: "kept", erasure: "not personal" },
   Staff: {
     holds: "staff names and their chat link",
     retention: "kept while the office needs the record",

@@ -16,6 +16,11 @@ function nameOf(code: string | null | undefined): string | null {
   return index === undefined ? null : (areas.names[index] ?? null);
 }
 
+/** The official name of a province, regency, district or village code; null when no area has it. */
+export function areaName(code: string): string | null {
+  return nameOf(code);
+}
+
 /** The short label of the most precise stored area, with the areas above it. */
 export function labelForCodes(codes: {
   provinceCode: string;

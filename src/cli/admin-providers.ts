@@ -7,8 +7,7 @@ import type { App } from "../app.ts";
 import { parseProviderCsv, providersToCsv } from "../directory/provider-csv.ts";
 import { SERVICE_TYPES, type ServiceType } from "../domain/case-services.ts";
 import { EVERY_PROVINCE, type ProviderRecord, reviewOverdue } from "../domain/providers.ts";
-import { areaName, areasNamed, labelForCodes } from "../regions/area-names.ts";
-import { provinceByCode } from "../regions/provinces.ts";
+import { labelForCode, labelForCodes, placeNamed } from "../regions/area-names.ts";
 import { UsageError } from "./simulator-args.ts";
 
 /** The options the provider commands read. */
@@ -144,24 +143,13 @@ function serviceOf(text: string): ServiceType {
 
 /** A place given as a province or regency code, or a name that means exactly one of them. */
 function placeOf(text: string): { provinceCode: string; regencyCode: string | null } {
-  const typed = text.trim();
-  if (provinceByCode(typed)) return { provinceCode: typed, regencyCode: null };
-  if (/^\d{2}\.\d{2}$/.test(typed) && areaName(typed)) return { provinceCode: typed.slice(0, 2), regencyCode: typed };
-  const named = areasNamed(typed);
-  if (named.regencyCodes.length === 1 && named.provinceCodes.length === 0) {
-    const regency = named.regencyCodes[0] as string;
-    return { provinceCode: regency.slice(0, 2), regencyCode: regency };
+  const named = placeNamed(text);
+  if (named.kind === "found") return { provinceCode: named.provinceCode, regencyCode: named.regencyCode };
+  if (named.kind === "ambiguous") {
+    const options = named.codes.map((code) => `${code} (${labelForCode(code)})`);
+    throw new UsageError(`"${text.trim()}" could mean ${options.join(", ")}: give the code`);
   }
-  if (named.provinceCodes.length === 1 && named.regencyCodes.length === 0)
-    return { provinceCode: named.provinceCodes[0] as string, regencyCode: null };
-  if (named.regencyCodes.length + named.provinceCodes.length > 1) {
-    const options = [...named.provinceCodes, ...named.regencyCodes].map(
-      (code) =>
-        `${code} (${code.includes(".") ? labelForCodes({ provinceCode: code.slice(0, 2), regencyCode: code }) : labelForCodes({ provinceCode: code })})`,
-    );
-    throw new UsageError(`"${typed}" could mean ${options.join(", ")}: give the code`);
-  }
-  throw new UsageError(`"${typed}" is not a province or regency (give a code such as 52 or 52.71, or a name)`);
+  throw new UsageError(`"${text.trim()}" is not a province or regency (give a code such as 52 or 52.71, or a name)`);
 }
 
 function day(date: Date | null): string {

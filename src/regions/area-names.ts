@@ -68,3 +68,32 @@ export function areasNamed(text: string): { provinceCodes: string[]; regencyCode
   }
   return { provinceCodes: matchProvinces(text).map((p) => p.code), regencyCodes };
 }
+
+/** What a place typed by a person names: one province or regency, several, or none. */
+export type NamedPlace =
+  | { kind: "found"; provinceCode: string; regencyCode: string | null }
+  | { kind: "ambiguous"; codes: string[] }
+  | { kind: "unknown" };
+
+/** A province or regency given as a code ("52", "52.71") or a name that means exactly one of them ("mataram", "NTB"). */
+export function placeNamed(text: string): NamedPlace {
+  const typed = text.trim();
+  if (/^\d{2}$/.test(typed) && nameOf(typed)) return { kind: "found", provinceCode: typed, regencyCode: null };
+  if (/^\d{2}\.\d{2}$/.test(typed) && nameOf(typed))
+    return { kind: "found", provinceCode: typed.slice(0, 2), regencyCode: typed };
+  const { provinceCodes, regencyCodes } = areasNamed(typed);
+  const codes = [...provinceCodes, ...regencyCodes];
+  if (codes.length === 0) return { kind: "unknown" };
+  if (codes.length > 1) return { kind: "ambiguous", codes };
+  const code = codes[0] as string;
+  return code.includes(".")
+    ? { kind: "found", provinceCode: code.slice(0, 2), regencyCode: code }
+    : { kind: "found", provinceCode: code, regencyCode: null };
+}
+
+/** The label of a province or regency code. */
+export function labelForCode(code: string): string {
+  return code.includes(".")
+    ? labelForCodes({ provinceCode: code.slice(0, 2), regencyCode: code })
+    : labelForCodes({ provinceCode: code });
+}

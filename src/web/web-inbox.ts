@@ -1,6 +1,7 @@
 import type { App } from "../app.ts";
 import type { WebConfig } from "../config.ts";
 import type { Logger } from "../logging/logger.ts";
+import { WebPartners } from "./web-partners.ts";
 import type { RunningWebServer } from "./web-server.ts";
 
 /** The address a browser on this machine uses for a listener: a wildcard host is reached as localhost. */
@@ -20,6 +21,11 @@ export function configuredBaseUrl(web: WebConfig | null): string | null {
  * asked for explicitly (the simulator's default) and its port is taken, as by a second terminal
  * of the simulator, it warns and goes on: the other process serves the same database's inbox.
  */
+/** The partner directory as the inbox serves it, from the app's services. */
+export function webPartnersOf(app: App): WebPartners {
+  return new WebPartners({ providers: app.providers, audit: app.audit, db: app.database.prisma, clock: app.clock });
+}
+
 export async function startWebInbox(app: App, web: WebConfig, logger: Logger): Promise<RunningWebServer | null> {
   // Fastify is loaded only where the inbox runs.
   const { startWebServer } = await import("./web-server.ts");
@@ -29,6 +35,7 @@ export async function startWebInbox(app: App, web: WebConfig, logger: Logger): P
         auth: app.webAuth,
         desk: app.webDesk,
         offices: app.offices,
+        partners: webPartnersOf(app),
         translate: app.translate,
         clock: app.clock,
         logger,

@@ -29,6 +29,8 @@ import {
   messagePage,
   type PageContext,
 } from "./web-pages.ts";
+import { PARTNER_ACTIONS, type WebPartners } from "./web-partners.ts";
+import { partnersPage } from "./web-partners-page.ts";
 import {
   cookie,
   csrfTokenOf,
@@ -48,6 +50,8 @@ export interface WebServerDeps {
   auth: WebAuthStore;
   desk: WebDesk;
   offices: OfficeRepository;
+  /** The partner directory staff refer cases to. */
+  partners: WebPartners;
   translate: (language: Language) => Translate;
   clock: Clock;
   logger: Logger;
@@ -614,6 +618,45 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
       ? ctx.t("web:audit.unknownReference", { reference: filters.reference })
       : null;
     return send(reply, 200, auditScreen(ctx, filters, found.page, found.staff, notice));
+  });
+
+  const PartnerFiltersSchema = z.object({
+    place: z.string().trim().max(100).catch("").default(""),
+    service: z.enum(SERVICE_TYPES).nullable().catch(null).default(null),
+    all: z
+      .literal("1")
+      .optional()
+      .catch(undefined)
+      .transform((value) => value === "1"),
+  });
+
+  app.get("/mitra", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const filters = PartnerFiltersSchema.parse(request.query ?? {});
+    const listing = await deps.partners.list(signed.session.staff, filters);
+    const notice = takeNotice(request, reply);
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    return send(reply, 200, partnersPage(ctx, filters, listing, notice));
+  });
+
+  app.post<{ Params: { code: string } }>("/mitra/:code/aksi", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    if (!formTokenValid(signed.token, request.body)) return refuseForm(request, reply, signed.session);
+    const action = z.object({ action: z.enum(PARTNER_ACTIONS) }).safeParse(request.body).data?.action;
+    const done = action ? await deps.partners.act(signed.session.staff, request.params.code, action) : null;
+    if (!action || !done) {
+      const ctx = await pageContext(request, reply, signed.session, signed.token);
+      const national = signed.session.staff.role === "NATIONAL";
+      const text = ctx.t(national ? "web:errors.notFound" : "web:partners.forbidden");
+      return send(reply, national ? 404 : 403, messagePage(ctx, ctx.t("web:partners.title"), text, "error"));
+    }
+    const t = translate(languageOf(request, reply, signed.session));
+    return redirectWithNotice(reply, "/mitra", {
+      text: t(`web:partners.done.${action}`, { name: done.name }),
+      error: false,
+    });
   });
 
   app.setNotFoundHandler(async (request, reply) => {

@@ -314,4 +314,31 @@ describe("the staff web inbox in chromium", () => {
     await page.screenshot({ path: path.join(SHOTS, "audit.png"), fullPage: true });
     await context.close();
   }, 120_000);
+
+  it("lists the partner services by place and service, accessible in both languages", async () => {
+    const imported = await runNpm(
+      "admin",
+      ["providers", "import", path.join(REPO_ROOT, "tests/fixtures/providers/fictional-providers.csv")],
+      "",
+      env,
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, await linkFrom(ani));
+    await page.getByRole("link", { name: "Mitra layanan" }).click();
+    await page.waitForURL(/\/mitra/);
+    await page.getByLabel("Wilayah (provinsi atau kabupaten/kota)").fill("mataram");
+    await page.getByLabel("Layanan", { exact: true }).selectOption("LEGAL_AID");
+    await page.getByRole("button", { name: "Saring" }).click();
+    await page.waitForURL(/place=mataram/);
+    expect(await page.textContent("main")).toContain("LBH Fiktif Mataram");
+    expect(await page.textContent("main")).not.toContain("Rumah Aman Fiktif");
+    await expectAccessible(page, "partners");
+    await page.goto(`${new URL(page.url()).origin}/mitra?lang=en`);
+    expect(await page.textContent("main")).toContain("Due for review (since 2026-06-01)");
+    await expectAccessible(page, "partners");
+    await page.screenshot({ path: path.join(SHOTS, "partners.png"), fullPage: true });
+    await context.close();
+  }, 120_000);
 });

@@ -1,9 +1,14 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseProviderCsv } from "../../src/directory/provider-csv.ts";
 import { runMaintenance } from "../../src/services/maintenance.ts";
 import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from "../../src/web/web-auth.ts";
+import { webPartnersOf } from "../../src/web/web-inbox.ts";
 import { buildWebApp } from "../../src/web/web-server.ts";
 import { textOf } from "../support/engine-chat.ts";
+import { REPO_ROOT } from "../support/run-command.ts";
 import { enrolStaff, fileReport, seedCases } from "../support/staff-world.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 import { LOGIN_LINK, logIn, loginLinkFor, visibleText, WebBrowser } from "../support/web-browser.ts";
@@ -22,6 +27,7 @@ async function world(secure = false) {
     auth: t.app.webAuth,
     desk: t.app.webDesk,
     offices: t.app.offices,
+    partners: webPartnersOf(t.app),
     translate: t.app.translate,
     clock: t.clock,
     logger: t.app.logger,
@@ -657,5 +663,75 @@ describe("the supervisor overview and the audit screen", () => {
       where: { actor: `staff:${sri.id}`, action: "audit.viewed" },
     });
     expect(looks).toBe(6);
+  });
+});
+
+describe("the partner directory", () => {
+  it("shows every staff member the partners serving a place and offering a service, and lets national staff keep it checked", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-52");
+    await enrolStaff(t, "sari", "Sari", "SAPA129", "NATIONAL");
+    const agent = new WebBrowser(web);
+    await logIn(t, agent, "ani");
+    let page = await agent.get("/mitra");
+    expect(page.statusCode).toBe(200);
+    expect(visibleText(page.body)).toContain("Direktori mitra masih kosong");
+
+    const read = parseProviderCsv(
+      readFileSync(path.join(REPO_ROOT, "tests/fixtures/providers/fictional-providers.csv"), "utf8"),
+    );
+    if (!read.ok) throw new Error("fixture unreadable");
+    await t.app.providers.importAll(read.providers, t.clock.now());
+
+    // Typed as staff type it: the town's name, a service picked from the list.
+    page = await agent.get(`/mitra?place=${encodeURIComponent("kota mataram")}&service=LEGAL_AID`);
+    let text = visibleText(page.body);
+    expect(text).toContain("1 mitra");
+    expect(text).toContain("LBH Fiktif Mataram");
+    expect(text).toContain("Kab. Lombok Barat, Nusa Tenggara Barat; Kota Mataram, Nusa Tenggara Barat");
+    expect(text).toContain("Bantuan hukum, Restitusi");
+    expect(text).not.toContain("Rumah Aman Fiktif");
+    // Lombok Tengah lies outside the legal-aid NGO's regencies; the shelter's review is overdue.
+    text = visibleText((await agent.get("/mitra?place=lombok%20tengah")).body);
+    expect(text).toContain("Rumah Aman Fiktif Lombok");
+    expect(text).toContain("Organisasi Migrasi Fiktif");
+    expect(text).not.toContain("LBH Fiktif");
+    expect(text).toContain("Perlu diperiksa ulang (jatuh tempo 2026-06-01)");
+    expect(visibleText((await agent.get("/mitra?place=atlantis")).body)).toContain('Wilayah "atlantis" tidak dikenal');
+    // The inactive clinic is not offered; an agent has no buttons and cannot act by a forged form.
+    expect(visibleText((await agent.get("/mitra?all=1")).body)).not.toContain("Klinik Fiktif Nunukan");
+    expect(page.body).not.toContain("/mitra/NTB-LBH-FIKTIF/aksi");
+    const refused = await agent.post("/mitra/NTB-LBH-FIKTIF/aksi", { csrf: agent.csrf, action: "deactivate" });
+    expect(refused.statusCode).toBe(403);
+    expect((await t.app.providers.get("NTB-LBH-FIKTIF"))?.active).toBe(true);
+
+    const national = new WebBrowser(web);
+    await logIn(t, national, "sari");
+    page = await national.get("/mitra?all=1");
+    expect(visibleText(page.body)).toContain("Klinik Fiktif Nunukan");
+    const forged = await national.post("/mitra/NTB-RUMAH-AMAN-FIKTIF/aksi", { csrf: "forged", action: "verify" });
+    expect(forged.statusCode).toBe(403);
+    await national.get("/mitra");
+    const verified = await national.post("/mitra/NTB-RUMAH-AMAN-FIKTIF/aksi", {
+      csrf: national.csrf,
+      action: "verify",
+    });
+    expect(verified.statusCode).toBe(303);
+    text = visibleText((await national.get("/mitra?place=lombok%20tengah")).body);
+    expect(text).toContain("Rumah Aman Fiktif Lombok (CONTOH) ditandai sudah diverifikasi hari ini.");
+    expect(text).not.toContain("Perlu diperiksa ulang");
+    await national.post("/mitra/NTB-LBH-FIKTIF/aksi", { csrf: national.csrf, action: "deactivate" });
+    expect((await t.app.providers.get("NTB-LBH-FIKTIF"))?.active).toBe(false);
+    await national.get("/mitra");
+    const unknown = await national.post("/mitra/NO-SUCH/aksi", { csrf: national.csrf, action: "verify" });
+    expect(unknown.statusCode).toBe(404);
+    const audited = await t.app.database.prisma.auditLog.findMany({
+      where: { action: { startsWith: "provider." } },
+      orderBy: { id: "asc" },
+    });
+    expect(audited.map((row) => row.action)).toEqual(["provider.verified", "provider.deactivated"]);
+
+    // In English too.
+    expect(visibleText((await agent.get("/mitra?lang=en")).body)).toContain("Partner services");
   });
 });

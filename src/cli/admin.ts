@@ -26,6 +26,7 @@ import { deactivateStaff, findStaff, reactivateStaff, StaffLookupError } from ".
 import { caseDetailsOf } from "../services/staff-desk.ts";
 import { EMERGENCY_USAGE, type EmergencyValues, emergencyCommand } from "./admin-emergency.ts";
 import { PROVIDERS_USAGE, type ProviderValues, providersCommand } from "./admin-providers.ts";
+import { STATS_USAGE, type StatsValues, statsCommand } from "./admin-stats.ts";
 import { runCli } from "./run-cli.ts";
 import { UsageError } from "./simulator-args.ts";
 
@@ -48,7 +49,8 @@ followups --dry-run                            the reminders, escalations and ch
 rotate-keys [--batch-size N]                   re-encrypt rows under the current data key, re-hash under the current HMAC key (resumable)
 backup <file> [--force]                        an online copy of the SQLite database, safe while the bot runs
 ${EMERGENCY_USAGE}
-${PROVIDERS_USAGE}`;
+${PROVIDERS_USAGE}
+${STATS_USAGE}`;
 
 type Values = {
   json?: boolean | undefined;
@@ -68,7 +70,8 @@ type Values = {
   staff?: string | undefined;
   since?: string | undefined;
 } & EmergencyValues &
-  ProviderValues;
+  ProviderValues &
+  StatsValues;
 
 /** Who runs this command, as the audit log names them: the OS user it claims to run as. */
 function adminActor(): string {
@@ -637,6 +640,9 @@ runCli(async () => {
         place: { type: "string" },
         all: { type: "boolean" },
         "review-months": { type: "string" },
+        month: { type: "string" },
+        province: { type: "string" },
+        csv: { type: "boolean" },
       },
       allowPositionals: true,
     });
@@ -656,6 +662,7 @@ runCli(async () => {
     audit,
     emergency: emergencyCommand,
     providers: (app, args, values) => providersCommand(app, args, values, adminActor()),
+    stats: statsCommand,
   };
   const handler = handlers[command];
   if (!handler) throw new UsageError(`unknown command: ${command}\n${USAGE}`);

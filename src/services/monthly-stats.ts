@@ -1,0 +1,98 @@
+import type { Db } from "../db/database.ts";
+import {
+  AGE_GROUPS,
+  CASE_STATUSES,
+  CATEGORIES,
+  type CaseStatus,
+  GENDERS,
+  URGENCIES,
+  type Urgency,
+} from "../domain/case.ts";
+import {
+  type CaseForStats,
+  type MonthlyFigures,
+  monthBounds,
+  monthlyFigures,
+  suppressSmallCells,
+} from "../domain/monthly-stats.ts";
+
+/** Whose cases the figures count: one office's, one province's, or every case. */
+export type StatsScope = { kind: "office"; code: string } | { kind: "province"; code: string } | { kind: "national" };
+
+/** How to compute one month's figures. */
+export interface MonthlyStatsRequest {
+  month: string;
+  scope: StatsScope;
+  /** The office reading them: an office reads its own figures in full, everyone else with small counts hidden. */
+  readerOfficeCode: string | null;
+  ackDeadlineMs: Readonly<Record<Urgency, number>>;
+  now: Date;
+}
+
+function oneOf<T extends string>(allowed: readonly T[], value: string, fallback: T): T {
+  return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+/** Reads the coded fields of the scope's cases and computes the month's figures; null for text that is no month. */
+export async function loadMonthlyFigures(db: Db, request: MonthlyStatsRequest): Promise<MonthlyFigures | null> {
+  const bounds = monthBounds(request.month);
+  if (!bounds) return null;
+  const { scope } = request;
+  const where = {
+    createdAt: { lt: bounds.end },
+    ...(scope.kind === "office"
+      ? { officeCode: scope.code }
+      : scope.kind === "province"
+        ? { provinceCode: scope.code }
+        : {}),
+  };
+  const rows = await db.case.findMany({
+    where,
+    select: {
+      id: true,
+      createdAt: true,
+      routedAt: true,
+      acknowledgedAt: true,
+      closedAt: true,
+      urgency: true,
+      category: true,
+      victimAgeGroup: true,
+      victimGender: true,
+      provinceCode: true,
+      country: true,
+      resolution: true,
+      status: true,
+    },
+  });
+  const events = await db.caseEvent.findMany({
+    where: { toStatus: { not: null }, createdAt: { lt: bounds.end }, case: where },
+    select: { caseId: true, fromStatus: true, toStatus: true, createdAt: true },
+    orderBy: { id: "asc" },
+  });
+  const changes = new Map<string, CaseForStats["statusChanges"][number][]>();
+  for (const event of events) {
+    const list = changes.get(event.caseId) ?? [];
+    list.push({
+      fromStatus: event.fromStatus ? oneOf(CASE_STATUSES, event.fromStatus, "RECEIVED") : null,
+      toStatus: oneOf(CASE_STATUSES, event.toStatus ?? "", "RECEIVED"),
+      at: event.createdAt,
+    });
+    changes.set(event.caseId, list);
+  }
+  const cases: CaseForStats[] = rows.map((row) => ({
+    ...row,
+    urgency: oneOf(URGENCIES, row.urgency, "NORMAL"),
+    category: oneOf(CATEGORIES, row.category, "OTHER"),
+    victimAgeGroup: oneOf(AGE_GROUPS, row.victimAgeGroup, "UNKNOWN"),
+    victimGender: oneOf(GENDERS, row.victimGender, "UNKNOWN"),
+    status: oneOf(CASE_STATUSES, row.status, "RECEIVED"),
+    statusChanges: changes.get(row.id) ?? [],
+  }));
+  const services = await db.caseService.findMany({
+    where: { givenOn: { gte: bounds.start, lt: bounds.end }, case: where },
+    select: { type: true, stage: true, givenOn: true },
+  });
+  const figures = monthlyFigures(request.month, cases, services, request.ackDeadlineMs, request.now);
+  const own = scope.kind === "office" && request.readerOfficeCode === scope.code;
+  return own ? figures : suppressSmallCells(figures);
+}

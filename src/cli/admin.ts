@@ -25,6 +25,7 @@ import { releaseWaitingCards, warnAboutMissingDestinations } from "../services/o
 import { deactivateStaff, findStaff, reactivateStaff, StaffLookupError } from "../services/staff-admin.ts";
 import { caseDetailsOf } from "../services/staff-desk.ts";
 import { EMERGENCY_USAGE, type EmergencyValues, emergencyCommand } from "./admin-emergency.ts";
+import { EXPORT_USAGE, type ExportValues, exportCommand } from "./admin-export.ts";
 import { PROVIDERS_USAGE, type ProviderValues, providersCommand } from "./admin-providers.ts";
 import { STATS_USAGE, type StatsValues, statsCommand } from "./admin-stats.ts";
 import { runCli } from "./run-cli.ts";
@@ -50,7 +51,8 @@ rotate-keys [--batch-size N]                   re-encrypt rows under the current
 backup <file> [--force]                        an online copy of the SQLite database, safe while the bot runs
 ${EMERGENCY_USAGE}
 ${PROVIDERS_USAGE}
-${STATS_USAGE}`;
+${STATS_USAGE}
+${EXPORT_USAGE}`;
 
 type Values = {
   json?: boolean | undefined;
@@ -71,7 +73,8 @@ type Values = {
   since?: string | undefined;
 } & EmergencyValues &
   ProviderValues &
-  StatsValues;
+  StatsValues &
+  ExportValues;
 
 /** Who runs this command, as the audit log names them: the OS user it claims to run as. */
 function adminActor(): string {
@@ -643,6 +646,7 @@ runCli(async () => {
         month: { type: "string" },
         province: { type: "string" },
         csv: { type: "boolean" },
+        year: { type: "string" },
       },
       allowPositionals: true,
     });
@@ -663,6 +667,7 @@ runCli(async () => {
     emergency: emergencyCommand,
     providers: (app, args, values) => providersCommand(app, args, values, adminActor()),
     stats: statsCommand,
+    export: (app, args, values) => exportCommand(app, args, values, adminActor()),
   };
   const handler = handlers[command];
   if (!handler) throw new UsageError(`unknown command: ${command}\n${USAGE}`);

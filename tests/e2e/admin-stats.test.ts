@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CHAT_REPORT_LINES } from "../support/report-lines.ts";
 import { freshDataDir, runNpm } from "../support/run-command.ts";
 
-describe("npm run admin -- stats", () => {
+describe("npm run admin -- stats and export", () => {
   it("prints a month's figures: an office's own in full, national ones with small counts hidden, as text, JSON or CSV", async () => {
     const { env } = freshDataDir();
     const reported = await runNpm(
@@ -31,6 +31,18 @@ describe("npm run admin -- stats", () => {
     const csv = await runNpm("admin", ["stats", "--month", month, "--csv"], "", env);
     expect(csv.stdout.split("\n")[0]).toBe("figure,key,value");
     expect(csv.stdout).toContain("newReports,,<5");
+
+    // One case is too few to share its combination with 10 others: the export holds the header only.
+    const exported = await runNpm("admin", ["export", "anonymised"], "", env);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toBe("year,sex,age_band,nationality,province,category,destination_country\n");
+    expect(exported.stderr).toContain("1 cases: 0 rows exported (0 of them generalised), 1 left out");
+    const audit = JSON.parse((await runNpm("admin", ["audit", "--json"], "", env)).stdout) as Array<{
+      action: string;
+      detail: string;
+    }>;
+    expect(audit.find((row) => row.action === "export.anonymised")?.detail).toBe("0 rows of 1 cases");
+    expect((await runNpm("admin", ["export", "cases"], "", env)).code).toBe(2);
 
     const bad = await runNpm("admin", ["stats", "--month", "november"], "", env);
     expect(bad.code).toBe(2);

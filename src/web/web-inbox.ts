@@ -3,6 +3,7 @@ import type { WebConfig } from "../config.ts";
 import type { Logger } from "../logging/logger.ts";
 import { WebPartners } from "./web-partners.ts";
 import type { RunningWebServer } from "./web-server.ts";
+import { WebStatistics } from "./web-statistics.ts";
 
 /** The address a browser on this machine uses for a listener: a wildcard host is reached as localhost. */
 export function localBaseUrl(host: string, port: number): string {
@@ -21,6 +22,16 @@ export function configuredBaseUrl(web: WebConfig | null): string | null {
  * asked for explicitly (the simulator's default) and its port is taken, as by a second terminal
  * of the simulator, it warns and goes on: the other process serves the same database's inbox.
  */
+/** The statistics page's figures, from the app's services and its acceptance deadlines. */
+export function webStatisticsOf(app: App): WebStatistics {
+  return new WebStatistics({
+    db: app.database.prisma,
+    offices: app.offices,
+    clock: app.clock,
+    ackDeadlineMs: app.config.followUps.ackDeadlineMs,
+  });
+}
+
 /** The partner directory as the inbox serves it, from the app's services. */
 export function webPartnersOf(app: App): WebPartners {
   return new WebPartners({ providers: app.providers, audit: app.audit, db: app.database.prisma, clock: app.clock });
@@ -36,6 +47,7 @@ export async function startWebInbox(app: App, web: WebConfig, logger: Logger): P
         desk: app.webDesk,
         offices: app.offices,
         partners: webPartnersOf(app),
+        statistics: webStatisticsOf(app),
         translate: app.translate,
         clock: app.clock,
         logger,

@@ -44,6 +44,8 @@ import {
   SESSION_COOKIE,
   sameToken,
 } from "./web-security.ts";
+import type { WebStatistics } from "./web-statistics.ts";
+import { statisticsPage } from "./web-statistics-page.ts";
 
 /** What the web inbox is built from. */
 export interface WebServerDeps {
@@ -52,6 +54,8 @@ export interface WebServerDeps {
   offices: OfficeRepository;
   /** The partner directory staff refer cases to. */
   partners: WebPartners;
+  /** Monthly figures for supervisors and national staff. */
+  statistics: WebStatistics;
   translate: (language: Language) => Translate;
   clock: Clock;
   logger: Logger;
@@ -657,6 +661,30 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
       text: t(`web:partners.done.${action}`, { name: done.name }),
       error: false,
     });
+  });
+
+  const StatisticsQuerySchema = z.object({
+    month: z
+      .string()
+      .regex(/^\d{4}-\d{2}$/)
+      .catch("")
+      .default(""),
+    scope: z
+      .string()
+      .regex(/^(national|province:\d{2}|office:[A-Z0-9-]{2,40})$/)
+      .catch("")
+      .default(""),
+  });
+
+  app.get("/statistik", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const query = StatisticsQuerySchema.parse(request.query ?? {});
+    const view = await deps.statistics.view(signed.session.staff, query.month, query.scope);
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    if (!view)
+      return send(reply, 403, messagePage(ctx, ctx.t("web:stats.title"), ctx.t("web:stats.forbidden"), "error"));
+    return send(reply, 200, statisticsPage(ctx, view));
   });
 
   app.setNotFoundHandler(async (request, reply) => {

@@ -341,4 +341,24 @@ describe("the staff web inbox in chromium", () => {
     await page.screenshot({ path: path.join(SHOTS, "partners.png"), fullPage: true });
     await context.close();
   }, 120_000);
+
+  it("shows a supervisor the month's figures with a chart and tables, accessible in both languages", async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, await linkFrom(sri));
+    await page.getByRole("link", { name: "Statistik" }).click();
+    await page.waitForURL(/\/statistik/);
+    // The reports of this run were made this month (WIB).
+    const month = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7);
+    await page.getByLabel("Bulan", { exact: true }).fill(month);
+    await page.getByRole("button", { name: "Tampilkan" }).click();
+    await page.waitForURL(new RegExp(`month=${month}`));
+    expect(await page.textContent("main")).toContain("Laporan baru per kategori");
+    expect(await page.locator("svg[role=img] rect").count()).toBeGreaterThan(0);
+    await expectAccessible(page, "statistics");
+    await page.goto(`${new URL(page.url()).origin}/statistik?month=${month}&lang=en`);
+    await expectAccessible(page, "statistics");
+    await page.screenshot({ path: path.join(SHOTS, "statistics.png"), fullPage: true });
+    await context.close();
+  }, 120_000);
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseProviderCsv } from "../../src/directory/provider-csv.ts";
 import { runMaintenance } from "../../src/services/maintenance.ts";
 import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from "../../src/web/web-auth.ts";
-import { webPartnersOf } from "../../src/web/web-inbox.ts";
+import { webPartnersOf, webStatisticsOf } from "../../src/web/web-inbox.ts";
 import { buildWebApp } from "../../src/web/web-server.ts";
 import { textOf } from "../support/engine-chat.ts";
 import { REPO_ROOT } from "../support/run-command.ts";
@@ -28,6 +28,7 @@ async function world(secure = false) {
     desk: t.app.webDesk,
     offices: t.app.offices,
     partners: webPartnersOf(t.app),
+    statistics: webStatisticsOf(t.app),
     translate: t.app.translate,
     clock: t.clock,
     logger: t.app.logger,
@@ -733,5 +734,51 @@ describe("the partner directory", () => {
 
     // In English too.
     expect(visibleText((await agent.get("/mitra?lang=en")).body)).toContain("Partner services");
+  });
+});
+
+describe("the monthly figures page", () => {
+  it("shows a supervisor their office's own figures in full, national staff small counts hidden, and agents nothing", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    await enrolStaff(t, "sri", "Sri", "UPTDPPA-35", "SUPERVISOR");
+    await enrolStaff(t, "sari", "Sari", "SAPA129", "NATIONAL");
+    const first = await fileReport(t, "siti");
+    await fileReport(t, "dewi");
+    await t.send("ani", `/terima ${first.reference}`);
+
+    const agent = new WebBrowser(web);
+    await logIn(t, agent, "ani");
+    expect((await agent.get("/statistik")).statusCode).toBe(403);
+    expect(agent.last?.body).not.toContain('href="/statistik"');
+
+    const supervisor = new WebBrowser(web);
+    await logIn(t, supervisor, "sri");
+    let page = await supervisor.get("/statistik?month=2026-11");
+    expect(page.statusCode).toBe(200);
+    let text = visibleText(page.body);
+    expect(text).toContain("Angka bulan 2026-11 (WIB)");
+    expect(text).toMatch(/Laporan baru 2 /);
+    expect(text).toMatch(/Diterima petugas 1 /);
+    expect(text).toContain("Anak 2");
+    expect(page.body).toContain('<svg role="img" aria-labelledby="chart-title"');
+    expect(text).not.toContain("ditampilkan sebagai <5");
+    // A month that is not one falls back to the last month (October: nothing yet).
+    text = visibleText((await supervisor.get("/statistik?month=2026-13")).body);
+    expect(text).toContain("Angka bulan 2026-10 (WIB)");
+    // Another office's scope is not offered to a supervisor: their own office is shown.
+    text = visibleText((await supervisor.get("/statistik?month=2026-11&scope=office:DINSOS-32")).body);
+    expect(text).toMatch(/Laporan baru 2 /);
+
+    const national = new WebBrowser(web);
+    await logIn(t, national, "sari");
+    page = await national.get("/statistik?month=2026-11&scope=national");
+    text = visibleText(page.body);
+    expect(text).toContain("ditampilkan sebagai <5");
+    expect(text).toMatch(/Laporan baru <5 /);
+    expect(text).toContain("tidak ditampilkan (jumlahnya terlalu kecil)");
+    text = visibleText((await national.get("/statistik?month=2026-11&scope=province:35&lang=en")).body);
+    expect(text).toContain("Monthly figures");
+    expect(text).toMatch(/New reports <5 /);
   });
 });

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import type { App } from "../app.ts";
 import { parseProviderCsv, providersToCsv } from "../directory/provider-csv.ts";
 import { SERVICE_TYPES, type ServiceType } from "../domain/case-services.ts";
-import { EVERY_PROVINCE, type ProviderRecord, reviewOverdue } from "../domain/providers.ts";
+import { dayOf, EVERY_PROVINCE, type ProviderRecord, reviewOverdue } from "../domain/providers.ts";
 import { labelForCode, labelForCodes, placeNamed } from "../regions/area-names.ts";
 import { UsageError } from "./simulator-args.ts";
 
@@ -153,7 +153,7 @@ function placeOf(text: string): { provinceCode: string; regencyCode: string | nu
 }
 
 function day(date: Date | null): string {
-  return date ? date.toISOString().slice(0, 10) : "-";
+  return date ? dayOf(date) : "-";
 }
 
 function areasLabel(p: ProviderRecord): string {

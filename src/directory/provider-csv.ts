@@ -6,6 +6,7 @@ import { CsvError, parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { SERVICE_TYPES } from "../domain/case-services.ts";
 import {
+  dayOf,
   EVERY_PROVINCE,
   PROVIDER_KINDS,
   PROVIDER_POPULATIONS,
@@ -68,7 +69,7 @@ function guard(cell: string): string {
 }
 
 function day(date: Date | null): string {
-  return date ? date.toISOString().slice(0, 10) : "";
+  return date ? dayOf(date) : "";
 }
 
 /** Reads the directory's CSV. Nothing is returned unless every row is valid. */
@@ -138,7 +139,7 @@ function readRow(record: Record<string, string>, line: number, problems: CsvProb
     const value = cell(column);
     if (value === "") return null;
     const parsed = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
-    if (!parsed || Number.isNaN(parsed.getTime()) || day(parsed) !== value) {
+    if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
       problem(column, `"${value}" is not a date written YYYY-MM-DD`);
       return null;
     }

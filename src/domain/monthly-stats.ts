@@ -129,14 +129,19 @@ export function monthlyFigures(
   const { start, end } = bounds;
   const within = (at: Date | null) => at !== null && at >= start && at < end;
   const reported = cases.filter((c) => within(c.createdAt));
-  const accepted = reported.filter((c) => c.acknowledgedAt !== null);
-  const waits = accepted
-    .map((c) => (c.acknowledgedAt as Date).getTime() - (c.routedAt ?? c.createdAt).getTime())
-    .sort((a, b) => a - b);
+  // The first routing and the first acceptance: a transfer, an escalation or a reopening routes a
+  // case again, and must not make a late acceptance look quick.
+  const routedFirst = (c: CaseForStats) =>
+    (c.statusChanges.find((change) => change.toStatus === "ROUTED")?.at ?? c.routedAt ?? c.createdAt).getTime();
+  const acceptedFirst = (c: CaseForStats) =>
+    (c.statusChanges.find((change) => change.toStatus === "ACKNOWLEDGED")?.at ?? c.acknowledgedAt)?.getTime() ?? null;
+  const accepted = reported.filter((c) => acceptedFirst(c) !== null);
+  const waits = accepted.map((c) => Math.max(0, (acceptedFirst(c) as number) - routedFirst(c))).sort((a, b) => a - b);
   const horizon = Math.min(end.getTime(), now.getTime());
   const overdue = reported.filter((c) => {
-    const deadline = (c.routedAt ?? c.createdAt).getTime() + ackDeadlineMs[c.urgency];
-    if (c.acknowledgedAt) return c.acknowledgedAt.getTime() > deadline;
+    const deadline = routedFirst(c) + ackDeadlineMs[c.urgency];
+    const acceptedAt = acceptedFirst(c);
+    if (acceptedAt !== null) return acceptedAt > deadline;
     // Not accepted: late once the deadline passed, unless the case was closed before it.
     return deadline < horizon && !(c.closedAt && c.closedAt.getTime() <= deadline);
   }).length;
@@ -175,14 +180,14 @@ function small(value: Cell): boolean {
 }
 
 /**
- * Hides small counts of one breakdown, and then a second cell wherever a single hidden one could
- * be worked out from the published total: the smallest count still shown is hidden with it.
+ * Hides small counts of one breakdown. The hidden counts' sum is the total less the counts shown,
+ * so unless a larger count is withheld with them, two "<5" summing to 2 would read as 1 and 1:
+ * the smallest count still shown is withheld ("hidden") too.
  */
 function suppressBreakdown(counts: Record<string, Cell>): Record<string, Cell> {
   const out: Record<string, Cell> = {};
   for (const [key, value] of Object.entries(counts)) out[key] = small(value) ? "<5" : value;
-  const hidden = Object.values(out).filter((v) => v === "<5").length;
-  if (hidden === 1) {
+  if (Object.values(out).includes("<5")) {
     const shown = Object.entries(out)
       .filter((entry): entry is [string, number] => typeof entry[1] === "number" && entry[1] > 0)
       .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
@@ -192,11 +197,32 @@ function suppressBreakdown(counts: Record<string, Cell>): Record<string, Cell> {
   return out;
 }
 
+/** A count as published beside its total: "<5" when small, "hidden" when the rest of the total is small (it would reveal those). */
+function beside(count: Cell, total: Cell): Cell {
+  if (typeof count !== "number") return count;
+  if (small(count)) return "<5";
+  return typeof total === "number" && small(total - count) ? "hidden" : count;
+}
+
+/** Waiting times are published from this many accepted reports: with fewer, the 90th percentile is one case's wait. */
+const PERCENTILE_MINIMUM = 10;
+
 /** True when the urgent share would reveal a small number of urgent (or of ordinary) reports. */
 function urgentHidden(figures: MonthlyFigures): boolean {
   if (typeof figures.newReports !== "number" || figures.urgentPercent === null) return false;
   const urgent = Math.round((figures.urgentPercent * figures.newReports) / 100);
   return small(urgent) || small(figures.newReports - urgent);
+}
+
+/** The waiting times as published: none from fewer than PERCENTILE_MINIMUM acceptances, no count that reveals a few. */
+function hiddenWaits(figures: MonthlyFigures): MonthlyFigures["hoursToAcceptance"] {
+  const { accepted } = figures.hoursToAcceptance;
+  const few = typeof accepted !== "number" || accepted < PERCENTILE_MINIMUM;
+  return {
+    median: few ? null : figures.hoursToAcceptance.median,
+    p90: few ? null : figures.hoursToAcceptance.p90,
+    accepted: beside(accepted, figures.newReports),
+  };
 }
 
 /**
@@ -216,10 +242,8 @@ export function suppressSmallCells(figures: MonthlyFigures): MonthlyFigures {
     byProvince: suppressBreakdown(figures.byProvince),
     byDestinationCountry: suppressBreakdown(figures.byDestinationCountry),
     urgentPercent: fewReports || urgentHidden(figures) ? null : figures.urgentPercent,
-    hoursToAcceptance: small(figures.hoursToAcceptance.accepted)
-      ? { median: null, p90: null, accepted: "<5" }
-      : figures.hoursToAcceptance,
-    overdueAcceptances: small(figures.overdueAcceptances) ? "<5" : figures.overdueAcceptances,
+    hoursToAcceptance: hiddenWaits(figures),
+    overdueAcceptances: beside(figures.overdueAcceptances, total),
     statusAtMonthEnd: suppressBreakdown(figures.statusAtMonthEnd),
     servicesByType: suppressBreakdown(figures.servicesByType),
     servicesByStage: suppressBreakdown(figures.servicesByStage),

@@ -68,7 +68,10 @@ export function reviewOverdue(provider: Pick<ProviderRecord, "reviewDueAt" | "ve
   return provider.verifiedAt === null || (provider.reviewDueAt !== null && provider.reviewDueAt <= now);
 }
 
-/** True when a provider serving `areas` serves a case in this province and regency. */
+/**
+ * True when a provider serving `areas` serves this place: a regency it covers (or its whole
+ * province), or, for a place known only to its province, any part of that province.
+ */
 export function servesPlace(
   areas: readonly ProviderArea[],
   place: { provinceCode: string | null; regencyCode: string | null },
@@ -77,6 +80,11 @@ export function servesPlace(
     (area) =>
       area.provinceCode === EVERY_PROVINCE ||
       (area.provinceCode === place.provinceCode &&
-        (area.regencyCode === null || area.regencyCode === place.regencyCode)),
+        (area.regencyCode === null || place.regencyCode === null || area.regencyCode === place.regencyCode)),
   );
+}
+
+/** The calendar day of a date in Western Indonesia Time, YYYY-MM-DD (a day imported as UTC midnight stays that day). */
+export function dayOf(date: Date): string {
+  return new Date(date.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }

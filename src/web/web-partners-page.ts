@@ -1,13 +1,9 @@
 import { SERVICE_TYPES } from "../domain/case-services.ts";
-import { EVERY_PROVINCE, type ProviderRecord, reviewOverdue } from "../domain/providers.ts";
+import { dayOf as day, EVERY_PROVINCE, type ProviderRecord, reviewOverdue } from "../domain/providers.ts";
 import { labelForCode, labelForCodes } from "../regions/area-names.ts";
 import { type Html, html } from "./html.ts";
 import { layout, type PageContext } from "./web-pages.ts";
 import type { PartnerFilters, PartnerListing } from "./web-partners.ts";
-
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
 
 /** The partner directory: filters by place and service, one entry per provider, national staff's buttons. */
 export function partnersPage(

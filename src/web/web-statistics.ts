@@ -43,7 +43,7 @@ export function lastMonth(now: Date): string {
 
 /**
  * Monthly figures in the web inbox: a supervisor reads their office's own figures in full;
- * national staff read the national, a province's or an office's figures with small counts hidden.
+ * national staff read the national or a province's figures with small counts hidden.
  */
 export class WebStatistics {
   readonly #deps: WebStatisticsDeps;
@@ -60,8 +60,8 @@ export class WebStatistics {
     const choices: ScopeChoice[] = national
       ? [
           { value: "national", label: "" },
+          // Not single offices: a province's table less one office's would give the rest's small counts away.
           ...PROVINCES.map((p) => ({ value: `province:${p.code}`, label: p.name })),
-          ...offices.map((o) => ({ value: `office:${o.code}`, label: `${o.name} (${o.code})` })),
         ]
       : [
           {

@@ -146,35 +146,65 @@ describe("a month's figures", () => {
     });
   });
 
-  it("hides counts under 5 outside the office, and a second count where a total would reveal one", () => {
+  it("hides counts under 5 outside the office, with a larger count withheld beside them so that no total reveals them", () => {
     const shown = suppressSmallCells(monthlyFigures("2026-11", CASES, SERVICES, DEADLINES, NOW));
     expect(shown).toMatchObject({
       newReports: 12,
-      byCategory: { FORCED_LABOUR: 7, MIGRANT_WORKER_ABROAD: "<5", CHILD_EXPLOITATION: "<5", FISHING_VESSEL: "<5" },
-      // One hidden count (UNKNOWN: 1) would follow from 12 - 9 - 2: the next smallest goes too.
-      byAgeGroup: { ADULT: 9, CHILD: "<5", UNKNOWN: "<5" },
-      // Two provinces: 12 - 10 would give the hidden one away, so 10 is withheld too.
+      // 2 + 2 + 1 hidden would follow from 12 - 7: the 7 is withheld too.
+      byCategory: {
+        FORCED_LABOUR: "hidden",
+        MIGRANT_WORKER_ABROAD: "<5",
+        CHILD_EXPLOITATION: "<5",
+        FISHING_VESSEL: "<5",
+      },
+      byAgeGroup: { ADULT: "hidden", CHILD: "<5", UNKNOWN: "<5" },
       byProvince: { "52": "hidden", "35": "<5" },
       // 2 urgent reports of 12: the share would reveal them.
       urgentPercent: null,
-      hoursToAcceptance: { median: 3, p90: 8, accepted: 10 },
+      // 10 accepted of 12 would reveal the 2 that were not; 10 acceptances are enough for the times.
+      hoursToAcceptance: { median: 3, p90: 8, accepted: "hidden" },
       overdueAcceptances: "<5",
-      statusAtMonthEnd: { ACKNOWLEDGED: 7, ASSISTANCE: "<5", CLOSED: "<5", ROUTED: "<5" },
-      // One small count (ASSISTED) beside another small one: nothing more to withhold.
+      statusAtMonthEnd: { ACKNOWLEDGED: "hidden", ASSISTANCE: "<5", CLOSED: "<5", ROUTED: "<5" },
       closedByResolution: { ASSISTED: "<5", DUPLICATE: "<5" },
+      servicesByType: { SHELTER: "<5", HEALTH: "<5", RETURN_TRAVEL: "<5" },
     });
-    // A single small count beside larger ones: the smallest of those is withheld with it.
-    expect(
-      suppressSmallCells({
-        ...monthlyFigures("2026-11", [], [], DEADLINES, NOW),
-        byGender: { FEMALE: 9, MALE: 6, UNKNOWN: 1 },
-      }).byGender,
-    ).toEqual({ FEMALE: 9, MALE: "hidden", UNKNOWN: "<5" });
-    const few = suppressSmallCells(monthlyFigures("2026-11", CASES.slice(0, 3), [], DEADLINES, NOW));
-    expect(few).toMatchObject({
+    const empty = monthlyFigures("2026-11", [], [], DEADLINES, NOW);
+    // Two "<5" summing to 2 would read as 1 and 1: the next count is withheld with them.
+    expect(suppressSmallCells({ ...empty, byGender: { FEMALE: 20, MALE: 1, MIXED: 1 } }).byGender).toEqual({
+      FEMALE: "hidden",
+      MALE: "<5",
+      MIXED: "<5",
+    });
+    expect(suppressSmallCells({ ...empty, byGender: { FEMALE: 9, MALE: 6, UNKNOWN: 1 } }).byGender).toEqual({
+      FEMALE: 9,
+      MALE: "hidden",
+      UNKNOWN: "<5",
+    });
+    expect(suppressSmallCells({ ...empty, byGender: { FEMALE: 9, MALE: 6 } }).byGender).toEqual({ FEMALE: 9, MALE: 6 });
+    // Fewer than 10 acceptances: no waiting times (the 90th percentile would be one case's wait).
+    const few = suppressSmallCells(monthlyFigures("2026-11", CASES.slice(0, 8), [], DEADLINES, NOW));
+    expect(few).toMatchObject({ newReports: 8, hoursToAcceptance: { median: null, p90: null, accepted: 8 } });
+    const fewer = suppressSmallCells(monthlyFigures("2026-11", CASES.slice(0, 3), [], DEADLINES, NOW));
+    expect(fewer).toMatchObject({
       newReports: "<5",
       urgentPercent: null,
       hoursToAcceptance: { median: null, p90: null },
+    });
+  });
+
+  it("counts the wait from the first routing to the first acceptance, so an escalation does not hide a late one", () => {
+    // Routed on 2 November, not accepted within 24 hours, escalated (routed again), accepted 2 hours later.
+    const late = reported("2026-11-02T03:00:00Z", {
+      routedAt: new Date("2026-11-03T03:00:00Z"),
+      acknowledgedAt: new Date("2026-11-03T05:00:00Z"),
+      changes: [
+        ["ROUTED", "2026-11-03T03:00:00Z"],
+        ["ACKNOWLEDGED", "2026-11-03T05:00:00Z"],
+      ],
+    });
+    expect(monthlyFigures("2026-11", [late], [], DEADLINES, NOW)).toMatchObject({
+      hoursToAcceptance: { median: 26, p90: 26, accepted: 1 },
+      overdueAcceptances: 1,
     });
   });
 });

@@ -40,6 +40,8 @@ describe("the partner directory's CSV", () => {
     const lombokTengah = { provinceCode: "52", regencyCode: "52.02" };
     expect(servesPlace(lbh?.areas ?? [], mataram)).toBe(true);
     expect(servesPlace(lbh?.areas ?? [], lombokTengah)).toBe(false);
+    // A place known only to its province: a partner serving part of it is offered.
+    expect(servesPlace(lbh?.areas ?? [], { provinceCode: "52", regencyCode: null })).toBe(true);
     expect(servesPlace(shelter?.areas ?? [], lombokTengah)).toBe(true);
     expect(servesPlace(iom?.areas ?? [], { provinceCode: "94", regencyCode: null })).toBe(true);
 

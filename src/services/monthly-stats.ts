@@ -3,7 +3,6 @@ import {
   AGE_GROUPS,
   CASE_STATUSES,
   CATEGORIES,
-  type CaseStatus,
   GENDERS,
   URGENCIES,
   type Urgency,

@@ -8,18 +8,7 @@ import {
 } from "../../src/domain/anonymised-export.ts";
 import { CATEGORIES, type Category } from "../../src/domain/case.ts";
 import { PROVINCES } from "../../src/regions/provinces.ts";
-
-/** A small seeded generator (mulberry32): the same 2,000 cases on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { seededRandom } from "../drills/support/webhook.ts";
 
 function pick<T>(random: () => number, weighted: ReadonlyArray<readonly [T, number]>): T {
   const total = weighted.reduce((sum, [, weight]) => sum + weight, 0);
@@ -33,7 +22,7 @@ function pick<T>(random: () => number, weighted: ReadonlyArray<readonly [T, numb
 
 /** Skewed as real reports are: most from a few provinces, to a few countries, a long tail of rare ones. */
 function skewedCases(count: number): AnonymisableCase[] {
-  const random = seeded(20261206);
+  const random = seededRandom(20261206);
   const provinces = PROVINCES.map((p) => p.code);
   const rareCountries = ["KH", "MM", "AE", "KR", "JP", "QA", "KW", "OM", "TR", "PL", "ZA", "PE", "FJ", "LA", "TH"];
   const cases: AnonymisableCase[] = [];

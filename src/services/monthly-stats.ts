@@ -1,12 +1,5 @@
 import type { Db } from "../db/database.ts";
-import {
-  AGE_GROUPS,
-  CASE_STATUSES,
-  CATEGORIES,
-  GENDERS,
-  URGENCIES,
-  type Urgency,
-} from "../domain/case.ts";
+import { AGE_GROUPS, CASE_STATUSES, CATEGORIES, GENDERS, URGENCIES, type Urgency } from "../domain/case.ts";
 import {
   type CaseForStats,
   type MonthlyFigures,

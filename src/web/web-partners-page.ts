@@ -43,6 +43,7 @@ ${notice ? html`<p class="notice${notice.error ? " error" : ""}" role="${notice.
 ${listing.manages ? html`<div><label><input type="checkbox" name="all" value="1"${filters.all ? html` checked` : ""}> ${t("web:partners.includeInactive")}</label></div>` : ""}
 <div><button type="submit" class="secondary">${t("web:partners.filter")}</button>${filtered ? html` <a href="/mitra">${t("web:partners.clear")}</a>` : ""}</div>
 </form>
+${listing.manages && !listing.empty ? html`<p><a href="/mitra/csv" download="mitra-layanan.csv">${t("web:partners.download")}</a> <span class="muted">${t("web:partners.downloadNote")}</span></p>` : ""}
 ${body}`,
   );
 }

@@ -1,5 +1,6 @@
 import type { AuditStore } from "../db/audit-store.ts";
 import type { Db } from "../db/database.ts";
+import { providersToCsv } from "../directory/provider-csv.ts";
 import type { ProviderRepository } from "../directory/provider-repository.ts";
 import type { ServiceType } from "../domain/case-services.ts";
 import type { ProviderRecord } from "../domain/providers.ts";
@@ -65,6 +66,18 @@ export class WebPartners {
       ...(place ? { place: { provinceCode: place.provinceCode, regencyCode: place.regencyCode } } : {}),
     });
     return { providers, place, manages, empty };
+  }
+
+  /** The whole directory as the import's CSV, for national staff (null for others); audited. */
+  async exportCsv(staff: StaffActor): Promise<string | null> {
+    if (staff.role !== "NATIONAL") return null;
+    const { providers, audit, db, clock } = this.#deps;
+    const all = await providers.list({ includeInactive: true });
+    await audit.record(
+      { actor: `staff:${staff.id}`, action: "provider.exported", detail: `${all.length}` },
+      clock.now(),
+    )(db);
+    return providersToCsv(all);
   }
 
   /** Verifies or (de)activates a provider for national staff, audited; null when not allowed or unknown. */

@@ -644,6 +644,20 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     return send(reply, 200, partnersPage(ctx, filters, listing, notice));
   });
 
+  app.get("/mitra/csv", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const csv = await deps.partners.exportCsv(signed.session.staff);
+    if (csv === null) {
+      const ctx = await pageContext(request, reply, signed.session, signed.token);
+      return send(reply, 403, messagePage(ctx, ctx.t("web:partners.title"), ctx.t("web:partners.forbidden"), "error"));
+    }
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", 'attachment; filename="mitra-layanan.csv"')
+      .send(csv);
+  });
+
   app.post<{ Params: { code: string } }>("/mitra/:code/aksi", async (request, reply) => {
     const signed = await requireSession(request, reply);
     if (!signed) return reply;

@@ -732,6 +732,24 @@ describe("the partner directory", () => {
     });
     expect(audited.map((row) => row.action)).toEqual(["provider.verified", "provider.deactivated"]);
 
+    // National staff download the directory in the import's format; agents may not.
+    expect((await national.get("/mitra")).body).toContain('href="/mitra/csv"');
+    expect((await agent.get("/mitra")).body).not.toContain('href="/mitra/csv"');
+    expect((await agent.get("/mitra/csv")).statusCode).toBe(403);
+    const download = await national.get("/mitra/csv");
+    expect(download.statusCode).toBe(200);
+    expect(download.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(download.headers["content-disposition"]).toBe('attachment; filename="mitra-layanan.csv"');
+    const downloaded = parseProviderCsv(download.body);
+    expect(downloaded.ok && downloaded.providers.map((p) => [p.code, p.active])).toEqual([
+      ["IOM-FIKTIF", true],
+      ["KALTARA-KLINIK-FIKTIF", false],
+      ["NTB-LBH-FIKTIF", false],
+      ["NTB-RUMAH-AMAN-FIKTIF", true],
+    ]);
+    const exported = await t.app.database.prisma.auditLog.count({ where: { action: "provider.exported" } });
+    expect(exported).toBe(1);
+
     // In English too.
     expect(visibleText((await agent.get("/mitra?lang=en")).body)).toContain("Partner services");
   });

@@ -1,4 +1,5 @@
 import type { Db } from "../db/database.ts";
+import type { AnonymisableCase } from "../domain/anonymised-export.ts";
 import { AGE_GROUPS, CASE_STATUSES, CATEGORIES, GENDERS, URGENCIES, type Urgency } from "../domain/case.ts";
 import {
   type CaseForStats,
@@ -87,4 +88,28 @@ export async function loadMonthlyFigures(db: Db, request: MonthlyStatsRequest): 
   const figures = monthlyFigures(request.month, cases, services, request.ackDeadlineMs, request.now);
   const own = scope.kind === "office" && request.readerOfficeCode === scope.code;
   return own ? figures : suppressSmallCells(figures);
+}
+
+/** The coded fields the anonymised export reads, of every case or of one year's (in WIB). */
+export async function loadAnonymisableCases(db: Db, year: number | null): Promise<AnonymisableCase[]> {
+  const from = year === null ? null : monthBounds(`${year}-01`);
+  const to = year === null ? null : monthBounds(`${year + 1}-01`);
+  const rows = await db.case.findMany({
+    where: from && to ? { createdAt: { gte: from.start, lt: to.start } } : {},
+    select: {
+      createdAt: true,
+      victimGender: true,
+      victimAgeGroup: true,
+      victimNationality: true,
+      provinceCode: true,
+      category: true,
+      country: true,
+    },
+  });
+  return rows.map((row) => ({
+    ...row,
+    victimGender: oneOf(GENDERS, row.victimGender, "UNKNOWN"),
+    victimAgeGroup: oneOf(AGE_GROUPS, row.victimAgeGroup, "UNKNOWN"),
+    category: oneOf(CATEGORIES, row.category, "OTHER"),
+  }));
 }

@@ -58,13 +58,16 @@ export class WebPartners {
   async list(staff: StaffActor, filters: PartnerFilters): Promise<PartnerListing> {
     const manages = staff.role === "NATIONAL";
     const place = filters.place.trim() === "" ? null : placeNamed(filters.place);
-    const empty = (await this.#deps.providers.list({ includeInactive: true })).length === 0;
-    if (place && place.kind !== "found") return { providers: [], place, manages, empty };
-    const providers = await this.#deps.providers.list({
-      includeInactive: manages && filters.all,
-      services: filters.service ? [filters.service] : [],
-      ...(place ? { place: { provinceCode: place.provinceCode, regencyCode: place.regencyCode } } : {}),
-    });
+    const providers =
+      place && place.kind !== "found"
+        ? []
+        : await this.#deps.providers.list({
+            includeInactive: manages && filters.all,
+            services: filters.service ? [filters.service] : [],
+            ...(place ? { place: { provinceCode: place.provinceCode, regencyCode: place.regencyCode } } : {}),
+          });
+    // Whether the directory holds anything at all is asked only when nothing matched.
+    const empty = providers.length === 0 && (await this.#deps.providers.list({ includeInactive: true })).length === 0;
     return { providers, place, manages, empty };
   }
 

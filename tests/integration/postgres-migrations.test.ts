@@ -143,10 +143,12 @@ describe.skipIf(!TEST_DATABASE_URL)(
       expect(applied.filter((a) => a.length > 0)).toHaveLength(1);
       const rows = await query<{ count: string }>(url, `SELECT count(*) AS count FROM "_prisma_migrations"`);
       expect(Number(rows[0]?.count)).toBe(names.length);
-      // The lock is released with the connection.
+      // The lock is released with the connection. Only this database's: another test file (or the
+      // other Node version's run) may be migrating a database of its own on the same server now.
       const locks = await query(
         url,
-        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = ${MIGRATION_LOCK_KEY}`,
+        `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = ${MIGRATION_LOCK_KEY}
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       );
       expect(locks).toHaveLength(0);
     });

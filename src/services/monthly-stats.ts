@@ -22,7 +22,8 @@ export interface MonthlyStatsRequest {
   now: Date;
 }
 
-function oneOf<T extends string>(allowed: readonly T[], value: string, fallback: T): T {
+/** A stored code read back as one of the allowed ones, or the fallback for a value no release wrote. */
+export function knownCode<T extends string>(allowed: readonly T[], value: string, fallback: T): T {
   return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
 
@@ -66,19 +67,19 @@ export async function loadMonthlyFigures(db: Db, request: MonthlyStatsRequest): 
   for (const event of events) {
     const list = changes.get(event.caseId) ?? [];
     list.push({
-      fromStatus: event.fromStatus ? oneOf(CASE_STATUSES, event.fromStatus, "RECEIVED") : null,
-      toStatus: oneOf(CASE_STATUSES, event.toStatus ?? "", "RECEIVED"),
+      fromStatus: event.fromStatus ? knownCode(CASE_STATUSES, event.fromStatus, "RECEIVED") : null,
+      toStatus: knownCode(CASE_STATUSES, event.toStatus ?? "", "RECEIVED"),
       at: event.createdAt,
     });
     changes.set(event.caseId, list);
   }
   const cases: CaseForStats[] = rows.map((row) => ({
     ...row,
-    urgency: oneOf(URGENCIES, row.urgency, "NORMAL"),
-    category: oneOf(CATEGORIES, row.category, "OTHER"),
-    victimAgeGroup: oneOf(AGE_GROUPS, row.victimAgeGroup, "UNKNOWN"),
-    victimGender: oneOf(GENDERS, row.victimGender, "UNKNOWN"),
-    status: oneOf(CASE_STATUSES, row.status, "RECEIVED"),
+    urgency: knownCode(URGENCIES, row.urgency, "NORMAL"),
+    category: knownCode(CATEGORIES, row.category, "OTHER"),
+    victimAgeGroup: knownCode(AGE_GROUPS, row.victimAgeGroup, "UNKNOWN"),
+    victimGender: knownCode(GENDERS, row.victimGender, "UNKNOWN"),
+    status: knownCode(CASE_STATUSES, row.status, "RECEIVED"),
     statusChanges: changes.get(row.id) ?? [],
   }));
   const services = await db.caseService.findMany({
@@ -108,8 +109,8 @@ export async function loadAnonymisableCases(db: Db, year: number | null): Promis
   });
   return rows.map((row) => ({
     ...row,
-    victimGender: oneOf(GENDERS, row.victimGender, "UNKNOWN"),
-    victimAgeGroup: oneOf(AGE_GROUPS, row.victimAgeGroup, "UNKNOWN"),
-    category: oneOf(CATEGORIES, row.category, "OTHER"),
+    victimGender: knownCode(GENDERS, row.victimGender, "UNKNOWN"),
+    victimAgeGroup: knownCode(AGE_GROUPS, row.victimAgeGroup, "UNKNOWN"),
+    category: knownCode(CATEGORIES, row.category, "OTHER"),
   }));
 }

@@ -23,6 +23,8 @@ export interface WebSessionView {
   staff: StaffActor;
   /** The chat the staff member enrolled from: login announcements go there. */
   identityId: string | null;
+  /** When the login link that opened this session was used: some downloads need a recent one. */
+  signedInAt: Date;
 }
 
 /** Where the web inbox is reached, known once its server listens; null while the inbox is off. */
@@ -134,7 +136,7 @@ export class WebAuthStore {
     if (now.getTime() - row.createdAt.getTime() >= SESSION_MAX_MS) return null;
     if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS)
       await this.#db.webSession.updateMany({ where: { tokenHash: hash, endedAt: null }, data: { lastSeenAt: now } });
-    return { staff: toActor(toStaff(row.staff)), identityId: row.staff.identityId };
+    return { staff: toActor(toStaff(row.staff)), identityId: row.staff.identityId, signedInAt: row.createdAt };
   }
 
   /** Ends one session (the browser's "Keluar"). */

@@ -1,6 +1,7 @@
 import type { App } from "../app.ts";
 import type { WebConfig } from "../config.ts";
 import type { Logger } from "../logging/logger.ts";
+import { WebCaseExport } from "./web-case-export.ts";
 import { WebPartners } from "./web-partners.ts";
 import type { RunningWebServer } from "./web-server.ts";
 import { WebStatistics } from "./web-statistics.ts";
@@ -32,6 +33,11 @@ export function webStatisticsOf(app: App): WebStatistics {
   });
 }
 
+/** The office case export as the inbox serves it, from the app's services. */
+export function webCaseExportOf(app: App): WebCaseExport {
+  return new WebCaseExport({ db: app.database.prisma, offices: app.offices, audit: app.audit, clock: app.clock });
+}
+
 /** The partner directory as the inbox serves it, from the app's services. */
 export function webPartnersOf(app: App): WebPartners {
   return new WebPartners({ providers: app.providers, audit: app.audit, db: app.database.prisma, clock: app.clock });
@@ -48,6 +54,7 @@ export async function startWebInbox(app: App, web: WebConfig, logger: Logger): P
         offices: app.offices,
         partners: webPartnersOf(app),
         statistics: webStatisticsOf(app),
+        caseExport: webCaseExportOf(app),
         translate: app.translate,
         clock: app.clock,
         logger,

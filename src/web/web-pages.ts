@@ -59,7 +59,7 @@ export function layout(ctx: PageContext, title: string, content: Html): Html {
 <header class="top">
 <span><strong>${t("web:appName")}</strong></span>
 <nav aria-label="${t("web:appName")}">
-${staff ? html`<a class="on-band" href="/kotak">${t("web:nav.inbox")}</a><a class="on-band" href="/mitra">${t("web:nav.partners")}</a>${supervises(staff.role) ? html`<a class="on-band" href="/ringkasan">${t("web:nav.overview")}</a><a class="on-band" href="/audit">${t("web:nav.audit")}</a><a class="on-band" href="/statistik">${t("web:nav.stats")}</a>` : ""}<span class="who">${t("web:nav.signedInAs", { name: staff.name, office: staff.officeName })}</span>` : ""}
+${staff ? html`<a class="on-band" href="/kotak">${t("web:nav.inbox")}</a><a class="on-band" href="/mitra">${t("web:nav.partners")}</a>${supervises(staff.role) ? html`<a class="on-band" href="/ringkasan">${t("web:nav.overview")}</a><a class="on-band" href="/audit">${t("web:nav.audit")}</a><a class="on-band" href="/statistik">${t("web:nav.stats")}</a><a class="on-band" href="/ekspor">${t("web:nav.export")}</a>` : ""}<span class="who">${t("web:nav.signedInAs", { name: staff.name, office: staff.officeName })}</span>` : ""}
 <a class="on-band" href="${switchHref}" lang="${other}" hreflang="${other}">${t("web:otherLanguage")}</a>
 ${staff && csrf ? html`<form class="logout" method="post" action="/keluar"><input type="hidden" name="csrf" value="${csrf}"><button class="logout-button" type="submit">${t("web:nav.logout")}</button></form>` : ""}
 </nav>

@@ -16,6 +16,8 @@ import type { Clock } from "../services/clock.ts";
 import { dateFormat } from "../text/date-format.ts";
 import type { Html } from "./html.ts";
 import { LOGIN_LINK_TTL_MS, type WebAuthStore, type WebSessionView } from "./web-auth.ts";
+import { EXPORT_FRESH_MS, type WebCaseExport } from "./web-case-export.ts";
+import { caseExportPage } from "./web-case-export-page.ts";
 import type { InboxNarrowing, WebDesk } from "./web-desk.ts";
 import { auditHref, auditScreen, overviewPage } from "./web-oversight-pages.ts";
 import {
@@ -56,6 +58,8 @@ export interface WebServerDeps {
   partners: WebPartners;
   /** Monthly figures for supervisors and national staff. */
   statistics: WebStatistics;
+  /** The office case export (HTCDS) for supervisors and national staff. */
+  caseExport: WebCaseExport;
   translate: (language: Language) => Translate;
   clock: Clock;
   logger: Logger;
@@ -699,6 +703,44 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     if (!view)
       return send(reply, 403, messagePage(ctx, ctx.t("web:stats.title"), ctx.t("web:stats.forbidden"), "error"));
     return send(reply, 200, statisticsPage(ctx, view));
+  });
+
+  const exportRefusal = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    signed: { session: WebSessionView; token: string },
+  ) => {
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    return send(reply, 403, messagePage(ctx, ctx.t("web:export.title"), ctx.t("web:export.forbidden"), "error"));
+  };
+
+  app.get("/ekspor", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const view = await deps.caseExport.view(signed.session.staff, signed.session.signedInAt);
+    if (!view) return exportRefusal(request, reply, signed);
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    return send(reply, 200, caseExportPage(ctx, view, null));
+  });
+
+  app.post("/ekspor", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    if (!formTokenValid(signed.token, request.body)) return refuseForm(request, reply, signed.session);
+    const download = await deps.caseExport.download(signed.session.staff, signed.session.signedInAt);
+    if (download.ok) {
+      logger.info({ event: "web.case_export", rows: download.rows });
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="kasus-${signed.session.staff.officeCode}.csv"`)
+        .header("cache-control", "no-store")
+        .send(download.csv);
+    }
+    const view = await deps.caseExport.view(signed.session.staff, signed.session.signedInAt);
+    if (download.why === "forbidden" || !view) return exportRefusal(request, reply, signed);
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    const notice = ctx.t("web:export.stale", { minutes: EXPORT_FRESH_MS / 60_000 });
+    return send(reply, 403, caseExportPage(ctx, view, notice));
   });
 
   app.setNotFoundHandler(async (request, reply) => {

@@ -4,7 +4,7 @@
  * from their chat, work a case a simulated reporter just filed, and the reporter's terminal
  * receives the news. Every page is scanned with axe-core in both languages.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -342,7 +342,7 @@ describe("the staff web inbox in chromium", () => {
     await context.close();
   }, 120_000);
 
-  it("shows a supervisor the month's figures with a chart and tables, accessible in both languages", async () => {
+  it("shows a supervisor the month's figures and lets them download the office's cases, accessible in both languages", async () => {
     const context = await newContext();
     const page = await context.newPage();
     await logIn(page, await linkFrom(sri));
@@ -359,6 +359,25 @@ describe("the staff web inbox in chromium", () => {
     await page.goto(`${new URL(page.url()).origin}/statistik?month=${month}&lang=en`);
     await expectAccessible(page, "statistics");
     await page.screenshot({ path: path.join(SHOTS, "statistics.png"), fullPage: true });
+
+    // The same fresh session downloads the office's cases (one login: the link limiter counts every test's).
+    await page.goto(`${new URL(page.url()).origin}/kotak?lang=id`);
+    await page.getByRole("link", { name: "Ekspor kasus" }).click();
+    await page.waitForURL(/\/ekspor/);
+    expect(await page.textContent("main")).toContain("keluar dari aturan retensi");
+    await expectAccessible(page, "export");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: /Unduh CSV/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe("kasus-UPTDPPA-35.csv");
+    const file = await download.path();
+    const csv = readFileSync(file, "utf8");
+    expect(csv.split("\n")[0]).toMatch(/^case_reference,reported_on,/);
+    expect(csv.trimEnd().split("\n").length).toBeGreaterThan(1);
+    await page.goto(`${new URL(page.url()).origin}/ekspor?lang=en`);
+    await expectAccessible(page, "export");
+    await page.screenshot({ path: path.join(SHOTS, "export.png"), fullPage: true });
     await context.close();
   }, 120_000);
 });

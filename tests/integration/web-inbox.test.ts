@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseProviderCsv } from "../../src/directory/provider-csv.ts";
 import { runMaintenance } from "../../src/services/maintenance.ts";
 import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from "../../src/web/web-auth.ts";
-import { webPartnersOf, webStatisticsOf } from "../../src/web/web-inbox.ts";
+import { webCaseExportOf, webPartnersOf, webStatisticsOf } from "../../src/web/web-inbox.ts";
 import { buildWebApp } from "../../src/web/web-server.ts";
 import { textOf } from "../support/engine-chat.ts";
 import { REPO_ROOT } from "../support/run-command.ts";
@@ -29,6 +29,7 @@ async function world(secure = false) {
     offices: t.app.offices,
     partners: webPartnersOf(t.app),
     statistics: webStatisticsOf(t.app),
+    caseExport: webCaseExportOf(t.app),
     translate: t.app.translate,
     clock: t.clock,
     logger: t.app.logger,
@@ -798,5 +799,70 @@ describe("the monthly figures page", () => {
     text = visibleText((await national.get("/statistik?month=2026-11&scope=province:35&lang=en")).body);
     expect(text).toContain("Monthly figures");
     expect(text).toMatch(/New reports <5 /);
+  });
+});
+
+describe("the office case export", () => {
+  it("gives a supervisor their office's cases as HTCDS CSV within 15 minutes of a login link, audited, and nothing to others", async () => {
+    const { t, web } = await world();
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    await enrolStaff(t, "sri", "Sri", "UPTDPPA-35", "SUPERVISOR");
+    const own = await fileReport(t, "siti");
+    await fileReport(t, "dewi");
+    // A case of another office (an adult man: Dinas Sosial Jawa Timur) is not the office's to export.
+    const other = await fileReport(t, "budi", "adultMan");
+    await t.send("ani", `/terima ${own.reference}`);
+    await t.send("ani", `/layanan ${own.reference} rumah aman; RPTC Bambu Apus`);
+
+    const agent = new WebBrowser(web);
+    await logIn(t, agent, "ani");
+    expect((await agent.get("/kotak")).body).not.toContain('href="/ekspor"');
+    expect((await agent.get("/ekspor")).statusCode).toBe(403);
+    expect((await agent.post("/ekspor", { csrf: agent.csrf })).statusCode).toBe(403);
+
+    const supervisor = new WebBrowser(web);
+    await logIn(t, supervisor, "sri");
+    expect((await supervisor.get("/kotak")).body).toContain('href="/ekspor"');
+    const page = await supervisor.get("/ekspor");
+    expect(page.statusCode).toBe(200);
+    const text = visibleText(page.body);
+    expect(text).toContain("Unduh CSV (2 kasus)");
+    expect(text).toContain("keluar dari aturan retensi");
+
+    // A form without the session's token downloads nothing.
+    expect((await supervisor.post("/ekspor", { csrf: "x" })).statusCode).toBe(403);
+    await supervisor.get("/ekspor");
+    const download = await supervisor.post("/ekspor", { csrf: supervisor.csrf });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(download.headers["content-disposition"]).toBe('attachment; filename="kasus-UPTDPPA-35.csv"');
+    const lines = download.body.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^case_reference,reported_on,.*,prs_Gender,.*,services_given$/);
+    expect(lines).toHaveLength(3);
+    expect(download.body).toContain(own.reference);
+    expect(download.body).not.toContain(other.reference);
+    const ownLine = lines.find((line) => line.startsWith(own.reference)) ?? "";
+    expect(ownLine).toContain("PossibleVictimOfTrafficking");
+    expect(ownLine).toMatch(/SHELTER:2026-\d\d-\d\d$/);
+    // The story ("Cerita.") and the provider typed with the service stay out.
+    expect(download.body).not.toContain("Cerita");
+    expect(download.body).not.toContain("Bambu");
+    const audited = await t.app.database.prisma.auditLog.findMany({ where: { action: "case.exported" } });
+    expect(audited.map((row) => row.detail)).toEqual(["office=UPTDPPA-35 rows=2"]);
+
+    // Sixteen minutes on, the same session must get a fresh link first; nothing more is audited.
+    t.clock.advance(16 * 60_000);
+    const stalePage = visibleText((await supervisor.get("/ekspor")).body);
+    expect(stalePage).toContain("minta tautan masuk baru dengan /masuk");
+    expect(stalePage).not.toContain("Unduh CSV");
+    const stale = await supervisor.post("/ekspor", { csrf: supervisor.csrf });
+    expect(stale.statusCode).toBe(403);
+    expect(visibleText(stale.body)).toContain("Sesi ini dibuka lebih dari 15 menit lalu");
+    expect(await t.app.database.prisma.auditLog.count({ where: { action: "case.exported" } })).toBe(1);
+
+    // A new link opens a new session that may download again; in English too.
+    await logIn(t, supervisor, "sri");
+    expect(visibleText((await supervisor.get("/ekspor?lang=en")).body)).toContain("Download CSV (2 cases)");
+    expect((await supervisor.post("/ekspor", { csrf: supervisor.csrf })).statusCode).toBe(200);
   });
 });

@@ -64,7 +64,8 @@ function unguard(cell: string): string {
   return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
 
-function guard(cell: string): string {
+/** A cell a spreadsheet would run as a formula, quoted with a leading "'"; any other cell as it is. */
+export function guardFormula(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
@@ -253,7 +254,7 @@ export function providersToCsv(providers: readonly ProviderRecord[]): string {
       review_due_at: day(p.reviewDueAt),
       active: p.active ? "yes" : "no",
     };
-    return PROVIDER_CSV_COLUMNS.map((column) => guard(cells[column]));
+    return PROVIDER_CSV_COLUMNS.map((column) => guardFormula(cells[column]));
   });
   return stringify(rows, { header: true, columns: [...PROVIDER_CSV_COLUMNS], record_delimiter: "\n" });
 }

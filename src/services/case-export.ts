@@ -1,5 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import type { Db } from "../db/database.ts";
+import { guardFormula } from "../directory/provider-csv.ts";
 import {
   AGE_GROUPS,
   ASSISTANCE_STAGES,
@@ -86,7 +87,10 @@ export async function loadHtcdsCases(db: Db, officeCode: string): Promise<CaseFo
 /** The cases as the export's CSV, with the header row; every cell a code, a day or an area name. */
 export function htcdsCsv(cases: readonly CaseForHtcds[]): string {
   return stringify(
-    cases.map((item) => htcdsRow(item, areaName)),
+    // Every cell is a code, a day or an area name; a stored value is still never run as a formula.
+    cases.map((item) =>
+      Object.fromEntries(Object.entries(htcdsRow(item, areaName)).map(([k, v]) => [k, guardFormula(v)])),
+    ),
     { header: true, columns: [...HTCDS_EXPORT_COLUMNS], record_delimiter: "\n" },
   );
 }

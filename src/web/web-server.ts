@@ -729,7 +729,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     if (!formTokenValid(signed.token, request.body)) return refuseForm(request, reply, signed.session);
     const download = await deps.caseExport.download(signed.session.staff, signed.session.signedInAt);
     if (download.ok) {
-      logger.info({ event: "web.case_export", rows: download.rows });
+      logger.info({ event: "web.case_export", staffId: signed.session.staff.id, rows: download.rows });
       return reply
         .type("text/csv; charset=utf-8")
         .header("content-disposition", `attachment; filename="kasus-${signed.session.staff.officeCode}.csv"`)

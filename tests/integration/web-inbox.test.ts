@@ -862,7 +862,7 @@ describe("the office case export", () => {
 
     // A new link opens a new session that may download again; in English too.
     await logIn(t, supervisor, "sri");
-    expect(visibleText((await supervisor.get("/ekspor?lang=en")).body)).toContain("Download CSV (2 cases)");
+    expect(visibleText((await supervisor.get("/ekspor?lang=en")).body)).toContain("Download CSV (cases: 2)");
     expect((await supervisor.post("/ekspor", { csrf: supervisor.csrf })).statusCode).toBe(200);
   });
 });

@@ -36,6 +36,7 @@ import { ConversationService, type ConversationServiceDeps } from "./services/co
 import { FollowUpScheduler } from "./services/follow-up-scheduler.ts";
 import { releaseWaitingCards } from "./services/office-destinations.ts";
 import type { AlertKind } from "./services/operator-alerts.ts";
+import { ReferralService } from "./services/referral-desk.ts";
 import { type WebAddress, WebAuthStore } from "./web/web-auth.ts";
 import { WebDesk } from "./web/web-desk.ts";
 import { configuredBaseUrl } from "./web/web-inbox.ts";
@@ -77,6 +78,8 @@ export interface App {
   emergencyContacts: EmergencyContactStore;
   /** The partner services cases are referred to (shipped empty; admins import it). */
   providers: ProviderRepository;
+  /** Referrals of cases to those partners, each operation in its own transaction. */
+  referrals: ReferralService;
   /** The web inbox's login links and sessions. */
   webAuth: WebAuthStore;
   /** Where the web inbox is reached, set by main once its server listens; login links carry it. */
@@ -162,7 +165,9 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
   const webAuth = new WebAuthStore(db);
   // Login links carry it: the configured address now, the bound one once this process's server listens.
   const webAddress: WebAddress = { baseUrl: configuredBaseUrl(config.web) };
+  const providers = new ProviderRepository(db);
   const serviceDeps: ConversationServiceDeps = {
+    providers,
     db,
     emergencyContacts,
     identities,
@@ -190,6 +195,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     maxMessagesPerMinute: config.maxMessagesPerMinute,
     operatorAlert,
   };
+  const referrals = new ReferralService({ ...serviceDeps, providers });
   const conversation = new ConversationService(serviceDeps);
   // The web inbox acts through the same desk as the chat: one set of services, two interfaces.
   const webDesk = new WebDesk(serviceDeps);
@@ -213,6 +219,7 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     settings,
     sleep: overrides.sleep ?? realSleep,
     logger,
+    referrals,
   });
   return {
     config,
@@ -239,7 +246,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     reportQuota,
     lookupBudgets,
     emergencyContacts,
-    providers: new ProviderRepository(db),
+    providers,
+    referrals,
     webAuth,
     webAddress,
     webDesk,

@@ -11,7 +11,7 @@ import { loadConfig } from "../config.ts";
 import { caseDetailsMessage } from "../conversation/notices.ts";
 import type { CaseListing } from "../db/case-repository.ts";
 import type { Office } from "../directory/office-repository.ts";
-import { DEFAULT_INVITE_TTL_MS, type StaffMember } from "../directory/staff-repository.ts";
+import { DEFAULT_INVITE_TTL_MS, partnerOfficeCode, type StaffMember } from "../directory/staff-repository.ts";
 import { CASE_STATUSES, CATEGORIES, STAFF_ROLES, type StaffRole, URGENCIES } from "../domain/case.ts";
 import { isLanguage } from "../domain/language.ts";
 import { parseReference } from "../domain/reference.ts";
@@ -39,6 +39,7 @@ offices set-destination <code> --staff-chats   cards go to each enrolled staff m
 offices set-destination <code> --group <addr>  cards go to one group chat (tg:-100..., wa:...@g.us)
 offices set-destination <code> --none          no destination: cards go to the national desk
 staff add --name <name> --office <code> --role agent|supervisor|national [--lang id|en] [--expires-hours N]
+staff add --name <name> --provider <code> [--lang id|en] [--expires-hours N]   partner staff: referrals to that provider only
 staff list                                     every staff member
 staff invite <id|name> [--expires-hours N]     a new single-use invite code
 staff deactivate <id|name>                     the staff member can no longer act or receive cards; their open cases return to the office queue
@@ -60,6 +61,7 @@ type Values = {
   name?: string | undefined;
   office?: string | undefined;
   role?: string | undefined;
+  provider?: string | undefined;
   lang?: string | undefined;
   group?: string | undefined;
   "staff-chats"?: boolean | undefined;
@@ -196,11 +198,47 @@ function staffJson(member: StaffMember) {
     name: member.name,
     officeCode: member.officeCode,
     role: member.role,
+    providerCode: member.providerCode,
     language: member.language,
     active: member.active,
     enrolled: member.identityId !== null,
     createdAt: member.createdAt.toISOString(),
   };
+}
+
+/** `staff add --provider`: a provider's staff member, who answers referrals to it and reaches no office's cases. */
+async function addPartnerStaff(app: App, values: Values, now: Date): Promise<void> {
+  if (values.office !== undefined || (values.role !== undefined && values.role.toUpperCase() !== "PARTNER"))
+    throw new UsageError(
+      "--provider: partner staff belong to a provider, not an office (leave out --office and --role)",
+    );
+  const code = (values.provider ?? "").trim().toUpperCase();
+  const provider = code ? await app.providers.get(code) : null;
+  if (!provider) throw new UsageError(`unknown provider: ${values.provider} (see npm run admin -- providers list)`);
+  if (!provider.active) throw new UsageError(`provider ${provider.code} is deactivated: reactivate it first`);
+  const language = values.lang ?? "id";
+  if (!isLanguage(language)) throw new UsageError('--lang: expected "id" or "en"');
+  const ttl = inviteTtl(values);
+  const member = await app.staff.add(
+    {
+      name: (values.name ?? "").trim(),
+      officeCode: partnerOfficeCode(provider.code),
+      role: "PARTNER",
+      language,
+      providerCode: provider.code,
+    },
+    now,
+  );
+  const invite = await app.staff.createInvite(member.id, now, ttl);
+  await app.audit.record(
+    { actor: adminActor(), action: "staff.added", detail: `${member.id} ${provider.code} PARTNER` },
+    now,
+  )(app.database.prisma);
+  if (values.json)
+    return json({ ...staffJson(member), invite: { code: invite.code, expiresAt: invite.expiresAt.toISOString() } });
+  out(
+    `Added ${member.name} (partner staff, ${provider.name}) as ${member.id}.\nInvite code: ${invite.code} (single use, expires ${officeTime(invite.expiresAt, null)}).\nIn their chat with the bot they type: /staff ${invite.code}`,
+  );
 }
 
 async function requireOffice(app: App, code: string | undefined): Promise<Office> {
@@ -334,10 +372,14 @@ async function staff(app: App, args: string[], values: Values): Promise<void> {
   }
   if (sub === "add") {
     if (!values.name?.trim()) throw new UsageError(`--name is needed\n${USAGE}`);
+    if (values.provider !== undefined) return addPartnerStaff(app, values, now);
     const office = await requireOffice(app, values.office);
     const role = (values.role ?? "").toUpperCase();
-    if (!(STAFF_ROLES as readonly string[]).includes(role))
-      throw new UsageError("--role: expected agent, supervisor or national");
+    // A partner belongs to a provider, never to an office: with an office code it would be neither.
+    if (!(STAFF_ROLES as readonly string[]).includes(role) || role === "PARTNER")
+      throw new UsageError(
+        "--role: expected agent, supervisor or national (partner staff are added with --provider <code>, without --office)",
+      );
     const language = values.lang ?? "id";
     if (!isLanguage(language)) throw new UsageError('--lang: expected "id" or "en"');
     const ttl = inviteTtl(values);
@@ -620,6 +662,7 @@ runCli(async () => {
         name: { type: "string" },
         office: { type: "string" },
         role: { type: "string" },
+        provider: { type: "string" },
         lang: { type: "string" },
         group: { type: "string" },
         "staff-chats": { type: "boolean" },

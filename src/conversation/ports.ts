@@ -64,10 +64,17 @@ export interface CaseDesk {
   /** Records the answer to a follow-up question (a check-in) and acts on it. */
   answerFollowUp(identityId: string, followUpId: string, answer: string): Promise<FollowUpAnswerOutcome>;
   /**
-   * How far each assistance stage of a case has come, for a victim who opened its status
-   * (stage states only, never the services: a phone may be seen by the trafficker).
+   * How far each assistance stage of a case has come, for a victim who opened its status (stage
+   * states only, never the services: a phone may be seen by the trafficker), with the names of the
+   * partner organisations working on it that the victim was told in person (and no other).
    */
-  stageStates(reference: string): Promise<Record<AssistanceStage, StageState> | null>;
+  assistanceProgress(reference: string): Promise<AssistanceProgress | null>;
+}
+
+/** A victim's view of their assistance: each stage's state, and the partners they already know of. */
+export interface AssistanceProgress {
+  states: Record<AssistanceStage, StageState>;
+  partners: string[];
 }
 
 /**

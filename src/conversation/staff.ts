@@ -108,7 +108,8 @@ async function enrol(turn: Turn, code: string): Promise<void> {
     case "enrolled":
       turn.setLanguage(outcome.staff.language);
       turn.effects.push({ type: "staffEnrolled" });
-      turn.sayKey("staff:enrolled", {
+      // Partner staff work on referrals to their organisation, never on an office's case list.
+      turn.sayKey(outcome.staff.role === "PARTNER" ? "staff:enrolledPartner" : "staff:enrolled", {
         name: outcome.staff.name,
         office: outcome.officeName,
         role: turn.t(`staff:roleName.${outcome.staff.role}`),

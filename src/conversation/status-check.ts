@@ -101,7 +101,8 @@ async function check(turn: Turn, reference: string, pin: string, references: str
   // A victim sees how far each stage of their assistance has come; never which services (a phone
   // may be seen by the trafficker). The duress PIN answers as a tipster, so it shows nothing here.
   if (answer.viewer === "VICTIM") {
-    const states = await desk.stageStates(answer.reference);
+    const progress = await desk.assistanceProgress(answer.reference);
+    const states = progress?.states;
     if (states && Object.values(states).some((s) => s !== "NOT_STARTED")) {
       lines.push(
         turn.t("status:stages.title"),
@@ -112,6 +113,8 @@ async function check(turn: Turn, reference: string, pin: string, references: str
           }),
         ),
       );
+      if (progress.partners.length > 0)
+        lines.push(turn.t("status:stages.partners", { names: progress.partners.join(", ") }));
     }
   }
   turn.say(lines.join("\n"));

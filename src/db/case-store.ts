@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AssistanceStage, CaseStatus, Resolution } from "../domain/case.ts";
 import type { ServiceType } from "../domain/case-services.ts";
+import { referralServicesOf, referralStatusOf } from "../domain/referrals.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
 import type { Db, Prisma } from "./database.ts";
 import { insertRow, isSqliteUniqueError, type SqlValue, uniqueViolation } from "./direct-sqlite.ts";
@@ -35,6 +36,9 @@ export type NewCaseRow = CaseColumns & {
  * that version.
  */
 export type CaseRecord = NonNullable<Awaited<ReturnType<CaseStore["load"]>>>;
+
+/** A new referral's columns, as the referral desk decides them. */
+export type NewReferralRow = Omit<Prisma.ReferralUncheckedCreateWithoutCaseInput, "createdAt" | "updatedAt">;
 
 /** One line of the append-only case history (no personal data: free text goes to messages). */
 export interface CaseEventInput {
@@ -144,6 +148,20 @@ export class CaseStore {
       select: { stage: true },
     });
     return rows.map((r) => r.stage);
+  }
+
+  /** The referrals of a case as the victim's progress reads them (codes only). */
+  async referralsOf(caseId: string) {
+    const rows = await this.#db.referral.findMany({
+      where: { caseId },
+      select: { status: true, services: true, providerCode: true, providerNamedToVictim: true },
+      orderBy: { createdAt: "asc" },
+    });
+    return rows.map((row) => ({
+      ...row,
+      status: referralStatusOf(row.status),
+      services: referralServicesOf(row.services),
+    }));
   }
 
   /** True when the case was transferred or escalated away from an office at some point. */
@@ -498,6 +516,8 @@ export class CaseStore {
       givenOn: Date;
       provider: string | null;
       note: string | null;
+      /** The referral a partner gave it under. */
+      referralId?: string | null;
     },
     now: Date,
   ): DeferredWrite {
@@ -519,6 +539,7 @@ export class CaseStore {
               noteCipher: seal(service.note),
               keyId: this.#cipher.currentKeyId,
               createdAt: now,
+              referralId: service.referralId ?? null,
             },
           },
           events: {
@@ -534,6 +555,46 @@ export class CaseStore {
         },
         select: { id: true },
       });
+  }
+
+  /** A referral of the case to a partner provider, with its event (codes only). */
+  refer(caseId: string, referral: NewReferralRow, event: CaseEventInput, now: Date): DeferredWrite {
+    return (db) =>
+      db.case.update({
+        where: { id: caseId },
+        data: {
+          updatedAt: now,
+          lastActivityAt: now,
+          referrals: { create: { ...referral, createdAt: now, updatedAt: now } },
+          events: { create: eventRow(event, now) },
+        },
+        select: { id: true },
+      });
+  }
+
+  /**
+   * Moves a referral on, only while it still has the status it was read with: of a provider's
+   * answer and the deadline passing at the same moment, one finds no row and its transaction rolls back.
+   */
+  moveReferral(
+    referral: { id: string; caseId: string; status: string },
+    to: string,
+    fields: Pick<
+      Prisma.ReferralUncheckedUpdateInput,
+      "answeredAt" | "answeredByStaffId" | "declineReason" | "closedAt"
+    >,
+    event: CaseEventInput,
+    now: Date,
+  ): DeferredWrite[] {
+    return [
+      (db) =>
+        db.referral.update({
+          where: { id: referral.id, status: referral.status },
+          data: { ...fields, status: to, updatedAt: now },
+          select: { id: true },
+        }),
+      this.recordEvent(referral.caseId, event, now),
+    ];
   }
 
   /** Appends an event and nothing else. */

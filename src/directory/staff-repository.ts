@@ -11,12 +11,20 @@ import { normalizeName } from "../text/normalize.ts";
 export interface StaffMember {
   id: string;
   name: string;
+  /** For partner staff, partnerOfficeCode(provider): no case's office can equal it. */
   officeCode: string;
   role: StaffRole;
+  /** The provider a PARTNER works for; null for government staff. */
+  providerCode: string | null;
   language: Language;
   active: boolean;
   identityId: string | null;
   createdAt: Date;
+}
+
+/** The office column of a provider's staff: never an office's code, so that no office check can match a case. */
+export function partnerOfficeCode(providerCode: string): string {
+  return `partner:${providerCode}`;
 }
 
 /** How long an invite code stays valid unless the admin says otherwise. */
@@ -41,6 +49,7 @@ export type StaffRow = {
   name: string;
   officeCode: string;
   role: string;
+  providerCode?: string | null;
   language: string;
   active: boolean;
   identityId: string | null;
@@ -51,6 +60,7 @@ export type StaffRow = {
 export function toStaff(row: StaffRow): StaffMember {
   return {
     ...row,
+    providerCode: row.providerCode ?? null,
     role: (STAFF_ROLES as readonly string[]).includes(row.role) ? (row.role as StaffRole) : "AGENT",
     language: row.language === "en" ? "en" : "id",
   };
@@ -68,7 +78,7 @@ export class StaffRepository {
 
   /** Adds a staff member (not yet linked to a chat). */
   async add(
-    input: { name: string; officeCode: string; role: StaffRole; language: Language },
+    input: { name: string; officeCode: string; role: StaffRole; language: Language; providerCode?: string | null },
     now: Date,
   ): Promise<StaffMember> {
     const row = await this.#db.staff.create({

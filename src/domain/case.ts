@@ -130,7 +130,10 @@ export const RESOLUTIONS = ["ASSISTED", "REFERRED_ELSEWHERE", "UNREACHABLE", "NO
 /** One of RESOLUTIONS. */
 export type Resolution = (typeof RESOLUTIONS)[number];
 
-/** Staff roles (DESIGN §2): an agent and an office supervisor work on their office's cases; national staff on all. */
-export const STAFF_ROLES = ["AGENT", "SUPERVISOR", "NATIONAL"] as const;
+/**
+ * Staff roles (DESIGN §2): an agent and an office supervisor work on their office's cases; national
+ * staff on all; partner staff (of a provider, not an office) only on the referrals sent to it.
+ */
+export const STAFF_ROLES = ["AGENT", "SUPERVISOR", "NATIONAL", "PARTNER"] as const;
 /** One of STAFF_ROLES. */
 export type StaffRole = (typeof STAFF_ROLES)[number];

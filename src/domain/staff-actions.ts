@@ -23,6 +23,8 @@ export interface StaffActor {
   role: StaffRole;
   active: boolean;
   language: Language;
+  /** The provider a PARTNER works for (absent or null for government staff). */
+  providerCode?: string | null;
 }
 
 /**

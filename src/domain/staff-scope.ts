@@ -25,7 +25,8 @@ export interface ScopedCase {
  * the others. An office that only received a copy gets COPY access.
  */
 export function caseAccess(staff: ScopedStaff, target: ScopedCase): CaseAccess {
-  if (!staff.active) return "NONE";
+  // Partner staff reach a case only through a referral to their organisation, never as an office.
+  if (!staff.active || staff.role === "PARTNER") return "NONE";
   if (staff.role === "NATIONAL") return "FULL";
   if (target.officeCode !== null && target.officeCode === staff.officeCode) return "FULL";
   return target.copiedTo.includes(staff.officeCode) ? "COPY" : "NONE";

@@ -75,6 +75,12 @@ export const DATA_POLICY: Record<Prisma.ModelName, TableRule> = {
     retention: "provider and note removed with the case's narrative; the coded service stays for statistics",
     erasure: "kept until retention (the office's record of help given)",
   },
+  Referral: {
+    holds:
+      "a case referred to a partner provider: coded services, consent (who, how, when), answers and dates; no free text",
+    retention: "kept with the case's coded record, for statistics of referrals made, accepted, declined and expired",
+    erasure: "kept until retention (the office's record of help arranged; it names no reporter)",
+  },
   Attachment: {
     holds: "photos, voice notes and documents, encrypted",
     retention: `deleted with the case's narrative; files that never joined a case after ${UNATTACHED_FILE_DAYS} days`,

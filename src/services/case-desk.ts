@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { caseCard, localTime, reporterMessageNotice } from "../conversation/notices.ts";
 import type {
+  AssistanceProgress,
   CaseDesk,
   DialogueSettings,
   FollowUpAnswerOutcome,
@@ -14,12 +15,14 @@ import type { LookupBudgetStore } from "../db/lookup-budget-store.ts";
 import type { OutboxStore } from "../db/outbox-store.ts";
 import type { StepWriter } from "../db/step-writer.ts";
 import type { OfficeRepository } from "../directory/office-repository.ts";
+import type { ProviderRepository } from "../directory/provider-repository.ts";
 import type { StaffRepository } from "../directory/staff-repository.ts";
 import { ASSISTANCE_STAGES, type AssistanceStage, CASE_STATUSES, type CaseStatus } from "../domain/case.ts";
-import { type StageState, stageStates } from "../domain/case-services.ts";
+import { stageStates } from "../domain/case-services.ts";
 import type { FollowUpPolicy } from "../domain/follow-up.ts";
 import type { Language } from "../domain/language.ts";
 import { generatePin, generateReference } from "../domain/reference.ts";
+import { stageStatesWithReferrals } from "../domain/referrals.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
 import { decideRoute, type RoutingMatrix, routingPlaceOf, victimTypeOf } from "../domain/routing.ts";
 import type { CaseFacts } from "../domain/staff-actions.ts";
@@ -66,6 +69,8 @@ export interface CaseDeskDeps {
   webAuth?: WebAuthStore;
   /** Where the web inbox is reached (null while it is off): login links carry it. */
   webAddress?: WebAddress;
+  /** The partner directory: a victim's status names the partners they were told of in person. */
+  providers?: ProviderRepository;
   /** Tells operators of something a person must look at (wrong invite codes across many chats). */
   operatorAlert?: (kind: AlertKind, details: Record<string, string | number>) => void;
 }
@@ -466,7 +471,7 @@ export class PrismaCaseDesk implements CaseDesk {
     return answerCheckIn(this.#deps, this.#writer, this.#mailer, this.#now, identityId, followUpId, answer);
   }
 
-  async stageStates(reference: string): Promise<Record<AssistanceStage, StageState> | null> {
+  async assistanceProgress(reference: string): Promise<AssistanceProgress | null> {
     const row = await this.#deps.caseStore.load(reference);
     if (!row) return null;
     const served = new Set(
@@ -478,7 +483,14 @@ export class PrismaCaseDesk implements CaseDesk {
     const stage = (ASSISTANCE_STAGES as readonly string[]).includes(row.assistanceStage ?? "")
       ? (row.assistanceStage as AssistanceStage)
       : null;
-    return stageStates(status, stage, served);
+    const referrals = await this.#deps.caseStore.referralsOf(row.id);
+    const working = referrals.filter((r) => r.status === "ACCEPTED" || r.status === "DONE");
+    // A provider's name only when the victim was told it in person: the screen may be seen by others.
+    const named = [...new Set(working.filter((r) => r.providerNamedToVictim).map((r) => r.providerCode))];
+    const partners = await Promise.all(
+      named.map(async (code) => (await this.#deps.providers?.get(code))?.name ?? code),
+    );
+    return { states: stageStatesWithReferrals(stageStates(status, stage, served), working), partners };
   }
 
   async attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case"> {

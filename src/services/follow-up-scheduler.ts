@@ -20,6 +20,8 @@ export interface SchedulerDeps extends CaseDeskDeps {
   clock: Clock;
   /** Names this instance in its claims, so two instances never run the same follow-up. */
   instanceId: string;
+  /** Referrals unanswered past their deadline expire on each tick (each in a conditional transaction). */
+  referrals?: { expireDue(): Promise<number> };
 }
 
 /** What a due follow-up leads to; the dry run lists these without doing them. */
@@ -65,7 +67,9 @@ export class FollowUpScheduler {
   async tick(): Promise<number> {
     const now = this.#deps.clock.now();
     await this.plan(now);
-    return this.runDue(now);
+    const done = await this.runDue(now);
+    if (!this.#stopping) await this.#deps.referrals?.expireDue();
+    return done;
   }
 
   /** Runs ticks every interval until stopped; a tick still running when the next is due is not doubled. */

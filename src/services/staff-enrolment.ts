@@ -22,6 +22,7 @@ export function toActor(member: StaffMember): StaffActor {
     role: member.role,
     active: member.active,
     language: member.language,
+    providerCode: member.providerCode,
   };
 }
 
@@ -100,6 +101,8 @@ export async function enrolStaff(
   return {
     kind: "enrolled",
     staff: toActor(member),
-    officeName: (await offices.get(member.officeCode))?.name ?? member.officeCode,
+    officeName: member.providerCode
+      ? ((await deps.providers?.get(member.providerCode))?.name ?? member.providerCode)
+      : ((await offices.get(member.officeCode))?.name ?? member.officeCode),
   };
 }

@@ -123,6 +123,7 @@ export class WebAuthStore {
             name: true,
             officeCode: true,
             role: true,
+            providerCode: true,
             active: true,
             language: true,
             identityId: true,

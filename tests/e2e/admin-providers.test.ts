@@ -53,6 +53,39 @@ describe("npm run admin -- providers", () => {
     const shown = await runNpm("admin", ["providers", "show", "NTB-RUMAH-AMAN-FIKTIF", "--json"], "", env);
     expect(JSON.parse(shown.stdout)).toMatchObject({ code: "NTB-RUMAH-AMAN-FIKTIF", reviewOverdue: false });
 
+    // A provider's staff member: added by the provider's code, never with an office or as an office's partner.
+    const partner = await runNpm(
+      "admin",
+      ["staff", "add", "--name", "Rina", "--provider", "ntb-rumah-aman-fiktif"],
+      "",
+      env,
+    );
+    expect(partner.code, partner.stderr).toBe(0);
+    expect(partner.stdout).toMatch(/^Added Rina \(partner staff, Rumah Aman Fiktif Lombok \(CONTOH\)\) as /);
+    expect(partner.stdout).toMatch(/In their chat with the bot they type: \/staff [0-9A-Z]{4}-[0-9A-Z]{4}/);
+    const asOffice = await runNpm(
+      "admin",
+      ["staff", "add", "--name", "Tono", "--office", "UPTDPPA-52", "--role", "partner"],
+      "",
+      env,
+    );
+    expect(asOffice.code).toBe(2);
+    expect(asOffice.stderr).toContain("partner staff are added with --provider <code>, without --office");
+    const unknown = await runNpm("admin", ["staff", "add", "--name", "Tono", "--provider", "NOPE"], "", env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown provider: NOPE");
+    const inactive = await runNpm(
+      "admin",
+      ["staff", "add", "--name", "Tono", "--provider", "KALTARA-KLINIK-FIKTIF"],
+      "",
+      env,
+    );
+    expect(inactive.stderr).toContain("is deactivated");
+    const staffList = await runNpm("admin", ["staff", "list", "--json"], "", env);
+    expect(JSON.parse(staffList.stdout)).toEqual([
+      expect.objectContaining({ name: "Rina", role: "PARTNER", providerCode: "NTB-RUMAH-AMAN-FIKTIF" }),
+    ]);
+
     const audit = await runNpm("admin", ["audit", "--json"], "", env);
     const actions = (JSON.parse(audit.stdout) as Array<{ action: string }>).map((row) => row.action);
     expect(actions).toEqual(expect.arrayContaining(["provider.imported", "provider.verified"]));

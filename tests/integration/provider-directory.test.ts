@@ -1,23 +1,12 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseProviderCsv } from "../../src/directory/provider-csv.ts";
 import type { ProviderRecord } from "../../src/domain/providers.ts";
-import { REPO_ROOT } from "../support/run-command.ts";
+import { fictionalProviders } from "../support/fictional-providers.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
 
 const open: TestApp[] = [];
 afterEach(async () => {
   for (const t of open.splice(0)) await t.close();
 });
-
-function fictional(): ProviderRecord[] {
-  const read = parseProviderCsv(
-    readFileSync(path.join(REPO_ROOT, "tests/fixtures/providers/fictional-providers.csv"), "utf8"),
-  );
-  if (!read.ok) throw new Error(JSON.stringify(read.problems));
-  return read.providers;
-}
 
 const codes = (providers: ProviderRecord[]) => providers.map((p) => p.code);
 
@@ -29,9 +18,9 @@ describe("the partner directory", () => {
     expect(await providers.list({ includeInactive: true })).toEqual([]);
 
     const now = t.clock.now();
-    expect(await providers.importAll(fictional(), now)).toEqual({ added: 4, updated: 0 });
+    expect(await providers.importAll(fictionalProviders(), now)).toEqual({ added: 4, updated: 0 });
     expect(await providers.list({ includeInactive: true })).toEqual(
-      [...fictional()]
+      [...fictionalProviders()]
         .sort((a, b) => a.code.localeCompare(b.code))
         .map((p) => ({
           ...p,
@@ -70,8 +59,8 @@ describe("the partner directory", () => {
     const t = await startTestApp();
     open.push(t);
     const providers = t.app.providers;
-    await providers.importAll(fictional(), t.clock.now());
-    const lbh = fictional().find((p) => p.code === "NTB-LBH-FIKTIF") as ProviderRecord;
+    await providers.importAll(fictionalProviders(), t.clock.now());
+    const lbh = fictionalProviders().find((p) => p.code === "NTB-LBH-FIKTIF") as ProviderRecord;
     const moved = { ...lbh, services: ["LEGAL_AID" as const], areas: [{ provinceCode: "53", regencyCode: null }] };
     expect(await providers.importAll([moved], t.clock.now())).toEqual({ added: 0, updated: 1 });
     expect(await providers.get("ntb-lbh-fiktif")).toMatchObject({ services: ["LEGAL_AID"], areas: moved.areas });
@@ -86,7 +75,7 @@ describe("the partner directory", () => {
     const t = await startTestApp();
     open.push(t);
     const providers = t.app.providers;
-    await providers.importAll(fictional(), t.clock.now());
+    await providers.importAll(fictionalProviders(), t.clock.now());
     const now = new Date("2026-12-06T05:00:00Z");
     const verified = await providers.verify("NTB-RUMAH-AMAN-FIKTIF", now, 6);
     expect(verified).toMatchObject({ verifiedAt: now, reviewDueAt: new Date("2027-06-06T05:00:00Z") });

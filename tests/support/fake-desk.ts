@@ -1,4 +1,10 @@
-import type { CaseDesk, FollowUpAnswerOutcome, RelayOutcome, StaffDesk } from "../../src/conversation/ports.ts";
+import type {
+  AssistanceProgress,
+  CaseDesk,
+  FollowUpAnswerOutcome,
+  RelayOutcome,
+  StaffDesk,
+} from "../../src/conversation/ports.ts";
 import { previewRoute } from "../../src/conversation/route-preview.ts";
 import type { AssistanceStage } from "../../src/domain/case.ts";
 import type { StageState } from "../../src/domain/case-services.ts";
@@ -166,8 +172,9 @@ export class FakeDesk implements CaseDesk {
   /** Stage states the victim's status shows, by reference (set by tests). */
   stages = new Map<string, Record<AssistanceStage, StageState>>();
 
-  async stageStates(reference: string): Promise<Record<AssistanceStage, StageState> | null> {
-    return this.stages.get(reference) ?? null;
+  async assistanceProgress(reference: string): Promise<AssistanceProgress | null> {
+    const states = this.stages.get(reference);
+    return states ? { states, partners: [] } : null;
   }
 
   /** The only stored case; fails the test when there is not exactly one. */

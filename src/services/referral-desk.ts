@@ -1,0 +1,617 @@
+import { randomUUID } from "node:crypto";
+import type { ChannelKind, OutboundMessage } from "../channels/types.ts";
+import { localTime, placeLabel } from "../conversation/notices.ts";
+import type { Translate } from "../conversation/ports.ts";
+import type { CaseRecord } from "../db/case-store.ts";
+import type { Db } from "../db/database.ts";
+import { isRecordNotFound, isUniqueViolation } from "../db/database.ts";
+import { StepWriter } from "../db/step-writer.ts";
+import type { ProviderRepository } from "../directory/provider-repository.ts";
+import { generateInviteCode, normalizeInviteCode } from "../directory/staff-repository.ts";
+import { type ServiceType, stageOfService } from "../domain/case-services.ts";
+import { type ProviderRecord, reviewOverdue, servesPlace } from "../domain/providers.ts";
+import {
+  type ConsentRefusal,
+  consentRefusal,
+  type DeclineReason,
+  nextReferralStatus,
+  providerSeesStory,
+  type ReferralConsent,
+  type ReferralEvent,
+  type ReferralStatus,
+  referralDueAt,
+  referralOverdue,
+  referralServicesOf,
+  referralStatusOf,
+} from "../domain/referrals.ts";
+import type { StaffActor } from "../domain/staff-actions.ts";
+import { caseAccess } from "../domain/staff-scope.ts";
+import type { CaseDeskDeps } from "./case-desk.ts";
+import type { Clock } from "./clock.ts";
+import { OfficeMailer } from "./office-mailer.ts";
+import { Coded } from "./staff-views.ts";
+
+/** What the referral desk needs besides the case desk's services. */
+export interface ReferralDeskDeps extends CaseDeskDeps {
+  db: Db;
+  providers: ProviderRepository;
+  clock: Clock;
+}
+
+/** A referral as staff and partners read it: codes and dates, the provider's name, never the victim's. */
+export interface ReferralView {
+  code: string;
+  reference: string;
+  providerCode: string;
+  providerName: string;
+  officeCode: string;
+  services: ServiceType[];
+  status: ReferralStatus;
+  urgent: boolean;
+  dueAt: Date;
+  /** Unanswered past its deadline. */
+  overdue: boolean;
+  declineReason: DeclineReason | null;
+  createdAt: Date;
+}
+
+/** A provider a case could be referred to, with whether its details are due for a check. */
+export interface ReferralOption {
+  provider: ProviderRecord;
+  reviewOverdue: boolean;
+}
+
+/** The request to refer a case. */
+export interface ReferralRequest {
+  reference: string;
+  providerCode: string;
+  services: readonly ServiceType[];
+  consent: ReferralConsent;
+  /** The victim was told the provider's name in person. */
+  providerNamedToVictim?: boolean;
+}
+
+/** What a referral operation did, or why it did nothing. */
+export type ReferralOutcome =
+  | { kind: "not_found"; reference: string }
+  | { kind: "not_allowed" }
+  | { kind: "closed_already"; reference: string }
+  | { kind: "unknown_provider"; providerCode: string }
+  | { kind: "provider_unsuitable"; providerCode: string; why: "inactive" | "area" | "services" }
+  | { kind: "no_services" }
+  | { kind: "consent_refused"; why: ConsentRefusal }
+  | { kind: "referred_already"; referral: ReferralView }
+  | { kind: "referral_not_found"; code: string }
+  /** The event does not apply to the referral as it stands (answered already, past its deadline, not accepted). */
+  | { kind: "wrong_state"; referral: ReferralView }
+  | { kind: "referred"; referral: ReferralView }
+  /** An accepted referral comes with the report's story for the partner (never the reporter's contact). */
+  | { kind: "answered"; referral: ReferralView; story: string | null }
+  | { kind: "service_recorded"; referral: ReferralView; service: ServiceType }
+  | { kind: "completed"; referral: ReferralView }
+  | { kind: "withdrawn"; referral: ReferralView };
+
+type ReferralRow = NonNullable<Awaited<ReturnType<Db["referral"]["findUnique"]>>>;
+
+const MAX_ATTEMPTS = 3;
+
+/** Where a provider is asked to work for a case: its place in Indonesia, or the home province of a case abroad. */
+function placeForProviders(row: CaseRecord): { provinceCode: string | null; regencyCode: string | null } {
+  return row.provinceCode
+    ? { provinceCode: row.provinceCode, regencyCode: row.regencyCode }
+    : { provinceCode: row.homeProvinceCode, regencyCode: null };
+}
+
+/**
+ * Referrals of cases to partner providers, for one step: every change goes through the case store
+ * in the step's transaction, leaves a case event and an audit row, and tells the other side (the
+ * provider's enrolled staff, or the referring office's chats). The reporter's consent covers
+ * government offices only: a referral carries the victim's own consent, or a supervisor's override.
+ */
+export class ReferralDesk {
+  readonly #deps: ReferralDeskDeps;
+  readonly #writer: StepWriter;
+  readonly #now: Date;
+  readonly #mailer: OfficeMailer;
+
+  constructor(deps: ReferralDeskDeps, writer: StepWriter, now: Date) {
+    this.#deps = deps;
+    this.#writer = writer;
+    this.#now = now;
+    this.#mailer = new OfficeMailer({ ...deps, fallbackOffice: deps.matrix.fallback }, writer, now);
+  }
+
+  #audit(actor: string, action: string, caseId: string | null, detail?: string): void {
+    this.#writer.add(this.#deps.audit.record({ actor, action, caseId, detail: detail ?? null }, this.#now));
+  }
+
+  async #view(row: ReferralRow, reference?: string): Promise<ReferralView> {
+    const provider = await this.#deps.providers.get(row.providerCode);
+    const status = referralStatusOf(row.status);
+    const caseReference =
+      reference ??
+      (await this.#deps.db.case.findUnique({ where: { id: row.caseId }, select: { reference: true } }))?.reference ??
+      "";
+    return {
+      code: row.code,
+      reference: caseReference,
+      providerCode: row.providerCode,
+      providerName: provider?.name ?? row.providerCode,
+      officeCode: row.officeCode,
+      services: referralServicesOf(row.services),
+      status,
+      urgent: row.urgent,
+      dueAt: row.dueAt,
+      overdue: referralOverdue({ status, dueAt: row.dueAt }, this.#now),
+      declineReason: (row.declineReason as DeclineReason | null) ?? null,
+      createdAt: row.createdAt,
+    };
+  }
+
+  /** The case, when the staff member's office is responsible for it (only that office refers and withdraws). */
+  async #ownCase(staff: StaffActor, reference: string): Promise<CaseRecord | ReferralOutcome> {
+    const row = await this.#deps.caseStore.load(reference);
+    if (!row) {
+      this.#audit(`staff:${staff.id}`, "case.referral.refused", null, `not found; reference tried ${reference}`);
+      return { kind: "not_found", reference };
+    }
+    const access = caseAccess(staff, { officeCode: row.officeCode, copiedTo: row.copies.map((c) => c.officeCode) });
+    if (access !== "FULL") {
+      this.#audit(`staff:${staff.id}`, "case.referral.refused", row.id, "not the responsible office");
+      return { kind: "not_allowed" };
+    }
+    return row;
+  }
+
+  /** Active providers serving the case's place that offer every service asked (or any, when none is asked). */
+  async options(staff: StaffActor, reference: string, services: readonly ServiceType[]) {
+    const row = await this.#ownCase(staff, reference);
+    if ("kind" in row) return row;
+    const place = placeForProviders(row);
+    const providers = await this.#deps.providers.list({ services: [...services] });
+    const serving = providers.filter(
+      (p) => servesPlace(p.areas, place) && services.every((service) => p.services.includes(service)),
+    );
+    return serving.map((provider) => ({ provider, reviewOverdue: reviewOverdue(provider, this.#now) }));
+  }
+
+  /** Refers a case to a provider for some services, with consent; the provider's staff get the minimal card. */
+  async refer(staff: StaffActor, request: ReferralRequest): Promise<ReferralOutcome> {
+    const actor = `staff:${staff.id}`;
+    const row = await this.#ownCase(staff, request.reference);
+    if ("kind" in row) return row;
+    if (row.status === "CLOSED") {
+      this.#audit(actor, "case.referral.refused", row.id, "case closed");
+      return { kind: "closed_already", reference: row.reference };
+    }
+    const services = [...new Set(request.services)];
+    if (services.length === 0) return { kind: "no_services" };
+    const refused = consentRefusal(staff.role, request.consent);
+    if (refused) {
+      this.#audit(actor, "case.referral.refused", row.id, refused);
+      return { kind: "consent_refused", why: refused };
+    }
+    const provider = await this.#deps.providers.get(request.providerCode);
+    if (!provider) return { kind: "unknown_provider", providerCode: request.providerCode };
+    const unsuitable = !provider.active
+      ? "inactive"
+      : !servesPlace(provider.areas, placeForProviders(row))
+        ? "area"
+        : services.some((s) => !provider.services.includes(s))
+          ? "services"
+          : null;
+    if (unsuitable) {
+      this.#audit(actor, "case.referral.refused", row.id, `${provider.code} ${unsuitable}`);
+      return { kind: "provider_unsuitable", providerCode: provider.code, why: unsuitable };
+    }
+    const open = await this.#deps.db.referral.findFirst({
+      where: { caseId: row.id, providerCode: provider.code, status: { in: ["PENDING", "ACCEPTED"] } },
+    });
+    if (open) return { kind: "referred_already", referral: await this.#view(open, row.reference) };
+
+    const urgent = row.urgency === "URGENT";
+    const id = randomUUID();
+    const code = generateInviteCode();
+    const { consent } = request;
+    const dueAt = referralDueAt(this.#now, urgent);
+    this.#writer.add(
+      this.#deps.caseStore.refer(
+        row.id,
+        {
+          id,
+          code,
+          providerCode: provider.code,
+          officeCode: staff.officeCode,
+          referredByStaffId: staff.id,
+          services: services.join(";"),
+          status: "PENDING",
+          urgent,
+          dueAt,
+          consentSource: consent.source,
+          consentMethod: consent.source === "OVERRIDE" ? null : consent.method,
+          consentRecordedBy: staff.id,
+          consentAt: this.#now,
+          overrideGround: consent.source === "OVERRIDE" ? consent.ground : null,
+          providerNamedToVictim: request.providerNamedToVictim === true,
+        },
+        {
+          type: "REFERRED",
+          actor,
+          reason: `to ${provider.code}: ${services.join(", ")}`,
+          data: { referral: code, provider: provider.code, services, consent: consent.source },
+        },
+        this.#now,
+      ),
+    );
+    this.#audit(actor, "case.referral", row.id, `${code} ${provider.code} consent ${consent.source}`);
+    const view: ReferralView = {
+      code,
+      reference: row.reference,
+      providerCode: provider.code,
+      providerName: provider.name,
+      officeCode: staff.officeCode,
+      services,
+      status: "PENDING",
+      urgent,
+      dueAt,
+      overdue: false,
+      declineReason: null,
+      createdAt: this.#now,
+    };
+    if (consent.source === "OVERRIDE") {
+      // The reason is free text: it goes to the case's encrypted notes, and the national desk is told the decision.
+      const t = this.#deps.translate("id");
+      const ground = t(`staff:referral.overrideGround.${consent.ground}`);
+      this.#writer.add(
+        this.#deps.caseStore.appendMessage(
+          row.id,
+          {
+            direction: "NOTE",
+            staffId: staff.id,
+            text: t("staff:referral.overrideNote", {
+              code,
+              provider: provider.name,
+              ground,
+              reason: consent.reason.trim(),
+            }),
+          },
+          { type: "NOTE_ADDED", actor, reason: "referral override reason" },
+          this.#now,
+        ),
+      );
+      this.#audit(actor, "case.referral_override", row.id, `${code} ${consent.ground}`);
+      const office = (await this.#deps.offices.get(staff.officeCode))?.name ?? staff.officeCode;
+      await this.#mailer.send(
+        this.#deps.matrix.fallback,
+        (tr) => ({
+          text: tr("staff:referral.override", {
+            code,
+            reference: row.reference,
+            provider: provider.name,
+            name: staff.name,
+            office,
+            ground: tr(`staff:referral.overrideGround.${consent.ground}`),
+          }),
+        }),
+        row.id,
+      );
+    }
+    await this.#tellPartner(provider.code, (t) => this.#partnerCard(t, row, view, staff.officeCode));
+    return { kind: "referred", referral: view };
+  }
+
+  /** The card a provider's staff get: what is asked, by when, and coded facts only (no identity, no story). */
+  async #partnerCardText(t: Translate, row: CaseRecord, view: ReferralView, officeCode: string, language: "id" | "en") {
+    const office = (await this.#deps.offices.get(officeCode))?.name ?? officeCode;
+    return [
+      t(view.urgent ? "staff:referral.cardTitleUrgent" : "staff:referral.cardTitle", { code: view.code }),
+      t("staff:referral.cardFrom", { office }),
+      t("staff:referral.cardServices", {
+        services: view.services.map((s) => t(`staff:serviceName.${s}`)).join(", "),
+      }),
+      t("staff:referral.cardVictim", {
+        age: t(`intake:victimAge.${Coded.age.parse(row.victimAgeGroup)}`),
+        gender: t(`intake:victimGender.${Coded.gender.parse(row.victimGender)}`),
+      }),
+      t("staff:referral.cardPlace", { place: placeLabel(t, row) }),
+      t("staff:referral.cardAnswerBy", { time: localTime(view.dueAt, row.provinceCode, language) }),
+      t("staff:referral.cardPrivacy"),
+    ].join("\n");
+  }
+
+  #partnerCard(t: Translate, row: CaseRecord, view: ReferralView, officeCode: string) {
+    return async (language: "id" | "en"): Promise<OutboundMessage> => ({
+      text: await this.#partnerCardText(t, row, view, officeCode, language),
+    });
+  }
+
+  /** Queues a message to every enrolled, active staff member of a provider, each in their language. */
+  async #tellPartner(
+    providerCode: string,
+    render: (t: Translate) => (language: "id" | "en") => Promise<OutboundMessage> | OutboundMessage,
+  ): Promise<void> {
+    const staff = await this.#deps.db.staff.findMany({
+      where: { providerCode, role: "PARTNER", active: true, identityId: { not: null } },
+      select: { language: true, identity: { select: { id: true, channel: true } } },
+      orderBy: { createdAt: "asc" },
+    });
+    for (const member of staff) {
+      if (!member.identity) continue;
+      const language = member.language === "en" ? "en" : "id";
+      const message = await render(this.#deps.translate(language))(language);
+      this.#writer.add(
+        this.#deps.outbox.enqueueWrite(
+          member.identity.id,
+          member.identity.channel as ChannelKind,
+          [message],
+          this.#now,
+        ),
+      );
+    }
+  }
+
+  /** A referral by the code partner staff type, with its case; null when there is none. */
+  async #referral(code: string) {
+    const row = await this.#deps.db.referral.findUnique({ where: { code: normalizeInviteCode(code) } });
+    if (!row) return null;
+    const kase = await this.#deps.caseStore.loadById(row.caseId);
+    return kase ? { row, kase } : null;
+  }
+
+  /** The referral, when the actor may act on it: the provider's own staff, or the referring office's. */
+  async #referralFor(actor: StaffActor, code: string, side: "partner" | "office" | "either") {
+    const found = await this.#referral(code);
+    const partnerOwn =
+      found !== null && actor.role === "PARTNER" && actor.active && actor.providerCode === found.row.providerCode;
+    const officeOwn =
+      found !== null &&
+      actor.role !== "PARTNER" &&
+      caseAccess(actor, { officeCode: found.kase.officeCode, copiedTo: [] }) === "FULL";
+    const allowed = side === "partner" ? partnerOwn : side === "office" ? officeOwn : partnerOwn || officeOwn;
+    if (!found || !allowed) {
+      // Another provider's referral reads as unknown: a code must not confirm that a case exists.
+      this.#audit(`staff:${actor.id}`, "referral.refused", found?.row.caseId ?? null, `code tried ${code}`);
+      return null;
+    }
+    return found;
+  }
+
+  /** Moves a referral by an event, or says why it cannot; returns the moved view. */
+  async #move(
+    actor: StaffActor,
+    found: { row: ReferralRow; kase: CaseRecord },
+    event: ReferralEvent,
+    fields: Parameters<CaseDeskDeps["caseStore"]["moveReferral"]>[2],
+  ): Promise<ReferralView | ReferralOutcome> {
+    const { row, kase } = found;
+    const from = referralStatusOf(row.status);
+    const to = nextReferralStatus({ status: from, dueAt: row.dueAt }, event, this.#now);
+    if (!to) return { kind: "wrong_state", referral: await this.#view(row, kase.reference) };
+    for (const write of this.#deps.caseStore.moveReferral(
+      row,
+      to,
+      fields,
+      {
+        type: `REFERRAL_${to}`,
+        actor: `staff:${actor.id}`,
+        reason: `${row.code} to ${row.providerCode}: ${from} to ${to}`,
+        data: { referral: row.code, provider: row.providerCode, from, to },
+      },
+      this.#now,
+    ))
+      this.#writer.add(write);
+    this.#audit(`staff:${actor.id}`, `referral.${event}`, row.caseId, row.code);
+    return { ...(await this.#view(row, kase.reference)), status: to, overdue: false };
+  }
+
+  /** A provider's staff accept or decline a referral before its deadline; the office is told, and an acceptance brings the story. */
+  async answer(
+    partner: StaffActor,
+    code: string,
+    answer: { accept: true } | { accept: false; reason: DeclineReason },
+  ): Promise<ReferralOutcome> {
+    const found = await this.#referralFor(partner, code, "partner");
+    if (!found) return { kind: "referral_not_found", code };
+    const moved = await this.#move(partner, found, answer.accept ? "accept" : "decline", {
+      answeredAt: this.#now,
+      answeredByStaffId: partner.id,
+      ...(answer.accept ? {} : { declineReason: answer.reason, closedAt: this.#now }),
+    });
+    if ("kind" in moved) return moved;
+    await this.#mailer.send(
+      found.row.officeCode,
+      (t) => ({
+        text: answer.accept
+          ? t("staff:referral.accepted", { provider: moved.providerName, code: moved.code, reference: moved.reference })
+          : t("staff:referral.declined", {
+              provider: moved.providerName,
+              code: moved.code,
+              reference: moved.reference,
+              reason: t(`staff:referral.declineReason.${answer.reason}`),
+            }),
+      }),
+      found.row.caseId,
+    );
+    const story =
+      providerSeesStory(moved.status) && found.kase.narrativeCipher
+        ? this.#deps.cipher.open(found.kase.narrativeCipher, "case.narrative", found.kase.id)
+        : null;
+    if (story) this.#audit(`staff:${partner.id}`, "case.details.partner", found.row.caseId, moved.code);
+    return { kind: "answered", referral: { ...moved, declineReason: answer.accept ? null : answer.reason }, story };
+  }
+
+  /** A service given under an accepted referral, recorded by the provider's staff or the referring office. */
+  async recordService(actor: StaffActor, code: string, service: ServiceType, givenOn: Date): Promise<ReferralOutcome> {
+    const found = await this.#referralFor(actor, code, "either");
+    if (!found) return { kind: "referral_not_found", code };
+    const view = await this.#view(found.row, found.kase.reference);
+    if (view.status !== "ACCEPTED") return { kind: "wrong_state", referral: view };
+    const stage = stageOfService(service, Coded.stage.parse(found.kase.assistanceStage));
+    this.#writer.add(
+      this.#deps.caseStore.recordService(
+        found.kase.id,
+        {
+          type: service,
+          stage,
+          officeCode: found.row.officeCode,
+          staffId: actor.id,
+          givenOn,
+          provider: null,
+          note: null,
+          referralId: found.row.id,
+        },
+        this.#now,
+      ),
+    );
+    this.#audit(`staff:${actor.id}`, "case.service", found.kase.id, `${service}:${stage} referral ${view.code}`);
+    if (actor.role === "PARTNER")
+      await this.#mailer.send(
+        found.row.officeCode,
+        (t) => ({
+          text: t("staff:referral.serviceByPartner", {
+            provider: view.providerName,
+            service: t(`staff:serviceName.${service}`),
+            date: givenOn.toISOString().slice(0, 10),
+            reference: view.reference,
+            code: view.code,
+          }),
+        }),
+        found.kase.id,
+      );
+    return { kind: "service_recorded", referral: view, service };
+  }
+
+  /** Closes an accepted referral as done (its services were given); the other side is told. */
+  async complete(actor: StaffActor, code: string): Promise<ReferralOutcome> {
+    const found = await this.#referralFor(actor, code, "either");
+    if (!found) return { kind: "referral_not_found", code };
+    const moved = await this.#move(actor, found, "complete", { closedAt: this.#now });
+    if ("kind" in moved) return moved;
+    const text = (t: Translate) =>
+      t("staff:referral.done", { provider: moved.providerName, code: moved.code, reference: moved.reference });
+    if (actor.role === "PARTNER")
+      await this.#mailer.send(found.row.officeCode, (t) => ({ text: text(t) }), found.kase.id);
+    else await this.#tellPartner(found.row.providerCode, (t) => () => ({ text: text(t) }));
+    return { kind: "completed", referral: moved };
+  }
+
+  /** The victim withdrew consent: the provider's access ends at once and its staff are told to stop and delete. */
+  async withdrawConsent(staff: StaffActor, code: string): Promise<ReferralOutcome> {
+    const found = await this.#referralFor(staff, code, "office");
+    if (!found) return { kind: "referral_not_found", code };
+    const moved = await this.#move(staff, found, "withdraw", { closedAt: this.#now });
+    if ("kind" in moved) return moved;
+    await this.#tellPartner(found.row.providerCode, (t) => () => ({
+      text: t("staff:referral.withdrawn", { code: moved.code }),
+    }));
+    return { kind: "withdrawn", referral: moved };
+  }
+
+  /** Marks one pending referral past its deadline as expired; the referring office sees it as overdue. */
+  async expire(referralId: string): Promise<boolean> {
+    const row = await this.#deps.db.referral.findUnique({ where: { id: referralId } });
+    if (!row) return false;
+    const status = referralStatusOf(row.status);
+    const to = nextReferralStatus({ status, dueAt: row.dueAt }, "expire", this.#now);
+    if (!to) return false;
+    const kase = await this.#deps.caseStore.loadById(row.caseId);
+    for (const write of this.#deps.caseStore.moveReferral(
+      row,
+      to,
+      { closedAt: this.#now },
+      {
+        type: "REFERRAL_EXPIRED",
+        actor: "system",
+        reason: `${row.code} to ${row.providerCode}: no answer before the deadline`,
+        data: { referral: row.code, provider: row.providerCode, from: status, to },
+      },
+      this.#now,
+    ))
+      this.#writer.add(write);
+    this.#audit("system", "referral.expired", row.caseId, row.code);
+    const view = await this.#view(row, kase?.reference);
+    await this.#mailer.send(
+      row.officeCode,
+      (t) => ({
+        text: t("staff:referral.expired", { code: view.code, provider: view.providerName, reference: view.reference }),
+      }),
+      row.caseId,
+    );
+    await this.#tellPartner(row.providerCode, (t) => () => ({
+      text: t("staff:referral.expiredToPartner", { code: view.code }),
+    }));
+    return true;
+  }
+
+  /** The referrals of a case, for its responsible office (null when the staff member's office is not). */
+  async ofCase(staff: StaffActor, reference: string): Promise<ReferralView[] | ReferralOutcome> {
+    const row = await this.#ownCase(staff, reference);
+    if ("kind" in row) return row;
+    const rows = await this.#deps.db.referral.findMany({ where: { caseId: row.id }, orderBy: { createdAt: "asc" } });
+    return Promise.all(rows.map((r) => this.#view(r, row.reference)));
+  }
+
+  /** An office's referrals that went unanswered past their deadline. */
+  async overdueOf(officeCode: string): Promise<ReferralView[]> {
+    const rows = await this.#deps.db.referral.findMany({
+      where: {
+        officeCode,
+        OR: [{ status: "EXPIRED" }, { status: "PENDING", dueAt: { lte: this.#now } }],
+      },
+      orderBy: { dueAt: "asc" },
+    });
+    return Promise.all(rows.map((r) => this.#view(r)));
+  }
+
+  /** The referrals sent to a partner's organisation, newest first (never another provider's). */
+  async forPartner(partner: StaffActor): Promise<ReferralView[]> {
+    if (partner.role !== "PARTNER" || !partner.active || !partner.providerCode) return [];
+    const rows = await this.#deps.db.referral.findMany({
+      where: { providerCode: partner.providerCode },
+      orderBy: { createdAt: "desc" },
+      take: 50,
+    });
+    return Promise.all(rows.map((r) => this.#view(r)));
+  }
+}
+
+/**
+ * Referral operations, each in its own transaction (the web inbox, the scheduler and tests use it;
+ * chat steps use ReferralDesk inside their own). A step that lost a race with another writer is decided again.
+ */
+export class ReferralService {
+  readonly #deps: ReferralDeskDeps;
+
+  constructor(deps: ReferralDeskDeps) {
+    this.#deps = deps;
+  }
+
+  /** Runs one operation on a fresh desk and commits what it wrote. */
+  async run<T>(operation: (desk: ReferralDesk) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const writer = new StepWriter();
+      const desk = new ReferralDesk(this.#deps, writer, this.#deps.clock.now());
+      const result = await operation(desk);
+      try {
+        await writer.commit(this.#deps.db);
+        return result;
+      } catch (error) {
+        if (!(isRecordNotFound(error) || isUniqueViolation(error)) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Expires every pending referral past its deadline, one transaction each; returns how many. */
+  async expireDue(limit = 100): Promise<number> {
+    const now = this.#deps.clock.now();
+    const due = await this.#deps.db.referral.findMany({
+      where: { status: "PENDING", dueAt: { lte: now } },
+      select: { id: true },
+      orderBy: { dueAt: "asc" },
+      take: limit,
+    });
+    let expired = 0;
+    for (const { id } of due) if (await this.run((desk) => desk.expire(id))) expired++;
+    return expired;
+  }
+}

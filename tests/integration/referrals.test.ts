@@ -1,0 +1,274 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { partnerOfficeCode } from "../../src/directory/staff-repository.ts";
+import type { StaffActor } from "../../src/domain/staff-actions.ts";
+import { toActor } from "../../src/services/staff-enrolment.ts";
+import { textOf } from "../support/engine-chat.ts";
+import { fictionalProviders } from "../support/fictional-providers.ts";
+import { enrolStaff, REPORT_KIND_LINES } from "../support/staff-world.ts";
+import { startTestApp, type TestApp } from "../support/test-app.ts";
+
+const open: TestApp[] = [];
+afterEach(async () => {
+  for (const t of open.splice(0)) await t.close();
+});
+
+const HOUR = 3_600_000;
+
+/** A child in Mataram (NTB) reported by family, with a story, contact in this chat: UPTD PPA NTB. */
+const NTB_CHILD = REPORT_KIND_LINES.child.map((line) => (line === "jatim" ? "mataram" : line));
+
+/** Adds a provider's staff member and enrols their chat with the invite code, as an admin and the partner would. */
+async function enrolPartner(t: TestApp, user: string, name: string, providerCode: string): Promise<StaffActor> {
+  const member = await t.app.staff.add(
+    { name, officeCode: partnerOfficeCode(providerCode), role: "PARTNER", language: "id", providerCode },
+    t.clock.now(),
+  );
+  const invite = await t.app.staff.createInvite(member.id, t.clock.now());
+  const welcome = textOf(await t.send(user, `/staff ${invite.code}`));
+  expect(welcome).toContain(`Selamat datang, ${name}. Chat ini sekarang terdaftar sebagai staf mitra layanan di `);
+  expect(welcome).toContain("(CONTOH");
+  expect(welcome).not.toContain("/kasus");
+  return toActor(member);
+}
+
+async function world() {
+  const t = await startTestApp();
+  open.push(t);
+  await t.app.providers.importAll(fictionalProviders(), t.clock.now());
+  const ani = toActor(await enrolStaff(t, "ani", "Ani", "UPTDPPA-52"));
+  const sri = toActor(await enrolStaff(t, "sri", "Sri", "UPTDPPA-52", "SUPERVISOR"));
+  const lbh = await enrolPartner(t, "lbh", "Lina", "NTB-LBH-FIKTIF");
+  const shelter = await enrolPartner(t, "shelter", "Rina", "NTB-RUMAH-AMAN-FIKTIF");
+  const iom = await enrolPartner(t, "iom", "Ida", "IOM-FIKTIF");
+  const done = textOf(await t.sendAll("siti", ...NTB_CHILD));
+  const reference = /Nomor laporan: ([0-9A-Z-]{14})/.exec(done)?.[1] as string;
+  expect(reference, done).toBeTruthy();
+  const stored = await t.app.database.prisma.case.findUniqueOrThrow({ where: { reference } });
+  expect(stored.officeCode).toBe("UPTDPPA-52");
+  await t.deliver("ani");
+  await t.deliver("sri");
+  return { t, ani, sri, lbh, shelter, iom, reference };
+}
+
+describe("referring a case to partner services", () => {
+  it("refers an NTB case to a legal-aid NGO and a shelter: one declines, one accepts and records services; the victim sees recovery done", async () => {
+    const { t, ani, lbh, shelter, reference } = await world();
+    const referrals = t.app.referrals;
+    await t.send("ani", `/terima ${reference}`);
+    await t.send("ani", `/ubahstatus ${reference} ASSESSMENT`);
+    await t.send("ani", `/ubahstatus ${reference} ASSISTANCE RECOVERY`);
+
+    // The office sees who serves Mataram with the help needed; the shelter's details are due for a check.
+    const options = await referrals.run((desk) => desk.options(ani, reference, ["SHELTER"]));
+    expect(Array.isArray(options) && options.map((o) => [o.provider.code, o.reviewOverdue])).toEqual([
+      ["NTB-RUMAH-AMAN-FIKTIF", true],
+    ]);
+
+    const toLbh = await referrals.run((desk) =>
+      desk.refer(ani, {
+        reference,
+        providerCode: "NTB-LBH-FIKTIF",
+        services: ["LEGAL_AID"],
+        consent: { source: "VICTIM", method: "IN_PERSON" },
+      }),
+    );
+    const toShelter = await referrals.run((desk) =>
+      desk.refer(ani, {
+        reference,
+        providerCode: "NTB-RUMAH-AMAN-FIKTIF",
+        services: ["SHELTER", "HEALTH"],
+        consent: { source: "GUARDIAN", method: "PHONE" },
+        providerNamedToVictim: true,
+      }),
+    );
+    if (toLbh.kind !== "referred" || toShelter.kind !== "referred") throw new Error(`${toLbh.kind} ${toShelter.kind}`);
+    expect(toShelter.referral.dueAt.getTime() - toShelter.referral.createdAt.getTime()).toBe(48 * HOUR);
+    // Referring again to a partner that has the case open changes nothing.
+    const again = await referrals.run((desk) =>
+      desk.refer(ani, {
+        reference,
+        providerCode: "NTB-LBH-FIKTIF",
+        services: ["LEGAL_AID"],
+        consent: { source: "VICTIM", method: "IN_PERSON" },
+      }),
+    );
+    expect(again.kind).toBe("referred_already");
+
+    // Each partner gets a minimal card: what is asked and by when; no reference, story or contact.
+    const card = textOf(await t.deliver("shelter"));
+    expect(card).toContain(`Rujukan baru ${toShelter.referral.code}`);
+    expect(card).toContain("Layanan yang diminta: Rumah aman, Kesehatan");
+    expect(card).toContain("Korban: Anak (di bawah 18 tahun)");
+    expect(card).toContain("Mataram");
+    expect(card).not.toContain(reference);
+    expect(card).not.toContain("Cerita.");
+    expect(textOf(await t.deliver("lbh"))).toContain(`Rujukan baru ${toLbh.referral.code}`);
+
+    // The legal-aid NGO declines; another partner cannot answer a referral that is not theirs.
+    const stranger = await referrals.run((desk) => desk.answer(shelter, toLbh.referral.code, { accept: true }));
+    expect(stranger.kind).toBe("referral_not_found");
+    const declined = await referrals.run((desk) =>
+      desk.answer(lbh, toLbh.referral.code, { accept: false, reason: "CAPACITY" }),
+    );
+    expect(declined.kind === "answered" && declined.referral.status).toBe("DECLINED");
+    expect(declined.kind === "answered" && declined.story).toBeNull();
+    expect(textOf(await t.deliver("ani"))).toContain(
+      `menolak rujukan ${toLbh.referral.code} untuk kasus ${reference}: tidak ada kapasitas`,
+    );
+
+    // The shelter accepts and only then reads the story; it records two services and closes the referral.
+    const accepted = await referrals.run((desk) => desk.answer(shelter, toShelter.referral.code, { accept: true }));
+    expect(accepted.kind === "answered" && accepted.story).toBe("Cerita.");
+    expect(textOf(await t.deliver("ani"))).toContain(`menerima rujukan ${toShelter.referral.code}`);
+    const lateAnswer = await referrals.run((desk) =>
+      desk.answer(shelter, toShelter.referral.code, { accept: false, reason: "OTHER" }),
+    );
+    expect(lateAnswer.kind).toBe("wrong_state");
+    for (const service of ["SHELTER", "HEALTH"] as const) {
+      const recorded = await referrals.run((desk) =>
+        desk.recordService(shelter, toShelter.referral.code, service, t.clock.now()),
+      );
+      expect(recorded.kind).toBe("service_recorded");
+    }
+    expect(textOf(await t.deliver("ani"))).toContain("mencatat layanan Rumah aman");
+    expect((await referrals.run((desk) => desk.complete(shelter, toShelter.referral.code))).kind).toBe("completed");
+    expect(textOf(await t.deliver("ani"))).toContain(
+      `rujukan ${toShelter.referral.code} untuk kasus ${reference} selesai`,
+    );
+
+    // The office moves the case on to reintegration.
+    await t.send("ani", `/ubahstatus ${reference} ASSISTANCE REINTEGRATION`);
+
+    // The victim checks with their access code: recovery done, reintegration in progress, and the
+    // shelter they were told of in person (the NGO that declined is never named).
+    const access = textOf(await t.send("ani", `/akses ${reference}`));
+    const victimPin = /PIN korban: (\d{6})/.exec(access)?.[1] as string;
+    const statusId = textOf(await t.send("victim", `status ${reference} ${victimPin}`));
+    expect(statusId).toContain("• Pemulihan: selesai");
+    expect(statusId).toContain("• Kembali ke keluarga dan masyarakat: sedang berjalan");
+    expect(statusId).toContain("• Pemulangan: belum dimulai");
+    expect(statusId).toContain("Lembaga yang mendampingi Anda: Rumah Aman Fiktif Lombok (CONTOH)");
+    expect(statusId).not.toContain("LBH");
+    expect(statusId).not.toContain("Rumah aman,");
+    const statusEn = textOf(await t.sendAll("victim-en", "english", `status ${reference} ${victimPin}`));
+    expect(statusEn).toContain("• Recovery: done");
+    expect(statusEn).toContain("• Back with family and community: in progress");
+    expect(statusEn).toContain("Organisations helping you: Rumah Aman Fiktif Lombok (CONTOH)");
+
+    // Every step is in the case's history and the audit log.
+    const events = await t.app.database.prisma.caseEvent.findMany({
+      where: { case: { reference }, type: { startsWith: "REFERR" } },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => e.type)).toEqual([
+      "REFERRED",
+      "REFERRED",
+      "REFERRAL_DECLINED",
+      "REFERRAL_ACCEPTED",
+      "REFERRAL_DONE",
+    ]);
+    const services = await t.app.database.prisma.caseService.findMany({ where: { case: { reference } } });
+    expect(services.map((s) => [s.type, s.stage, s.referralId !== null])).toEqual([
+      ["SHELTER", "RECOVERY", true],
+      ["HEALTH", "RECOVERY", true],
+    ]);
+  });
+
+  it("lets an unanswered referral expire at its deadline and shows it to the office as overdue", async () => {
+    const { t, ani, iom, reference } = await world();
+    const referrals = t.app.referrals;
+    const referred = await referrals.run((desk) =>
+      desk.refer(ani, {
+        reference,
+        providerCode: "IOM-FIKTIF",
+        services: ["FAMILY_REUNIFICATION"],
+        consent: { source: "VICTIM", method: "WRITTEN" },
+      }),
+    );
+    if (referred.kind !== "referred") throw new Error(referred.kind);
+    await t.deliver("iom");
+    await t.deliver("ani");
+
+    t.clock.advance(48 * HOUR - 60_000);
+    await t.app.scheduler.tick();
+    expect(await referrals.run(async (desk) => desk.overdueOf("UPTDPPA-52"))).toEqual([]);
+    expect(textOf(await t.deliver("ani"))).not.toContain("TERLAMBAT");
+
+    t.clock.advance(60_000);
+    await t.app.scheduler.tick();
+    const overdue = await referrals.run(async (desk) => desk.overdueOf("UPTDPPA-52"));
+    expect(overdue.map((r) => [r.code, r.status, r.overdue, r.providerCode])).toEqual([
+      [referred.referral.code, "EXPIRED", true, "IOM-FIKTIF"],
+    ]);
+    expect(textOf(await t.deliver("ani"))).toContain(
+      `TERLAMBAT: rujukan ${referred.referral.code} ke Organisasi Migrasi Fiktif (CONTOH) untuk kasus ${reference}`,
+    );
+    expect(textOf(await t.deliver("iom"))).toContain("sudah berakhir");
+    // A second tick, or a second instance, expires nothing twice.
+    await t.app.scheduler.tick();
+    expect(await t.deliver("ani")).toEqual([]);
+    // An answer after the deadline changes nothing.
+    const late = await referrals.run((desk) => desk.answer(iom, referred.referral.code, { accept: true }));
+    expect(late.kind === "wrong_state" && late.referral.status).toBe("EXPIRED");
+  });
+
+  it("refers without consent only by a supervisor, with a reason, told to the national desk; withdrawn consent ends the partner's access", async () => {
+    const { t, ani, sri, shelter, reference } = await world();
+    await enrolStaff(t, "sari", "Sari", "NATIONAL", "NATIONAL");
+    const referrals = t.app.referrals;
+    const override = {
+      source: "OVERRIDE" as const,
+      ground: "CHILD_BEST_INTEREST" as const,
+      reason: "Anak tidak punya tempat tinggal aman malam ini.",
+    };
+    const byAgent = await referrals.run((desk) =>
+      desk.refer(ani, { reference, providerCode: "NTB-RUMAH-AMAN-FIKTIF", services: ["SHELTER"], consent: override }),
+    );
+    expect(byAgent).toEqual({ kind: "consent_refused", why: "override_needs_supervisor" });
+    const noReason = await referrals.run((desk) =>
+      desk.refer(sri, {
+        reference,
+        providerCode: "NTB-RUMAH-AMAN-FIKTIF",
+        services: ["SHELTER"],
+        consent: { ...override, reason: "perlu" },
+      }),
+    );
+    expect(noReason).toEqual({ kind: "consent_refused", why: "override_needs_reason" });
+    // A provider that does not serve the place, or does not offer the service, is refused.
+    const wrongArea = await referrals.run((desk) =>
+      desk.refer(sri, { reference, providerCode: "KALTARA-KLINIK-FIKTIF", services: ["HEALTH"], consent: override }),
+    );
+    expect(wrongArea).toMatchObject({ kind: "provider_unsuitable", why: "inactive" });
+    const wrongService = await referrals.run((desk) =>
+      desk.refer(sri, { reference, providerCode: "NTB-LBH-FIKTIF", services: ["SHELTER"], consent: override }),
+    );
+    expect(wrongService).toMatchObject({ kind: "provider_unsuitable", why: "services" });
+
+    const referred = await referrals.run((desk) =>
+      desk.refer(sri, { reference, providerCode: "NTB-RUMAH-AMAN-FIKTIF", services: ["SHELTER"], consent: override }),
+    );
+    if (referred.kind !== "referred") throw new Error(referred.kind);
+    const national = textOf(await t.deliver("sari"));
+    expect(national).toContain(`Rujukan tanpa persetujuan korban: ${referred.referral.code} (kasus ${reference})`);
+    expect(national).toContain("kepentingan terbaik anak");
+    expect(national).not.toContain("tempat tinggal aman");
+    const details = textOf(await t.send("sri", `/detail ${reference}`));
+    expect(details).toContain("Anak tidak punya tempat tinggal aman malam ini.");
+    const audited = await t.app.database.prisma.auditLog.findMany({ where: { action: "case.referral_override" } });
+    expect(audited.map((a) => a.detail)).toEqual([`${referred.referral.code} CHILD_BEST_INTEREST`]);
+
+    await t.deliver("shelter");
+    expect((await referrals.run((desk) => desk.answer(shelter, referred.referral.code, { accept: true }))).kind).toBe(
+      "answered",
+    );
+    // The victim withdraws consent: the shelter is told to stop and delete, and can record nothing more.
+    expect((await referrals.run((desk) => desk.withdrawConsent(ani, referred.referral.code))).kind).toBe("withdrawn");
+    expect(textOf(await t.deliver("shelter"))).toContain("Akses Anda ke kasus ini berakhir");
+    const after = await referrals.run((desk) =>
+      desk.recordService(shelter, referred.referral.code, "SHELTER", t.clock.now()),
+    );
+    expect(after.kind === "wrong_state" && after.referral.status).toBe("WITHDRAWN");
+    // A partner can never open the case as an office would.
+    expect(textOf(await t.send("shelter", `/detail ${reference}`))).not.toContain("Cerita.");
+  });
+});

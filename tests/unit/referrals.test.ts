@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import {
+  consentRefusal,
+  nextReferralStatus,
+  providerSeesStory,
+  REFERRAL_ANSWER_MS,
+  referralDueAt,
+  referralOverdue,
+  stageStatesWithReferrals,
+} from "../../src/domain/referrals.ts";
+
+const AT = new Date("2026-12-01T02:00:00Z");
+const HOUR = 3_600_000;
+
+describe("referral rules", () => {
+  it("gives a provider 2 days to answer, 4 hours for an urgent case", () => {
+    expect(referralDueAt(AT, false).toISOString()).toBe("2026-12-03T02:00:00.000Z");
+    expect(referralDueAt(AT, true).toISOString()).toBe("2026-12-01T06:00:00.000Z");
+    expect(REFERRAL_ANSWER_MS.urgent).toBe(4 * HOUR);
+  });
+
+  it("lets a provider answer a pending referral before its deadline only, and expires it after", () => {
+    const pending = { status: "PENDING" as const, dueAt: new Date(AT.getTime() + 4 * HOUR) };
+    const before = new Date(AT.getTime() + 4 * HOUR - 1);
+    const after = new Date(AT.getTime() + 4 * HOUR);
+    expect(nextReferralStatus(pending, "accept", before)).toBe("ACCEPTED");
+    expect(nextReferralStatus(pending, "decline", before)).toBe("DECLINED");
+    expect(nextReferralStatus(pending, "expire", before)).toBeNull();
+    expect(nextReferralStatus(pending, "accept", after)).toBeNull();
+    expect(nextReferralStatus(pending, "expire", after)).toBe("EXPIRED");
+    expect(referralOverdue(pending, before)).toBe(false);
+    expect(referralOverdue(pending, after)).toBe(true);
+    expect(referralOverdue({ ...pending, status: "EXPIRED" }, before)).toBe(true);
+    expect(referralOverdue({ ...pending, status: "ACCEPTED" }, after)).toBe(false);
+  });
+
+  it("answers once: an accepted or declined referral is not answered again; only accepted work is done", () => {
+    const due = new Date(AT.getTime() + 48 * HOUR);
+    for (const status of ["ACCEPTED", "DECLINED", "EXPIRED", "WITHDRAWN", "DONE"] as const) {
+      expect(nextReferralStatus({ status, dueAt: due }, "accept", AT)).toBeNull();
+      expect(nextReferralStatus({ status, dueAt: due }, "decline", AT)).toBeNull();
+    }
+    expect(nextReferralStatus({ status: "ACCEPTED", dueAt: due }, "complete", AT)).toBe("DONE");
+    expect(nextReferralStatus({ status: "PENDING", dueAt: due }, "complete", AT)).toBeNull();
+    expect(nextReferralStatus({ status: "ACCEPTED", dueAt: due }, "withdraw", AT)).toBe("WITHDRAWN");
+    expect(nextReferralStatus({ status: "DONE", dueAt: due }, "withdraw", AT)).toBeNull();
+  });
+
+  it("shows the story to a provider only once it accepted, and never after consent was withdrawn", () => {
+    expect(providerSeesStory("PENDING")).toBe(false);
+    expect(providerSeesStory("ACCEPTED")).toBe(true);
+    expect(providerSeesStory("DONE")).toBe(true);
+    expect(providerSeesStory("WITHDRAWN")).toBe(false);
+    expect(providerSeesStory("DECLINED")).toBe(false);
+  });
+
+  it("records the victim's consent from any staff member, an override only from a supervisor with a reason", () => {
+    expect(consentRefusal("AGENT", { source: "VICTIM", method: "IN_PERSON" })).toBeNull();
+    expect(consentRefusal("AGENT", { source: "GUARDIAN", method: "PHONE" })).toBeNull();
+    const override = {
+      source: "OVERRIDE" as const,
+      ground: "DANGER_TO_LIFE" as const,
+      reason: "Pelaku mencari korban di rumah keluarga.",
+    };
+    expect(consentRefusal("AGENT", override)).toBe("override_needs_supervisor");
+    expect(consentRefusal("PARTNER", override)).toBe("override_needs_supervisor");
+    expect(consentRefusal("SUPERVISOR", override)).toBeNull();
+    expect(consentRefusal("NATIONAL", override)).toBeNull();
+    expect(consentRefusal("SUPERVISOR", { ...override, reason: "bahaya" })).toBe("override_needs_reason");
+  });
+
+  it("counts a partner's accepted work as in progress and finished work as done, ignoring declined referrals", () => {
+    const base = { RETURN: "NOT_STARTED", RECOVERY: "NOT_STARTED", REINTEGRATION: "IN_PROGRESS" } as const;
+    expect(
+      stageStatesWithReferrals(base, [
+        { status: "DONE", services: ["SHELTER", "HEALTH"] },
+        { status: "DECLINED", services: ["LEGAL_AID", "RETURN_TRAVEL"] },
+      ]),
+    ).toEqual({ RETURN: "NOT_STARTED", RECOVERY: "DONE", REINTEGRATION: "IN_PROGRESS" });
+    expect(
+      stageStatesWithReferrals({ RETURN: "NOT_STARTED", RECOVERY: "NOT_STARTED", REINTEGRATION: "NOT_STARTED" }, [
+        { status: "ACCEPTED", services: ["RETURN_TRAVEL"] },
+        { status: "EXPIRED", services: ["SHELTER"] },
+      ]),
+    ).toEqual({ RETURN: "IN_PROGRESS", RECOVERY: "NOT_STARTED", REINTEGRATION: "NOT_STARTED" });
+    // Work done under a referral does not end a stage the case is still in.
+    expect(
+      stageStatesWithReferrals({ RETURN: "NOT_STARTED", RECOVERY: "IN_PROGRESS", REINTEGRATION: "NOT_STARTED" }, [
+        { status: "DONE", services: ["SHELTER"] },
+      ]).RECOVERY,
+    ).toBe("IN_PROGRESS");
+  });
+});

@@ -590,7 +590,8 @@ export class CaseStore {
       (db) =>
         db.referral.update({
           where: { id: referral.id, status: referral.status },
-          data: { ...fields, status: to, updatedAt: now },
+          // An ended referral frees its case and provider for a new one.
+          data: { ...fields, status: to, updatedAt: now, ...(to === "ACCEPTED" ? {} : { openKey: null }) },
           select: { id: true },
         }),
       this.recordEvent(referral.caseId, event, now),

@@ -81,6 +81,13 @@ export class StaffRepository {
     input: { name: string; officeCode: string; role: StaffRole; language: Language; providerCode?: string | null },
     now: Date,
   ): Promise<StaffMember> {
+    // A partner without its provider, or office staff with one, would fall between both scopes.
+    const partner = input.role === "PARTNER";
+    if (
+      partner !== Boolean(input.providerCode) ||
+      (partner && input.officeCode !== partnerOfficeCode(input.providerCode ?? ""))
+    )
+      throw new Error("partner staff need their provider's code and partner office; office staff have no provider");
     const row = await this.#db.staff.create({
       data: { id: randomUUID(), ...input, active: true, createdAt: now },
     });

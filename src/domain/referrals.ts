@@ -1,4 +1,4 @@
-import type { AssistanceStage, StaffRole } from "./case.ts";
+import type { AgeGroup, AssistanceStage, StaffRole } from "./case.ts";
 import { SERVICE_STAGE, SERVICE_TYPES, type ServiceType, type StageState } from "./case-services.ts";
 
 /** Where a referral to a partner stands. */
@@ -45,7 +45,11 @@ export type ReferralConsent =
   | { source: "OVERRIDE"; ground: OverrideGround; reason: string };
 
 /** Why a consent cannot be recorded as given. */
-export type ConsentRefusal = "override_needs_supervisor" | "override_needs_reason";
+export type ConsentRefusal =
+  | "override_needs_supervisor"
+  | "override_needs_reason"
+  /** A guardian's consent, or the child's-best-interest ground, for a victim known to be an adult. */
+  | "adult_victim";
 
 /** The shortest override reason accepted: a word or two does not explain a decision to share without consent. */
 export const OVERRIDE_REASON_MIN_LENGTH = 15;
@@ -55,8 +59,12 @@ export const OVERRIDE_REASON_MIN_LENGTH = 15;
  * victim's (or, for a child, a guardian's) own consent, or a supervisor's override on the grounds
  * of a child's best interest or a danger to life, with a written reason.
  */
-export function consentRefusal(role: StaffRole, consent: ReferralConsent): ConsentRefusal | null {
+export function consentRefusal(role: StaffRole, consent: ReferralConsent, victimAge: AgeGroup): ConsentRefusal | null {
+  // An adult decides for themselves: a guardian speaks only for a child (or a victim of unknown age).
+  const childOrUnknown = victimAge !== "ADULT";
+  if (consent.source === "GUARDIAN") return childOrUnknown ? null : "adult_victim";
   if (consent.source !== "OVERRIDE") return null;
+  if (consent.ground === "CHILD_BEST_INTEREST" && !childOrUnknown) return "adult_victim";
   if (role !== "SUPERVISOR" && role !== "NATIONAL") return "override_needs_supervisor";
   if (consent.reason.trim().length < OVERRIDE_REASON_MIN_LENGTH) return "override_needs_reason";
   return null;
@@ -116,7 +124,8 @@ export function stagesOfServices(services: readonly ServiceType[]): Set<Assistan
 /**
  * Each stage's state with referrals counted: a stage a partner has accepted to work on (and not
  * finished) is in progress even before a service is recorded; a stage whose referred work is done
- * and where nothing more is open is done. Declined, expired and withdrawn referrals change nothing.
+ * and that is not otherwise in progress (the case's current stage, or services recorded for it) is
+ * done. Declined, expired and withdrawn referrals change nothing.
  */
 export function stageStatesWithReferrals(
   base: Record<AssistanceStage, StageState>,

@@ -485,12 +485,15 @@ export class PrismaCaseDesk implements CaseDesk {
       : null;
     const referrals = await this.#deps.caseStore.referralsOf(row.id);
     const working = referrals.filter((r) => r.status === "ACCEPTED" || r.status === "DONE");
+    // Once the case is in monitoring or closed, no partner's work on it is still in progress.
+    const finished = status === "MONITORING" || status === "CLOSED";
     // A provider's name only when the victim was told it in person: the screen may be seen by others.
     const named = [...new Set(working.filter((r) => r.providerNamedToVictim).map((r) => r.providerCode))];
     const partners = await Promise.all(
       named.map(async (code) => (await this.#deps.providers?.get(code))?.name ?? code),
     );
-    return { states: stageStatesWithReferrals(stageStates(status, stage, served), working), partners };
+    const counted = finished ? working.map((r) => ({ ...r, status: "DONE" as const })) : working;
+    return { states: stageStatesWithReferrals(stageStates(status, stage, served), counted), partners };
   }
 
   async attachToOpenCase(identityId: string, attachmentIds: readonly string[]): Promise<"attached" | "no_case"> {

@@ -106,6 +106,7 @@ export class ConversationService {
           role: member.role,
           active: member.active,
           language: member.language,
+          providerCode: member.providerCode,
         }
       : null;
   }

@@ -84,7 +84,8 @@ export type ReferralOutcome =
   | { kind: "referral_not_found"; code: string }
   /** The event does not apply to the referral as it stands (answered already, past its deadline, not accepted). */
   | { kind: "wrong_state"; referral: ReferralView }
-  | { kind: "referred"; referral: ReferralView }
+  /** `partnerReachable` is false when no staff of the provider is enrolled: the office must call it. */
+  | { kind: "referred"; referral: ReferralView; partnerReachable: boolean }
   /** An accepted referral comes with the report's story for the partner (never the reporter's contact). */
   | { kind: "answered"; referral: ReferralView; story: string | null }
   | { kind: "service_recorded"; referral: ReferralView; service: ServiceType }
@@ -186,7 +187,7 @@ export class ReferralDesk {
     }
     const services = [...new Set(request.services)];
     if (services.length === 0) return { kind: "no_services" };
-    const refused = consentRefusal(staff.role, request.consent);
+    const refused = consentRefusal(staff.role, request.consent, Coded.age.parse(row.victimAgeGroup));
     if (refused) {
       this.#audit(actor, "case.referral.refused", row.id, refused);
       return { kind: "consent_refused", why: refused };
@@ -221,9 +222,11 @@ export class ReferralDesk {
           id,
           code,
           providerCode: provider.code,
-          officeCode: staff.officeCode,
+          // The case's responsible office refers (national staff may act for it): it hears the answers.
+          officeCode: row.officeCode ?? staff.officeCode,
           referredByStaffId: staff.id,
           services: services.join(";"),
+          openKey: `${row.id}:${provider.code}`,
           status: "PENDING",
           urgent,
           dueAt,
@@ -249,7 +252,7 @@ export class ReferralDesk {
       reference: row.reference,
       providerCode: provider.code,
       providerName: provider.name,
-      officeCode: staff.officeCode,
+      officeCode: row.officeCode ?? staff.officeCode,
       services,
       status: "PENDING",
       urgent,
@@ -296,8 +299,8 @@ export class ReferralDesk {
         row.id,
       );
     }
-    await this.#tellPartner(provider.code, (t) => this.#partnerCard(t, row, view, staff.officeCode));
-    return { kind: "referred", referral: view };
+    const reached = await this.#tellPartner(provider.code, (t) => this.#partnerCard(t, row, view, view.officeCode));
+    return { kind: "referred", referral: view, partnerReachable: reached > 0 };
   }
 
   /** The card a provider's staff get: what is asked, by when, and coded facts only (no identity, no story). */
@@ -316,6 +319,7 @@ export class ReferralDesk {
       t("staff:referral.cardPlace", { place: placeLabel(t, row) }),
       t("staff:referral.cardAnswerBy", { time: localTime(view.dueAt, row.provinceCode, language) }),
       t("staff:referral.cardPrivacy"),
+      t("staff:referral.cardHow"),
     ].join("\n");
   }
 
@@ -329,7 +333,7 @@ export class ReferralDesk {
   async #tellPartner(
     providerCode: string,
     render: (t: Translate) => (language: "id" | "en") => Promise<OutboundMessage> | OutboundMessage,
-  ): Promise<void> {
+  ): Promise<number> {
     const staff = await this.#deps.db.staff.findMany({
       where: { providerCode, role: "PARTNER", active: true, identityId: { not: null } },
       select: { language: true, identity: { select: { id: true, channel: true } } },
@@ -348,6 +352,7 @@ export class ReferralDesk {
         ),
       );
     }
+    return staff.length;
   }
 
   /** A referral by the code partner staff type, with its case; null when there is none. */
@@ -356,6 +361,16 @@ export class ReferralDesk {
     if (!row) return null;
     const kase = await this.#deps.caseStore.loadById(row.caseId);
     return kase ? { row, kase } : null;
+  }
+
+  /** The office that hears of a referral: the case's responsible office now (after a transfer, the new one). */
+  #officeOf(found: { row: ReferralRow; kase: CaseRecord }): string {
+    return found.kase.officeCode ?? found.row.officeCode;
+  }
+
+  /** A view for the actor: partner staff see the case reference only while their organisation works on it. */
+  #forActor(actor: StaffActor, view: ReferralView): ReferralView {
+    return actor.role === "PARTNER" && !providerSeesStory(view.status) ? { ...view, reference: "" } : view;
   }
 
   /** The referral, when the actor may act on it: the provider's own staff, or the referring office's. */
@@ -386,7 +401,7 @@ export class ReferralDesk {
     const { row, kase } = found;
     const from = referralStatusOf(row.status);
     const to = nextReferralStatus({ status: from, dueAt: row.dueAt }, event, this.#now);
-    if (!to) return { kind: "wrong_state", referral: await this.#view(row, kase.reference) };
+    if (!to) return { kind: "wrong_state", referral: this.#forActor(actor, await this.#view(row, kase.reference)) };
     for (const write of this.#deps.caseStore.moveReferral(
       row,
       to,
@@ -412,6 +427,9 @@ export class ReferralDesk {
   ): Promise<ReferralOutcome> {
     const found = await this.#referralFor(partner, code, "partner");
     if (!found) return { kind: "referral_not_found", code };
+    if (found.kase.status === "CLOSED") return { kind: "closed_already", reference: "" };
+    if (answer.accept && !(await this.#deps.providers.get(found.row.providerCode))?.active)
+      return { kind: "provider_unsuitable", providerCode: found.row.providerCode, why: "inactive" };
     const moved = await this.#move(partner, found, answer.accept ? "accept" : "decline", {
       answeredAt: this.#now,
       answeredByStaffId: partner.id,
@@ -419,7 +437,7 @@ export class ReferralDesk {
     });
     if ("kind" in moved) return moved;
     await this.#mailer.send(
-      found.row.officeCode,
+      this.#officeOf(found),
       (t) => ({
         text: answer.accept
           ? t("staff:referral.accepted", { provider: moved.providerName, code: moved.code, reference: moved.reference })
@@ -437,14 +455,32 @@ export class ReferralDesk {
         ? this.#deps.cipher.open(found.kase.narrativeCipher, "case.narrative", found.kase.id)
         : null;
     if (story) this.#audit(`staff:${partner.id}`, "case.details.partner", found.row.caseId, moved.code);
-    return { kind: "answered", referral: { ...moved, declineReason: answer.accept ? null : answer.reason }, story };
+    return {
+      kind: "answered",
+      referral: this.#forActor(partner, { ...moved, declineReason: answer.accept ? null : answer.reason }),
+      story,
+    };
+  }
+
+  /** The report's story for the provider's staff, once their organisation accepted (audited); null before or after. */
+  async storyFor(partner: StaffActor, code: string): Promise<{ referral: ReferralView; story: string | null } | null> {
+    const found = await this.#referralFor(partner, code, "partner");
+    if (!found) return null;
+    const referral = this.#forActor(partner, await this.#view(found.row, found.kase.reference));
+    if (!providerSeesStory(referral.status) || !found.kase.narrativeCipher) return { referral, story: null };
+    this.#audit(`staff:${partner.id}`, "case.details.partner", found.row.caseId, referral.code);
+    return {
+      referral,
+      story: this.#deps.cipher.open(found.kase.narrativeCipher, "case.narrative", found.kase.id),
+    };
   }
 
   /** A service given under an accepted referral, recorded by the provider's staff or the referring office. */
   async recordService(actor: StaffActor, code: string, service: ServiceType, givenOn: Date): Promise<ReferralOutcome> {
     const found = await this.#referralFor(actor, code, "either");
     if (!found) return { kind: "referral_not_found", code };
-    const view = await this.#view(found.row, found.kase.reference);
+    if (found.kase.status === "CLOSED") return { kind: "closed_already", reference: "" };
+    const view = this.#forActor(actor, await this.#view(found.row, found.kase.reference));
     if (view.status !== "ACCEPTED") return { kind: "wrong_state", referral: view };
     const stage = stageOfService(service, Coded.stage.parse(found.kase.assistanceStage));
     this.#writer.add(
@@ -453,7 +489,7 @@ export class ReferralDesk {
         {
           type: service,
           stage,
-          officeCode: found.row.officeCode,
+          officeCode: this.#officeOf(found),
           staffId: actor.id,
           givenOn,
           provider: null,
@@ -466,7 +502,7 @@ export class ReferralDesk {
     this.#audit(`staff:${actor.id}`, "case.service", found.kase.id, `${service}:${stage} referral ${view.code}`);
     if (actor.role === "PARTNER")
       await this.#mailer.send(
-        found.row.officeCode,
+        this.#officeOf(found),
         (t) => ({
           text: t("staff:referral.serviceByPartner", {
             provider: view.providerName,
@@ -490,9 +526,9 @@ export class ReferralDesk {
     const text = (t: Translate) =>
       t("staff:referral.done", { provider: moved.providerName, code: moved.code, reference: moved.reference });
     if (actor.role === "PARTNER")
-      await this.#mailer.send(found.row.officeCode, (t) => ({ text: text(t) }), found.kase.id);
+      await this.#mailer.send(this.#officeOf(found), (t) => ({ text: text(t) }), found.kase.id);
     else await this.#tellPartner(found.row.providerCode, (t) => () => ({ text: text(t) }));
-    return { kind: "completed", referral: moved };
+    return { kind: "completed", referral: this.#forActor(actor, moved) };
   }
 
   /** The victim withdrew consent: the provider's access ends at once and its staff are told to stop and delete. */
@@ -530,8 +566,10 @@ export class ReferralDesk {
       this.#writer.add(write);
     this.#audit("system", "referral.expired", row.caseId, row.code);
     const view = await this.#view(row, kase?.reference);
+    // A closed case's office has nothing left to do about it: the referral just ends.
+    if (kase?.status === "CLOSED") return true;
     await this.#mailer.send(
-      row.officeCode,
+      kase?.officeCode ?? row.officeCode,
       (t) => ({
         text: t("staff:referral.expired", { code: view.code, provider: view.providerName, reference: view.reference }),
       }),
@@ -555,7 +593,8 @@ export class ReferralDesk {
   async overdueOf(officeCode: string): Promise<ReferralView[]> {
     const rows = await this.#deps.db.referral.findMany({
       where: {
-        officeCode,
+        // The office responsible for the case now: after a transfer, its overdue referrals move with it.
+        case: { officeCode },
         OR: [{ status: "EXPIRED" }, { status: "PENDING", dueAt: { lte: this.#now } }],
       },
       orderBy: { dueAt: "asc" },
@@ -571,7 +610,7 @@ export class ReferralDesk {
       orderBy: { createdAt: "desc" },
       take: 50,
     });
-    return Promise.all(rows.map((r) => this.#view(r)));
+    return Promise.all(rows.map(async (r) => this.#forActor(partner, await this.#view(r))));
   }
 }
 
@@ -611,7 +650,14 @@ export class ReferralService {
       take: limit,
     });
     let expired = 0;
-    for (const { id } of due) if (await this.run((desk) => desk.expire(id))) expired++;
+    for (const { id } of due) {
+      try {
+        if (await this.run((desk) => desk.expire(id))) expired++;
+      } catch (error) {
+        // One referral that cannot be expired now must not hold back the others: the next tick tries again.
+        this.#deps.logger.error({ event: "referrals.expire_failed", referralId: id, err: error });
+      }
+    }
     return expired;
   }
 }

@@ -3,6 +3,7 @@ import type { WebConfig } from "../config.ts";
 import type { Logger } from "../logging/logger.ts";
 import { WebCaseExport } from "./web-case-export.ts";
 import { WebPartners } from "./web-partners.ts";
+import { WebReferrals } from "./web-referrals.ts";
 import type { RunningWebServer } from "./web-server.ts";
 import { WebStatistics } from "./web-statistics.ts";
 
@@ -38,6 +39,11 @@ export function webCaseExportOf(app: App): WebCaseExport {
   return new WebCaseExport({ db: app.database.prisma, offices: app.offices, audit: app.audit, clock: app.clock });
 }
 
+/** Referrals as the inbox serves them, from the app's services. */
+export function webReferralsOf(app: App): WebReferrals {
+  return new WebReferrals({ referrals: app.referrals, providers: app.providers });
+}
+
 /** The partner directory as the inbox serves it, from the app's services. */
 export function webPartnersOf(app: App): WebPartners {
   return new WebPartners({ providers: app.providers, audit: app.audit, db: app.database.prisma, clock: app.clock });
@@ -55,6 +61,7 @@ export async function startWebInbox(app: App, web: WebConfig, logger: Logger): P
         partners: webPartnersOf(app),
         statistics: webStatisticsOf(app),
         caseExport: webCaseExportOf(app),
+        referrals: webReferralsOf(app),
         translate: app.translate,
         clock: app.clock,
         logger,

@@ -59,7 +59,8 @@ export function layout(ctx: PageContext, title: string, content: Html): Html {
 <header class="top">
 <span><strong>${t("web:appName")}</strong></span>
 <nav aria-label="${t("web:appName")}">
-${staff ? html`<a class="on-band" href="/kotak">${t("web:nav.inbox")}</a><a class="on-band" href="/mitra">${t("web:nav.partners")}</a>${supervises(staff.role) ? html`<a class="on-band" href="/ringkasan">${t("web:nav.overview")}</a><a class="on-band" href="/audit">${t("web:nav.audit")}</a><a class="on-band" href="/statistik">${t("web:nav.stats")}</a><a class="on-band" href="/ekspor">${t("web:nav.export")}</a>` : ""}<span class="who">${t("web:nav.signedInAs", { name: staff.name, office: staff.officeName })}</span>` : ""}
+${staff?.role === "PARTNER" ? html`<a class="on-band" href="/rujukan">${t("web:nav.referrals")}</a><span class="who">${t("web:nav.signedInAs", { name: staff.name, office: staff.officeName })}</span>` : ""}
+${staff && staff.role !== "PARTNER" ? html`<a class="on-band" href="/kotak">${t("web:nav.inbox")}</a><a class="on-band" href="/mitra">${t("web:nav.partners")}</a>${supervises(staff.role) ? html`<a class="on-band" href="/ringkasan">${t("web:nav.overview")}</a><a class="on-band" href="/audit">${t("web:nav.audit")}</a><a class="on-band" href="/statistik">${t("web:nav.stats")}</a><a class="on-band" href="/ekspor">${t("web:nav.export")}</a>` : ""}<span class="who">${t("web:nav.signedInAs", { name: staff.name, office: staff.officeName })}</span>` : ""}
 <a class="on-band" href="${switchHref}" lang="${other}" hreflang="${other}">${t("web:otherLanguage")}</a>
 ${staff && csrf ? html`<form class="logout" method="post" action="/keluar"><input type="hidden" name="csrf" value="${csrf}"><button class="logout-button" type="submit">${t("web:nav.logout")}</button></form>` : ""}
 </nav>
@@ -280,6 +281,8 @@ export interface CasePageExtras {
   confirm?: { text: string; version: number; fields: Record<string, string>; yes: string } | null;
   /** Today in the office's calendar (YYYY-MM-DD): the latest day a service can be recorded for. */
   today?: string;
+  /** The case's referrals and the form to refer it, for its responsible office. */
+  referralSection?: Html | null;
 }
 
 /** A case: its summary, the report behind a "show" button, the timeline, and every action as a form. */
@@ -328,6 +331,7 @@ ${hidden(ctx, view)}<input type="hidden" name="kind" value="details">
 }
 </section>
 ${state.status === "CLOSED" ? reopenForm(ctx, view) : actionForms(ctx, view, extras.today ?? ctx.now.toISOString().slice(0, 10))}
+${extras.referralSection ?? ""}
 <section aria-labelledby="timeline-title">
 <h2 id="timeline-title">${t("web:case.timeline")}</h2>
 ${

@@ -69,8 +69,8 @@ export function cookie(name: string, value: string, options: { secure: boolean; 
 }
 
 /**
- * Counts requests per key (a client address) in a sliding minute: login links are unguessable,
- * but a client hammering them is refused before it reaches the database. The window is the
+ * Counts attempts per key (a client address) in a sliding minute: login links are unguessable,
+ * but a client trying many is refused before it reaches the database. The window is the
  * dispatcher's limiter; a flood of addresses starts it afresh rather than grow without bound.
  */
 export class RequestLimiter {
@@ -85,15 +85,18 @@ export class RequestLimiter {
     this.#window = new SlidingWindowLimiter(limit, windowMs);
   }
 
-  /** Records a request; false when the key is over its limit (the request is not counted then). */
-  allow(key: string, now: number): boolean {
-    if (this.#window.waitMs(key, now) > 0) return false;
+  /** True while the key is over its limit. */
+  blocked(key: string, now: number): boolean {
+    return this.#window.waitMs(key, now) > 0;
+  }
+
+  /** Counts one attempt of the key. */
+  record(key: string, now: number): void {
     if (this.#keys.size >= 10_000 && !this.#keys.has(key)) {
       this.#window = new SlidingWindowLimiter(this.#limit, this.#windowMs);
       this.#keys = new Set();
     }
     this.#keys.add(key);
     this.#window.record(key, now);
-    return true;
   }
 }

@@ -33,6 +33,8 @@ import {
 } from "./web-pages.ts";
 import { PARTNER_ACTIONS, type WebPartners } from "./web-partners.ts";
 import { partnersPage } from "./web-partners-page.ts";
+import { PartnerActionForm, ReferralForm, type WebReferrals } from "./web-referrals.ts";
+import { caseReferralsSection, partnerReferralsPage, referralOutcomeText } from "./web-referrals-page.ts";
 import {
   cookie,
   csrfTokenOf,
@@ -60,6 +62,8 @@ export interface WebServerDeps {
   statistics: WebStatistics;
   /** The office case export (HTCDS) for supervisors and national staff. */
   caseExport: WebCaseExport;
+  /** Referrals to partner services: the case page's section and the partners' own page. */
+  referrals: WebReferrals;
   translate: (language: Language) => Translate;
   clock: Clock;
   logger: Logger;
@@ -68,7 +72,7 @@ export interface WebServerDeps {
   secure: boolean;
 }
 
-/** Login link requests one client address may make in a minute (opening and pressing the button). */
+/** Refused login links (unknown, used, expired) one client address may try in a minute before it must wait. */
 const LINK_REQUESTS_PER_MINUTE = 20;
 
 const Day = z
@@ -313,7 +317,9 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
       staff: session
         ? {
             ...session.staff,
-            officeName: (await deps.offices.get(session.staff.officeCode))?.name ?? session.staff.officeCode,
+            officeName: session.staff.providerCode
+              ? await deps.referrals.organisationName(session.staff.providerCode)
+              : ((await deps.offices.get(session.staff.officeCode))?.name ?? session.staff.officeCode),
           }
         : null,
       csrf: sessionToken ? csrfTokenOf(sessionToken) : null,
@@ -387,13 +393,16 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
   });
 
   const linkRefused = async (request: FastifyRequest, reply: FastifyReply, why: string) => {
+    // Only refused links count against an address: a whole office behind one address logging in at
+    // eight in the morning is not a guesser.
+    linkLimiter.record(request.ip, clock.now().getTime());
     const ctx = await pageContext(request, reply, null, null);
     const status = why === "unknown" ? 404 : why === "inactive" ? 403 : 410;
     logger.info({ event: "web.link_refused", why });
     return send(reply, status, messagePage(ctx, ctx.t("web:login.title"), ctx.t(`web:login.${why}`), "error"));
   };
   const limited = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (linkLimiter.allow(request.ip, clock.now().getTime())) return false;
+    if (!linkLimiter.blocked(request.ip, clock.now().getTime())) return false;
     const ctx = await pageContext(request, reply, null, null);
     logger.warn({ event: "web.link_limited" });
     send(reply, 429, messagePage(ctx, ctx.t("web:login.title"), ctx.t("web:login.limited"), "error"));
@@ -453,6 +462,8 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
   app.get("/kotak", async (request, reply) => {
     const signed = await requireSession(request, reply);
     if (!signed) return reply;
+    // Partner staff reach no office's cases: their page is the referrals to their organisation.
+    if (signed.session.staff.role === "PARTNER") return reply.redirect("/rujukan", 303);
     const query = inboxQuery(request);
     const notice = takeNotice(request, reply);
     const ctx = await pageContext(request, reply, signed.session, signed.token);
@@ -495,7 +506,10 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     const view = await desk.caseView(signed.session.staff, reference);
     if (!view)
       return send(reply, 404, messagePage(ctx, ctx.t("web:case.notFound"), ctx.t("web:case.notFoundHelp"), "error"));
-    return send(reply, status, casePage(ctx, view, { today: todayIn(ctx.now), ...extras }));
+    const referrals =
+      view.state.status === "CLOSED" ? null : await deps.referrals.ofCase(signed.session.staff, reference);
+    const referralSection = referrals ? caseReferralsSection(ctx, view.facts.reference, referrals) : null;
+    return send(reply, status, casePage(ctx, view, { today: todayIn(ctx.now), referralSection, ...extras }));
   };
 
   app.get<{ Params: { reference: string } }>("/kasus/:reference", async (request, reply) => {
@@ -741,6 +755,122 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     const ctx = await pageContext(request, reply, signed.session, signed.token);
     const notice = ctx.t("web:export.stale", { minutes: EXPORT_FRESH_MS / 60_000 });
     return send(reply, 403, caseExportPage(ctx, view, notice));
+  });
+
+  app.post<{ Params: { reference: string } }>("/kasus/:reference/rujuk", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    if (!formTokenValid(signed.token, request.body)) return refuseForm(request, reply, signed.session);
+    const reference = parseReference(request.params.reference);
+    const language = languageOf(request, reply, signed.session);
+    const t = translate(language);
+    if (!reference) {
+      const ctx = await pageContext(request, reply, signed.session, signed.token);
+      return send(reply, 404, messagePage(ctx, ctx.t("web:case.notFound"), ctx.t("web:case.notFoundHelp"), "error"));
+    }
+    const form = ReferralForm.safeParse(request.body);
+    if (!form.success) {
+      const problem = form.error.issues.map((i) => i.path.join(".") || i.message).join(", ");
+      return renderCase(
+        request,
+        reply,
+        signed,
+        reference,
+        {
+          notice: { text: t("web:referrals.outcome.badInput", { problem }), error: true },
+        },
+        422,
+      );
+    }
+    const outcome = await deps.referrals.refer(signed.session.staff, reference, form.data);
+    logger.info({ event: "web.referral", staffId: signed.session.staff.id, outcome: outcome.kind });
+    const notice = referralOutcomeText({ t, language }, outcome);
+    // A refused referral keeps the page as it was, with what to change: nothing typed is sent anywhere.
+    if (notice.error) return renderCase(request, reply, signed, reference, { notice }, 422);
+    return redirectWithNotice(reply, `/kasus/${reference}`, notice);
+  });
+
+  app.post<{ Params: { code: string } }>("/rujukan/:code/cabut", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    if (!formTokenValid(signed.token, request.body)) return refuseForm(request, reply, signed.session);
+    const language = languageOf(request, reply, signed.session);
+    const reference = parseReference(
+      z.object({ reference: z.string().max(40) }).safeParse(request.body).data?.reference ?? "",
+    );
+    const outcome = await deps.referrals.withdraw(signed.session.staff, request.params.code.slice(0, 20));
+    logger.info({ event: "web.referral_withdrawn", staffId: signed.session.staff.id, outcome: outcome.kind });
+    return redirectWithNotice(
+      reply,
+      reference ? `/kasus/${reference}` : "/kotak",
+      referralOutcomeText({ t: translate(language), language }, outcome),
+    );
+  });
+
+  const renderPartnerPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    signed: { session: WebSessionView; token: string },
+    story: { code: string; text: string } | null,
+    notice: { text: string; error: boolean } | null,
+  ) => {
+    const ctx = await pageContext(request, reply, signed.session, signed.token);
+    if (signed.session.staff.role !== "PARTNER")
+      return send(
+        reply,
+        403,
+        messagePage(ctx, ctx.t("web:referrals.partnerTitle"), ctx.t("web:errors.notFound"), "error"),
+      );
+    const referrals = await deps.referrals.forPartner(signed.session.staff);
+    return send(reply, 200, partnerReferralsPage(ctx, referrals, story, notice));
+  };
+
+  app.get("/rujukan", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    return renderPartnerPage(request, reply, signed, null, takeNotice(request, reply));
+  });
+
+  app.post<{ Params: { code: string } }>("/rujukan/:code/aksi", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    if (!formTokenValid(signed.token, request.body)) return refuseForm(request, reply, signed.session);
+    const language = languageOf(request, reply, signed.session);
+    const t = translate(language);
+    const code = request.params.code.slice(0, 20);
+    const form = PartnerActionForm.safeParse(request.body);
+    if (!form.success || (form.data.kind === "service" && form.data.givenOn > todayIn(clock.now()))) {
+      const problem = form.success
+        ? t("web:case.futureDate")
+        : form.error.issues.map((i) => i.path.join(".")).join(", ");
+      return renderPartnerPage(request, reply, signed, null, {
+        text: t("web:referrals.outcome.badInput", { problem }),
+        error: true,
+      });
+    }
+    const { outcome, story } = await deps.referrals.partnerAct(signed.session.staff, code, form.data, null);
+    logger.info({
+      event: "web.partner_action",
+      staffId: signed.session.staff.id,
+      action: form.data.kind,
+      outcome: outcome?.kind ?? "story",
+    });
+    // The story is shown on this page only, never carried across a redirect.
+    if (form.data.kind === "story" || (outcome?.kind === "answered" && story)) {
+      const notice = outcome
+        ? referralOutcomeText({ t, language }, outcome)
+        : story
+          ? null
+          : { text: t("web:referrals.outcome.noStory"), error: false };
+      return renderPartnerPage(request, reply, signed, story ? { code, text: story } : null, notice);
+    }
+    return redirectWithNotice(
+      reply,
+      "/rujukan",
+      outcome
+        ? referralOutcomeText({ t, language }, outcome)
+        : { text: t("web:referrals.outcome.notFound", { code }), error: true },
+    );
   });
 
   app.setNotFoundHandler(async (request, reply) => {

@@ -339,8 +339,44 @@ describe("the staff web inbox in chromium", () => {
     expect(await page.textContent("main")).toContain("Due for review (since 2026-06-01)");
     await expectAccessible(page, "partners");
     await page.screenshot({ path: path.join(SHOTS, "partners.png"), fullPage: true });
+
+    // The office refers its open case to a partner serving Jawa Timur, from the case page.
+    await page.goto(`${new URL(page.url()).origin}/kasus/${openReference}?lang=id`);
+    await page.getByLabel("Penyatuan keluarga").check();
+    await page.getByLabel("Orang tua/wali, lewat telepon").check();
+    await page.getByRole("button", { name: "Kirim rujukan" }).click();
+    await page.waitForURL(new RegExp(`/kasus/${openReference}`));
+    expect(await page.textContent("main")).toContain("menunggu jawaban");
+    await expectAccessible(page, "case with a referral");
+    await page.locator("#referrals-title").scrollIntoViewIfNeeded();
+    await page
+      .locator("section[aria-labelledby=referrals-title]")
+      .screenshot({ path: path.join(SHOTS, "case-referral.png") });
+
+    // The partner's staff member logs in from their own chat and accepts it on their page.
+    const partnerCode = await runNpm("admin", ["staff", "add", "--name", "Ida", "--provider", "IOM-FIKTIF"], "", env);
+    expect(partnerCode.code, partnerCode.stderr).toBe(0);
+    const ida = await SimTerminal.start("ida", env);
+    terminals.push(ida);
+    ida.send(`/staff ${/\/staff (\S+)/.exec(partnerCode.stdout)?.[1] ?? ""}`);
+    await ida.waitFor(/Selamat datang, Ida/);
+    const partnerContext = await newContext();
+    const partnerPage = await partnerContext.newPage();
+    await partnerPage.goto(await linkFrom(ida));
+    await partnerPage.getByRole("button", { name: "Masuk" }).click();
+    await partnerPage.waitForURL(/\/rujukan/);
+    expect(await partnerPage.textContent("main")).not.toContain(openReference);
+    await expectAccessible(partnerPage, "partner referrals");
+    await partnerPage.getByRole("button", { name: "Terima rujukan" }).click();
+    await partnerPage.waitForURL(/\/rujukan\/.*\/aksi/);
+    expect(await partnerPage.textContent("main")).toContain("Cerita.");
+    await expectAccessible(partnerPage, "partner referral accepted");
+    await partnerPage.goto(`${new URL(partnerPage.url()).origin}/rujukan?lang=en`);
+    await expectAccessible(partnerPage, "partner referrals");
+    await partnerPage.screenshot({ path: path.join(SHOTS, "referrals.png"), fullPage: true });
+    await partnerContext.close();
     await context.close();
-  }, 120_000);
+  }, 180_000);
 
   it("shows a supervisor the month's figures and lets them download the office's cases, accessible in both languages", async () => {
     const context = await newContext();

@@ -102,6 +102,7 @@ describe("referring a case to partner services", () => {
     expect(card).toContain("Mataram");
     expect(card).not.toContain(reference);
     expect(card).not.toContain("Cerita.");
+    expect(card).toContain("ketik /masuk di chat ini");
     expect(textOf(await t.deliver("lbh"))).toContain(`Rujukan baru ${toLbh.referral.code}`);
 
     // The legal-aid NGO declines; another partner cannot answer a referral that is not theirs.
@@ -177,6 +178,8 @@ describe("referring a case to partner services", () => {
   it("lets an unanswered referral expire at its deadline and shows it to the office as overdue", async () => {
     const { t, ani, iom, reference } = await world();
     const referrals = t.app.referrals;
+    // Accepted, so that the case stays with the office (an unaccepted one would be escalated meanwhile).
+    await t.send("ani", `/terima ${reference}`);
     const referred = await referrals.run((desk) =>
       desk.refer(ani, {
         reference,
@@ -270,5 +273,38 @@ describe("referring a case to partner services", () => {
     expect(after.kind === "wrong_state" && after.referral.status).toBe("WITHDRAWN");
     // A partner can never open the case as an office would.
     expect(textOf(await t.send("shelter", `/detail ${reference}`))).not.toContain("Cerita.");
+  });
+
+  it("keeps one open referral per partner when two are sent at once, and shows a partner no reference before it accepts", async () => {
+    const { t, ani, shelter, reference } = await world();
+    const referrals = t.app.referrals;
+    const request = {
+      reference,
+      providerCode: "NTB-RUMAH-AMAN-FIKTIF",
+      services: ["SHELTER" as const],
+      consent: { source: "VICTIM" as const, method: "IN_PERSON" as const },
+    };
+    const both = await Promise.all([
+      referrals.run((desk) => desk.refer(ani, request)),
+      referrals.run((desk) => desk.refer(ani, request)),
+    ]);
+    expect(both.map((o) => o.kind).sort()).toEqual(["referred", "referred_already"]);
+    expect(await t.app.database.prisma.referral.count()).toBe(1);
+    expect((await t.deliver("shelter")).length).toBe(1);
+
+    const [pending] = await referrals.run((desk) => desk.forPartner(shelter));
+    expect(pending?.reference).toBe("");
+    const code = pending?.code ?? "";
+    await referrals.run((desk) => desk.answer(shelter, code, { accept: true }));
+    const [accepted] = await referrals.run((desk) => desk.forPartner(shelter));
+    expect(accepted?.reference).toBe(reference);
+
+    // Once the case is closed, a partner records nothing more on it.
+    await t.send("ani", `/terima ${reference}`);
+    await t.send("ani", `/tutup ${reference} ASSISTED`);
+    await t.send("ani", "1");
+    expect((await t.app.database.prisma.case.findUniqueOrThrow({ where: { reference } })).status).toBe("CLOSED");
+    const late = await referrals.run((desk) => desk.recordService(shelter, code, "SHELTER", t.clock.now()));
+    expect(late.kind).toBe("closed_already");
   });
 });

@@ -3,11 +3,13 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseProviderCsv } from "../../src/directory/provider-csv.ts";
+import { partnerOfficeCode } from "../../src/directory/staff-repository.ts";
 import { runMaintenance } from "../../src/services/maintenance.ts";
 import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from "../../src/web/web-auth.ts";
-import { webCaseExportOf, webPartnersOf, webStatisticsOf } from "../../src/web/web-inbox.ts";
+import { webCaseExportOf, webPartnersOf, webReferralsOf, webStatisticsOf } from "../../src/web/web-inbox.ts";
 import { buildWebApp } from "../../src/web/web-server.ts";
 import { textOf } from "../support/engine-chat.ts";
+import { fictionalProviders } from "../support/fictional-providers.ts";
 import { REPO_ROOT } from "../support/run-command.ts";
 import { enrolStaff, fileReport, seedCases } from "../support/staff-world.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";
@@ -30,6 +32,7 @@ async function world(secure = false) {
     partners: webPartnersOf(t.app),
     statistics: webStatisticsOf(t.app),
     caseExport: webCaseExportOf(t.app),
+    referrals: webReferralsOf(t.app),
     translate: t.app.translate,
     clock: t.clock,
     logger: t.app.logger,
@@ -161,6 +164,15 @@ describe("logging in to the web inbox with a link from the chat", () => {
     // A minute later the address may try again.
     t.clock.advance(61_000);
     expect((await browser.get(`/masuk/${"B".repeat(43)}`)).statusCode).toBe(404);
+  });
+
+  it("lets a whole office behind one address log in at once: only refused links count", async () => {
+    const { t, web } = await world();
+    for (let i = 0; i < 12; i++) await enrolStaff(t, `staff${i}`, `Petugas ${i}`, "UPTDPPA-35");
+    // Twelve staff, each opening the link and pressing the button: 24 requests in the same minute.
+    for (let i = 0; i < 12; i++) await logIn(t, new WebBrowser(web), `staff${i}`);
+    const late = new WebBrowser(web);
+    expect((await late.get(`/masuk/${"C".repeat(43)}`)).statusCode).toBe(404);
   });
 
   it("ends sessions on /keluar in the chat, after 8 idle hours, and at once when staff are deactivated", async () => {
@@ -864,5 +876,111 @@ describe("the office case export", () => {
     await logIn(t, supervisor, "sri");
     expect(visibleText((await supervisor.get("/ekspor?lang=en")).body)).toContain("Download CSV (cases: 2)");
     expect((await supervisor.post("/ekspor", { csrf: supervisor.csrf })).statusCode).toBe(200);
+  });
+});
+
+describe("referrals in the web inbox", () => {
+  it("lets the office refer a case from its page and the partner answer, read the story and record services on its own page", async () => {
+    const { t, web } = await world();
+    await t.app.providers.importAll(fictionalProviders(), t.clock.now());
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const partner = await t.app.staff.add(
+      {
+        name: "Rina",
+        officeCode: partnerOfficeCode("IOM-FIKTIF"),
+        role: "PARTNER",
+        language: "id",
+        providerCode: "IOM-FIKTIF",
+      },
+      t.clock.now(),
+    );
+    const invite = await t.app.staff.createInvite(partner.id, t.clock.now());
+    await t.send("rina", `/staff ${invite.code}`);
+    const { reference } = await fileReport(t, "siti", "child");
+    await t.send("ani", `/terima ${reference}`);
+
+    const office = new WebBrowser(web);
+    await logIn(t, office, "ani");
+    let page = visibleText((await office.get(`/kasus/${reference}`)).body);
+    expect(page).toContain("Rujukan ke mitra layanan");
+    expect(page).toContain("Kasus ini belum dirujuk ke mitra mana pun.");
+    // Only partners serving Jawa Timur are offered (IOM serves every province); an agent cannot override consent.
+    expect(page).toContain("Organisasi Migrasi Fiktif (CONTOH)");
+    expect(page).not.toContain("LBH Fiktif Mataram");
+    expect(office.last?.body).not.toContain("OVERRIDE:");
+
+    // A form without any service refers nothing and says what to change.
+    const empty = await office.post(`/kasus/${reference}/rujuk`, {
+      csrf: office.csrf,
+      provider: "IOM-FIKTIF",
+      consent: "VICTIM:IN_PERSON",
+    });
+    expect(empty.statusCode).toBe(422);
+    expect(visibleText(empty.body)).toContain("Pilih paling sedikit satu layanan yang dibutuhkan.");
+    const sent = await office.post(`/kasus/${reference}/rujuk`, {
+      csrf: office.csrf,
+      provider: "IOM-FIKTIF",
+      service_FAMILY_REUNIFICATION: "1",
+      consent: "GUARDIAN:PHONE",
+    });
+    expect(sent.statusCode).toBe(303);
+    page = visibleText((await office.get(`/kasus/${reference}`)).body);
+    expect(page).toMatch(/Rujukan [0-9A-Z]{4}-[0-9A-Z]{4} dikirim ke Organisasi Migrasi Fiktif \(CONTOH\)/);
+    expect(page).toContain("menunggu jawaban");
+    const code = /Rujukan ([0-9A-Z]{4}-[0-9A-Z]{4}) dikirim/.exec(page)?.[1] as string;
+    expect(textOf(await t.deliver("rina"))).toContain(`Rujukan baru ${code}`);
+
+    // The partner's login leads to its referrals: no case list, no reference before it accepts.
+    const rina = new WebBrowser(web);
+    await logIn(t, rina, "rina");
+    const inbox = await rina.get("/kotak");
+    expect(inbox.statusCode).toBe(303);
+    expect(inbox.headers.location).toBe("/rujukan");
+    let partnerPage = await rina.get("/rujukan");
+    expect(partnerPage.body).toContain('href="/rujukan"');
+    expect(partnerPage.body).not.toContain('href="/kotak"');
+    let text = visibleText(partnerPage.body);
+    expect(text).toContain(`Rujukan ${code}`);
+    expect(text).toContain("Organisasi Migrasi Fiktif (CONTOH)");
+    expect(text).not.toContain(reference);
+    expect((await rina.get(`/kasus/${reference}`)).statusCode).toBe(404);
+
+    // Accepting shows the story on this page only.
+    const accepted = await rina.post(`/rujukan/${code}/aksi`, { csrf: rina.csrf, kind: "accept" });
+    expect(accepted.statusCode).toBe(200);
+    text = visibleText(accepted.body);
+    expect(text).toContain(`Rujukan ${code} diterima.`);
+    expect(text).toContain("Cerita.");
+    partnerPage = await rina.get("/rujukan");
+    expect(visibleText(partnerPage.body)).not.toContain("Cerita.");
+    const service = await rina.post(`/rujukan/${code}/aksi`, {
+      csrf: rina.csrf,
+      kind: "service",
+      service: "FAMILY_REUNIFICATION",
+      givenOn: "2026-11-28",
+    });
+    expect(service.statusCode).toBe(303);
+    expect(visibleText((await rina.get("/rujukan")).body)).toContain("Layanan Penyatuan keluarga tercatat");
+    const future = await rina.post(`/rujukan/${code}/aksi`, {
+      csrf: rina.csrf,
+      kind: "service",
+      service: "FAMILY_REUNIFICATION",
+      givenOn: "2027-01-01",
+    });
+    expect(visibleText(future.body)).toContain("Isian tidak lengkap");
+    // Another office's staff, or a forged form, change nothing.
+    expect((await rina.post(`/rujukan/${code}/aksi`, { csrf: "x", kind: "done" })).statusCode).toBe(403);
+
+    // The office hears of each step; the victim withdraws consent and the partner is told to stop.
+    expect(textOf(await t.deliver("ani"))).toContain("mencatat layanan Penyatuan keluarga");
+    await office.get(`/kasus/${reference}`);
+    const withdrawn = await office.post(`/rujukan/${code}/cabut`, { csrf: office.csrf, reference });
+    expect(withdrawn.statusCode).toBe(303);
+    expect(visibleText((await office.get(`/kasus/${reference}`)).body)).toContain("persetujuan dicabut");
+    expect(textOf(await t.deliver("rina"))).toContain("Akses Anda ke kasus ini berakhir");
+    text = visibleText((await rina.get("/rujukan?lang=en")).body);
+    expect(text).toContain("Referrals to your organisation");
+    expect(text).toContain("consent withdrawn");
+    expect(text).not.toContain(reference);
   });
 });

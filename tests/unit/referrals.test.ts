@@ -55,18 +55,30 @@ describe("referral rules", () => {
   });
 
   it("records the victim's consent from any staff member, an override only from a supervisor with a reason", () => {
-    expect(consentRefusal("AGENT", { source: "VICTIM", method: "IN_PERSON" })).toBeNull();
-    expect(consentRefusal("AGENT", { source: "GUARDIAN", method: "PHONE" })).toBeNull();
+    expect(consentRefusal("AGENT", { source: "VICTIM", method: "IN_PERSON" }, "ADULT")).toBeNull();
+    expect(consentRefusal("AGENT", { source: "GUARDIAN", method: "PHONE" }, "CHILD")).toBeNull();
     const override = {
       source: "OVERRIDE" as const,
       ground: "DANGER_TO_LIFE" as const,
       reason: "Pelaku mencari korban di rumah keluarga.",
     };
-    expect(consentRefusal("AGENT", override)).toBe("override_needs_supervisor");
-    expect(consentRefusal("PARTNER", override)).toBe("override_needs_supervisor");
-    expect(consentRefusal("SUPERVISOR", override)).toBeNull();
-    expect(consentRefusal("NATIONAL", override)).toBeNull();
-    expect(consentRefusal("SUPERVISOR", { ...override, reason: "bahaya" })).toBe("override_needs_reason");
+    expect(consentRefusal("AGENT", override, "ADULT")).toBe("override_needs_supervisor");
+    expect(consentRefusal("PARTNER", override, "ADULT")).toBe("override_needs_supervisor");
+    expect(consentRefusal("SUPERVISOR", override, "ADULT")).toBeNull();
+    expect(consentRefusal("NATIONAL", override, "CHILD")).toBeNull();
+    expect(consentRefusal("SUPERVISOR", { ...override, reason: "bahaya" }, "ADULT")).toBe("override_needs_reason");
+  });
+
+  it("lets a guardian, or a child's best interest, speak only for a child (or a victim of unknown age)", () => {
+    const best = {
+      source: "OVERRIDE" as const,
+      ground: "CHILD_BEST_INTEREST" as const,
+      reason: "Anak sendirian tanpa wali di kota ini.",
+    };
+    expect(consentRefusal("AGENT", { source: "GUARDIAN", method: "IN_PERSON" }, "ADULT")).toBe("adult_victim");
+    expect(consentRefusal("AGENT", { source: "GUARDIAN", method: "IN_PERSON" }, "UNKNOWN")).toBeNull();
+    expect(consentRefusal("SUPERVISOR", best, "ADULT")).toBe("adult_victim");
+    expect(consentRefusal("SUPERVISOR", best, "CHILD")).toBeNull();
   });
 
   it("counts a partner's accepted work as in progress and finished work as done, ignoring declined referrals", () => {

@@ -3,6 +3,7 @@ import type { EmergencyDirectory } from "../directory/emergency-contacts.ts";
 import type { AssistanceStage, Urgency } from "../domain/case.ts";
 import type { StageState } from "../domain/case-services.ts";
 import type { Language } from "../domain/language.ts";
+import type { DeclineReason, ReferralOutcome, ReferralView } from "../domain/referrals.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
 import type {
   CaseFilter,
@@ -116,6 +117,17 @@ export interface DialogueSettings {
   acceptDeadlinesMs?: Record<Urgency, number>;
 }
 
+/** The referral operations partner staff run from the chat (the web inbox has the rest). */
+export interface ReferralPort {
+  answer(
+    partner: StaffActor,
+    code: string,
+    answer: { accept: true } | { accept: false; reason: DeclineReason },
+  ): Promise<ReferralOutcome>;
+  complete(actor: StaffActor, code: string): Promise<ReferralOutcome>;
+  forPartner(partner: StaffActor): Promise<ReferralView[]>;
+}
+
 /** What the engine needs for one turn besides the state and the message. */
 export interface TurnContext {
   now: Date;
@@ -123,6 +135,8 @@ export interface TurnContext {
   translate(language: Language): Translate;
   desk: CaseDesk;
   staffDesk: StaffDesk;
+  /** Referrals for partner staff; absent where no partner directory is wired (engine tests). */
+  referrals?: ReferralPort;
   /** Who wrote: the chat itself in a private chat, the member in a group (staff enrol as themselves). */
   senderIdentityId: string;
   /** The enrolled staff member behind this message, if any (active or not). */

@@ -8,6 +8,7 @@ import {
 } from "../domain/case.ts";
 import { SERVICE_TYPES, type ServiceType } from "../domain/case-services.ts";
 import { parseReference } from "../domain/reference.ts";
+import { DECLINE_REASONS, type DeclineReason } from "../domain/referrals.ts";
 import type { CaseFilter, StaffAction } from "../domain/staff-actions.ts";
 import { isShortAnswer } from "../text/input-limits.ts";
 import { normalizeName } from "../text/normalize.ts";
@@ -29,12 +30,31 @@ export type StaffCommand =
   /** `/masuk`: a one-time link to the web inbox; `/keluar`: every web session ends. */
   | { kind: "webLogin" }
   | { kind: "webLogout" }
+  /** A partner's referral commands: the list, accept, decline (with a reason), done. */
+  | { kind: "referral"; command: ReferralCommand }
   | { kind: "usage"; example: string };
 
 type ActionKind = StaffAction["kind"];
 
+/** What partner staff do to the referrals of their organisation from the chat. */
+export type ReferralCommand =
+  | { kind: "list" }
+  | { kind: "accept"; code: string }
+  | { kind: "decline"; code: string; reason: DeclineReason | null }
+  | { kind: "done"; code: string };
+
+type ReferralWord = "referralList" | "referralAccept" | "referralDecline" | "referralDone";
+
 // Staff commands need the slash: "terima kasih" from a reporter must never read as "/terima".
-const WORDS: Record<string, ActionKind | "cases" | "more" | "enrol" | "webLogin" | "webLogout"> = {
+const WORDS: Record<string, ActionKind | ReferralWord | "cases" | "more" | "enrol" | "webLogin" | "webLogout"> = {
+  rujukan: "referralList",
+  referrals: "referralList",
+  terimarujukan: "referralAccept",
+  acceptreferral: "referralAccept",
+  tolakrujukan: "referralDecline",
+  declinereferral: "referralDecline",
+  selesairujukan: "referralDone",
+  referraldone: "referralDone",
   staff: "enrol",
   petugas: "enrol",
   kasus: "cases",
@@ -271,6 +291,9 @@ export function detectStaffCommand(
   if (kind === "cases") return { kind: "cases", filter: caseFilter(args, languages) };
   if (kind === "more") return { kind: "more" };
   if (kind === "webLogin" || kind === "webLogout") return { kind };
+  if (kind === "referralList") return { kind: "referral", command: { kind: "list" } };
+  if (kind === "referralAccept" || kind === "referralDecline" || kind === "referralDone")
+    return referralCommand(kind, command, args, languages);
   if (kind === "enrol")
     return args ? { kind: "enrol", code: args } : { kind: "usage", example: `${command} 7KQ2-M9XT` };
   const taken = takeReference(args);
@@ -324,6 +347,47 @@ export function detectStaffCommand(
     default:
       return { kind: "action", action: { kind, reference } as StaffAction };
   }
+}
+
+/** A referral code as typed ("7KQ2-M9XT", "7kq2 m9xt") with the words after it, or null. */
+function takeReferralCode(args: string): { code: string; rest: string } | null {
+  const tokens = args.trim().split(/\s+/, 3);
+  for (const count of [1, 2]) {
+    const compact = tokens
+      .slice(0, count)
+      .join("")
+      .toUpperCase()
+      .replace(/-/g, "")
+      .replace(/O/g, "0")
+      .replace(/[IL]/g, "1");
+    if (/^[0-9A-HJKMNP-TV-Z]{8}$/.test(compact))
+      return { code: `${compact.slice(0, 4)}-${compact.slice(4)}`, rest: restAfterWords(args, count) };
+  }
+  return null;
+}
+
+/** `/terimarujukan`, `/tolakrujukan` (with a reason in words) and `/selesairujukan`. */
+function referralCommand(
+  kind: "referralAccept" | "referralDecline" | "referralDone",
+  command: string,
+  args: string,
+  languages: readonly Translate[],
+): StaffCommand {
+  const taken = takeReferralCode(args);
+  if (!taken)
+    return { kind: "usage", example: `${command} 7KQ2-M9XT${kind === "referralDecline" ? " kapasitas" : ""}` };
+  if (kind === "referralAccept") return { kind: "referral", command: { kind: "accept", code: taken.code } };
+  if (kind === "referralDone") return { kind: "referral", command: { kind: "done", code: taken.code } };
+  const typed = normalizeName(taken.rest).split(" ");
+  const reason =
+    DECLINE_REASONS.find((code) =>
+      languages.some((t) =>
+        t(`staff:referral.declineWords.${code}`)
+          .split("|")
+          .some((w) => typed.includes(w)),
+      ),
+    ) ?? null;
+  return { kind: "referral", command: { kind: "decline", code: taken.code, reason } };
 }
 
 /** The action a caseless command means for one case. */

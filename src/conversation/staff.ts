@@ -1,9 +1,10 @@
 import type { Choice } from "../channels/types.ts";
 import type { CaseFilter, ReceivedCard, StaffAction, StaffActor } from "../domain/staff-actions.ts";
 import { actionFromChoice, actionId } from "./action-ids.ts";
-import { caseLineText, placeLabel } from "./notices.ts";
+import { caseLineText, localTime, placeLabel } from "./notices.ts";
 import { answerFollowUp } from "./privacy.ts";
-import { type CaselessAction, type StaffCommand, withReference } from "./staff-commands.ts";
+import { referralOutcomeText } from "./referral-replies.ts";
+import { type CaselessAction, type ReferralCommand, type StaffCommand, withReference } from "./staff-commands.ts";
 import { sayOutcome } from "./staff-replies.ts";
 import type { Turn } from "./turn.ts";
 
@@ -67,6 +68,11 @@ export async function runStaffCommand(turn: Turn, command: StaffCommand, quoted:
       if (staff) await sendWebLink(turn, staff);
       return;
     }
+    case "referral": {
+      const staff = await activeStaff(turn, null);
+      if (staff) await runReferralCommand(turn, staff, command.command);
+      return;
+    }
     case "webLogout": {
       const staff = await activeStaff(turn, null);
       if (staff) turn.sayKey("staff:web.loggedOut", { count: await turn.ctx.staffDesk.endWebSessions(staff) });
@@ -81,6 +87,55 @@ export async function runStaffCommand(turn: Turn, command: StaffCommand, quoted:
       return;
     }
   }
+}
+
+/** A partner's referral command: the list, an answer (an acceptance brings the story), done. */
+async function runReferralCommand(turn: Turn, staff: StaffActor, command: ReferralCommand): Promise<void> {
+  const referrals = turn.ctx.referrals;
+  if (staff.role !== "PARTNER" || !referrals) {
+    turn.sayKey("staff:referral.partnersOnly");
+    return;
+  }
+  if (command.kind === "list") {
+    const list = await referrals.forPartner(staff);
+    if (list.length === 0) {
+      turn.sayKey("staff:referral.listEmpty");
+      return;
+    }
+    const lines = list.slice(0, 10).map((r) => {
+      const status = turn.t(`staff:referral.status.${r.status}`);
+      const due =
+        r.status === "PENDING" && !r.overdue
+          ? ` (${turn.t("staff:referral.listDue", { time: localTime(r.dueAt, null, turn.doc.language) })})`
+          : "";
+      return turn.t("staff:referral.listLine", {
+        code: r.code,
+        services: r.services.map((s) => turn.t(`staff:serviceName.${s}`)).join(", "),
+        status: `${status}${due}`,
+      });
+    });
+    turn.say([turn.t("staff:referral.listTitle"), ...lines, turn.t("staff:referral.listHint")].join("\n"));
+    return;
+  }
+  if (command.kind === "decline" && !command.reason) {
+    turn.sayKey("staff:referral.declineUsage", { code: command.code });
+    return;
+  }
+  const outcome =
+    command.kind === "done"
+      ? await referrals.complete(staff, command.code)
+      : await referrals.answer(
+          staff,
+          command.code,
+          command.kind === "accept" ? { accept: true } : { accept: false, reason: command.reason ?? "OTHER" },
+        );
+  const said = referralOutcomeText({ t: turn.t, language: turn.doc.language }, outcome).text;
+  // The story comes in the partner's own chat only, once their organisation accepted.
+  const story =
+    outcome.kind === "answered" && outcome.story && !turn.ctx.inGroup
+      ? `\n\n${turn.t("staff:referral.story", { code: outcome.referral.code, story: outcome.story })}`
+      : "";
+  turn.say(`${said}${story}`);
 }
 
 /** `/masuk`: a one-time link to the web inbox, in the staff member's own chat only. */

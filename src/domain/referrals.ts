@@ -145,3 +145,41 @@ export function stageStatesWithReferrals(
   }
   return states;
 }
+
+/** A referral as staff and partners read it: codes and dates, the provider's name, never the victim's. */
+export interface ReferralView {
+  code: string;
+  reference: string;
+  providerCode: string;
+  providerName: string;
+  officeCode: string;
+  services: ServiceType[];
+  status: ReferralStatus;
+  urgent: boolean;
+  dueAt: Date;
+  /** Unanswered past its deadline. */
+  overdue: boolean;
+  declineReason: DeclineReason | null;
+  createdAt: Date;
+}
+
+/** What a referral operation did, or why it did nothing. */
+export type ReferralOutcome =
+  | { kind: "not_found"; reference: string }
+  | { kind: "not_allowed" }
+  | { kind: "closed_already"; reference: string }
+  | { kind: "unknown_provider"; providerCode: string }
+  | { kind: "provider_unsuitable"; providerCode: string; why: "inactive" | "area" | "services" }
+  | { kind: "no_services" }
+  | { kind: "consent_refused"; why: ConsentRefusal }
+  | { kind: "referred_already"; referral: ReferralView }
+  | { kind: "referral_not_found"; code: string }
+  /** The event does not apply to the referral as it stands (answered already, past its deadline, not accepted). */
+  | { kind: "wrong_state"; referral: ReferralView }
+  /** `partnerReachable` is false when no staff of the provider is enrolled: the office must call it. */
+  | { kind: "referred"; referral: ReferralView; partnerReachable: boolean }
+  /** An accepted referral comes with the report's story for the partner (never the reporter's contact). */
+  | { kind: "answered"; referral: ReferralView; story: string | null }
+  | { kind: "service_recorded"; referral: ReferralView; service: ServiceType }
+  | { kind: "completed"; referral: ReferralView }
+  | { kind: "withdrawn"; referral: ReferralView };

@@ -12,6 +12,7 @@ import type { CaseDeskDeps } from "./case-desk.ts";
 import { PrismaCaseDesk } from "./case-desk.ts";
 import type { Clock } from "./clock.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
+import { ReferralDesk } from "./referral-desk.ts";
 import { type AttemptMemory, PrismaStaffDesk } from "./staff-desk.ts";
 
 /** Everything the conversation service is built from. */
@@ -149,6 +150,9 @@ export class ConversationService {
         translate: this.#deps.translate,
         desk: new PrismaCaseDesk(this.#deps, writer, now),
         staffDesk: new PrismaStaffDesk(this.#deps, writer, now, memory),
+        ...(this.#deps.providers
+          ? { referrals: new ReferralDesk({ ...this.#deps, providers: this.#deps.providers }, writer, now) }
+          : {}),
         staff,
         // Messages with choices written by other conversations (cards, check-ins) reach staff, groups
         // and reporters between flows; mid-flow the current question is the one being answered.

@@ -1,6 +1,6 @@
 import { localTime } from "../conversation/notices.ts";
+import type { ReferralView } from "../domain/referrals.ts";
 import { DECLINE_REASONS, type ReferralStatus } from "../domain/referrals.ts";
-import type { ReferralOutcome, ReferralView } from "../services/referral-desk.ts";
 import { type Html, html } from "./html.ts";
 import { layout, type PageContext } from "./web-pages.ts";
 import { type CaseReferrals, CONSENT_CHOICES } from "./web-referrals.ts";
@@ -10,7 +10,7 @@ const OPEN: ReadonlySet<ReferralStatus> = new Set(["PENDING", "ACCEPTED"]);
 
 function statusText(ctx: PageContext, referral: ReferralView): Html {
   const { t } = ctx;
-  const status = t(`web:referrals.status.${referral.status}`);
+  const status = t(`staff:referral.status.${referral.status}`);
   return referral.overdue
     ? html`<strong class="late">${t("web:referrals.overdue")}</strong> · ${status}`
     : html`${status}`;
@@ -125,81 +125,4 @@ ${notice ? html`<p class="notice${notice.error ? " error" : ""}" role="${notice.
 <p>${t("web:referrals.partnerIntro")}</p>
 ${referrals.length === 0 ? html`<p>${t("web:referrals.partnerNone")}</p>` : referrals.map(entry)}`,
   );
-}
-
-/** What a referral operation did, as the notice above the page says it. */
-export function referralOutcomeText(
-  ctx: Pick<PageContext, "t" | "language">,
-  outcome: ReferralOutcome,
-): { text: string; error: boolean } {
-  const { t } = ctx;
-  const key = (name: string, values: Record<string, string> = {}) => t(`web:referrals.outcome.${name}`, values);
-  switch (outcome.kind) {
-    case "referred": {
-      const sent = key("referred", {
-        code: outcome.referral.code,
-        provider: outcome.referral.providerName,
-        time: localTime(outcome.referral.dueAt, null, ctx.language),
-      });
-      // Nobody of the partner is enrolled in the bot: the office must reach it another way.
-      return { text: outcome.partnerReachable ? sent : `${sent} ${key("unreachable")}`, error: false };
-    }
-    case "referred_already":
-      return {
-        text: key("referredAlready", { code: outcome.referral.code, provider: outcome.referral.providerName }),
-        error: true,
-      };
-    case "no_services":
-      return { text: key("noServices"), error: true };
-    case "consent_refused":
-      return {
-        text: key(
-          outcome.why === "override_needs_supervisor"
-            ? "needSupervisor"
-            : outcome.why === "adult_victim"
-              ? "adultVictim"
-              : "needReason",
-        ),
-        error: true,
-      };
-    case "unknown_provider":
-      return { text: key("unknownProvider", { provider: outcome.providerCode }), error: true };
-    case "provider_unsuitable":
-      return {
-        text: key(outcome.why === "services" ? "unsuitableServices" : outcome.why, { provider: outcome.providerCode }),
-        error: true,
-      };
-    case "closed_already":
-      return { text: key("closed"), error: true };
-    case "not_found":
-    case "not_allowed":
-      return { text: key("notAllowed"), error: true };
-    case "referral_not_found":
-      return { text: key("notFound", { code: outcome.code }), error: true };
-    case "wrong_state":
-      return {
-        text: key("wrongState", {
-          code: outcome.referral.code,
-          status: t(`web:referrals.status.${outcome.referral.status}`),
-        }),
-        error: true,
-      };
-    case "answered":
-      return {
-        text: key(outcome.referral.status === "ACCEPTED" ? "accepted" : "declined", { code: outcome.referral.code }),
-        error: false,
-      };
-    case "service_recorded":
-      return {
-        text: key("serviceRecorded", {
-          code: outcome.referral.code,
-          service: t(`staff:serviceName.${outcome.service}`),
-        }),
-        error: false,
-      };
-    case "completed":
-      return { text: key("completed", { code: outcome.referral.code }), error: false };
-    case "withdrawn":
-      return { text: key("withdrawn", { code: outcome.referral.code }), error: false };
-  }
 }

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Translate } from "../conversation/ports.ts";
+import { referralOutcomeText } from "../conversation/referral-replies.ts";
 import { outcomeText } from "../conversation/staff-replies.ts";
 import type { OfficeRepository } from "../directory/office-repository.ts";
 import { ASSISTANCE_STAGES, CASE_STATUSES, CATEGORIES, RESOLUTIONS } from "../domain/case.ts";
@@ -34,7 +35,7 @@ import {
 import { PARTNER_ACTIONS, type WebPartners } from "./web-partners.ts";
 import { partnersPage } from "./web-partners-page.ts";
 import { PartnerActionForm, ReferralForm, type WebReferrals } from "./web-referrals.ts";
-import { caseReferralsSection, partnerReferralsPage, referralOutcomeText } from "./web-referrals-page.ts";
+import { caseReferralsSection, partnerReferralsPage } from "./web-referrals-page.ts";
 import {
   cookie,
   csrfTokenOf,
@@ -777,7 +778,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
         signed,
         reference,
         {
-          notice: { text: t("web:referrals.outcome.badInput", { problem }), error: true },
+          notice: { text: t("staff:referral.outcome.badInput", { problem }), error: true },
         },
         422,
       );
@@ -844,7 +845,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
         ? t("web:case.futureDate")
         : form.error.issues.map((i) => i.path.join(".")).join(", ");
       return renderPartnerPage(request, reply, signed, null, {
-        text: t("web:referrals.outcome.badInput", { problem }),
+        text: t("staff:referral.outcome.badInput", { problem }),
         error: true,
       });
     }
@@ -861,7 +862,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
         ? referralOutcomeText({ t, language }, outcome)
         : story
           ? null
-          : { text: t("web:referrals.outcome.noStory"), error: false };
+          : { text: t("staff:referral.outcome.noStory"), error: false };
       return renderPartnerPage(request, reply, signed, story ? { code, text: story } : null, notice);
     }
     return redirectWithNotice(
@@ -869,7 +870,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
       "/rujukan",
       outcome
         ? referralOutcomeText({ t, language }, outcome)
-        : { text: t("web:referrals.outcome.notFound", { code }), error: true },
+        : { text: t("staff:referral.outcome.notFound", { code }), error: true },
     );
   });
 

@@ -102,7 +102,9 @@ describe("referring a case to partner services", () => {
     expect(card).toContain("Mataram");
     expect(card).not.toContain(reference);
     expect(card).not.toContain("Cerita.");
-    expect(card).toContain("ketik /masuk di chat ini");
+    expect(card).toContain(
+      `/terimarujukan ${toShelter.referral.code} atau /tolakrujukan ${toShelter.referral.code} alasan`,
+    );
     expect(textOf(await t.deliver("lbh"))).toContain(`Rujukan baru ${toLbh.referral.code}`);
 
     // The legal-aid NGO declines; another partner cannot answer a referral that is not theirs.
@@ -306,5 +308,48 @@ describe("referring a case to partner services", () => {
     expect((await t.app.database.prisma.case.findUniqueOrThrow({ where: { reference } })).status).toBe("CLOSED");
     const late = await referrals.run((desk) => desk.recordService(shelter, code, "SHELTER", t.clock.now()));
     expect(late.kind).toBe("closed_already");
+  });
+
+  it("lets partner staff list, accept, decline and finish referrals from their chat", async () => {
+    const { t, ani, reference } = await world();
+    const referrals = t.app.referrals;
+    const refer = (providerCode: string, services: Array<"SHELTER" | "LEGAL_AID">) =>
+      referrals.run((desk) =>
+        desk.refer(ani, { reference, providerCode, services, consent: { source: "VICTIM", method: "CHAT" } }),
+      );
+    const toShelter = await refer("NTB-RUMAH-AMAN-FIKTIF", ["SHELTER"]);
+    const toLbh = await refer("NTB-LBH-FIKTIF", ["LEGAL_AID"]);
+    if (toShelter.kind !== "referred" || toLbh.kind !== "referred") throw new Error("not referred");
+    await t.deliver("shelter");
+    await t.deliver("lbh");
+
+    const list = textOf(await t.send("shelter", "/rujukan"));
+    expect(list).toContain("Rujukan untuk lembaga Anda:");
+    expect(list).toContain(`• ${toShelter.referral.code} · Rumah aman · menunggu jawaban (jawab sebelum`);
+    expect(list).not.toContain(toLbh.referral.code);
+    expect(list).not.toContain(reference);
+
+    // Typed in a hurry, lower case: the acceptance brings the story in the partner's own chat.
+    const accepted = textOf(await t.send("shelter", `/terimarujukan ${toShelter.referral.code.toLowerCase()}`));
+    expect(accepted).toContain(`Rujukan ${toShelter.referral.code} diterima.`);
+    expect(accepted).toContain("Cerita.");
+    expect(textOf(await t.deliver("ani"))).toContain(`menerima rujukan ${toShelter.referral.code}`);
+    // Answering twice changes nothing.
+    expect(textOf(await t.send("shelter", `/terimarujukan ${toShelter.referral.code}`))).toContain("sudah diterima");
+
+    expect(textOf(await t.send("lbh", `/tolakrujukan ${toLbh.referral.code}`))).toContain("Tulis alasannya");
+    expect(
+      textOf(await t.send("lbh", `/tolakrujukan ${toLbh.referral.code} maaf kak, di luar wilayah kami`)),
+    ).toContain(`Rujukan ${toLbh.referral.code} ditolak.`);
+    expect(textOf(await t.deliver("ani"))).toContain("di luar wilayah layanan");
+    // A partner cannot answer another partner's referral; office staff are pointed to the web inbox.
+    expect(textOf(await t.send("lbh", `/terimarujukan ${toShelter.referral.code}`))).toContain("tidak ditemukan");
+    expect(textOf(await t.send("ani", "/rujukan"))).toContain("Perintah ini untuk staf mitra layanan");
+    expect(textOf(await t.send("lbh", "bantuan"))).toContain("/tolakrujukan KODE alasan");
+
+    expect(textOf(await t.send("shelter", `/selesairujukan ${toShelter.referral.code}`))).toContain(
+      `Rujukan ${toShelter.referral.code} dinyatakan selesai.`,
+    );
+    expect(textOf(await t.deliver("ani"))).toContain("selesai");
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { detectStaffCommand } from "../../src/conversation/staff-commands.ts";
 import {
   consentRefusal,
   nextReferralStatus,
@@ -8,6 +9,8 @@ import {
   referralOverdue,
   stageStatesWithReferrals,
 } from "../../src/domain/referrals.ts";
+import { caseAccess } from "../../src/domain/staff-scope.ts";
+import { createTranslator, loadLocales } from "../../src/i18n/i18n.ts";
 
 const AT = new Date("2026-12-01T02:00:00Z");
 const HOUR = 3_600_000;
@@ -101,5 +104,41 @@ describe("referral rules", () => {
         { status: "DONE", services: ["SHELTER"] },
       ]).RECOVERY,
     ).toBe("IN_PROGRESS");
+  });
+});
+
+const translate = createTranslator(loadLocales(), { strict: true });
+const both = [translate("id"), translate("en")];
+
+describe("partner staff's referral commands, as typed", () => {
+  it("reads the code however it is typed, and the reason of a decline in either language", () => {
+    expect(detectStaffCommand("/terimarujukan 7kq2-m9xt", both)).toEqual({
+      kind: "referral",
+      command: { kind: "accept", code: "7KQ2-M9XT" },
+    });
+    expect(detectStaffCommand("/acceptreferral 7KQ2 M9XT", both)).toEqual({
+      kind: "referral",
+      command: { kind: "accept", code: "7KQ2-M9XT" },
+    });
+    expect(detectStaffCommand("/tolakrujukan 7KQ2M9XT maaf kak lagi penuh", both)).toEqual({
+      kind: "referral",
+      command: { kind: "decline", code: "7KQ2-M9XT", reason: "CAPACITY" },
+    });
+    expect(detectStaffCommand("/declinereferral 7KQ2-M9XT outside our area", both)).toMatchObject({
+      command: { reason: "OUT_OF_AREA" },
+    });
+    expect(detectStaffCommand("/tolakrujukan 7KQ2-M9XT", both)).toMatchObject({ command: { reason: null } });
+    expect(detectStaffCommand("/selesairujukan 7KQ2-M9XT", both)).toMatchObject({ command: { kind: "done" } });
+    expect(detectStaffCommand("/rujukan", both)).toEqual({ kind: "referral", command: { kind: "list" } });
+    expect(detectStaffCommand("/terimarujukan", both)).toEqual({ kind: "usage", example: "/terimarujukan 7KQ2-M9XT" });
+    // "terima kasih" is never a command, and a case reference is not a referral code.
+    expect(detectStaffCommand("terima rujukan 7KQ2-M9XT", both)).toBeNull();
+    expect(detectStaffCommand("/terimarujukan K7QM-4TZP-9XWR", both)).toMatchObject({ kind: "usage" });
+  });
+
+  it("gives partner staff no access to any case as an office would", () => {
+    const partner = { role: "PARTNER" as const, officeCode: "partner:IOM-FIKTIF", active: true };
+    expect(caseAccess(partner, { officeCode: "partner:IOM-FIKTIF", copiedTo: [] })).toBe("NONE");
+    expect(caseAccess(partner, { officeCode: "UPTDPPA-52", copiedTo: ["partner:IOM-FIKTIF"] })).toBe("NONE");
   });
 });

@@ -74,7 +74,7 @@ export async function runCommand(turn: Turn, command: Command): Promise<void> {
       // In a staff member's own chat, help is about their work; the reporter's menu still works.
       if (turn.ctx.staff?.active && !turn.ctx.inGroup) {
         turn.suppressMenu = true;
-        turn.sayKey("staff:help");
+        turn.sayKey(turn.ctx.staff.role === "PARTNER" ? "staff:referral.help" : "staff:help");
       } else turn.sayKey("common:help");
       return;
     case "emergency":

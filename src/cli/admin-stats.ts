@@ -66,6 +66,7 @@ const BREAKDOWNS = [
   ["servicesByType", "services given, by type"],
   ["servicesByStage", "services given, by stage"],
   ["closedByResolution", "cases closed, by resolution"],
+  ["referrals", "referrals to partners: made, accepted, declined, expired"],
 ] as const;
 
 function rowsOf(f: MonthlyFigures): Array<[string, string, string]> {

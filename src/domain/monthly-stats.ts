@@ -34,6 +34,16 @@ export interface ServiceForStats {
   givenOn: Date;
 }
 
+/** A referral to a partner as the figures read it (codes and dates only). */
+export interface ReferralForStats {
+  createdAt: Date;
+  /** When the provider answered; with no decline reason, it accepted. */
+  answeredAt: Date | null;
+  declineReason: string | null;
+  status: string;
+  closedAt: Date | null;
+}
+
 /**
  * A count as published: the number; "<5" where a small number could point to a person; "hidden"
  * for a larger count withheld because, with the published total, it would reveal a "<5".
@@ -62,6 +72,8 @@ export interface MonthlyFigures {
   servicesByStage: Record<string, Cell>;
   /** Cases closed in the month, by how they ended. */
   closedByResolution: Record<string, Cell>;
+  /** Referrals to partners made, accepted, declined and expired (unanswered) in the month. */
+  referrals: Record<string, Cell>;
 }
 
 const WIB_OFFSET_MS = 7 * 3_600_000;
@@ -123,6 +135,7 @@ export function monthlyFigures(
   services: readonly ServiceForStats[],
   ackDeadlineMs: Readonly<Record<Urgency, number>>,
   now: Date,
+  referrals: readonly ReferralForStats[] = [],
 ): MonthlyFigures {
   const bounds = monthBounds(month);
   if (!bounds) throw new Error(`not a month: ${month}`);
@@ -147,6 +160,14 @@ export function monthlyFigures(
   }).length;
   const urgent = reported.filter((c) => c.urgency === "URGENT").length;
   const givenInMonth = services.filter((s) => within(s.givenOn));
+  const referralCounts = countBy(
+    [
+      ...referrals.filter((r) => within(r.createdAt)).map(() => "MADE"),
+      ...referrals.filter((r) => within(r.answeredAt)).map((r) => (r.declineReason ? "DECLINED" : "ACCEPTED")),
+      ...referrals.filter((r) => r.status === "EXPIRED" && within(r.closedAt)).map(() => "EXPIRED"),
+    ],
+    (key) => key,
+  );
   return {
     month,
     newReports: reported.length,
@@ -172,6 +193,7 @@ export function monthlyFigures(
       cases.filter((c) => within(c.closedAt)),
       (c) => c.resolution ?? "UNKNOWN",
     ),
+    referrals: referralCounts,
   };
 }
 
@@ -248,5 +270,6 @@ export function suppressSmallCells(figures: MonthlyFigures): MonthlyFigures {
     servicesByType: suppressBreakdown(figures.servicesByType),
     servicesByStage: suppressBreakdown(figures.servicesByStage),
     closedByResolution: suppressBreakdown(figures.closedByResolution),
+    referrals: suppressBreakdown(figures.referrals),
   };
 }

@@ -86,7 +86,18 @@ export async function loadMonthlyFigures(db: Db, request: MonthlyStatsRequest): 
     where: { givenOn: { gte: bounds.start, lt: bounds.end }, case: where },
     select: { type: true, stage: true, givenOn: true },
   });
-  const figures = monthlyFigures(request.month, cases, services, request.ackDeadlineMs, request.now);
+  const referrals = await db.referral.findMany({
+    where: {
+      case: where,
+      OR: [
+        { createdAt: { gte: bounds.start, lt: bounds.end } },
+        { answeredAt: { gte: bounds.start, lt: bounds.end } },
+        { closedAt: { gte: bounds.start, lt: bounds.end } },
+      ],
+    },
+    select: { createdAt: true, answeredAt: true, declineReason: true, status: true, closedAt: true },
+  });
+  const figures = monthlyFigures(request.month, cases, services, request.ackDeadlineMs, request.now, referrals);
   const own = scope.kind === "office" && request.readerOfficeCode === scope.code;
   return own ? figures : suppressSmallCells(figures);
 }

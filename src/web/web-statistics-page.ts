@@ -19,6 +19,7 @@ const LABELS: Record<Breakdown, string | null> = {
   servicesByType: "staff:serviceName",
   servicesByStage: "staff:stageName",
   closedByResolution: "staff:resolutionName",
+  referrals: "web:stats.referralName",
 };
 const BREAKDOWNS = Object.keys(LABELS) as Breakdown[];
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { partnerOfficeCode } from "../../src/directory/staff-repository.ts";
 import type { StaffActor } from "../../src/domain/staff-actions.ts";
+import { loadMonthlyFigures } from "../../src/services/monthly-stats.ts";
 import { toActor } from "../../src/services/staff-enrolment.ts";
 import { textOf } from "../support/engine-chat.ts";
 import { fictionalProviders } from "../support/fictional-providers.ts";
@@ -170,6 +171,15 @@ describe("referring a case to partner services", () => {
       "REFERRAL_ACCEPTED",
       "REFERRAL_DONE",
     ]);
+    // The office's monthly figures count the referrals (November 2026 in WIB).
+    const figures = await loadMonthlyFigures(t.app.database.prisma, {
+      month: "2026-11",
+      scope: { kind: "office", code: "UPTDPPA-52" },
+      readerOfficeCode: "UPTDPPA-52",
+      ackDeadlineMs: t.app.config.followUps.ackDeadlineMs,
+      now: t.clock.now(),
+    });
+    expect(figures?.referrals).toEqual({ MADE: 2, ACCEPTED: 1, DECLINED: 1 });
     const services = await t.app.database.prisma.caseService.findMany({ where: { case: { reference } } });
     expect(services.map((s) => [s.type, s.stage, s.referralId !== null])).toEqual([
       ["SHELTER", "RECOVERY", true],

@@ -4,6 +4,7 @@ import {
   type CaseForStats,
   monthBounds,
   monthlyFigures,
+  type ReferralForStats,
   type ServiceForStats,
   suppressSmallCells,
 } from "../../src/domain/monthly-stats.ts";
@@ -115,6 +116,29 @@ const SERVICES: ServiceForStats[] = [
   { type: "LEGAL_AID", stage: "RECOVERY", givenOn: new Date("2026-12-01T00:00:00Z") },
 ];
 
+const referral = (createdAt: string, fields: Partial<ReferralForStats> = {}): ReferralForStats => ({
+  createdAt: new Date(createdAt),
+  answeredAt: null,
+  declineReason: null,
+  status: "PENDING",
+  closedAt: null,
+  ...fields,
+});
+
+const REFERRALS: ReferralForStats[] = [
+  referral("2026-11-03T03:00:00Z", { answeredAt: new Date("2026-11-04T03:00:00Z"), status: "DONE" }),
+  referral("2026-11-05T03:00:00Z", {
+    answeredAt: new Date("2026-11-05T09:00:00Z"),
+    declineReason: "CAPACITY",
+    status: "DECLINED",
+  }),
+  referral("2026-11-06T03:00:00Z", { status: "EXPIRED", closedAt: new Date("2026-11-08T03:00:00Z") }),
+  // Made in October, accepted in November: November counts the acceptance only.
+  referral("2026-10-30T03:00:00Z", { answeredAt: new Date("2026-11-01T03:00:00Z"), status: "ACCEPTED" }),
+  // 30 November 18:00 UTC is 1 December in WIB.
+  referral("2026-11-30T18:00:00Z"),
+];
+
 describe("a month's figures", () => {
   it("runs months on Western Indonesia Time", () => {
     expect(monthBounds("2026-11")).toEqual({
@@ -126,7 +150,7 @@ describe("a month's figures", () => {
   });
 
   it("counts a seeded November in full for the office's own reading", () => {
-    expect(monthlyFigures("2026-11", CASES, SERVICES, DEADLINES, NOW)).toEqual({
+    expect(monthlyFigures("2026-11", CASES, SERVICES, DEADLINES, NOW, REFERRALS)).toEqual({
       month: "2026-11",
       newReports: 12,
       byCategory: { FORCED_LABOUR: 7, MIGRANT_WORKER_ABROAD: 2, CHILD_EXPLOITATION: 2, FISHING_VESSEL: 1 },
@@ -143,11 +167,12 @@ describe("a month's figures", () => {
       servicesByType: { SHELTER: 1, HEALTH: 1, RETURN_TRAVEL: 1 },
       servicesByStage: { RECOVERY: 2, RETURN: 1 },
       closedByResolution: { ASSISTED: 1, DUPLICATE: 1 },
+      referrals: { MADE: 3, ACCEPTED: 2, DECLINED: 1, EXPIRED: 1 },
     });
   });
 
   it("hides counts under 5 outside the office, with a larger count withheld beside them so that no total reveals them", () => {
-    const shown = suppressSmallCells(monthlyFigures("2026-11", CASES, SERVICES, DEADLINES, NOW));
+    const shown = suppressSmallCells(monthlyFigures("2026-11", CASES, SERVICES, DEADLINES, NOW, REFERRALS));
     expect(shown).toMatchObject({
       newReports: 12,
       // 2 + 2 + 1 hidden would follow from 12 - 7: the 7 is withheld too.
@@ -167,6 +192,7 @@ describe("a month's figures", () => {
       statusAtMonthEnd: { ACKNOWLEDGED: "hidden", ASSISTANCE: "<5", CLOSED: "<5", ROUTED: "<5" },
       closedByResolution: { ASSISTED: "<5", DUPLICATE: "<5" },
       servicesByType: { SHELTER: "<5", HEALTH: "<5", RETURN_TRAVEL: "<5" },
+      referrals: { MADE: "<5", ACCEPTED: "<5", DECLINED: "<5", EXPIRED: "<5" },
     });
     const empty = monthlyFigures("2026-11", [], [], DEADLINES, NOW);
     // Two "<5" summing to 2 would read as 1 and 1: the next count is withheld with them.

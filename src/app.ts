@@ -36,7 +36,7 @@ import { ConversationService, type ConversationServiceDeps } from "./services/co
 import { FollowUpScheduler } from "./services/follow-up-scheduler.ts";
 import { releaseWaitingCards } from "./services/office-destinations.ts";
 import type { AlertKind } from "./services/operator-alerts.ts";
-import { ReferralService } from "./services/referral-desk.ts";
+import { ReferralDesk, ReferralService } from "./services/referral-desk.ts";
 import { type WebAddress, WebAuthStore } from "./web/web-auth.ts";
 import { WebDesk } from "./web/web-desk.ts";
 import { configuredBaseUrl } from "./web/web-inbox.ts";
@@ -196,6 +196,8 @@ export async function createApp(config: AppConfig, logger: Logger, overrides: Ap
     operatorAlert,
   };
   const referrals = new ReferralService({ ...serviceDeps, providers });
+  // Steps that touch referrals (a victim withdrawing consent in the chat) run them in their own transaction.
+  serviceDeps.referralDesk = (writer, now) => new ReferralDesk({ ...serviceDeps, providers }, writer, now);
   const conversation = new ConversationService(serviceDeps);
   // The web inbox acts through the same desk as the chat: one set of services, two interfaces.
   const webDesk = new WebDesk(serviceDeps);

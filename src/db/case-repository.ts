@@ -243,6 +243,7 @@ export class CaseRepository {
         officeCode: true,
         contactPreference: true,
         consentToShare: true,
+        reporterRole: true,
         copies: { select: { officeCode: true } },
       },
     });

@@ -71,6 +71,8 @@ export interface CaseDeskDeps {
   webAddress?: WebAddress;
   /** The partner directory: a victim's status names the partners they were told of in person. */
   providers?: ProviderRepository;
+  /** Referrals within a step (absent where no partner directory is wired). */
+  referralDesk?: (writer: StepWriter, now: Date) => { withdrawAllOfCase(caseId: string): Promise<number> };
   /** Tells operators of something a person must look at (wrong invite codes across many chats). */
   operatorAlert?: (kind: AlertKind, details: Record<string, string | number>) => void;
 }
@@ -419,6 +421,9 @@ export class PrismaCaseDesk implements CaseDesk {
   async withdrawConsent(identityId: string, reference: string): Promise<"withdrawn" | "not_found"> {
     const target = (await this.#deps.cases.ofReporter(identityId)).find((c) => c.reference === reference);
     if (!target) return "not_found";
+    // A victim who withdraws consent withdraws it from partners too: their access ends at once.
+    if (target.reporterRole === "VICTIM")
+      await this.#deps.referralDesk?.(this.#writer, this.#now).withdrawAllOfCase(target.id);
     if (target.consentToShare) {
       this.#writer.add(this.#deps.caseStore.withdrawConsent(target.id, this.#now));
       for (const office of [target.officeCode, ...target.copies.map((c) => c.officeCode)]) {

@@ -505,6 +505,37 @@ export class ReferralDesk {
     return { kind: "withdrawn", referral: moved };
   }
 
+  /**
+   * The victim withdrew their consent from the chat: every open referral of the case ends, and each
+   * provider's staff are told to stop and delete what they received. Returns how many ended.
+   */
+  async withdrawAllOfCase(caseId: string): Promise<number> {
+    const open = await this.#deps.db.referral.findMany({
+      where: { caseId, status: { in: ["PENDING", "ACCEPTED"] } },
+    });
+    for (const row of open) {
+      const from = referralStatusOf(row.status);
+      for (const write of this.#deps.caseStore.moveReferral(
+        row,
+        "WITHDRAWN",
+        { closedAt: this.#now },
+        {
+          type: "REFERRAL_WITHDRAWN",
+          actor: "reporter",
+          reason: `${row.code} to ${row.providerCode}: the victim withdrew consent`,
+          data: { referral: row.code, provider: row.providerCode, from, to: "WITHDRAWN" },
+        },
+        this.#now,
+      ))
+        this.#writer.add(write);
+      this.#audit("reporter", "referral.withdraw", row.caseId, row.code);
+      await this.#tellPartner(row.providerCode, (t) => () => ({
+        text: t("staff:referral.withdrawn", { code: row.code }),
+      }));
+    }
+    return open.length;
+  }
+
   /** Marks one pending referral past its deadline as expired; the referring office sees it as overdue. */
   async expire(referralId: string): Promise<boolean> {
     const row = await this.#deps.db.referral.findUnique({ where: { id: referralId } });

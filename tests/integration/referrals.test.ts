@@ -362,4 +362,35 @@ describe("referring a case to partner services", () => {
     );
     expect(textOf(await t.deliver("ani"))).toContain("selesai");
   });
+
+  it("ends every open referral when a victim withdraws consent from the chat, and tells each partner", async () => {
+    const { t, ani, shelter, reference } = await world();
+    // The report is the victim's own (the intake asks who reports; the rule is about a victim's consent).
+    await t.app.database.prisma.case.update({ where: { reference }, data: { reporterRole: "VICTIM" } });
+    const referrals = t.app.referrals;
+    const refer = (providerCode: string, services: Array<"SHELTER" | "FAMILY_REUNIFICATION">) =>
+      referrals.run((desk) =>
+        desk.refer(ani, { reference, providerCode, services, consent: { source: "VICTIM", method: "IN_PERSON" } }),
+      );
+    const toShelter = await refer("NTB-RUMAH-AMAN-FIKTIF", ["SHELTER"]);
+    const toIom = await refer("IOM-FIKTIF", ["FAMILY_REUNIFICATION"]);
+    if (toShelter.kind !== "referred" || toIom.kind !== "referred") throw new Error("not referred");
+    await referrals.run((desk) => desk.answer(shelter, toShelter.referral.code, { accept: true }));
+    await t.deliver("shelter");
+    await t.deliver("iom");
+
+    await t.sendAll("siti", "privasi", "tarik persetujuan berbagi laporan");
+    expect(textOf(await t.send("siti", "1"))).toContain(
+      `Persetujuan Anda untuk laporan ${reference} sudah kami catat ditarik`,
+    );
+    const rows = await t.app.database.prisma.referral.findMany({ orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => [r.providerCode, r.status])).toEqual([
+      ["NTB-RUMAH-AMAN-FIKTIF", "WITHDRAWN"],
+      ["IOM-FIKTIF", "WITHDRAWN"],
+    ]);
+    expect(textOf(await t.deliver("shelter"))).toContain("Akses Anda ke kasus ini berakhir");
+    expect(textOf(await t.deliver("iom"))).toContain("Akses Anda ke kasus ini berakhir");
+    const story = await referrals.run((desk) => desk.storyFor(shelter, toShelter.referral.code));
+    expect(story?.story).toBeNull();
+  });
 });

@@ -5,7 +5,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { App } from "../app.ts";
 import { ANONYMISED_COLUMNS, anonymise, K_ANONYMITY } from "../domain/anonymised-export.ts";
-import { loadAnonymisableCases } from "../services/monthly-stats.ts";
+import { loadAnonymisableCases } from "../stats/monthly-stats.ts";
 import { UsageError } from "./simulator-args.ts";
 
 /** The options the export command reads. */

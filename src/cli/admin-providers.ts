@@ -4,9 +4,9 @@
  */
 import { readFile } from "node:fs/promises";
 import type { App } from "../app.ts";
-import { parseProviderCsv, providersToCsv } from "../directory/provider-csv.ts";
 import { SERVICE_TYPES, type ServiceType } from "../domain/case-services.ts";
 import { dayOf, EVERY_PROVINCE, type ProviderRecord, reviewOverdue } from "../domain/providers.ts";
+import { parseProviderCsv, providersToCsv } from "../partners/provider-csv.ts";
 import { labelForCode, labelForCodes, placeNamed } from "../regions/area-names.ts";
 import { UsageError } from "./simulator-args.ts";
 

@@ -7,7 +7,7 @@ import { stringify } from "csv-stringify/sync";
 import type { App } from "../app.ts";
 import type { Cell, MonthlyFigures } from "../domain/monthly-stats.ts";
 import { provinceByCode } from "../regions/provinces.ts";
-import { loadMonthlyFigures, type StatsScope } from "../services/monthly-stats.ts";
+import { loadMonthlyFigures, type StatsScope } from "../stats/monthly-stats.ts";
 import { UsageError } from "./simulator-args.ts";
 
 /** The options the stats command reads. */

@@ -15,7 +15,6 @@ import type { LookupBudgetStore } from "../db/lookup-budget-store.ts";
 import type { OutboxStore } from "../db/outbox-store.ts";
 import type { StepWriter } from "../db/step-writer.ts";
 import type { OfficeRepository } from "../directory/office-repository.ts";
-import type { ProviderRepository } from "../directory/provider-repository.ts";
 import type { StaffRepository } from "../directory/staff-repository.ts";
 import { ASSISTANCE_STAGES, type AssistanceStage, CASE_STATUSES, type CaseStatus } from "../domain/case.ts";
 import { stageStates } from "../domain/case-services.ts";
@@ -37,6 +36,7 @@ import {
 } from "../domain/status-lookup.ts";
 import { type StatusViewer, viewerForReporter } from "../domain/status-view.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { ProviderRepository } from "../partners/provider-repository.ts";
 import type { ReportQuota } from "../policy/report-quota.ts";
 import type { FieldCipher } from "../security/field-cipher.ts";
 import type { Hasher } from "../security/hasher.ts";

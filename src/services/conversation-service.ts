@@ -8,11 +8,11 @@ import type { Identity, IdentityStore } from "../db/identity-store.ts";
 import { recordInboundWrite } from "../db/inbound-record.ts";
 import { StepWriter } from "../db/step-writer.ts";
 import type { StaffActor } from "../domain/staff-actions.ts";
+import { ReferralDesk } from "../partners/referral-desk.ts";
 import type { CaseDeskDeps } from "./case-desk.ts";
 import { PrismaCaseDesk } from "./case-desk.ts";
 import type { Clock } from "./clock.ts";
 import { KeyedMutex } from "./keyed-mutex.ts";
-import { ReferralDesk } from "./referral-desk.ts";
 import { type AttemptMemory, PrismaStaffDesk } from "./staff-desk.ts";
 
 /** Everything the conversation service is built from. */

@@ -3,8 +3,8 @@ import type { Db } from "../db/database.ts";
 import type { OfficeRepository } from "../directory/office-repository.ts";
 import type { StaffActor } from "../domain/staff-actions.ts";
 import { supervises } from "../domain/staff-scope.ts";
-import { htcdsCsv, loadHtcdsCases } from "../services/case-export.ts";
 import type { Clock } from "../services/clock.ts";
+import { htcdsCsv, loadHtcdsCases } from "../stats/case-export.ts";
 
 /** What the case export is built from. */
 export interface WebCaseExportDeps {

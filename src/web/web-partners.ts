@@ -1,10 +1,10 @@
 import type { AuditStore } from "../db/audit-store.ts";
 import type { Db } from "../db/database.ts";
-import { providersToCsv } from "../directory/provider-csv.ts";
-import type { ProviderRepository } from "../directory/provider-repository.ts";
 import type { ServiceType } from "../domain/case-services.ts";
 import type { ProviderRecord } from "../domain/providers.ts";
 import type { StaffActor } from "../domain/staff-actions.ts";
+import { providersToCsv } from "../partners/provider-csv.ts";
+import type { ProviderRepository } from "../partners/provider-repository.ts";
 import { type NamedPlace, placeNamed } from "../regions/area-names.ts";
 import type { Clock } from "../services/clock.ts";
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { ProviderRepository } from "../directory/provider-repository.ts";
 import { SERVICE_TYPES, type ServiceType } from "../domain/case-services.ts";
 import type { ReferralOutcome, ReferralView } from "../domain/referrals.ts";
 import { CONSENT_METHODS, DECLINE_REASONS, OVERRIDE_GROUNDS, type ReferralConsent } from "../domain/referrals.ts";
 import type { StaffActor } from "../domain/staff-actions.ts";
-import type { ReferralOption, ReferralService } from "../services/referral-desk.ts";
+import type { ProviderRepository } from "../partners/provider-repository.ts";
+import type { ReferralOption, ReferralService } from "../partners/referral-desk.ts";
 
 /** What the referral screens are built from. */
 export interface WebReferralsDeps {

@@ -6,7 +6,7 @@ import type { StaffActor } from "../domain/staff-actions.ts";
 import { supervises } from "../domain/staff-scope.ts";
 import { PROVINCES } from "../regions/provinces.ts";
 import type { Clock } from "../services/clock.ts";
-import { loadMonthlyFigures, type StatsScope } from "../services/monthly-stats.ts";
+import { loadMonthlyFigures, type StatsScope } from "../stats/monthly-stats.ts";
 
 /** What the statistics page is built from. */
 export interface WebStatisticsDeps {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseProviderCsv } from "../../src/directory/provider-csv.ts";
+import { parseProviderCsv } from "../../src/partners/provider-csv.ts";
 import { freshDataDir, REPO_ROOT, runNpm } from "../support/run-command.ts";
 
 const FICTIONAL = path.join(REPO_ROOT, "tests/fixtures/providers/fictional-providers.csv");

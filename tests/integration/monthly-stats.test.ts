@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadMonthlyFigures } from "../../src/services/monthly-stats.ts";
+import { loadMonthlyFigures } from "../../src/stats/monthly-stats.ts";
 import { textOf } from "../support/engine-chat.ts";
 import { enrolStaff, fileReport } from "../support/staff-world.ts";
 import { startTestApp, type TestApp } from "../support/test-app.ts";

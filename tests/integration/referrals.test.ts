@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { partnerOfficeCode } from "../../src/directory/staff-repository.ts";
 import type { StaffActor } from "../../src/domain/staff-actions.ts";
-import { loadMonthlyFigures } from "../../src/services/monthly-stats.ts";
 import { toActor } from "../../src/services/staff-enrolment.ts";
+import { loadMonthlyFigures } from "../../src/stats/monthly-stats.ts";
 import { textOf } from "../support/engine-chat.ts";
 import { fictionalProviders } from "../support/fictional-providers.ts";
 import { enrolStaff, REPORT_KIND_LINES } from "../support/staff-world.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parseProviderCsv } from "../../src/directory/provider-csv.ts";
 import type { ProviderRecord } from "../../src/domain/providers.ts";
+import { parseProviderCsv } from "../../src/partners/provider-csv.ts";
 import { REPO_ROOT } from "./run-command.ts";
 
 /** The clearly fictional partner directory of the tests (tests/fixtures/providers), parsed. */

@@ -4,7 +4,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { type CaseForHtcds, HTCDS_EXPORT_COLUMNS, htcdsRow } from "../../src/domain/htcds-export.ts";
 import { areaName } from "../../src/regions/area-names.ts";
-import { htcdsCsv } from "../../src/services/case-export.ts";
+import { htcdsCsv } from "../../src/stats/case-export.ts";
 import { REPO_ROOT } from "../support/run-command.ts";
 
 const BASE: CaseForHtcds = {

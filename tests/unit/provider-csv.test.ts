@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROVIDER_CSV_COLUMNS, parseProviderCsv, providersToCsv } from "../../src/directory/provider-csv.ts";
 import { reviewOverdue, servesPlace } from "../../src/domain/providers.ts";
+import { PROVIDER_CSV_COLUMNS, parseProviderCsv, providersToCsv } from "../../src/partners/provider-csv.ts";
 import { labelForCodes } from "../../src/regions/area-names.ts";
 import { REPO_ROOT } from "../support/run-command.ts";
 

@@ -1,6 +1,5 @@
 import { stringify } from "csv-stringify/sync";
 import type { Db } from "../db/database.ts";
-import { guardFormula } from "../directory/provider-csv.ts";
 import {
   AGE_GROUPS,
   ASSISTANCE_STAGES,
@@ -16,6 +15,7 @@ import {
 } from "../domain/case.ts";
 import { SERVICE_TYPES } from "../domain/case-services.ts";
 import { type CaseForHtcds, HTCDS_EXPORT_COLUMNS, htcdsRow } from "../domain/htcds-export.ts";
+import { guardFormula } from "../partners/provider-csv.ts";
 import { areaName } from "../regions/area-names.ts";
 import { knownCode } from "./monthly-stats.ts";
 

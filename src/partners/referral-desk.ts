@@ -6,7 +6,6 @@ import type { CaseRecord } from "../db/case-store.ts";
 import type { Db } from "../db/database.ts";
 import { isRecordNotFound, isUniqueViolation } from "../db/database.ts";
 import { StepWriter } from "../db/step-writer.ts";
-import type { ProviderRepository } from "../directory/provider-repository.ts";
 import { generateInviteCode, normalizeInviteCode } from "../directory/staff-repository.ts";
 import { type ServiceType, stageOfService } from "../domain/case-services.ts";
 import { type ProviderRecord, reviewOverdue, servesPlace } from "../domain/providers.ts";
@@ -26,10 +25,11 @@ import {
 } from "../domain/referrals.ts";
 import type { StaffActor } from "../domain/staff-actions.ts";
 import { caseAccess } from "../domain/staff-scope.ts";
-import type { CaseDeskDeps } from "./case-desk.ts";
-import type { Clock } from "./clock.ts";
-import { OfficeMailer } from "./office-mailer.ts";
-import { Coded } from "./staff-views.ts";
+import type { CaseDeskDeps } from "../services/case-desk.ts";
+import type { Clock } from "../services/clock.ts";
+import { OfficeMailer } from "../services/office-mailer.ts";
+import { Coded } from "../services/staff-views.ts";
+import type { ProviderRepository } from "./provider-repository.ts";
 
 /** What the referral desk needs besides the case desk's services. */
 export interface ReferralDeskDeps extends CaseDeskDeps {

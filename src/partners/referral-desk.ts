@@ -582,12 +582,12 @@ export class ReferralDesk {
     return Promise.all(rows.map((r) => this.#view(r, row.reference)));
   }
 
-  /** An office's referrals that went unanswered past their deadline. */
-  async overdueOf(officeCode: string): Promise<ReferralView[]> {
+  /** An office's referrals that went unanswered past their deadline (every office's with null), of open cases. */
+  async overdueOf(officeCode: string | null): Promise<ReferralView[]> {
     const rows = await this.#deps.db.referral.findMany({
       where: {
         // The office responsible for the case now: after a transfer, its overdue referrals move with it.
-        case: { officeCode },
+        case: { ...(officeCode === null ? {} : { officeCode }), status: { not: "CLOSED" } },
         OR: [{ status: "EXPIRED" }, { status: "PENDING", dueAt: { lte: this.#now } }],
       },
       orderBy: { dueAt: "asc" },

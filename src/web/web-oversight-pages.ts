@@ -7,7 +7,7 @@ import { inboxList, layout, type PageContext, unfiltered } from "./web-pages.ts"
 const OPEN = CASE_STATUSES.filter((status) => status !== "CLOSED");
 
 /** The supervisor overview: open cases by office and status, overdue cases, and staff workload. */
-export function overviewPage(ctx: PageContext, overview: Overview): Html {
+export function overviewPage(ctx: PageContext, overview: Overview, referrals: Html | string = ""): Html {
   const { t } = ctx;
   const row = (counts: OfficeCounts, total = false) => {
     const cell = (value: number | string) =>
@@ -33,6 +33,7 @@ ${overview.offices.length > 1 ? html`<tfoot>${row(overview.totals, true)}</tfoot
 <h2 id="overdue">${t("web:overview.overdue")}</h2>
 ${overview.overdue.total === 0 ? html`<p>${t("web:overview.noOverdue")}</p>` : inboxList(ctx, unfiltered("overdue"), overview.overdue, false)}
 </section>
+${referrals}
 <section aria-labelledby="workload">
 <h2 id="workload">${t("web:overview.workload")}</h2>
 ${

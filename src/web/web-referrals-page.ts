@@ -126,3 +126,20 @@ ${notice ? html`<p class="notice${notice.error ? " error" : ""}" role="${notice.
 ${referrals.length === 0 ? html`<p>${t("web:referrals.partnerNone")}</p>` : referrals.map(entry)}`,
   );
 }
+
+/** The overview's section: referrals of the reader's cases that no partner answered in time. */
+export function overdueReferralsSection(ctx: PageContext, referrals: readonly ReferralView[]): Html {
+  const { t } = ctx;
+  return html`<section aria-labelledby="overdue-referrals">
+<h2 id="overdue-referrals">${t("web:referrals.overdueTitle")}</h2>
+${
+  referrals.length === 0
+    ? html`<p>${t("web:referrals.noOverdue")}</p>`
+    : html`<table class="counts"><thead><tr><th scope="col">${t("web:referrals.case")}</th><th scope="col">${t("web:referrals.code")}</th><th scope="col">${t("web:referrals.provider")}</th><th scope="col">${t("web:referrals.services")}</th><th scope="col">${t("web:referrals.answerBy")}</th></tr></thead>
+<tbody>${referrals.map(
+        (r) =>
+          html`<tr><th scope="row"><a href="/kasus/${r.reference}">${r.reference}</a></th><td>${r.code}</td><td>${r.providerName}</td><td>${servicesText(ctx, r)}</td><td><time datetime="${r.dueAt.toISOString()}">${localTime(r.dueAt, null, ctx.language)}</time></td></tr>`,
+      )}</tbody></table>`
+}
+</section>`;
+}

@@ -111,6 +111,12 @@ export class WebReferrals {
     return this.#deps.referrals.run((desk) => desk.withdrawConsent(staff, code));
   }
 
+  /** Referrals no partner answered in time: a supervisor's office's, or every office's for national staff. */
+  overdueFor(staff: StaffActor): Promise<ReferralView[]> {
+    const office = staff.role === "NATIONAL" ? null : staff.officeCode;
+    return this.#deps.referrals.run((desk) => desk.overdueOf(office));
+  }
+
   /** A partner organisation's name, for the header of its staff's pages. */
   async organisationName(providerCode: string): Promise<string> {
     return (await this.#deps.providers.get(providerCode))?.name ?? providerCode;

@@ -35,7 +35,7 @@ import {
 import { PARTNER_ACTIONS, type WebPartners } from "./web-partners.ts";
 import { partnersPage } from "./web-partners-page.ts";
 import { PartnerActionForm, ReferralForm, type WebReferrals } from "./web-referrals.ts";
-import { caseReferralsSection, partnerReferralsPage } from "./web-referrals-page.ts";
+import { caseReferralsSection, overdueReferralsSection, partnerReferralsPage } from "./web-referrals-page.ts";
 import {
   cookie,
   csrfTokenOf,
@@ -598,7 +598,8 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     const overview = await desk.overview(signed.session.staff);
     if (!overview) return forbidden(request, reply, signed);
     const ctx = await pageContext(request, reply, signed.session, signed.token);
-    return send(reply, 200, overviewPage(ctx, overview));
+    const referrals = overdueReferralsSection(ctx, await deps.referrals.overdueFor(signed.session.staff));
+    return send(reply, 200, overviewPage(ctx, overview, referrals));
   });
 
   const AuditFiltersSchema = z.object({

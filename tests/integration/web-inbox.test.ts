@@ -983,4 +983,35 @@ describe("referrals in the web inbox", () => {
     expect(text).toContain("consent withdrawn");
     expect(text).not.toContain(reference);
   });
+
+  it("shows a supervisor the referrals no partner answered in time", async () => {
+    const { t, web } = await world();
+    await t.app.providers.importAll(fictionalProviders(), t.clock.now());
+    const ani = await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    await enrolStaff(t, "sri", "Sri", "UPTDPPA-35", "SUPERVISOR");
+    const { reference } = await fileReport(t, "siti", "child");
+    await t.send("ani", `/terima ${reference}`);
+    const referred = await t.app.referrals.run((desk) =>
+      desk.refer(
+        { ...ani, providerCode: null },
+        {
+          reference,
+          providerCode: "IOM-FIKTIF",
+          services: ["FAMILY_REUNIFICATION"],
+          consent: { source: "GUARDIAN", method: "IN_PERSON" },
+        },
+      ),
+    );
+    if (referred.kind !== "referred") throw new Error(referred.kind);
+    const supervisor = new WebBrowser(web);
+    await logIn(t, supervisor, "sri");
+    expect(visibleText((await supervisor.get("/ringkasan")).body)).toContain("Tidak ada rujukan yang terlambat.");
+    t.clock.advance(48 * 3_600_000);
+    await t.app.scheduler.tick();
+    // Two days on, the supervisor signs in again (a session lasts at most a day).
+    await logIn(t, supervisor, "sri");
+    const text = visibleText((await supervisor.get("/ringkasan")).body);
+    expect(text).toContain("Rujukan terlambat");
+    expect(text).toContain(`${reference} ${referred.referral.code} Organisasi Migrasi Fiktif (CONTOH)`);
+  });
 });

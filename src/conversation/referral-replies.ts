@@ -73,6 +73,11 @@ export function referralOutcomeText(
         }),
         error: false,
       };
+    case "service_refused":
+      return {
+        text: key(outcome.why === "not_asked" ? "serviceNotAsked" : "serviceDate", { code: outcome.referral.code }),
+        error: true,
+      };
     case "completed":
       return { text: key("completed", { code: outcome.referral.code }), error: false };
     case "withdrawn":

@@ -109,9 +109,10 @@ export function referralOverdue(referral: { status: ReferralStatus; dueAt: Date 
   return referral.status === "EXPIRED" || (referral.status === "PENDING" && now.getTime() >= referral.dueAt.getTime());
 }
 
-/** The provider may see the case's story (never the reporter's contact) only once it accepted, and not after consent was withdrawn. */
+/** The provider may see the case's story (never the reporter's contact) only while it works on it: accepted, not yet done or withdrawn. */
 export function providerSeesStory(status: ReferralStatus): boolean {
-  return status === "ACCEPTED" || status === "DONE";
+  // Once the work is done (or consent withdrawn), the partner's access to the case ends.
+  return status === "ACCEPTED";
 }
 
 /** The stages a referral's services belong to (OTHER counts for none: its stage is the case's). */
@@ -181,5 +182,7 @@ export type ReferralOutcome =
   /** An accepted referral comes with the report's story for the partner (never the reporter's contact). */
   | { kind: "answered"; referral: ReferralView; story: string | null }
   | { kind: "service_recorded"; referral: ReferralView; service: ServiceType }
+  /** A service the referral did not ask for, or a day before the referral or in the future. */
+  | { kind: "service_refused"; referral: ReferralView; why: "not_asked" | "date" }
   | { kind: "completed"; referral: ReferralView }
   | { kind: "withdrawn"; referral: ReferralView };

@@ -27,6 +27,13 @@ export class SlidingWindowLimiter {
     this.#events.set(key, events);
   }
 
+  /** Takes back the latest event of this key (one that turned out not to count). */
+  forget(key: string): void {
+    const events = this.#events.get(key);
+    events?.pop();
+    if (events && events.length === 0) this.#events.delete(key);
+  }
+
   #prune(key: string, now: number): number[] {
     const events = this.#events.get(key);
     if (!events) return [];

@@ -8,7 +8,7 @@ import { isRecordNotFound, isUniqueViolation } from "../db/database.ts";
 import { StepWriter } from "../db/step-writer.ts";
 import { generateInviteCode, normalizeInviteCode } from "../directory/staff-repository.ts";
 import { type ServiceType, stageOfService } from "../domain/case-services.ts";
-import { type ProviderRecord, reviewOverdue, servesPlace } from "../domain/providers.ts";
+import { dayOf, type ProviderRecord, reviewOverdue, servesPlace } from "../domain/providers.ts";
 import {
   consentRefusal,
   type DeclineReason,
@@ -112,15 +112,20 @@ export class ReferralDesk {
   }
 
   /** The case, when the staff member's office is responsible for it (only that office refers and withdraws). */
-  async #ownCase(staff: StaffActor, reference: string): Promise<CaseRecord | ReferralOutcome> {
+  async #ownCase(staff: StaffActor, reference: string, quiet = false): Promise<CaseRecord | ReferralOutcome> {
     const row = await this.#deps.caseStore.load(reference);
+    // A page that only shows the referral section to those who may use it is no attempt: not audited.
+    const audit = quiet
+      ? () => {}
+      : (detail: string, caseId: string | null) =>
+          this.#audit(`staff:${staff.id}`, "case.referral.refused", caseId, detail);
     if (!row) {
-      this.#audit(`staff:${staff.id}`, "case.referral.refused", null, `not found; reference tried ${reference}`);
+      audit(`not found; reference tried ${reference}`, null);
       return { kind: "not_found", reference };
     }
     const access = caseAccess(staff, { officeCode: row.officeCode, copiedTo: row.copies.map((c) => c.officeCode) });
     if (access !== "FULL") {
-      this.#audit(`staff:${staff.id}`, "case.referral.refused", row.id, "not the responsible office");
+      audit("not the responsible office", row.id);
       return { kind: "not_allowed" };
     }
     return row;
@@ -128,7 +133,7 @@ export class ReferralDesk {
 
   /** Active providers serving the case's place that offer every service asked (or any, when none is asked). */
   async options(staff: StaffActor, reference: string, services: readonly ServiceType[]) {
-    const row = await this.#ownCase(staff, reference);
+    const row = await this.#ownCase(staff, reference, true);
     if ("kind" in row) return row;
     const place = placeForProviders(row);
     const providers = await this.#deps.providers.list({ services: [...services] });
@@ -429,7 +434,8 @@ export class ReferralDesk {
     const found = await this.#referralFor(partner, code, "partner");
     if (!found) return null;
     const referral = this.#forActor(partner, await this.#view(found.row, found.kase.reference));
-    if (!providerSeesStory(referral.status) || !found.kase.narrativeCipher) return { referral, story: null };
+    const active = (await this.#deps.providers.get(found.row.providerCode))?.active === true;
+    if (!active || !providerSeesStory(referral.status) || !found.kase.narrativeCipher) return { referral, story: null };
     this.#audit(`staff:${partner.id}`, "case.details.partner", found.row.caseId, referral.code);
     return {
       referral,
@@ -444,6 +450,10 @@ export class ReferralDesk {
     if (found.kase.status === "CLOSED") return { kind: "closed_already", reference: "" };
     const view = this.#forActor(actor, await this.#view(found.row, found.kase.reference));
     if (view.status !== "ACCEPTED") return { kind: "wrong_state", referral: view };
+    // Only what was asked of the partner, on a day between the referral and today.
+    if (!view.services.includes(service)) return { kind: "service_refused", referral: view, why: "not_asked" };
+    if (dayOf(givenOn) < dayOf(found.row.createdAt) || dayOf(givenOn) > dayOf(this.#now))
+      return { kind: "service_refused", referral: view, why: "date" };
     const stage = stageOfService(service, Coded.stage.parse(found.kase.assistanceStage));
     this.#writer.add(
       this.#deps.caseStore.recordService(
@@ -506,8 +516,9 @@ export class ReferralDesk {
   }
 
   /**
-   * The victim withdrew their consent from the chat: every open referral of the case ends, and each
-   * provider's staff are told to stop and delete what they received. Returns how many ended.
+   * The reporter withdrew consent for their report in the chat: every open referral of the case
+   * ends, each provider's staff are told to stop and delete what they received, and the office is
+   * told which ended (it may refer again with the victim's fresh consent). Returns how many ended.
    */
   async withdrawAllOfCase(caseId: string): Promise<number> {
     const open = await this.#deps.db.referral.findMany({
@@ -533,6 +544,19 @@ export class ReferralDesk {
         text: t("staff:referral.withdrawn", { code: row.code }),
       }));
     }
+    const kase = open.length > 0 ? await this.#deps.caseStore.loadById(caseId) : null;
+    const office = kase?.officeCode ?? open[0]?.officeCode;
+    if (kase && office)
+      await this.#mailer.send(
+        office,
+        (t) => ({
+          text: t("staff:referral.withdrawnByReporter", {
+            reference: kase.reference,
+            codes: open.map((r) => r.code).join(", "),
+          }),
+        }),
+        caseId,
+      );
     return open.length;
   }
 
@@ -576,7 +600,7 @@ export class ReferralDesk {
 
   /** The referrals of a case, for its responsible office (null when the staff member's office is not). */
   async ofCase(staff: StaffActor, reference: string): Promise<ReferralView[] | ReferralOutcome> {
-    const row = await this.#ownCase(staff, reference);
+    const row = await this.#ownCase(staff, reference, true);
     if ("kind" in row) return row;
     const rows = await this.#deps.db.referral.findMany({ where: { caseId: row.id }, orderBy: { createdAt: "asc" } });
     return Promise.all(rows.map((r) => this.#view(r, row.reference)));
@@ -592,7 +616,19 @@ export class ReferralDesk {
       },
       orderBy: { dueAt: "asc" },
     });
-    return Promise.all(rows.map((r) => this.#view(r)));
+    // An expired referral stops being the office's to-do once the case was referred again after it.
+    const later = rows.length
+      ? await this.#deps.db.referral.findMany({
+          where: { caseId: { in: [...new Set(rows.map((r) => r.caseId))] } },
+          select: { caseId: true, createdAt: true },
+        })
+      : [];
+    const pending = rows.filter(
+      (r) =>
+        r.status !== "EXPIRED" ||
+        !later.some((o) => o.caseId === r.caseId && o.createdAt.getTime() > r.createdAt.getTime()),
+    );
+    return Promise.all(pending.map((r) => this.#view(r)));
   }
 
   /** The referrals sent to a partner's organisation, newest first (never another provider's). */

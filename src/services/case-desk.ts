@@ -421,9 +421,9 @@ export class PrismaCaseDesk implements CaseDesk {
   async withdrawConsent(identityId: string, reference: string): Promise<"withdrawn" | "not_found"> {
     const target = (await this.#deps.cases.ofReporter(identityId)).find((c) => c.reference === reference);
     if (!target) return "not_found";
-    // A victim who withdraws consent withdraws it from partners too: their access ends at once.
-    if (target.reporterRole === "VICTIM")
-      await this.#deps.referralDesk?.(this.#writer, this.#now).withdrawAllOfCase(target.id);
+    // Whoever reported, their words no longer go to partners: every open referral ends at once (the
+    // office may refer again with the victim's own, fresh consent).
+    await this.#deps.referralDesk?.(this.#writer, this.#now).withdrawAllOfCase(target.id);
     if (target.consentToShare) {
       this.#writer.add(this.#deps.caseStore.withdrawConsent(target.id, this.#now));
       for (const office of [target.officeCode, ...target.copies.map((c) => c.officeCode)]) {

@@ -21,7 +21,12 @@ function servicesText(ctx: PageContext, referral: ReferralView): string {
 }
 
 /** The case page's section: the case's referrals, withdrawal of consent, and the form to refer. */
-export function caseReferralsSection(ctx: PageContext, reference: string, section: CaseReferrals): Html {
+export function caseReferralsSection(
+  ctx: PageContext,
+  reference: string,
+  section: CaseReferrals,
+  mayRefer: boolean,
+): Html {
   const { t } = ctx;
   const rows = section.referrals.map(
     (
@@ -40,8 +45,9 @@ export function caseReferralsSection(ctx: PageContext, reference: string, sectio
       : html`<table class="counts"><thead><tr><th scope="col">${t("web:referrals.code")}</th><th scope="col">${t("web:referrals.provider")}</th><th scope="col">${t("web:referrals.services")}</th><th scope="col">${t("web:referrals.state")}</th><th scope="col">${t("web:referrals.answerBy")}</th><th scope="col"><span class="visually-hidden">${t("web:referrals.actions")}</span></th></tr></thead>
 <tbody>${rows}</tbody></table>`;
   const consentChoices = CONSENT_CHOICES.filter((c) => section.mayOverride || !c.startsWith("OVERRIDE:"));
-  const form =
-    section.options.length === 0
+  const form = !mayRefer
+    ? ""
+    : section.options.length === 0
       ? html`<p>${t("web:referrals.noProvider")} <a href="/mitra">${t("web:nav.partners")}</a></p>`
       : html`<form method="post" action="/kasus/${reference}/rujuk" class="referral-form"><input type="hidden" name="csrf" value="${ctx.csrf ?? ""}">
 <h3>${t("web:referrals.refer")}</h3>

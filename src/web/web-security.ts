@@ -85,18 +85,20 @@ export class RequestLimiter {
     this.#window = new SlidingWindowLimiter(limit, windowMs);
   }
 
-  /** True while the key is over its limit. */
-  blocked(key: string, now: number): boolean {
-    return this.#window.waitMs(key, now) > 0;
-  }
-
-  /** Counts one attempt of the key. */
-  record(key: string, now: number): void {
+  /** Counts an attempt of the key; false when the key is over its limit (the attempt is not counted then). */
+  allow(key: string, now: number): boolean {
+    if (this.#window.waitMs(key, now) > 0) return false;
     if (this.#keys.size >= 10_000 && !this.#keys.has(key)) {
       this.#window = new SlidingWindowLimiter(this.#limit, this.#windowMs);
       this.#keys = new Set();
     }
     this.#keys.add(key);
     this.#window.record(key, now);
+    return true;
+  }
+
+  /** Takes back the key's latest attempt: it was a working link, not a guess. */
+  forgive(key: string): void {
+    this.#window.forget(key);
   }
 }

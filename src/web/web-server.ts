@@ -394,16 +394,15 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
   });
 
   const linkRefused = async (request: FastifyRequest, reply: FastifyReply, why: string) => {
-    // Only refused links count against an address: a whole office behind one address logging in at
-    // eight in the morning is not a guesser.
-    linkLimiter.record(request.ip, clock.now().getTime());
     const ctx = await pageContext(request, reply, null, null);
     const status = why === "unknown" ? 404 : why === "inactive" ? 403 : 410;
     logger.info({ event: "web.link_refused", why });
     return send(reply, status, messagePage(ctx, ctx.t("web:login.title"), ctx.t(`web:login.${why}`), "error"));
   };
   const limited = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!linkLimiter.blocked(request.ip, clock.now().getTime())) return false;
+    // Every attempt counts the moment it arrives (guesses sent at once are each counted); a link that
+    // works is taken back, so a whole office behind one address signing in at once is not a guesser.
+    if (linkLimiter.allow(request.ip, clock.now().getTime())) return false;
     const ctx = await pageContext(request, reply, null, null);
     logger.warn({ event: "web.link_limited" });
     send(reply, 429, messagePage(ctx, ctx.t("web:login.title"), ctx.t("web:login.limited"), "error"));
@@ -414,6 +413,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     if (await limited(request, reply)) return reply;
     const refusal = await auth.checkLink(request.params.token, clock.now());
     if (refusal) return linkRefused(request, reply, refusal);
+    linkLimiter.forgive(request.ip);
     const pre = newPreLoginToken();
     const ctx = await pageContext(request, reply, null, null);
     reply.header(
@@ -432,6 +432,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     if (!sameToken(pre, cookiesOf(request).get(PRE_LOGIN_COOKIE))) return refuseForm(request, reply, null);
     const redeemed = await auth.redeemLink(request.params.token, clock.now());
     if (!redeemed.ok) return linkRefused(request, reply, redeemed.why);
+    linkLimiter.forgive(request.ip);
     logger.info({ event: "web.logged_in", staffId: redeemed.session.staff.id });
     await desk
       .announceLogin(redeemed.session)
@@ -507,9 +508,11 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     const view = await desk.caseView(signed.session.staff, reference);
     if (!view)
       return send(reply, 404, messagePage(ctx, ctx.t("web:case.notFound"), ctx.t("web:case.notFoundHelp"), "error"));
-    const referrals =
-      view.state.status === "CLOSED" ? null : await deps.referrals.ofCase(signed.session.staff, reference);
-    const referralSection = referrals ? caseReferralsSection(ctx, view.facts.reference, referrals) : null;
+    // A closed case keeps its referral list (consent can still be withdrawn); only an open one can be referred.
+    const referrals = await deps.referrals.ofCase(signed.session.staff, reference);
+    const referralSection = referrals
+      ? caseReferralsSection(ctx, view.facts.reference, referrals, view.state.status !== "CLOSED")
+      : null;
     return send(reply, status, casePage(ctx, view, { today: todayIn(ctx.now), referralSection, ...extras }));
   };
 

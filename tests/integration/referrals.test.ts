@@ -135,6 +135,15 @@ describe("referring a case to partner services", () => {
       expect(recorded.kind).toBe("service_recorded");
     }
     expect(textOf(await t.deliver("ani"))).toContain("mencatat layanan Rumah aman");
+    // Only what was asked of the partner, on a day between the referral and today.
+    const notAsked = await referrals.run((desk) =>
+      desk.recordService(shelter, toShelter.referral.code, "PSYCHOSOCIAL", t.clock.now()),
+    );
+    expect(notAsked).toMatchObject({ kind: "service_refused", why: "not_asked" });
+    const tooEarly = await referrals.run((desk) =>
+      desk.recordService(shelter, toShelter.referral.code, "SHELTER", new Date("2026-11-01T00:00:00Z")),
+    );
+    expect(tooEarly).toMatchObject({ kind: "service_refused", why: "date" });
     expect((await referrals.run((desk) => desk.complete(shelter, toShelter.referral.code))).kind).toBe("completed");
     expect(textOf(await t.deliver("ani"))).toContain(
       `rujukan ${toShelter.referral.code} untuk kasus ${reference} selesai`,
@@ -222,6 +231,17 @@ describe("referring a case to partner services", () => {
     // A second tick, or a second instance, expires nothing twice.
     await t.app.scheduler.tick();
     expect(await t.deliver("ani")).toEqual([]);
+    // Once the office refers the case again, the expired referral is no longer its to-do.
+    const again = await referrals.run((desk) =>
+      desk.refer(ani, {
+        reference,
+        providerCode: "NTB-RUMAH-AMAN-FIKTIF",
+        services: ["SHELTER"],
+        consent: { source: "VICTIM", method: "WRITTEN" },
+      }),
+    );
+    expect(again.kind).toBe("referred");
+    expect(await referrals.run(async (desk) => desk.overdueOf("UPTDPPA-52"))).toEqual([]);
     // An answer after the deadline changes nothing.
     const late = await referrals.run((desk) => desk.answer(iom, referred.referral.code, { accept: true }));
     expect(late.kind === "wrong_state" && late.referral.status).toBe("EXPIRED");
@@ -363,10 +383,8 @@ describe("referring a case to partner services", () => {
     expect(textOf(await t.deliver("ani"))).toContain("selesai");
   });
 
-  it("ends every open referral when a victim withdraws consent from the chat, and tells each partner", async () => {
+  it("ends every open referral when the reporter withdraws consent from the chat, and tells each partner and the office", async () => {
     const { t, ani, shelter, reference } = await world();
-    // The report is the victim's own (the intake asks who reports; the rule is about a victim's consent).
-    await t.app.database.prisma.case.update({ where: { reference }, data: { reporterRole: "VICTIM" } });
     const referrals = t.app.referrals;
     const refer = (providerCode: string, services: Array<"SHELTER" | "FAMILY_REUNIFICATION">) =>
       referrals.run((desk) =>
@@ -392,5 +410,9 @@ describe("referring a case to partner services", () => {
     expect(textOf(await t.deliver("iom"))).toContain("Akses Anda ke kasus ini berakhir");
     const story = await referrals.run((desk) => desk.storyFor(shelter, toShelter.referral.code));
     expect(story?.story).toBeNull();
+    const office = textOf(await t.deliver("ani"));
+    expect(office).toContain(`Pelapor menarik persetujuan untuk laporan ${reference}`);
+    expect(office).toContain(toShelter.referral.code);
+    expect(office).toContain(toIom.referral.code);
   });
 });

@@ -164,6 +164,12 @@ describe("logging in to the web inbox with a link from the chat", () => {
     // A minute later the address may try again.
     t.clock.advance(61_000);
     expect((await browser.get(`/masuk/${"B".repeat(43)}`)).statusCode).toBe(404);
+    // Guesses sent all at once are each counted as they arrive, before any link is looked up.
+    t.clock.advance(61_000);
+    const burst = await Promise.all(
+      Array.from({ length: 25 }, () => new WebBrowser(web).get(`/masuk/${"D".repeat(43)}`)),
+    );
+    expect(burst.filter((r) => r.statusCode === 429)).toHaveLength(5);
   });
 
   it("lets a whole office behind one address log in at once: only refused links count", async () => {

@@ -49,10 +49,10 @@ describe("referral rules", () => {
     expect(nextReferralStatus({ status: "DONE", dueAt: due }, "withdraw", AT)).toBeNull();
   });
 
-  it("shows the story to a provider only once it accepted, and never after consent was withdrawn", () => {
+  it("shows the story to a provider only while it works on the case: accepted, not done or withdrawn", () => {
     expect(providerSeesStory("PENDING")).toBe(false);
     expect(providerSeesStory("ACCEPTED")).toBe(true);
-    expect(providerSeesStory("DONE")).toBe(true);
+    expect(providerSeesStory("DONE")).toBe(false);
     expect(providerSeesStory("WITHDRAWN")).toBe(false);
     expect(providerSeesStory("DECLINED")).toBe(false);
   });

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import type { App } from "../app.ts";
 import { SERVICE_TYPES, type ServiceType } from "../domain/case-services.ts";
 import { dayOf, EVERY_PROVINCE, type ProviderRecord, reviewOverdue } from "../domain/providers.ts";
-import { parseProviderCsv, providersToCsv } from "../partners/provider-csv.ts";
+import { csvProblemText, parseProviderCsv, providersToCsv } from "../partners/provider-csv.ts";
 import { labelForCode, labelForCodes, placeNamed } from "../regions/area-names.ts";
 import { UsageError } from "./simulator-args.ts";
 
@@ -78,8 +78,10 @@ export async function providersCommand(app: App, args: string[], values: Provide
       }
       const read = parseProviderCsv(text);
       if (!read.ok) {
+        const t = app.translate("en");
         const lines = read.problems.map(
-          (p) => `  ${p.line > 0 ? `line ${p.line}` : "file"}${p.column ? `, ${p.column}` : ""}: ${p.message}`,
+          (p) =>
+            `  ${p.line > 0 ? `line ${p.line}` : "file"}${p.column ? `, ${p.column}` : ""}: ${csvProblemText(t, p)}`,
         );
         throw new UsageError(`${target}: nothing imported, ${read.problems.length} problem(s):\n${lines.join("\n")}`);
       }

@@ -37,12 +37,43 @@ export const PROVIDER_CSV_COLUMNS = [
 type Column = (typeof PROVIDER_CSV_COLUMNS)[number];
 const REQUIRED: readonly Column[] = ["code", "name", "kind", "services", "provinces"];
 
-/** One thing wrong with the file, where a person editing it finds it. */
+/** What can be wrong with a directory file: a locale key under operator:providerCsv. */
+export type CsvProblemKey =
+  | "unreadable"
+  | "unknownColumns"
+  | "missingColumns"
+  | "duplicateCode"
+  | "notYesNo"
+  | "notDate"
+  | "notOneOf"
+  | "everyProvinceAlone"
+  | "notProvince"
+  | "notRegency"
+  | "regencyOutsideProvinces"
+  | "codeFormat"
+  | "nameShort"
+  | "nameLong"
+  | "noService"
+  | "noArea"
+  | "languageCode"
+  | "tooLong"
+  | "invalid";
+
+/** One thing wrong with the file, where a person editing it finds it; its words come from the locales. */
 export interface CsvProblem {
   /** The file's line (1 is the header); 0 for the file as a whole. */
   line: number;
   column: string | null;
-  message: string;
+  key: CsvProblemKey;
+  values: Record<string, string>;
+}
+
+/** A problem in words, in the reader's language (the CLI writes English). */
+export function csvProblemText(
+  t: (key: string, values?: Record<string, string>) => string,
+  problem: CsvProblem,
+): string {
+  return t(`operator:providerCsv.${problem.key}`, problem.values);
 }
 
 /** What an import read: every provider, or the problems (and then nothing may be written). */
@@ -87,7 +118,7 @@ export function parseProviderCsv(text: string): ProviderCsvResult {
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines ?? 0;
-      return { ok: false, problems: [{ line, column: null, message: `not readable as CSV: ${error.message}` }] };
+      return { ok: false, problems: [{ line, column: null, key: "unreadable", values: { detail: error.message } }] };
     }
     throw error;
   }
@@ -96,8 +127,9 @@ export function parseProviderCsv(text: string): ProviderCsvResult {
   const unknown = header.filter((name) => !(PROVIDER_CSV_COLUMNS as readonly string[]).includes(name));
   const missing = REQUIRED.filter((name) => !header.includes(name));
   if (unknown.length > 0)
-    problems.push({ line: 1, column: null, message: `unknown columns: ${unknown.join(", ")} (see the README)` });
-  if (missing.length > 0) problems.push({ line: 1, column: null, message: `missing columns: ${missing.join(", ")}` });
+    problems.push({ line: 1, column: null, key: "unknownColumns", values: { columns: unknown.join(", ") } });
+  if (missing.length > 0)
+    problems.push({ line: 1, column: null, key: "missingColumns", values: { columns: missing.join(", ") } });
   if (problems.length > 0) return { ok: false, problems };
   const providers: ProviderRecord[] = [];
   const lineOfCode = new Map<string, number>();
@@ -107,7 +139,12 @@ export function parseProviderCsv(text: string): ProviderCsvResult {
     if (!read) continue;
     const earlier = lineOfCode.get(read.code);
     if (earlier !== undefined) {
-      problems.push({ line, column: "code", message: `${read.code} is also on line ${earlier}` });
+      problems.push({
+        line,
+        column: "code",
+        key: "duplicateCode",
+        values: { code: read.code, line: String(earlier) },
+      });
       continue;
     }
     lineOfCode.set(read.code, line);
@@ -127,13 +164,14 @@ function headerOf(text: string): string[] {
 function readRow(record: Record<string, string>, line: number, problems: CsvProblem[]): ProviderRecord | null {
   const before = problems.length;
   const cell = (column: Column) => unguard(record[column] ?? "");
-  const problem = (column: Column, message: string) => problems.push({ line, column, message });
+  const problem = (column: Column, key: CsvProblemKey, values: Record<string, string> = {}) =>
+    problems.push({ line, column, key, values });
   const flag = (column: Column, fallback: boolean): boolean => {
     const value = cell(column).toLowerCase();
     if (value === "") return fallback;
     if (TRUE.has(value)) return true;
     if (FALSE.has(value)) return false;
-    problem(column, `"${cell(column)}" is not yes or no`);
+    problem(column, "notYesNo", { value: cell(column) });
     return fallback;
   };
   const date = (column: Column): Date | null => {
@@ -141,7 +179,7 @@ function readRow(record: Record<string, string>, line: number, problems: CsvProb
     if (value === "") return null;
     const parsed = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
     if (!parsed || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
-      problem(column, `"${value}" is not a date written YYYY-MM-DD`);
+      problem(column, "notDate", { value });
       return null;
     }
     return parsed;
@@ -149,15 +187,13 @@ function readRow(record: Record<string, string>, line: number, problems: CsvProb
   const oneOf = <T extends string>(column: Column, allowed: readonly T[], value: string): T | null => {
     const upper = value.toUpperCase().replace(/[\s-]+/g, "_");
     if ((allowed as readonly string[]).includes(upper)) return upper as T;
-    problem(column, `"${value}" is not one of ${allowed.join(", ")}`);
+    problem(column, "notOneOf", { value, allowed: allowed.join(", ") });
     return null;
   };
   const kind = oneOf("kind", PROVIDER_KINDS, cell("kind"));
   const services = list(cell("services")).map((s) => oneOf("services", SERVICE_TYPES, s));
   const populations = list(cell("populations")).map((p) => oneOf("populations", PROVIDER_POPULATIONS, p));
-  const areas = readAreas(list(cell("provinces")), list(cell("regencies")), (column, message) =>
-    problem(column, message),
-  );
+  const areas = readAreas(list(cell("provinces")), list(cell("regencies")), problem);
   const candidate = {
     code: cell("code"),
     name: cell("name"),
@@ -177,12 +213,29 @@ function readRow(record: Record<string, string>, line: number, problems: CsvProb
   const parsed = ProviderRecordSchema.safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const column = String(issue.path[0] ?? "");
-      problems.push({ line, column: csvColumnOf(column), message: issue.message });
+      const field = String(issue.path[0] ?? "");
+      problems.push({ line, column: csvColumnOf(field), ...schemaProblem(field, issue.code, issue.message) });
     }
     return null;
   }
   return parsed.data;
+}
+
+/** A schema rule a row broke, as a problem key. */
+function schemaProblem(field: string, code: string, message: string): Pick<CsvProblem, "key" | "values"> {
+  const keys: Record<string, CsvProblemKey> = {
+    code: "codeFormat",
+    name: code === "too_small" ? "nameShort" : "nameLong",
+    services: "noService",
+    areas: "noArea",
+    languages: "languageCode",
+    hours: "tooLong",
+    contacts: "tooLong",
+  };
+  const key = keys[field];
+  // The longest name the schema takes; a number in the locale would read as a phone number there.
+  if (key === "nameLong") return { key, values: { max: "160" } };
+  return key ? { key, values: {} } : { key: "invalid", values: { detail: message } };
 }
 
 /** The CSV column a record field comes from. */
@@ -203,25 +256,24 @@ function csvColumnOf(field: string): string {
 function readAreas(
   provinces: string[],
   regencies: string[],
-  problem: (column: Column, message: string) => void,
+  problem: (column: Column, key: CsvProblemKey, values?: Record<string, string>) => void,
 ): ProviderArea[] {
   const areas: ProviderArea[] = [];
   if (provinces.includes(EVERY_PROVINCE)) {
     if (provinces.length > 1 || regencies.length > 0)
-      problem("provinces", `"${EVERY_PROVINCE}" (every province) stands alone, with no regencies`);
+      problem("provinces", "everyProvinceAlone", { every: EVERY_PROVINCE });
     return [{ provinceCode: EVERY_PROVINCE, regencyCode: null }];
   }
   const known = new Set<string>();
   for (const code of provinces) {
-    if (!provinceByCode(code)) problem("provinces", `"${code}" is not a province code (such as 52 for NTB)`);
+    if (!provinceByCode(code)) problem("provinces", "notProvince", { code });
     else known.add(code);
   }
   const narrowed = new Map<string, string[]>();
   for (const code of regencies) {
     const province = code.slice(0, 2);
-    if (!/^\d{2}\.\d{2}$/.test(code) || areaName(code) === null)
-      problem("regencies", `"${code}" is not a regency code (such as 52.71 for Kota Mataram)`);
-    else if (!known.has(province)) problem("regencies", `${code} lies in province ${province}, which is not listed`);
+    if (!/^\d{2}\.\d{2}$/.test(code) || areaName(code) === null) problem("regencies", "notRegency", { code });
+    else if (!known.has(province)) problem("regencies", "regencyOutsideProvinces", { code, province });
     else narrowed.set(province, [...(narrowed.get(province) ?? []), code]);
   }
   for (const province of known) {

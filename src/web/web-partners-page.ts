@@ -11,6 +11,8 @@ export function partnersPage(
   filters: PartnerFilters,
   listing: PartnerListing,
   notice: { text: string; error: boolean } | null,
+  /** What was wrong with a file national staff tried to import, line by line in the reader's language. */
+  problems: readonly string[] = [],
 ): Html {
   const { t } = ctx;
   const services = SERVICE_TYPES.map(
@@ -44,6 +46,16 @@ ${listing.manages ? html`<div><label><input type="checkbox" name="all" value="1"
 <div><button type="submit" class="secondary">${t("web:partners.filter")}</button>${filtered ? html` <a href="/mitra">${t("web:partners.clear")}</a>` : ""}</div>
 </form>
 ${listing.manages && !listing.empty ? html`<p><a href="/mitra/csv" download="mitra-layanan.csv">${t("web:partners.download")}</a> <span class="muted">${t("web:partners.downloadNote")}</span></p>` : ""}
+${
+  listing.manages
+    ? html`<form method="post" action="/mitra/impor" enctype="multipart/form-data" class="import"><input type="hidden" name="csrf" value="${ctx.csrf ?? ""}">
+<label for="import-file">${t("web:partners.importLabel")}</label>
+<p class="muted" id="import-help">${t("web:partners.importHelp")}</p>
+<input id="import-file" name="file" type="file" accept=".csv,text/csv" required aria-describedby="import-help">
+<button type="submit" class="secondary">${t("web:partners.importButton")}</button></form>`
+    : ""
+}
+${problems.length > 0 ? html`<section class="notice error" role="alert" aria-labelledby="import-problems"><h2 id="import-problems">${t("web:partners.importRefused", { count: problems.length })}</h2><ul>${problems.slice(0, 30).map((line) => html`<li>${line}</li>`)}</ul></section>` : ""}
 ${body}`,
   );
 }

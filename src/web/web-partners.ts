@@ -3,7 +3,7 @@ import type { Db } from "../db/database.ts";
 import type { ServiceType } from "../domain/case-services.ts";
 import type { ProviderRecord } from "../domain/providers.ts";
 import type { StaffActor } from "../domain/staff-actions.ts";
-import { providersToCsv } from "../partners/provider-csv.ts";
+import { type CsvProblem, parseProviderCsv, providersToCsv } from "../partners/provider-csv.ts";
 import type { ProviderRepository } from "../partners/provider-repository.ts";
 import { type NamedPlace, placeNamed } from "../regions/area-names.ts";
 import type { Clock } from "../services/clock.ts";
@@ -81,6 +81,31 @@ export class WebPartners {
       clock.now(),
     )(db);
     return providersToCsv(all);
+  }
+
+  /**
+   * Imports a directory file for national staff (null for others): every row or none, audited;
+   * the problems, where and what, when any row is wrong.
+   */
+  async importCsv(
+    staff: StaffActor,
+    text: string,
+  ): Promise<{ ok: true; added: number; updated: number } | { ok: false; problems: CsvProblem[] } | null> {
+    if (staff.role !== "NATIONAL") return null;
+    const read = parseProviderCsv(text);
+    if (!read.ok) return { ok: false, problems: read.problems };
+    const { providers, audit, db, clock } = this.#deps;
+    const now = clock.now();
+    const result = await providers.importAll(read.providers, now);
+    await audit.record(
+      {
+        actor: `staff:${staff.id}`,
+        action: "provider.imported",
+        detail: `${result.added} added, ${result.updated} updated`,
+      },
+      now,
+    )(db);
+    return { ok: true, ...result };
   }
 
   /** Verifies or (de)activates a provider for national staff, audited; null when not allowed or unknown. */

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Translate } from "../conversation/ports.ts";
@@ -12,6 +13,7 @@ import { LANGUAGES, type Language } from "../domain/language.ts";
 import { parseReference } from "../domain/reference.ts";
 import type { CaseFilter, StaffAction, StaffOutcome } from "../domain/staff-actions.ts";
 import type { Logger } from "../logging/logger.ts";
+import { csvProblemText } from "../partners/provider-csv.ts";
 import { projectPath } from "../project-paths.ts";
 import type { Clock } from "../services/clock.ts";
 import { dateFormat } from "../text/date-format.ts";
@@ -72,6 +74,9 @@ export interface WebServerDeps {
   /** Staff reach the inbox over https (a proxy in front): cookies are marked Secure. */
   secure: boolean;
 }
+
+/** The largest partner directory file the web import takes (a few thousand partners). */
+const IMPORT_MAX_BYTES = 512 * 1024;
 
 /** Refused login links (unknown, used, expired) one client address may try in a minute before it must wait. */
 const LINK_REQUESTS_PER_MINUTE = 20;
@@ -278,6 +283,8 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     { parseAs: "string", bodyLimit: 64 * 1024 },
     (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
   );
+  // Only the directory import takes a file: one CSV of at most 512 KB, and the form token.
+  app.register(multipart, { limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 2, parts: 3 } });
   app.addHook("onSend", async (request, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
     if (!request.url.startsWith("/static/")) reply.header("cache-control", "no-store");
@@ -679,6 +686,58 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
       .type("text/csv; charset=utf-8")
       .header("content-disposition", 'attachment; filename="mitra-layanan.csv"')
       .send(csv);
+  });
+
+  app.post("/mitra/impor", async (request, reply) => {
+    const signed = await requireSession(request, reply);
+    if (!signed) return reply;
+    const t = translate(languageOf(request, reply, signed.session));
+    const partnersPageWith = async (
+      status: number,
+      problems: string[],
+      notice: { text: string; error: boolean } | null,
+    ) => {
+      const ctx = await pageContext(request, reply, signed.session, signed.token);
+      const listing = await deps.partners.list(signed.session.staff, { place: "", service: null, all: true });
+      return send(reply, status, partnersPage(ctx, { place: "", service: null, all: true }, listing, notice, problems));
+    };
+    let upload: { csrf: string | undefined; text: string | null };
+    try {
+      const file = request.isMultipart() ? await request.file() : undefined;
+      const csrfField = file?.fields.csrf;
+      const csrf =
+        csrfField && !Array.isArray(csrfField) && csrfField.type === "field" ? String(csrfField.value) : undefined;
+      upload = { csrf, text: file ? (await file.toBuffer()).toString("utf8") : null };
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code === "FST_REQ_FILE_TOO_LARGE")
+        return partnersPageWith(413, [], { text: t("web:partners.importTooLarge"), error: true });
+      throw error;
+    }
+    // The form token comes before the file in the form: a request without it imports nothing.
+    if (!formTokenValid(signed.token, { csrf: upload.csrf })) return refuseForm(request, reply, signed.session);
+    if (upload.text === null || upload.text.trim() === "")
+      return partnersPageWith(422, [], { text: t("web:partners.importNoFile"), error: true });
+    const imported = await deps.partners.importCsv(signed.session.staff, upload.text);
+    if (!imported) {
+      const ctx = await pageContext(request, reply, signed.session, signed.token);
+      return send(reply, 403, messagePage(ctx, ctx.t("web:partners.title"), ctx.t("web:partners.forbidden"), "error"));
+    }
+    logger.info({ event: "web.providers_imported", staffId: signed.session.staff.id, ok: imported.ok });
+    if (!imported.ok) {
+      const lines = imported.problems.map((p) => {
+        const where =
+          p.line > 0 ? t("operator:providerCsv.line", { line: String(p.line) }) : t("operator:providerCsv.file");
+        const problem = csvProblemText(t, p);
+        return p.column
+          ? t("web:partners.problemAt", { where, column: p.column, problem })
+          : t("web:partners.problemFile", { where, problem });
+      });
+      return partnersPageWith(422, lines, null);
+    }
+    return redirectWithNotice(reply, "/mitra", {
+      text: t("web:partners.imported", { added: imported.added, updated: imported.updated }),
+      error: false,
+    });
   });
 
   app.post<{ Params: { code: string } }>("/mitra/:code/aksi", async (request, reply) => {

@@ -769,6 +769,44 @@ describe("the partner directory", () => {
     const exported = await t.app.database.prisma.auditLog.count({ where: { action: "provider.exported" } });
     expect(exported).toBe(1);
 
+    // National staff import a file from the web: all rows or none, each problem where and what, in their language.
+    const fixture = readFileSync(path.join(REPO_ROOT, "tests/fixtures/providers/fictional-providers.csv"), "utf8");
+    const broken = fixture.replace("NGO_SHELTER", "SHELTR");
+    await national.get("/mitra");
+    const refusedImport = await national.postFile(
+      "/mitra/impor",
+      { csrf: national.csrf },
+      { field: "file", name: "mitra.csv", content: broken },
+    );
+    expect(refusedImport.statusCode).toBe(422);
+    const refusedText = visibleText(refusedImport.body);
+    expect(refusedText).toContain("Tidak ada yang diimpor: 1 masalah di berkas");
+    expect(refusedText).toContain('baris 3, kolom kind: "SHELTR" bukan salah satu dari NGO_SHELTER');
+    expect(await t.app.providers.get("NTB-RUMAH-AMAN-FIKTIF")).toMatchObject({ kind: "NGO_SHELTER" });
+    expect(
+      (await national.postFile("/mitra/impor", { csrf: "x" }, { field: "file", name: "mitra.csv", content: fixture }))
+        .statusCode,
+    ).toBe(403);
+    await agent.get("/mitra");
+    expect(agent.last?.body).not.toContain('action="/mitra/impor"');
+    expect(
+      (await agent.postFile("/mitra/impor", { csrf: agent.csrf }, { field: "file", name: "m.csv", content: fixture }))
+        .statusCode,
+    ).toBe(403);
+    const renamed = fixture.replace("LBH Fiktif Mataram", "LBH Fiktif Mataram Baru");
+    await national.get("/mitra");
+    const done = await national.postFile(
+      "/mitra/impor",
+      { csrf: national.csrf },
+      { field: "file", name: "mitra.csv", content: renamed },
+    );
+    expect(done.statusCode).toBe(303);
+    expect(visibleText((await national.get("/mitra?all=1")).body)).toContain(
+      "Direktori diimpor: 0 mitra ditambahkan, 4 diperbarui.",
+    );
+    expect((await t.app.providers.get("NTB-LBH-FIKTIF"))?.name).toContain("Mataram Baru");
+    expect(await t.app.database.prisma.auditLog.count({ where: { action: "provider.imported" } })).toBe(1);
+
     // In English too.
     expect(visibleText((await agent.get("/mitra?lang=en")).body)).toContain("Partner services");
   });

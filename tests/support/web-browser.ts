@@ -37,6 +37,30 @@ export class WebBrowser {
     );
   }
 
+  /** Posts a form with one file, as a browser sends `enctype="multipart/form-data"` (fields first, then the file). */
+  async postFile(
+    url: string,
+    fields: Record<string, string>,
+    file: { field: string; name: string; content: string },
+  ): Promise<LightMyRequestResponse> {
+    const boundary = "----tppo-test-boundary";
+    const parts = Object.entries(fields).map(
+      ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+    );
+    parts.push(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`,
+    );
+    return this.#keep(
+      await this.#app.inject({
+        method: "POST",
+        url,
+        payload: `${parts.join("")}--${boundary}--\r\n`,
+        headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+        cookies: Object.fromEntries(this.cookies),
+      }),
+    );
+  }
+
   /** The form token of the last page (every POST form carries it). */
   get csrf(): string {
     return /name="csrf" value="([^"]+)"/.exec(this.last?.body ?? "")?.[1] ?? "";

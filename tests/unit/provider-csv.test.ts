@@ -2,17 +2,24 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { reviewOverdue, servesPlace } from "../../src/domain/providers.ts";
-import { PROVIDER_CSV_COLUMNS, parseProviderCsv, providersToCsv } from "../../src/partners/provider-csv.ts";
+import { createTranslator, loadLocales } from "../../src/i18n/i18n.ts";
+import {
+  csvProblemText,
+  PROVIDER_CSV_COLUMNS,
+  parseProviderCsv,
+  providersToCsv,
+} from "../../src/partners/provider-csv.ts";
 import { labelForCodes } from "../../src/regions/area-names.ts";
 import { REPO_ROOT } from "../support/run-command.ts";
 
 const FICTIONAL = readFileSync(path.join(REPO_ROOT, "tests/fixtures/providers/fictional-providers.csv"), "utf8");
 const HEADER = PROVIDER_CSV_COLUMNS.join(",");
+const english = createTranslator(loadLocales(), { strict: true })("en");
 
 function problemsOf(csv: string): string[] {
   const read = parseProviderCsv(csv);
   if (read.ok) throw new Error("expected problems");
-  return read.problems.map((p) => `${p.line} ${p.column ?? "-"}: ${p.message}`);
+  return read.problems.map((p) => `${p.line} ${p.column ?? "-"}: ${csvProblemText(english, p)}`);
 }
 
 describe("the partner directory's CSV", () => {

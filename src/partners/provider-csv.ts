@@ -233,8 +233,9 @@ function schemaProblem(field: string, code: string, message: string): Pick<CsvPr
     contacts: "tooLong",
   };
   const key = keys[field];
-  // The longest name the schema takes; a number in the locale would read as a phone number there.
+  // The longest text the schema takes; a number in the locale would read as a phone number there.
   if (key === "nameLong") return { key, values: { max: "160" } };
+  if (key === "tooLong") return { key, values: { max: field === "hours" ? "200" : "400" } };
   return key ? { key, values: {} } : { key: "invalid", values: { detail: message } };
 }
 

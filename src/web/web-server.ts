@@ -692,6 +692,11 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     const signed = await requireSession(request, reply);
     if (!signed) return reply;
     const t = translate(languageOf(request, reply, signed.session));
+    // Only national staff import: others are refused before their upload is read.
+    if (signed.session.staff.role !== "NATIONAL") {
+      const ctx = await pageContext(request, reply, signed.session, signed.token);
+      return send(reply, 403, messagePage(ctx, ctx.t("web:partners.title"), ctx.t("web:partners.forbidden"), "error"));
+    }
     const partnersPageWith = async (
       status: number,
       problems: string[],
@@ -711,9 +716,13 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     } catch (error) {
       if ((error as { code?: unknown } | null)?.code === "FST_REQ_FILE_TOO_LARGE")
         return partnersPageWith(413, [], { text: t("web:partners.importTooLarge"), error: true });
+      // A malformed upload (no boundary, too many fields, cut short) is the client's: nothing is read or written.
+      const status = (error as { statusCode?: unknown } | null)?.statusCode;
+      if (typeof status === "number" && status >= 400 && status < 500)
+        return partnersPageWith(400, [], { text: t("web:partners.importNoFile"), error: true });
       throw error;
     }
-    // The form token comes before the file in the form: a request without it imports nothing.
+    // The form's token field comes before the file; a request whose token did not arrive first imports nothing.
     if (!formTokenValid(signed.token, { csrf: upload.csrf })) return refuseForm(request, reply, signed.session);
     if (upload.text === null || upload.text.trim() === "")
       return partnersPageWith(422, [], { text: t("web:partners.importNoFile"), error: true });

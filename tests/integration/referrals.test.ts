@@ -189,7 +189,10 @@ describe("referring a case to partner services", () => {
       now: t.clock.now(),
     });
     expect(figures?.referrals).toEqual({ MADE: 2, ACCEPTED: 1, DECLINED: 1 });
-    const services = await t.app.database.prisma.caseService.findMany({ where: { case: { reference } } });
+    const services = await t.app.database.prisma.caseService.findMany({
+      where: { case: { reference } },
+      orderBy: { id: "asc" },
+    });
     expect(services.map((s) => [s.type, s.stage, s.referralId !== null])).toEqual([
       ["SHELTER", "RECOVERY", true],
       ["HEALTH", "RECOVERY", true],
@@ -401,10 +404,11 @@ describe("referring a case to partner services", () => {
     expect(textOf(await t.send("siti", "1"))).toContain(
       `Persetujuan Anda untuk laporan ${reference} sudah kami catat ditarik`,
     );
-    const rows = await t.app.database.prisma.referral.findMany({ orderBy: { createdAt: "asc" } });
+    // Both were made at the same instant: compared by partner, not by the order the database returns.
+    const rows = await t.app.database.prisma.referral.findMany({ orderBy: { providerCode: "asc" } });
     expect(rows.map((r) => [r.providerCode, r.status])).toEqual([
-      ["NTB-RUMAH-AMAN-FIKTIF", "WITHDRAWN"],
       ["IOM-FIKTIF", "WITHDRAWN"],
+      ["NTB-RUMAH-AMAN-FIKTIF", "WITHDRAWN"],
     ]);
     expect(textOf(await t.deliver("shelter"))).toContain("Akses Anda ke kasus ini berakhir");
     expect(textOf(await t.deliver("iom"))).toContain("Akses Anda ke kasus ini berakhir");

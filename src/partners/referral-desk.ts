@@ -76,6 +76,7 @@ export class ReferralDesk {
   readonly #writer: StepWriter;
   readonly #now: Date;
   readonly #mailer: OfficeMailer;
+  readonly #providers = new Map<string, Promise<ProviderRecord | null>>();
 
   constructor(deps: ReferralDeskDeps, writer: StepWriter, now: Date) {
     this.#deps = deps;
@@ -88,8 +89,18 @@ export class ReferralDesk {
     this.#writer.add(this.#deps.audit.record({ actor, action, caseId, detail: detail ?? null }, this.#now));
   }
 
+  /** A provider by code, read once per step however many referrals name it. */
+  #provider(code: string): Promise<ProviderRecord | null> {
+    let found = this.#providers.get(code);
+    if (!found) {
+      found = this.#deps.providers.get(code);
+      this.#providers.set(code, found);
+    }
+    return found;
+  }
+
   async #view(row: ReferralRow, reference?: string): Promise<ReferralView> {
-    const provider = await this.#deps.providers.get(row.providerCode);
+    const provider = await this.#provider(row.providerCode);
     const status = referralStatusOf(row.status);
     const caseReference =
       reference ??
@@ -159,7 +170,7 @@ export class ReferralDesk {
       this.#audit(actor, "case.referral.refused", row.id, refused);
       return { kind: "consent_refused", why: refused };
     }
-    const provider = await this.#deps.providers.get(request.providerCode);
+    const provider = await this.#provider(request.providerCode);
     if (!provider) return { kind: "unknown_provider", providerCode: request.providerCode };
     const unsuitable = !provider.active
       ? "inactive"
@@ -266,13 +277,15 @@ export class ReferralDesk {
         row.id,
       );
     }
-    const reached = await this.#tellPartner(provider.code, (t) => this.#partnerCard(t, row, view, view.officeCode));
+    const office = (await this.#deps.offices.get(view.officeCode))?.name ?? view.officeCode;
+    const reached = await this.#tellPartner(provider.code, (t, language) => ({
+      text: this.#partnerCard(t, language, row, view, office),
+    }));
     return { kind: "referred", referral: view, partnerReachable: reached > 0 };
   }
 
   /** The card a provider's staff get: what is asked, by when, and coded facts only (no identity, no story). */
-  async #partnerCardText(t: Translate, row: CaseRecord, view: ReferralView, officeCode: string, language: "id" | "en") {
-    const office = (await this.#deps.offices.get(officeCode))?.name ?? officeCode;
+  #partnerCard(t: Translate, language: "id" | "en", row: CaseRecord, view: ReferralView, office: string): string {
     return [
       t(view.urgent ? "staff:referral.cardTitleUrgent" : "staff:referral.cardTitle", { code: view.code }),
       t("staff:referral.cardFrom", { office }),
@@ -290,16 +303,10 @@ export class ReferralDesk {
     ].join("\n");
   }
 
-  #partnerCard(t: Translate, row: CaseRecord, view: ReferralView, officeCode: string) {
-    return async (language: "id" | "en"): Promise<OutboundMessage> => ({
-      text: await this.#partnerCardText(t, row, view, officeCode, language),
-    });
-  }
-
   /** Queues a message to every enrolled, active staff member of a provider, each in their language. */
   async #tellPartner(
     providerCode: string,
-    render: (t: Translate) => (language: "id" | "en") => Promise<OutboundMessage> | OutboundMessage,
+    render: (t: Translate, language: "id" | "en") => OutboundMessage,
   ): Promise<number> {
     const staff = await this.#deps.db.staff.findMany({
       where: { providerCode, role: "PARTNER", active: true, identityId: { not: null } },
@@ -309,7 +316,7 @@ export class ReferralDesk {
     for (const member of staff) {
       if (!member.identity) continue;
       const language = member.language === "en" ? "en" : "id";
-      const message = await render(this.#deps.translate(language))(language);
+      const message = render(this.#deps.translate(language), language);
       this.#writer.add(
         this.#deps.outbox.enqueueWrite(
           member.identity.id,
@@ -395,7 +402,7 @@ export class ReferralDesk {
     const found = await this.#referralFor(partner, code, "partner");
     if (!found) return { kind: "referral_not_found", code };
     if (found.kase.status === "CLOSED") return { kind: "closed_already", reference: "" };
-    if (answer.accept && !(await this.#deps.providers.get(found.row.providerCode))?.active)
+    if (answer.accept && !(await this.#provider(found.row.providerCode))?.active)
       return { kind: "provider_unsuitable", providerCode: found.row.providerCode, why: "inactive" };
     const moved = await this.#move(partner, found, answer.accept ? "accept" : "decline", {
       answeredAt: this.#now,
@@ -434,7 +441,7 @@ export class ReferralDesk {
     const found = await this.#referralFor(partner, code, "partner");
     if (!found) return null;
     const referral = this.#forActor(partner, await this.#view(found.row, found.kase.reference));
-    const active = (await this.#deps.providers.get(found.row.providerCode))?.active === true;
+    const active = (await this.#provider(found.row.providerCode))?.active === true;
     if (!active || !providerSeesStory(referral.status) || !found.kase.narrativeCipher) return { referral, story: null };
     this.#audit(`staff:${partner.id}`, "case.details.partner", found.row.caseId, referral.code);
     return {
@@ -499,7 +506,7 @@ export class ReferralDesk {
       t("staff:referral.done", { provider: moved.providerName, code: moved.code, reference: moved.reference });
     if (actor.role === "PARTNER")
       await this.#mailer.send(this.#officeOf(found), (t) => ({ text: text(t) }), found.kase.id);
-    else await this.#tellPartner(found.row.providerCode, (t) => () => ({ text: text(t) }));
+    else await this.#tellPartner(found.row.providerCode, (t) => ({ text: text(t) }));
     return { kind: "completed", referral: this.#forActor(actor, moved) };
   }
 
@@ -509,7 +516,7 @@ export class ReferralDesk {
     if (!found) return { kind: "referral_not_found", code };
     const moved = await this.#move(staff, found, "withdraw", { closedAt: this.#now });
     if ("kind" in moved) return moved;
-    await this.#tellPartner(found.row.providerCode, (t) => () => ({
+    await this.#tellPartner(found.row.providerCode, (t) => ({
       text: t("staff:referral.withdrawn", { code: moved.code }),
     }));
     return { kind: "withdrawn", referral: moved };
@@ -540,7 +547,7 @@ export class ReferralDesk {
       ))
         this.#writer.add(write);
       this.#audit("reporter", "referral.withdraw", row.caseId, row.code);
-      await this.#tellPartner(row.providerCode, (t) => () => ({
+      await this.#tellPartner(row.providerCode, (t) => ({
         text: t("staff:referral.withdrawn", { code: row.code }),
       }));
     }
@@ -592,7 +599,7 @@ export class ReferralDesk {
       }),
       row.caseId,
     );
-    await this.#tellPartner(row.providerCode, (t) => () => ({
+    await this.#tellPartner(row.providerCode, (t) => ({
       text: t("staff:referral.expiredToPartner", { code: view.code }),
     }));
     return true;
@@ -615,6 +622,7 @@ export class ReferralDesk {
         OR: [{ status: "EXPIRED" }, { status: "PENDING", dueAt: { lte: this.#now } }],
       },
       orderBy: { dueAt: "asc" },
+      include: { case: { select: { reference: true } } },
     });
     // An expired referral stops being the office's to-do once the case was referred again after it.
     const later = rows.length
@@ -628,7 +636,7 @@ export class ReferralDesk {
         r.status !== "EXPIRED" ||
         !later.some((o) => o.caseId === r.caseId && o.createdAt.getTime() > r.createdAt.getTime()),
     );
-    return Promise.all(pending.map((r) => this.#view(r)));
+    return Promise.all(pending.map((r) => this.#view(r, r.case.reference)));
   }
 
   /** The referrals sent to a partner's organisation, newest first (never another provider's). */
@@ -638,8 +646,9 @@ export class ReferralDesk {
       where: { providerCode: partner.providerCode },
       orderBy: { createdAt: "desc" },
       take: 50,
+      include: { case: { select: { reference: true } } },
     });
-    return Promise.all(rows.map(async (r) => this.#forActor(partner, await this.#view(r))));
+    return Promise.all(rows.map(async (r) => this.#forActor(partner, await this.#view(r, r.case.reference))));
   }
 }
 

@@ -1,6 +1,6 @@
 import { localTime } from "../conversation/notices.ts";
-import type { ReferralView } from "../domain/referrals.ts";
-import { DECLINE_REASONS, type ReferralStatus } from "../domain/referrals.ts";
+import { dayOf } from "../domain/providers.ts";
+import { DECLINE_REASONS, type ReferralStatus, type ReferralView } from "../domain/referrals.ts";
 import { type Html, html } from "./html.ts";
 import { layout, type PageContext } from "./web-pages.ts";
 import { type CaseReferrals, CONSENT_CHOICES } from "./web-referrals.ts";
@@ -92,7 +92,7 @@ export function partnerReferralsPage(
   notice: { text: string; error: boolean } | null,
 ): Html {
   const { t } = ctx;
-  const today = new Date(ctx.now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  const today = dayOf(ctx.now);
   const hidden = html`<input type="hidden" name="csrf" value="${ctx.csrf ?? ""}">`;
   const entry = (r: ReferralView) => {
     const action = `/rujukan/${r.code}/aksi`;

@@ -128,7 +128,14 @@ describe("Telegram over HTTP, with npm start and a fake Bot API", () => {
   it("loses, duplicates and hurries nothing while the Bot API answers 429s and 5xx for a while", async () => {
     const { fake, env } = await setUp();
     await start(env);
-    fake.faults = { rate429: 0.15, retryAfterSeconds: 1, rate5xx: 0.15, until: Date.now() + 6000 };
+    // The storm covers the first 40 sends (the 24 replies and their retries), not a span of wall time.
+    fake.faults = {
+      rate429: 0.15,
+      retryAfterSeconds: 1,
+      rate5xx: 0.15,
+      until: Number.POSITIVE_INFINITY,
+      sendCalls: 40,
+    };
     const users = Array.from({ length: 12 }, (_, i) => 6100 + i);
     for (const user of users) fake.userText(user, "halo");
     for (const user of users) fake.userText(user, "lapor");

@@ -33,6 +33,11 @@ export interface FaultPlan {
   rate5xx: number;
   /** Until when (ms since epoch) faults are injected. */
   until: number;
+  /**
+   * Faults go to the first this many send calls under the plan, however long they take: a test on a
+   * busy machine then sees the same storm (a wall-clock window may close before the bot has sent).
+   */
+  sendCalls?: number;
 }
 
 /** The limits the real Bot API enforces (DESIGN §6). */
@@ -64,6 +69,7 @@ export class FakeTelegramServer {
    */
   measurementToleranceMs = 100;
   faults: FaultPlan | null = null;
+  readonly #sendsUnderPlan = new WeakMap<FaultPlan, number>();
   /** Chats whose person blocked the bot: sends to them get 403. */
   readonly blockedChats = new Set<number>();
   /** Limits the fake measures; the benchmark and drills may scale them up (see scaleLimits). */
@@ -385,6 +391,9 @@ export class FakeTelegramServer {
     }
     const plan = this.faults;
     if (!plan || !SEND_METHODS.has(method) || at > plan.until) return null;
+    const sends = (this.#sendsUnderPlan.get(plan) ?? 0) + 1;
+    this.#sendsUnderPlan.set(plan, sends);
+    if (plan.sendCalls !== undefined && sends > plan.sendCalls) return null;
     const roll = Math.random();
     if (roll < plan.rate429) {
       const spread = Math.max(0, (plan.retryAfterMaxSeconds ?? plan.retryAfterSeconds) - plan.retryAfterSeconds);

@@ -177,6 +177,17 @@ export const EnvSchema = z.object({
       .url({ protocol: /^https?$/, error: "the inbox's address as staff open it, such as https://inbox.example.org" })
       .optional(),
   ),
+  TRAINING_DATA_DIR: optionalString,
+  TRAINING_WEB_PORT: z.preprocess(blankAsUnset, listenPort.default(8082)),
+  TRAINING_BASE_URL: z.preprocess(
+    blankAsUnset,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: "the training inbox's address as staff open it, such as https://latihan.example.org",
+      })
+      .optional(),
+  ),
   SQLITE_SYNCHRONOUS: z.preprocess(
     blankAsUnset,
     z.enum(["NORMAL", "FULL"], { error: '"NORMAL" or "FULL"' }).default("NORMAL"),
@@ -262,6 +273,18 @@ export interface AppConfig {
   alerts: AlertConfig;
   /** The staff web inbox; null when it is off. */
   web: WebConfig | null;
+  /** Where `npm run training` keeps its databases and serves its inbox. */
+  training: TrainingSettings;
+}
+
+/** The training mode's own place: a directory of its own databases, and its inbox's port and address. */
+export interface TrainingSettings {
+  /** Absolute; never the real database's file. */
+  dataDir: string;
+  /** 0 picks a free port (tests). */
+  webPort: number;
+  /** The training inbox's address as staff open it; null: http://host:port as bound. */
+  baseUrl: string | null;
 }
 
 /** Where the staff web inbox listens, and the address its login links carry. */
@@ -273,6 +296,8 @@ export interface WebConfig {
   baseUrl: string | null;
   /** WEB_ENABLED=true was set: a port that cannot be taken stops the start (otherwise a warning). */
   required: boolean;
+  /** The training mode's inbox (`npm run training`): its banner on every page, its own cookies. */
+  training?: boolean;
 }
 
 /** Operator alert settings (DESIGN §6). */
@@ -393,6 +418,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             required: e.WEB_ENABLED === "true",
           }
         : null,
+    training: {
+      dataDir: e.TRAINING_DATA_DIR ? path.resolve(e.TRAINING_DATA_DIR) : path.join(dataDir, "training"),
+      webPort: e.TRAINING_WEB_PORT,
+      baseUrl: e.TRAINING_BASE_URL?.replace(/\/+$/, "") ?? null,
+    },
     alerts: {
       adminChat: (e.ADMIN_ALERT_CHAT as ChannelAddress | undefined) ?? null,
       backlog: e.ALERT_BACKLOG,

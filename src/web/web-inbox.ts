@@ -1,11 +1,22 @@
 import type { App } from "../app.ts";
-import type { WebConfig } from "../config.ts";
+import type { AppConfig, WebConfig } from "../config.ts";
 import type { Logger } from "../logging/logger.ts";
 import { WebCaseExport } from "./web-case-export.ts";
 import { WebPartners } from "./web-partners.ts";
 import { WebReferrals } from "./web-referrals.ts";
+import { LIVE_COOKIES, TRAINING_COOKIES } from "./web-security.ts";
 import type { RunningWebServer } from "./web-server.ts";
 import { WebStatistics } from "./web-statistics.ts";
+
+/**
+ * Where the real inbox links to the training inbox: its configured address, or, for an inbox
+ * opened on this machine (no public address), the training port on the same host; otherwise none.
+ */
+export function trainingUrlOf(config: Pick<AppConfig, "training">, web: WebConfig): string | null {
+  if (config.training.baseUrl) return config.training.baseUrl;
+  if (web.baseUrl || config.training.webPort === 0) return null;
+  return localBaseUrl(web.host, config.training.webPort);
+}
 
 /** The address a browser on this machine uses for a listener: a wildcard host is reached as localhost. */
 export function localBaseUrl(host: string, port: number): string {
@@ -67,6 +78,9 @@ export async function startWebInbox(app: App, web: WebConfig, logger: Logger): P
         logger,
         defaultLanguage: app.config.defaultLanguage,
         secure: (web.baseUrl ?? "").startsWith("https:"),
+        mode: web.training
+          ? { training: true, trainingUrl: null, cookies: TRAINING_COOKIES }
+          : { training: false, trainingUrl: trainingUrlOf(app.config, web), cookies: LIVE_COOKIES },
       },
       web.host,
       web.port,
@@ -74,7 +88,11 @@ export async function startWebInbox(app: App, web: WebConfig, logger: Logger): P
     const url = web.baseUrl ?? localBaseUrl(web.host, server.port);
     app.webAddress.baseUrl = url;
     logger.info({ event: "web.started", port: server.port });
-    process.stderr.write(`Staff web inbox: ${url} (staff get a login link with /masuk in their private chat)\n`);
+    process.stderr.write(
+      web.training
+        ? `Training web inbox (MODE LATIHAN): ${url} (the trainee gets a login link with /masuk in the training chat)\n`
+        : `Staff web inbox: ${url} (staff get a login link with /masuk in their private chat)\n`,
+    );
     return server;
   } catch (error) {
     if (web.required) throw error;

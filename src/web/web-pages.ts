@@ -36,6 +36,10 @@ export interface PageContext {
   csrf: string | null;
   /** The path of this page, for the language switch. */
   path: string;
+  /** The training mode's inbox: every page carries the "MODE LATIHAN" banner. */
+  training?: boolean;
+  /** Where the real inbox links to the training inbox; absent or null: no link. */
+  trainingUrl?: string | null;
 }
 
 /** A whole page: header with the staff member and logout, the content, the language switch. */
@@ -50,17 +54,19 @@ export function layout(ctx: PageContext, title: string, content: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>
-<title>${title} · ${t("web:appName")}</title>
+<title>${ctx.training ? `${t("web:training.banner")} · ` : ""}${title} · ${t("web:appName")}</title>
 <link rel="stylesheet" href="/static/inbox.css">
 <script src="/static/htmx.min.js" defer></script>
 </head>
 <body>
 <a class="skip" href="#content">${t("web:skip")}</a>
+${ctx.training ? html`<div class="training-banner" role="region" aria-label="${t("web:training.banner")}"><p><strong>${t("web:training.banner")}</strong> ${t("web:training.explain")}</p></div>` : ""}
 <header class="top">
 <span><strong>${t("web:appName")}</strong></span>
 <nav aria-label="${t("web:appName")}">
 ${staff?.role === "PARTNER" ? html`<a class="on-band" href="/rujukan">${t("web:nav.referrals")}</a><span class="who">${t("web:nav.signedInAs", { name: staff.name, office: staff.officeName })}</span>` : ""}
 ${staff && staff.role !== "PARTNER" ? html`<a class="on-band" href="/kotak">${t("web:nav.inbox")}</a><a class="on-band" href="/mitra">${t("web:nav.partners")}</a>${supervises(staff.role) ? html`<a class="on-band" href="/ringkasan">${t("web:nav.overview")}</a><a class="on-band" href="/audit">${t("web:nav.audit")}</a><a class="on-band" href="/statistik">${t("web:nav.stats")}</a><a class="on-band" href="/ekspor">${t("web:nav.export")}</a>` : ""}<span class="who">${t("web:nav.signedInAs", { name: staff.name, office: staff.officeName })}</span>` : ""}
+${staff && ctx.trainingUrl && !ctx.training ? html`<a class="on-band" href="${ctx.trainingUrl}">${t("web:nav.training")}</a>` : ""}
 <a class="on-band" href="${switchHref}" lang="${other}" hreflang="${other}">${t("web:otherLanguage")}</a>
 ${staff && csrf ? html`<form class="logout" method="post" action="/keluar"><input type="hidden" name="csrf" value="${csrf}"><button class="logout-button" type="submit">${t("web:nav.logout")}</button></form>` : ""}
 </nav>

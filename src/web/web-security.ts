@@ -1,14 +1,37 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { SlidingWindowLimiter } from "../outbox/rate-limiter.ts";
 
-/** The session cookie's name. */
-export const SESSION_COOKIE = "tppo_session";
-/** The cookie that binds a login form to the browser that opened the link (login CSRF). */
-export const PRE_LOGIN_COOKIE = "tppo_pre";
-/** A one-request notice carried across a redirect (post, redirect, get). */
-export const NOTICE_COOKIE = "tppo_notice";
-/** The language a visitor picked with the switch. */
-export const LANGUAGE_COOKIE = "tppo_lang";
+/** The names of the inbox's cookies. */
+export interface CookieNames {
+  /** The session cookie. */
+  session: string;
+  /** Binds a login form to the browser that opened the link (login CSRF). */
+  preLogin: string;
+  /** A one-request notice carried across a redirect (post, redirect, get). */
+  notice: string;
+  /** The language a visitor picked with the switch. */
+  language: string;
+}
+
+/** The real inbox's cookies. */
+export const LIVE_COOKIES: Readonly<CookieNames> = {
+  session: "tppo_session",
+  preLogin: "tppo_pre",
+  notice: "tppo_notice",
+  language: "tppo_lang",
+};
+
+/**
+ * The training inbox's cookies. Browsers do not keep cookies apart by port, so a training inbox on
+ * the same host as the real one needs names of its own: otherwise signing in to one would sign out
+ * of the other, or carry a session across.
+ */
+export const TRAINING_COOKIES: Readonly<CookieNames> = {
+  session: "tppo_latihan_session",
+  preLogin: "tppo_latihan_pre",
+  notice: "tppo_latihan_notice",
+  language: "tppo_latihan_lang",
+};
 
 /**
  * Headers on every response: scripts and styles only from the inbox itself (no inline script),

@@ -39,16 +39,13 @@ import { partnersPage } from "./web-partners-page.ts";
 import { PartnerActionForm, ReferralForm, type WebReferrals } from "./web-referrals.ts";
 import { caseReferralsSection, overdueReferralsSection, partnerReferralsPage } from "./web-referrals-page.ts";
 import {
+  type CookieNames,
   cookie,
   csrfTokenOf,
-  LANGUAGE_COOKIE,
-  NOTICE_COOKIE,
   newPreLoginToken,
-  PRE_LOGIN_COOKIE,
   parseCookies,
   RequestLimiter,
   SECURITY_HEADERS,
-  SESSION_COOKIE,
   sameToken,
 } from "./web-security.ts";
 import type { WebStatistics } from "./web-statistics.ts";
@@ -73,6 +70,17 @@ export interface WebServerDeps {
   defaultLanguage: Language;
   /** Staff reach the inbox over https (a proxy in front): cookies are marked Secure. */
   secure: boolean;
+  /** The real inbox, or the training mode's (its banner and cookies). */
+  mode: WebMode;
+}
+
+/** Whether an inbox is the real one or the training mode's, and how they find each other. */
+export interface WebMode {
+  /** The training mode's inbox: "MODE LATIHAN" on every page. */
+  training: boolean;
+  /** Where the real inbox links to the training inbox; null: no link. */
+  trainingUrl: string | null;
+  cookies: CookieNames;
 }
 
 /** The largest partner directory file the web import takes (a few thousand partners). */
@@ -292,15 +300,16 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
 
   const cookiesOf = (request: FastifyRequest) => parseCookies(request.headers.cookie);
   const secure = deps.secure;
+  const cookies = deps.mode.cookies;
 
   /** The language of a page: the switch's pick, else the staff member's, else the browser's, else the default. */
   const languageOf = (request: FastifyRequest, reply: FastifyReply, session: WebSessionView | null): Language => {
     const asked = InboxQuerySchema.shape.lang.parse((request.query as Record<string, unknown> | null)?.lang);
     if (asked) {
-      reply.header("set-cookie", cookie(LANGUAGE_COOKIE, asked, { secure, maxAgeSeconds: 365 * 86_400 }));
+      reply.header("set-cookie", cookie(cookies.language, asked, { secure, maxAgeSeconds: 365 * 86_400 }));
       return asked;
     }
-    const picked = cookiesOf(request).get(LANGUAGE_COOKIE);
+    const picked = cookiesOf(request).get(cookies.language);
     if (picked === "id" || picked === "en") return picked;
     if (session) return session.staff.language;
     const accept = request.headers["accept-language"] ?? "";
@@ -332,6 +341,8 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
         : null,
       csrf: sessionToken ? csrfTokenOf(sessionToken) : null,
       path,
+      training: deps.mode.training,
+      trainingUrl: deps.mode.trainingUrl,
     };
   };
 
@@ -343,7 +354,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<{ session: WebSessionView; token: string } | null> => {
-    const token = cookiesOf(request).get(SESSION_COOKIE) ?? "";
+    const token = cookiesOf(request).get(cookies.session) ?? "";
     const session = token ? await auth.sessionOf(token, clock.now()) : null;
     if (session) return { session, token };
     if (request.headers["hx-request"]) {
@@ -351,7 +362,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
       return null;
     }
     const ctx = await pageContext(request, reply, null, null);
-    if (token) reply.header("set-cookie", cookie(SESSION_COOKIE, "", { secure, maxAgeSeconds: 0 }));
+    if (token) reply.header("set-cookie", cookie(cookies.session, "", { secure, maxAgeSeconds: 0 }));
     send(reply, 401, messagePage(ctx, ctx.t("web:login.title"), ctx.t("web:login.sessionEnded")));
     return null;
   };
@@ -368,9 +379,9 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
 
   /** The notice a redirect carried, read once. */
   const takeNotice = (request: FastifyRequest, reply: FastifyReply): { text: string; error: boolean } | null => {
-    const raw = cookiesOf(request).get(NOTICE_COOKIE);
+    const raw = cookiesOf(request).get(cookies.notice);
     if (!raw) return null;
-    reply.header("set-cookie", cookie(NOTICE_COOKIE, "", { secure, maxAgeSeconds: 0 }));
+    reply.header("set-cookie", cookie(cookies.notice, "", { secure, maxAgeSeconds: 0 }));
     const parsed = z
       .object({ text: z.string().max(2000), error: z.boolean() })
       .safeParse(safeJson(Buffer.from(raw, "base64url").toString("utf8")));
@@ -380,7 +391,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     reply
       .header(
         "set-cookie",
-        cookie(NOTICE_COOKIE, Buffer.from(JSON.stringify(notice)).toString("base64url"), {
+        cookie(cookies.notice, Buffer.from(JSON.stringify(notice)).toString("base64url"), {
           secure,
           maxAgeSeconds: 60,
         }),
@@ -394,7 +405,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
   });
 
   app.get("/", async (request, reply) => {
-    const token = cookiesOf(request).get(SESSION_COOKIE);
+    const token = cookiesOf(request).get(cookies.session);
     if (token && (await auth.sessionOf(token, clock.now()))) return reply.redirect("/kotak", 303);
     const ctx = await pageContext(request, reply, null, null);
     return send(reply, 200, messagePage(ctx, ctx.t("web:login.title"), ctx.t("web:login.howTo")));
@@ -425,7 +436,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     const ctx = await pageContext(request, reply, null, null);
     reply.header(
       "set-cookie",
-      cookie(PRE_LOGIN_COOKIE, pre, { secure, maxAgeSeconds: Math.ceil(LOGIN_LINK_TTL_MS / 1000) }),
+      cookie(cookies.preLogin, pre, { secure, maxAgeSeconds: Math.ceil(LOGIN_LINK_TTL_MS / 1000) }),
     );
     return send(reply, 200, loginPage(ctx, request.params.token, pre));
   });
@@ -436,7 +447,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     const refusal = await auth.checkLink(request.params.token, clock.now());
     if (refusal) return linkRefused(request, reply, refusal);
     const pre = z.object({ pre: z.string().max(100) }).safeParse(request.body).data?.pre;
-    if (!sameToken(pre, cookiesOf(request).get(PRE_LOGIN_COOKIE))) return refuseForm(request, reply, null);
+    if (!sameToken(pre, cookiesOf(request).get(cookies.preLogin))) return refuseForm(request, reply, null);
     const redeemed = await auth.redeemLink(request.params.token, clock.now());
     if (!redeemed.ok) return linkRefused(request, reply, redeemed.why);
     linkLimiter.forgive(request.ip);
@@ -446,8 +457,8 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
       .catch((error: unknown) => logger.error({ event: "web.login_notice_failed", err: error }));
     reply.header("set-cookie", [
       // A browser-session cookie: the server ends the session after 8 idle hours or 24 in all.
-      cookie(SESSION_COOKIE, redeemed.sessionToken, { secure }),
-      cookie(PRE_LOGIN_COOKIE, "", { secure, maxAgeSeconds: 0 }),
+      cookie(cookies.session, redeemed.sessionToken, { secure }),
+      cookie(cookies.preLogin, "", { secure, maxAgeSeconds: 0 }),
     ]);
     return reply.redirect("/kotak", 303);
   });
@@ -458,7 +469,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     if (!formTokenValid(signed.token, request.body)) return refuseForm(request, reply, signed.session);
     await auth.endSession(signed.token, clock.now());
     logger.info({ event: "web.logged_out", staffId: signed.session.staff.id });
-    reply.header("set-cookie", cookie(SESSION_COOKIE, "", { secure, maxAgeSeconds: 0 }));
+    reply.header("set-cookie", cookie(cookies.session, "", { secure, maxAgeSeconds: 0 }));
     const ctx = await pageContext(request, reply, null, null);
     return send(reply, 200, messagePage(ctx, ctx.t("web:nav.logout"), ctx.t("web:login.loggedOut")));
   });

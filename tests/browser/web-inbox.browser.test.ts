@@ -29,6 +29,8 @@ let budi: SimTerminal;
 let siti: SimTerminal;
 let sri: SimTerminal;
 let reference: string;
+/** Where the training mode's inbox listens (the real inbox links to it). */
+let trainingPort: number;
 /** A second case that stays open (the first is closed by the first test). */
 let openReference: string;
 const terminals: SimTerminal[] = [];
@@ -90,7 +92,8 @@ beforeAll(async () => {
   dataDir = fresh.dir;
   const port = await freePort();
   // Every terminal names the same inbox address; the first to start serves it, the others find the port taken.
-  env = { ...fresh.env, WEB_PORT: String(port) };
+  trainingPort = await freePort();
+  env = { ...fresh.env, WEB_PORT: String(port), TRAINING_WEB_PORT: String(trainingPort) };
   const aniCode = await addStaff("Ani", "UPTDPPA-35");
   const budiCode = await addStaff("Budi", "DINSOS-32");
   const sriCode = await addStaff("Sri", "UPTDPPA-35", "supervisor");
@@ -416,4 +419,49 @@ describe("the staff web inbox in chromium", () => {
     await page.screenshot({ path: path.join(SHOTS, "export.png"), fullPage: true });
     await context.close();
   }, 120_000);
+
+  it("runs the training inbox apart: linked from the real inbox, MODE LATIHAN on every page, its own session beside the real one, accessible in both languages", async () => {
+    const trainee = await SimTerminal.run(
+      "latih",
+      ["dist/src/training/training-cli.js", "--trainee", "latih", "--scenario", "nunukan-anak"],
+      env,
+      '"event":"training.started"',
+      120_000,
+    );
+    terminals.push(trainee);
+    await trainee.waitForError(
+      new RegExp(`Training web inbox \\(MODE LATIHAN\\): http://127\\.0\\.0\\.1:${trainingPort}`),
+    );
+    const trainingCase = (await trainee.waitFor(/Nomor: (\S{4}-\S{4}-\S{4})/))[1] as string;
+    trainee.send("/terima");
+    await trainee.waitFor(/diterima oleh latih/);
+
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, await linkFrom(ani));
+    const realOrigin = new URL(page.url()).origin;
+    await page.getByRole("link", { name: "Mode latihan" }).click();
+    await page.waitForURL(new RegExp(`^http://127\\.0\\.0\\.1:${trainingPort}/`));
+    expect(await page.locator(".training-banner").textContent()).toContain("MODE LATIHAN");
+    await expectAccessible(page, "training-signed-out");
+
+    await logIn(page, await linkFrom(trainee));
+    expect(await page.locator(".training-banner").textContent()).toContain("MODE LATIHAN");
+    expect(await page.textContent("main")).toContain(trainingCase);
+    await expectAccessible(page, "training-inbox");
+    await page.goto(`http://127.0.0.1:${trainingPort}/kasus/${trainingCase}?lang=en`);
+    expect(await page.locator(".training-banner").textContent()).toContain("TRAINING MODE");
+    expect(await page.title()).toMatch(/^MODE LATIHAN \(TRAINING MODE\) · /);
+    await expectAccessible(page, "training-case");
+    await page.screenshot({ path: path.join(SHOTS, "training-case.png"), fullPage: true });
+
+    // Both sessions live side by side in one browser: the cookies have names of their own.
+    await page.goto(`${realOrigin}/kotak?lang=id`);
+    expect(await page.locator(".training-banner").count()).toBe(0);
+    expect(await page.textContent("header")).toContain("Ani");
+    expect(await page.textContent("main")).not.toContain(trainingCase);
+    await context.close();
+    trainee.send("/skor");
+    await trainee.waitFor(/Nilai latihan · .*: 2 dari 4/);
+  }, 180_000);
 });

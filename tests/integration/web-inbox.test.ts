@@ -7,7 +7,8 @@ import { parseProviderCsv } from "../../src/partners/provider-csv.ts";
 import { runMaintenance } from "../../src/services/maintenance.ts";
 import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from "../../src/web/web-auth.ts";
 import { webCaseExportOf, webPartnersOf, webReferralsOf, webStatisticsOf } from "../../src/web/web-inbox.ts";
-import { buildWebApp } from "../../src/web/web-server.ts";
+import { LIVE_COOKIES, TRAINING_COOKIES } from "../../src/web/web-security.ts";
+import { buildWebApp, type WebMode } from "../../src/web/web-server.ts";
 import { textOf } from "../support/engine-chat.ts";
 import { fictionalProviders } from "../support/fictional-providers.ts";
 import { REPO_ROOT } from "../support/run-command.ts";
@@ -23,7 +24,9 @@ afterEach(async () => {
   }
 });
 
-async function world(secure = false) {
+const LIVE_MODE: WebMode = { training: false, trainingUrl: null, cookies: LIVE_COOKIES };
+
+async function world(secure = false, mode: WebMode = LIVE_MODE) {
   const t = await startTestApp();
   const web = buildWebApp({
     auth: t.app.webAuth,
@@ -38,6 +41,7 @@ async function world(secure = false) {
     logger: t.app.logger,
     defaultLanguage: "id",
     secure,
+    mode,
   });
   open.push({ t, web });
   return { t, web };
@@ -1057,5 +1061,50 @@ describe("referrals in the web inbox", () => {
     const text = visibleText((await supervisor.get("/ringkasan")).body);
     expect(text).toContain("Rujukan terlambat");
     expect(text).toContain(`${reference} ${referred.referral.code} Organisasi Migrasi Fiktif (CONTOH)`);
+  });
+});
+
+describe("the training mode's inbox", () => {
+  const TRAINING_MODE: WebMode = { training: true, trainingUrl: null, cookies: TRAINING_COOKIES };
+
+  it("says MODE LATIHAN on every page, before and after login, and keeps its session in cookies of its own", async () => {
+    const { t, web } = await world(false, TRAINING_MODE);
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-65");
+    await fileReport(t, "warga", "child");
+    const browser = new WebBrowser(web);
+    const token = await loginLinkFor(t, "ani");
+    const login = await browser.get(`/masuk/${token}`);
+    expect(visibleText(login.body)).toMatch(
+      /^MODE LATIHAN · Masuk · .* Langsung ke isi MODE LATIHAN Semua kasus di sini rekaan/,
+    );
+    const pre = /name="pre" value="([^"]+)"/.exec(login.body)?.[1] ?? "";
+    const done = await browser.post(`/masuk/${token}`, { pre });
+    expect(done.statusCode).toBe(303);
+    expect([...browser.cookies.keys()]).toEqual(["tppo_latihan_session"]);
+    for (const page of ["/kotak", "/mitra", "/kotak?tab=all", "/tidak-ada"]) {
+      const shown = await browser.get(page);
+      expect(shown.body, page).toContain(
+        '<div class="training-banner" role="region" aria-label="MODE LATIHAN"><p><strong>MODE LATIHAN</strong>',
+      );
+      expect(shown.body, page).toMatch(/<title>MODE LATIHAN · /);
+    }
+    // A real inbox's session cookie means nothing here.
+    const real = new WebBrowser(web);
+    real.cookies.set("tppo_session", browser.cookies.get("tppo_latihan_session") as string);
+    expect((await real.get("/kotak")).statusCode).toBe(401);
+  });
+
+  it("is linked from the real inbox's header when its address is known, and the real inbox has no banner", async () => {
+    const { t, web } = await world(false, {
+      training: false,
+      trainingUrl: "https://latihan.example.org",
+      cookies: LIVE_COOKIES,
+    });
+    await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
+    const browser = new WebBrowser(web);
+    await logIn(t, browser, "ani");
+    const inbox = await browser.get("/kotak");
+    expect(inbox.body).toContain('<a class="on-band" href="https://latihan.example.org">Mode latihan</a>');
+    expect(inbox.body).not.toContain("training-banner");
   });
 });

@@ -26,14 +26,25 @@ export class SimTerminal {
   }
 
   /** Starts the bundled bot as the simulator for one person and waits until it reads input. */
-  static async start(user: string, env: Record<string, string>, timeoutMs = 60_000): Promise<SimTerminal> {
-    const child = spawn(process.execPath, ["dist/bundle/main.js", "--user", user], {
+  static start(user: string, env: Record<string, string>, timeoutMs = 60_000): Promise<SimTerminal> {
+    return SimTerminal.run(user, ["dist/bundle/main.js", "--user", user], env, '"channel":"terminal"', timeoutMs);
+  }
+
+  /** Starts another terminal program of the repository (its script and arguments) and waits for `ready` on stderr. */
+  static async run(
+    label: string,
+    argv: string[],
+    env: Record<string, string>,
+    ready: string,
+    timeoutMs = 60_000,
+  ): Promise<SimTerminal> {
+    const child = spawn(process.execPath, argv, {
       cwd: REPO_ROOT,
       env: { ...process.env, LOG_LEVEL: "info", ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
-    const terminal = new SimTerminal(user, child);
-    await terminal.#until(() => terminal.#stderr.includes('"channel":"terminal"'), timeoutMs, "start");
+    const terminal = new SimTerminal(label, child);
+    await terminal.#until(() => terminal.#stderr.includes(ready), timeoutMs, "start");
     return terminal;
   }
 

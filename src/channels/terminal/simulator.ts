@@ -17,6 +17,13 @@ export interface SimulatorOptions {
   /** Where the interactive prompt and the echo of typed input go (stderr, so stdout stays the bot's). */
   promptOutput?: Writable;
   pollMs?: number;
+  /** A line printed above every message (the training mode's "MODE LATIHAN"). */
+  banner?: string;
+  /**
+   * Reads a typed line before the bot does: the text it returns is printed instead of handing the
+   * line on (the training mode's own commands); null hands it on.
+   */
+  intercept?: (line: string) => Promise<string | null>;
 }
 
 /** Thrown when a simulator user name cannot be a chat identity. */
@@ -28,9 +35,13 @@ export class SimulatorUsageError extends Error {
  * Formats a bot message as the simulator prints it: text, numbered choices, one empty line.
  * Paragraph breaks inside a message are folded so that an empty line always ends a message.
  */
-export function formatMessage(message: OutboundMessage): string {
+export function formatMessage(message: OutboundMessage, banner?: string): string {
   const text = message.text.replace(/\n[ \t]*(?:\n[ \t]*)+/g, "\n").trimEnd();
-  const lines = [text, ...(message.choices ?? []).map((choice, i) => `  ${i + 1}) ${choice.label}`)];
+  const lines = [
+    ...(banner ? [banner] : []),
+    text,
+    ...(message.choices ?? []).map((choice, i) => `  ${i + 1}) ${choice.label}`),
+  ];
   return `${lines.join("\n")}\n\n`;
 }
 
@@ -68,7 +79,7 @@ export async function runSimulator(app: App, options: SimulatorOptions): Promise
   }
   const address = `term:${options.user}` as const;
   const identity = await app.identities.resolve(address, app.clock.now());
-  const printer = new PendingPrinter(app, identity, options.output);
+  const printer = new PendingPrinter(app, identity, options.output, options.banner);
   await printer.flush();
 
   const interactive = options.interactive && options.promptOutput !== undefined;
@@ -85,7 +96,11 @@ export async function runSimulator(app: App, options: SimulatorOptions): Promise
   if (interactive) lines.prompt();
   try {
     for await (const line of lines) {
-      if (line.trim() !== "") {
+      const own = line.trim() !== "" && options.intercept ? await options.intercept(line) : null;
+      if (own !== null) {
+        await printer.flush();
+        await write(options.output, formatMessage({ text: own }, options.banner));
+      } else if (line.trim() !== "") {
         try {
           await app.conversation.handle(lineToInbound(line, address, options.language, app.clock.now()));
         } catch (error) {
@@ -106,12 +121,14 @@ class PendingPrinter {
   readonly #app: App;
   readonly #identity: Identity;
   readonly #output: Writable;
+  readonly #banner: string | undefined;
   #running: Promise<void> = Promise.resolve();
 
-  constructor(app: App, identity: Identity, output: Writable) {
+  constructor(app: App, identity: Identity, output: Writable, banner: string | undefined) {
     this.#app = app;
     this.#identity = identity;
     this.#output = output;
+    this.#banner = banner;
   }
 
   /** Prints everything waiting; concurrent calls run one after another. */
@@ -130,7 +147,7 @@ class PendingPrinter {
       const pending = await outbox.pending({ identityId: this.#identity.id });
       if (pending.length === 0) return;
       for (const item of pending) {
-        await write(this.#output, formatMessage(item.message));
+        await write(this.#output, formatMessage(item.message, this.#banner));
         // Marked sent only after it was written: a crash here repeats a message, never loses one.
         await outbox.markSent([item.id], clock.now());
       }

@@ -1,9 +1,9 @@
 import type { Choice } from "../channels/types.ts";
 import type { EmergencyDirectory } from "../directory/emergency-contacts.ts";
 import type { AssistanceStage, Urgency } from "../domain/case.ts";
-import type { StageState } from "../domain/case-services.ts";
+import type { ServiceType, StageState } from "../domain/case-services.ts";
 import type { Language } from "../domain/language.ts";
-import type { DeclineReason, ReferralOutcome, ReferralView } from "../domain/referrals.ts";
+import type { ConsentMethod, DeclineReason, ReferralOutcome, ReferralView } from "../domain/referrals.ts";
 import type { NewReport, ReportListing, StatusAnswer, SubmittedReport } from "../domain/report.ts";
 import type {
   CaseFilter,
@@ -117,8 +117,26 @@ export interface DialogueSettings {
   acceptDeadlinesMs?: Record<Urgency, number>;
 }
 
-/** The referral operations partner staff run from the chat (the web inbox has the rest). */
+/** The partners an office may refer one of its cases to, as the chat offers them. */
+export type ReferralChoices =
+  /** Not this staff member's office's case (or no such case): the outcome says so. */
+  | { kind: "refused"; outcome: ReferralOutcome }
+  | {
+      kind: "choices";
+      reference: string;
+      /** A child or a victim of unknown age: a parent or guardian may consent for them. */
+      guardianMayConsent: boolean;
+      providers: Array<{ code: string; name: string; services: ServiceType[]; reviewOverdue: boolean }>;
+    };
+
+/** The referral operations staff run from the chat: partners answer, offices refer (the web inbox has the rest). */
 export interface ReferralPort {
+  /** Active partners serving the case's place that offer every service asked (any, when none is asked). */
+  choices(staff: StaffActor, reference: string, services: readonly ServiceType[]): Promise<ReferralChoices>;
+  /** Refers a case to a partner with the victim's (or guardian's) consent. */
+  refer(staff: StaffActor, request: ChatReferralRequest): Promise<ReferralOutcome>;
+  /** A provider's name as the directory holds it, or null. */
+  providerName(code: string): Promise<string | null>;
   answer(
     partner: StaffActor,
     code: string,
@@ -128,6 +146,15 @@ export interface ReferralPort {
   forPartner(partner: StaffActor): Promise<ReferralView[]>;
 }
 
+/** A referral as the chat makes it: consent given by the victim or a guardian (an override needs the web inbox). */
+export interface ChatReferralRequest {
+  reference: string;
+  providerCode: string;
+  services: readonly ServiceType[];
+  consent: { source: "VICTIM" | "GUARDIAN"; method: ConsentMethod };
+  providerNamedToVictim: boolean;
+}
+
 /** What the engine needs for one turn besides the state and the message. */
 export interface TurnContext {
   now: Date;
@@ -135,7 +162,7 @@ export interface TurnContext {
   translate(language: Language): Translate;
   desk: CaseDesk;
   staffDesk: StaffDesk;
-  /** Referrals for partner staff; absent where no partner directory is wired (engine tests). */
+  /** Referrals from the chat (partners answer, offices refer); absent where no partner directory is wired (engine tests). */
   referrals?: ReferralPort;
   /** Who wrote: the chat itself in a private chat, the member in a group (staff enrol as themselves). */
   senderIdentityId: string;

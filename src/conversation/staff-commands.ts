@@ -41,12 +41,16 @@ export type ReferralCommand =
   | { kind: "list" }
   | { kind: "accept"; code: string }
   | { kind: "decline"; code: string; reason: DeclineReason | null }
-  | { kind: "done"; code: string };
+  | { kind: "done"; code: string }
+  /** An office refers one of its cases: the services named, and the words that named none. */
+  | { kind: "make"; reference: string; services: ServiceType[]; unknown: string[] };
 
-type ReferralWord = "referralList" | "referralAccept" | "referralDecline" | "referralDone";
+type ReferralWord = "referralList" | "referralAccept" | "referralDecline" | "referralDone" | "referralMake";
 
 // Staff commands need the slash: "terima kasih" from a reporter must never read as "/terima".
 const WORDS: Record<string, ActionKind | ReferralWord | "cases" | "more" | "enrol" | "webLogin" | "webLogout"> = {
+  rujuk: "referralMake",
+  refer: "referralMake",
   rujukan: "referralList",
   referrals: "referralList",
   terimarujukan: "referralAccept",
@@ -188,6 +192,31 @@ export function parseDay(text: string, today: string, languages: readonly Transl
   return value > today ? null : value;
 }
 
+/**
+ * The services named after `/rujuk <ref>`: separated by commas, semicolons, "+" or "dan"/"and"
+ * ("rumah aman, kesehatan dan pemulangan"); a part that names no service is kept as typed.
+ */
+export function referralServices(
+  rest: string,
+  languages: readonly Translate[],
+): { services: ServiceType[]; unknown: string[] } {
+  const services: ServiceType[] = [];
+  const unknown: string[] = [];
+  for (const part of rest.slice(0, 500).split(/[,;+]|\s(?:dan|and|&)\s/i)) {
+    const words = part.trim().split(/\s+/).filter(Boolean);
+    while (words.length > 0) {
+      const taken = takeService(words, languages);
+      if (!taken) {
+        unknown.push(words.join(" ").slice(0, 60));
+        break;
+      }
+      if (!services.includes(taken.service)) services.push(taken.service);
+      words.splice(0, taken.used);
+    }
+  }
+  return { services, unknown };
+}
+
 /** The service type at the start of the words, with how many words it took. */
 function takeService(words: string[], languages: readonly Translate[]): { service: ServiceType; used: number } | null {
   for (const used of [3, 2, 1]) {
@@ -294,6 +323,14 @@ export function detectStaffCommand(
   if (kind === "referralList") return { kind: "referral", command: { kind: "list" } };
   if (kind === "referralAccept" || kind === "referralDecline" || kind === "referralDone")
     return referralCommand(kind, command, args, languages);
+  if (kind === "referralMake") {
+    const named = takeReference(args);
+    if (!named) return { kind: "usage", example: `${command} K7QM-4TZP-9XWR rumah aman, kesehatan` };
+    return {
+      kind: "referral",
+      command: { kind: "make", reference: named.reference, ...referralServices(named.rest, languages) },
+    };
+  }
   if (kind === "enrol")
     return args ? { kind: "enrol", code: args } : { kind: "usage", example: `${command} 7KQ2-M9XT` };
   const taken = takeReference(args);

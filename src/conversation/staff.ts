@@ -3,6 +3,7 @@ import type { CaseFilter, ReceivedCard, StaffAction, StaffActor } from "../domai
 import { actionFromChoice, actionId } from "./action-ids.ts";
 import { caseLineText, localTime, placeLabel } from "./notices.ts";
 import { answerFollowUp } from "./privacy.ts";
+import { referralStep, startReferral } from "./referral-dialogue.ts";
 import { referralOutcomeText } from "./referral-replies.ts";
 import { type CaselessAction, type ReferralCommand, type StaffCommand, withReference } from "./staff-commands.ts";
 import { sayOutcome } from "./staff-replies.ts";
@@ -92,6 +93,12 @@ export async function runStaffCommand(turn: Turn, command: StaffCommand, quoted:
 /** A partner's referral command: the list, an answer (an acceptance brings the story), done. */
 async function runReferralCommand(turn: Turn, staff: StaffActor, command: ReferralCommand): Promise<void> {
   const referrals = turn.ctx.referrals;
+  if (command.kind === "make") {
+    if (staff.role === "PARTNER") turn.sayKey("staff:referral.make.officesOnly");
+    else if (!referrals) turn.sayKey("staff:referral.make.unavailable");
+    else await startReferral(turn, staff, referrals, command);
+    return;
+  }
   if (staff.role !== "PARTNER" || !referrals) {
     turn.sayKey("staff:referral.partnersOnly");
     return;
@@ -202,6 +209,14 @@ export async function runStaffAction(turn: Turn, action: StaffAction): Promise<v
 export async function runChoice(turn: Turn, choiceId: string): Promise<void> {
   if (choiceId.startsWith("f:")) {
     await answerFollowUp(turn, choiceId);
+    return;
+  }
+  if (choiceId.startsWith("r:")) {
+    const staff = await activeStaff(turn, null);
+    const referrals = turn.ctx.referrals;
+    if (!staff) return;
+    if (staff.role !== "PARTNER" && referrals && (await referralStep(turn, staff, referrals, choiceId))) return;
+    turn.sayKey("staff:staleButton");
     return;
   }
   const action = actionFromChoice(choiceId);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChannelKind, OutboundMessage } from "../channels/types.ts";
 import { localTime, placeLabel } from "../conversation/notices.ts";
-import type { Translate } from "../conversation/ports.ts";
+import type { ReferralChoices, Translate } from "../conversation/ports.ts";
 import type { CaseRecord } from "../db/case-store.ts";
 import type { Db } from "../db/database.ts";
 import { isRecordNotFound, isUniqueViolation } from "../db/database.ts";
@@ -152,6 +152,32 @@ export class ReferralDesk {
       (p) => servesPlace(p.areas, place) && services.every((service) => p.services.includes(service)),
     );
     return serving.map((provider) => ({ provider, reviewOverdue: reviewOverdue(provider, this.#now) }));
+  }
+
+  /** The chat's view of `options`: the partners, and whether a guardian may consent for the victim. */
+  async choices(staff: StaffActor, reference: string, services: readonly ServiceType[]): Promise<ReferralChoices> {
+    const row = await this.#ownCase(staff, reference, true);
+    if ("kind" in row) return { kind: "refused", outcome: row };
+    if (row.status === "CLOSED")
+      return { kind: "refused", outcome: { kind: "closed_already", reference: row.reference } };
+    const offered = await this.options(staff, row.reference, services);
+    if (!Array.isArray(offered)) return { kind: "refused", outcome: offered };
+    return {
+      kind: "choices",
+      reference: row.reference,
+      guardianMayConsent: Coded.age.parse(row.victimAgeGroup) !== "ADULT",
+      providers: offered.map(({ provider, reviewOverdue }) => ({
+        code: provider.code,
+        name: provider.name,
+        services: [...provider.services],
+        reviewOverdue,
+      })),
+    };
+  }
+
+  /** A provider's name as the directory holds it, or null for an unknown code. */
+  async providerName(code: string): Promise<string | null> {
+    return (await this.#provider(code))?.name ?? null;
   }
 
   /** Refers a case to a provider for some services, with consent; the provider's staff get the minimal card. */

@@ -342,6 +342,11 @@ export class FollowUpScheduler {
       return;
     }
     if (action.kind === "ask-reporter") {
+      // The phone may be in the trafficker's hands once the duress PIN was used: no question goes to it.
+      if (row.duressUsedAt) {
+        event("CHECKIN_WITHHELD", "duress PIN used");
+        return;
+      }
       const identityId = row.reporterIdentityId as string;
       const channel = await this.#deps.cases.channelOfIdentity(identityId);
       if (!channel) return;

@@ -345,10 +345,13 @@ export class PrismaStaffDesk implements StaffDesk {
 
   /**
    * Tells a reporter who agreed to be contacted in this chat (and has not opted out or withdrawn
-   * consent), when the stage they can see changes.
+   * consent, nor used the duress PIN), when the stage they can see changes.
    */
   async #notifyReporter(row: CaseRecord, to: CaseStatus, toStage: AssistanceStage | null): Promise<void> {
     if (row.contactPreference !== "CHAT" || !row.reporterIdentityId || !row.consentToShare) return;
+    // Once the duress PIN was used the phone may be in the trafficker's hands, and was shown a
+    // harmless status: news pushed to it would give the case away. Staff may still write on purpose.
+    if (row.duressUsedAt) return;
     const viewer = viewerForReporter(Coded.role.parse(row.reporterRole));
     const from = Coded.status.parse(row.status);
     const fromStage = Coded.stage.parse(row.assistanceStage);

@@ -11,14 +11,14 @@
  */
 import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { createApp } from "../app.ts";
+import { type App, createApp } from "../app.ts";
 import { runSimulator } from "../channels/terminal/simulator.ts";
 import { runCli } from "../cli/run-cli.ts";
 import { UsageError } from "../cli/simulator-args.ts";
-import { type AppConfig, loadConfig } from "../config.ts";
+import { type AppConfig, loadConfig, type WebConfig } from "../config.ts";
 import { isLanguage, type Language } from "../domain/language.ts";
 import { createTranslator, loadLocales } from "../i18n/i18n.ts";
-import { createLogger } from "../logging/logger.ts";
+import { createLogger, type Logger } from "../logging/logger.ts";
 import { startWebInbox } from "../web/web-inbox.ts";
 import { findScenario, TRAINING_SCENARIOS, type TrainingScenario } from "./training-scenarios.ts";
 import { scoreText } from "./training-score.ts";
@@ -27,6 +27,7 @@ import {
   readScores,
   recordScore,
   refuseRealChannels,
+  refuseSharedPlace,
   resetTrainee,
   scoreNow,
   summariseScores,
@@ -138,13 +139,27 @@ function printScores(config: AppConfig, json: boolean): void {
   }
 }
 
+/**
+ * The trainee's own inbox: on the training port, or, when another trainee's process holds it, on
+ * a free one (each trainee has their own database, so their links must reach their own server).
+ */
+async function startTrainingInbox(app: App, web: WebConfig, logger: Logger) {
+  try {
+    return await startWebInbox(app, { ...web, required: true }, logger);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || web.port === 0) throw error;
+    process.stderr.write(`The training inbox's port ${web.port} is taken (another trainee?); using a free one.\n`);
+    return startWebInbox(app, { ...web, port: 0, baseUrl: null, required: true }, logger);
+  }
+}
+
 /** Plays one scenario for one trainee: set up (or resume), the simulator as the trainee, the score at the end. */
 async function play(config: AppConfig, args: TrainingArgs): Promise<void> {
   if (!args.trainee || !args.scenario) throw new UsageError(`--trainee and --scenario are needed\n${USAGE}`);
   const { trainee, scenario, language } = args;
+  const appConfig = trainingAppConfig(config, trainee, scenario);
   if (args.reset) resetTrainee(config, trainee, scenario);
   mkdirSync(config.training.dataDir, { recursive: true, mode: 0o700 });
-  const appConfig = trainingAppConfig(config, trainee, scenario);
   const interactive = Boolean(process.stdin.isTTY);
   const logger = createLogger(interactive && !process.env.LOG_LEVEL ? "warn" : config.logLevel);
   const app = await createApp(appConfig, logger);
@@ -159,7 +174,7 @@ async function play(config: AppConfig, args: TrainingArgs): Promise<void> {
         brief: t(`training:scenario.${scenario.key}.brief`),
       })}\n\n`,
     );
-    const web = appConfig.web ? await startWebInbox(app, appConfig.web, logger) : null;
+    const web = appConfig.web ? await startTrainingInbox(app, appConfig.web, logger) : null;
     app.scheduler.start(appConfig.followUpIntervalMs);
     try {
       await runSimulator(app, {
@@ -180,7 +195,7 @@ async function play(config: AppConfig, args: TrainingArgs): Promise<void> {
       await web?.close();
     }
     const card = await scoreNow(app, scenario, training);
-    recordScore(config, trainee, card, app.clock.now());
+    recordScore(config, trainee, card, app.clock.now(), training.fresh);
     logger.info({ event: "training.scored", scenario: scenario.id, points: card.points, total: card.total });
     process.stdout.write(
       `${banner}\n${scoreText(t, scenario, card)}\n${t("training:again", { scenario: scenario.id, trainee })}\n`,
@@ -195,6 +210,7 @@ runCli(async () => {
   const config = loadConfig();
   // Even listing and scores refuse: the trainer should never have the real bot's tokens here.
   refuseRealChannels(config);
+  refuseSharedPlace(config);
   if (args.command === "scenarios") return listScenarios(args.language);
   if (args.command === "scores") return printScores(config, args.json);
   if (args.command === "reset") {

@@ -10,8 +10,10 @@ export interface TrainingFacts {
   acceptDeadline: Date;
   /** The services recorded on the case, in order. */
   services: readonly ServiceType[];
-  /** Messages staff sent to the reporter. */
+  /** Messages staff wrote to the reporter (`/balas`, the web's reply). */
   repliesToReporter: number;
+  /** Everything that went to the reporter's chat once the trainee took over: replies, status news, a new PIN. */
+  messagesToReporterChat: number;
   /** When the report's details (its story and contact) were opened. */
   detailViews: readonly Date[];
 }
@@ -44,7 +46,7 @@ export function scoreScenario(scenario: TrainingScenario, facts: TrainingFacts):
     rightServices:
       scenario.expectedServices.every((s) => recorded.has(s)) && [...recorded].every((s) => fitting.has(s)),
     reporterReply:
-      scenario.replyToReporter === "required" ? facts.repliesToReporter > 0 : facts.repliesToReporter === 0,
+      scenario.replyToReporter === "required" ? facts.repliesToReporter > 0 : facts.messagesToReporterChat === 0,
     detailsOnlyWhenNeeded: facts.detailViews.every((at) => accepted !== null && at.getTime() >= accepted.getTime()),
   };
   const items = SCORE_ITEMS.map((item) => ({ item, passed: passed[item] }));

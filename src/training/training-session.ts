@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { App } from "../app.ts";
@@ -9,7 +9,7 @@ import type { Language } from "../domain/language.ts";
 import type { ProviderRecord } from "../domain/providers.ts";
 import { parseProviderCsv } from "../partners/provider-csv.ts";
 import { projectPath } from "../project-paths.ts";
-import { duressPinFor, type TrainingScenario } from "./training-scenarios.ts";
+import { duressPinFor, TRAINING_SCENARIOS, type TrainingScenario } from "./training-scenarios.ts";
 import { SCORE_ITEMS, type ScoreCard, scoreScenario } from "./training-score.ts";
 
 /** The chat the synthetic reporter of every scenario writes from (each scenario has its own database). */
@@ -21,7 +21,9 @@ export const TRAINING_BANNER = "MODE LATIHAN";
 /** A trainee's name: what `--trainee` takes, and their chat in the simulator. */
 export const TraineeName = z
   .string()
-  .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "1 to 64 letters, digits, dots, dashes or underscores" });
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: "1 to 64 letters, digits, dots, dashes or underscores" })
+  // The synthetic reporter's chat is not a trainee's.
+  .refine((name) => `term:${name}` !== TRAINING_REPORTER, { error: "that name is the synthetic reporter's" });
 
 /**
  * Refuses a configuration with a real channel: the training mode must never send to Telegram or
@@ -40,6 +42,27 @@ export function refuseRealChannels(config: AppConfig): void {
   }
 }
 
+/**
+ * Refuses a training directory that is the real data directory or holds the real database: the
+ * training keys, databases and resets must never meet the real ones.
+ */
+export function refuseSharedPlace(config: AppConfig): void {
+  const dir = path.resolve(config.training.dataDir);
+  const shared = [
+    path.resolve(config.dataDir),
+    ...(config.postgresUrl ? [] : [path.dirname(path.resolve(config.databasePath))]),
+  ];
+  if (shared.includes(dir)) {
+    throw new ConfigError(
+      "Training mode refuses to start: TRAINING_DATA_DIR is the real data directory (or the real database's folder). Give the training mode a directory of its own.",
+    );
+  }
+  const web = config.web;
+  if (web && web.port !== 0 && web.port === config.training.webPort) {
+    throw new ConfigError("Training mode refuses to start: TRAINING_WEB_PORT is the real inbox's WEB_PORT.");
+  }
+}
+
 /** The file of one trainee's database for one scenario. */
 export function trainingDatabasePath(config: AppConfig, trainee: string, scenario: TrainingScenario): string {
   return path.join(config.training.dataDir, `${trainee}--${scenario.id}.db`);
@@ -52,12 +75,9 @@ export function trainingDatabasePath(config: AppConfig, trainee: string, scenari
  */
 export function trainingAppConfig(config: AppConfig, trainee: string, scenario: TrainingScenario): AppConfig {
   refuseRealChannels(config);
+  refuseSharedPlace(config);
+  // refuseSharedPlace keeps the training directory away from the real database's folder, so this file is never the real one.
   const databasePath = trainingDatabasePath(config, trainee, scenario);
-  if (path.resolve(databasePath) === path.resolve(config.databasePath)) {
-    throw new ConfigError(
-      "Training mode refuses to start: TRAINING_DATA_DIR would put a training database on the real one.",
-    );
-  }
   return {
     ...config,
     dataDir: config.training.dataDir,
@@ -81,14 +101,16 @@ export function trainingAppConfig(config: AppConfig, trainee: string, scenario: 
 
 /** Deletes a trainee's training databases (one scenario's, or all of them); returns how many. */
 export function resetTrainee(config: AppConfig, trainee: string, scenario: TrainingScenario | null): number {
-  const dir = config.training.dataDir;
-  if (!existsSync(dir)) return 0;
-  const prefix = scenario ? `${trainee}--${scenario.id}.db` : `${trainee}--`;
+  refuseSharedPlace(config);
   let removed = 0;
-  for (const file of readdirSync(dir)) {
-    if (!file.startsWith(prefix) || !/\.db(-wal|-shm|-journal)?$/.test(file)) continue;
-    rmSync(path.join(dir, file), { force: true });
-    if (file.endsWith(".db")) removed++;
+  // Exact names only: a prefix would also match other trainees ("ani" and "ani-").
+  for (const s of scenario ? [scenario] : TRAINING_SCENARIOS) {
+    const file = trainingDatabasePath(config, trainee, s);
+    for (const suffix of ["-wal", "-shm", "-journal"]) rmSync(`${file}${suffix}`, { force: true });
+    if (existsSync(file)) {
+      rmSync(file, { force: true });
+      removed++;
+    }
   }
   return removed;
 }
@@ -118,6 +140,11 @@ export async function prepareScenario(
   const member = await db.staff.findFirst({ where: { name: trainee } });
   if (existing && member) {
     return { reference: existing.reference, caseId: existing.id, staffId: member.id, fresh: false };
+  }
+  if (existing || (await db.staff.count()) > 0) {
+    throw new ConfigError(
+      `This training database was left half set up (another trainee's, or an interrupted start). Start again with --reset.`,
+    );
   }
   const reporter = await app.identities.resolve(TRAINING_REPORTER, app.clock.now());
   const said = async (): Promise<string> => {
@@ -176,6 +203,12 @@ export async function trainingFacts(app: App, training: TrainingCase) {
   });
   const services = await db.caseService.findMany({ where: { caseId: training.caseId }, orderBy: { id: "asc" } });
   const replies = await db.caseMessage.count({ where: { caseId: training.caseId, direction: "TO_REPORTER" } });
+  // The trainee took over when they were enrolled: what the reporter's chat got before was the setup's.
+  const takenOver = (await db.staff.findUniqueOrThrow({ where: { id: training.staffId } })).createdAt;
+  const reporter = await app.identities.resolve(TRAINING_REPORTER, takenOver);
+  const toReporterChat = await db.outboxMessage.count({
+    where: { identityId: reporter.id, createdAt: { gt: takenOver } },
+  });
   const routedAt = row.routedAt ?? row.createdAt;
   const urgency = row.urgency === "URGENT" ? "URGENT" : "NORMAL";
   return {
@@ -185,6 +218,7 @@ export async function trainingFacts(app: App, training: TrainingCase) {
       .map((s) => s.type)
       .filter((s): s is ServiceType => (SERVICE_TYPES as readonly string[]).includes(s)),
     repliesToReporter: replies,
+    messagesToReporterChat: toReporterChat,
     detailViews: audit.filter((a) => a.action === "case.details_viewed").map((a) => a.createdAt),
   };
 }
@@ -201,6 +235,8 @@ const ScoreRecord = z.object({
   points: z.number().int().min(0),
   total: z.number().int().min(1),
   missed: z.array(z.enum(SCORE_ITEMS)),
+  /** True when this session set the scenario up (a new attempt), false when it went on with one. */
+  began: z.boolean().default(true),
   at: z.iso.datetime(),
 });
 /** A scored attempt as the log keeps it. */
@@ -209,13 +245,20 @@ export type ScoreRecord = z.infer<typeof ScoreRecord>;
 const SCORE_LOG = "scores.jsonl";
 
 /** Appends a finished attempt to the training directory's score log. */
-export function recordScore(config: AppConfig, trainee: string, card: ScoreCard, at: Date): ScoreRecord {
+export function recordScore(
+  config: AppConfig,
+  trainee: string,
+  card: ScoreCard,
+  at: Date,
+  began: boolean,
+): ScoreRecord {
   const record: ScoreRecord = {
     trainee,
     scenario: card.scenarioId,
     points: card.points,
     total: card.total,
     missed: card.items.filter((i) => !i.passed).map((i) => i.item),
+    began,
     at: at.toISOString(),
   };
   mkdirSync(config.training.dataDir, { recursive: true, mode: 0o700 });
@@ -244,6 +287,7 @@ export function readScores(config: AppConfig): { records: ScoreRecord[]; skipped
 export interface ScoreSummaryRow {
   trainee: string;
   scenario: string;
+  /** Attempts begun (a session that goes on with one is not another). */
   attempts: number;
   best: number;
   latest: number;
@@ -263,7 +307,7 @@ export function summariseScores(records: readonly ScoreRecord[]): ScoreSummaryRo
       rows.set(key, {
         trainee: r.trainee,
         scenario: r.scenario,
-        attempts: 1,
+        attempts: r.began ? 1 : 0,
         best: r.points,
         latest: r.points,
         total: r.total,
@@ -272,7 +316,7 @@ export function summariseScores(records: readonly ScoreRecord[]): ScoreSummaryRo
       });
       continue;
     }
-    row.attempts++;
+    if (r.began) row.attempts++;
     row.best = Math.max(row.best, r.points);
     row.latest = r.points;
     row.total = r.total;

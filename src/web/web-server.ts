@@ -301,6 +301,8 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
   const cookiesOf = (request: FastifyRequest) => parseCookies(request.headers.cookie);
   const secure = deps.secure;
   const cookies = deps.mode.cookies;
+  // A file downloaded from the training inbox must never pass for a real one (or be imported as one).
+  const downloadPrefix = deps.mode.training ? "LATIHAN-" : "";
 
   /** The language of a page: the switch's pick, else the staff member's, else the browser's, else the default. */
   const languageOf = (request: FastifyRequest, reply: FastifyReply, session: WebSessionView | null): Language => {
@@ -695,7 +697,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
     }
     return reply
       .type("text/csv; charset=utf-8")
-      .header("content-disposition", 'attachment; filename="mitra-layanan.csv"')
+      .header("content-disposition", `attachment; filename="${downloadPrefix}mitra-layanan.csv"`)
       .send(csv);
   });
 
@@ -830,7 +832,10 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
       logger.info({ event: "web.case_export", staffId: signed.session.staff.id, rows: download.rows });
       return reply
         .type("text/csv; charset=utf-8")
-        .header("content-disposition", `attachment; filename="kasus-${signed.session.staff.officeCode}.csv"`)
+        .header(
+          "content-disposition",
+          `attachment; filename="${downloadPrefix}kasus-${signed.session.staff.officeCode}.csv"`,
+        )
         .header("cache-control", "no-store")
         .send(download.csv);
     }

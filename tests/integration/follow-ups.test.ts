@@ -323,6 +323,33 @@ describe("safety", () => {
     expect(row.events.map((e) => e.type)).toContain("DURESS_PIN_USED");
   });
 
+  it("after the emergency PIN was used, pushes no status news and no check-in to the reporter's chat; staff may still write on purpose", async () => {
+    const t = await start();
+    await enrol(t, "ani", "Ani", "UPTDPPA-35");
+    const { reference, pin } = await report(t, "r1");
+    await t.deliver("r1");
+    const duress = pin === "246810" ? "135791" : "246810";
+    await t.sendAll("r1", "privasi", "buat pin darurat", "1", pin, duress);
+    await t.send("stranger", `status ${reference} ${duress}`);
+    await t.deliver("r1");
+    await t.sendAll(
+      "ani",
+      `/terima ${reference}`,
+      `/ubahstatus ${reference} ASSESSMENT`,
+      `/ubahstatus ${reference} ASSISTANCE RECOVERY`,
+    );
+    expect(await t.deliver("r1")).toEqual([]);
+    // The 3-day check-in is withheld too, and the history says why.
+    await tickAt(t, 4 * DAY, t.clock.now());
+    expect(await t.deliver("r1")).toEqual([]);
+    await t.deliver("ani");
+    expect(textOf(await t.send("ani", `/riwayat ${reference}`))).toContain(
+      "Pertanyaan tindak lanjut tidak dikirim: PIN darurat pernah dipakai",
+    );
+    expect(textOf(await t.send("ani", `/balas ${reference} Halo, ini petugas.`))).toContain("sudah dikirim ke pelapor");
+    expect(texts(await t.deliver("r1")).join("\n")).toContain("Halo, ini petugas.");
+  });
+
   it("lets staff reissue a lost PIN to the reporter's chat", async () => {
     const t = await start();
     await enrol(t, "ani", "Ani", "UPTDPPA-35");

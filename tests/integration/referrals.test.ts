@@ -420,3 +420,89 @@ describe("referring a case to partner services", () => {
     expect(office).toContain(toIom.referral.code);
   });
 });
+
+describe("referring from the chat", () => {
+  it("an agent refers with /rujuk: the partners that fit, the consent, then send; the partner gets its card", async () => {
+    const { t, reference } = await world();
+    await t.send("ani", `/terima ${reference}`);
+    const list = await t.send("ani", `/rujuk ${reference} rumah aman, kesehatan`);
+    expect(list[0]?.text).toBe(`Mitra untuk kasus ${reference} (Rumah aman, Kesehatan). Pilih satu:`);
+    expect(list[0]?.choices?.map((c) => c.label)).toEqual([
+      "Rumah Aman Fiktif Lombok (CONTOH) (data perlu diperiksa ulang)",
+      "Batal",
+    ]);
+    const consent = await t.send("ani", "1");
+    expect(consent[0]?.text).toContain(`Rujukan kasus ${reference} ke Rumah Aman Fiktif Lombok (CONTOH).`);
+    // A child: a parent or guardian may consent too.
+    expect(consent[0]?.choices?.map((c) => c.label)).toEqual(
+      expect.arrayContaining(["Korban, secara langsung", "Orang tua/wali, lewat telepon", "Belum ada persetujuan"]),
+    );
+    expect(consent[0]?.choices).toHaveLength(10);
+    const confirm = await t.send("ani", "orang tua/wali, lewat telepon");
+    expect(confirm[0]?.text).toContain("Persetujuan: Orang tua/wali, lewat telepon.");
+    const sent = textOf(await t.send("ani", "2"));
+    expect(sent).toMatch(/^Rujukan \S+ dikirim ke Rumah Aman Fiktif Lombok \(CONTOH\)/);
+    const stored = await t.app.database.prisma.referral.findFirstOrThrow({
+      where: { providerCode: "NTB-RUMAH-AMAN-FIKTIF" },
+    });
+    expect(stored).toMatchObject({
+      services: "HEALTH;SHELTER",
+      status: "PENDING",
+      consentSource: "GUARDIAN",
+      consentMethod: "PHONE",
+      providerNamedToVictim: false,
+    });
+    expect(textOf(await t.deliver("shelter"))).toContain(`Rujukan baru ${stored.code}`);
+  });
+
+  it("asks for the services when none is named, says which words it did not know, and sends nothing without consent", async () => {
+    const { t, reference } = await world();
+    expect(textOf(await t.send("ani", `/rujuk ${reference}`))).toContain(
+      "Layanan dari mitra yang melayani tempat kasus ini: Kesehatan, Psikososial / konseling, Rumah aman, Bantuan hukum, Restitusi, Pemulangan (perjalanan), Penyatuan keluarga, Dokumen identitas.",
+    );
+    expect(textOf(await t.send("ani", `/rujuk ${reference} rumah aman, pijat`))).toContain(
+      'Tidak saya kenali sebagai layanan: "pijat".',
+    );
+    expect(textOf(await t.send("ani", `/rujuk ${reference} bantuan hukum dan rumah aman`))).toContain(
+      "Tidak ada satu mitra aktif di wilayah kasus",
+    );
+    await t.send("ani", `/rujuk ${reference} bantuan hukum`);
+    await t.send("ani", "1");
+    expect(textOf(await t.send("ani", "belum ada persetujuan"))).toContain(
+      `Rujukan kasus ${reference} belum dikirim. Mintalah dulu persetujuan korban`,
+    );
+    expect(await t.app.database.prisma.referral.count()).toBe(0);
+  });
+
+  it("offers no guardian consent for an adult, refuses partners and other offices, and works in English", async () => {
+    const { t, reference } = await world();
+    // A partner's staff cannot refer, and another office's staff cannot touch the case.
+    expect(textOf(await t.send("lbh", `/rujuk ${reference} rumah aman`))).toContain(
+      "Merujuk kasus ke mitra dilakukan oleh kantor yang menangani kasusnya.",
+    );
+    await enrolStaff(t, "budi", "Budi", "DINSOS-32");
+    expect(textOf(await t.send("budi", `/rujuk ${reference} rumah aman`))).not.toContain("Pilih satu");
+    expect(await t.app.database.prisma.referral.count()).toBe(0);
+
+    const adult = REPORT_KIND_LINES.adultMan.map((line) => (line === "jatim" ? "mataram" : line));
+    const done = textOf(await t.sendAll("warga", ...adult));
+    const adultCase = /Nomor laporan: ([0-9A-Z-]{14})/.exec(done)?.[1] as string;
+    const row = await t.app.database.prisma.case.findUniqueOrThrow({ where: { reference: adultCase } });
+    await enrolStaff(t, "dina", "Dina", row.officeCode as string);
+    await t.send("dina", "english");
+    const list = await t.send("dina", `/refer ${adultCase} legal aid`);
+    expect(list[0]?.text).toBe(`Partners for case ${adultCase} (Legal aid). Pick one:`);
+    const consent = await t.send("dina", "1");
+    expect(consent[0]?.choices?.map((c) => c.label)).toEqual([
+      "The victim, in person",
+      "The victim, by phone",
+      "The victim, in the chat",
+      "The victim, in writing",
+      "No consent yet",
+      "Cancel",
+    ]);
+    await t.send("dina", "1");
+    expect(textOf(await t.send("dina", "3"))).toBe(`The referral of case ${adultCase} was not sent.`);
+    expect(await t.app.database.prisma.referral.count()).toBe(0);
+  });
+});

@@ -81,7 +81,9 @@ describe("training scenarios", () => {
     await t.send("ani", `/balas ${ref} Halo, bagaimana kabar Anda?`);
     const card = await scoreNow(t.app, scenario, training);
     expect(card.points).toBe(3);
-    expect(scoreText(t.app.translate("en"), scenario, card)).toContain("✗ A message went to the reporter's chat");
+    expect(scoreText(t.app.translate("en"), scenario, card)).toContain(
+      "✗ Something (a reply or a new PIN) went to the reporter's chat",
+    );
   });
 
   it("a scenario already set up is found again, not filed twice (the trainee goes on where they stopped)", async () => {

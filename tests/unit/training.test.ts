@@ -10,6 +10,7 @@ import {
   recordScore,
   resetTrainee,
   summariseScores,
+  TraineeName,
   trainingAppConfig,
 } from "../../src/training/training-session.ts";
 import { trainingUrlOf } from "../../src/web/web-inbox.ts";
@@ -24,6 +25,7 @@ const careful: TrainingFacts = {
   acceptDeadline: at(30),
   services: ["SHELTER", "HEALTH", "RETURN_TRAVEL", "PSYCHOSOCIAL"],
   repliesToReporter: 1,
+  messagesToReporterChat: 2,
   detailViews: [at(11), at(40)],
 };
 
@@ -52,9 +54,10 @@ describe("scoring a training scenario", () => {
 
   it("wants a reply where the reporter waits, and silence where their phone is in other hands", () => {
     expect(missed({ ...careful, repliesToReporter: 0 })).toEqual(["reporterReply"]);
-    const duressFacts = { ...careful, services: ["COMPLAINT_HANDLING" as const] };
-    expect(missed({ ...duressFacts, repliesToReporter: 0 }, duress)).toEqual([]);
-    expect(missed({ ...duressFacts, repliesToReporter: 1 }, duress)).toEqual(["reporterReply"]);
+    const duressFacts = { ...careful, services: ["COMPLAINT_HANDLING" as const], repliesToReporter: 0 };
+    expect(missed({ ...duressFacts, messagesToReporterChat: 0 }, duress)).toEqual([]);
+    // A new PIN sent to the chat gives the case away as surely as a reply.
+    expect(missed({ ...duressFacts, messagesToReporterChat: 1 }, duress)).toEqual(["reporterReply"]);
   });
 
   it("counts details opened before accepting, or without ever accepting, as opened without need", () => {
@@ -119,11 +122,29 @@ describe("the training process's configuration", () => {
     ).toThrow(/TELEGRAM_BOT_TOKEN and WHATSAPP_ENABLED=true are set/);
   });
 
-  it("refuses a training directory that would put a training database on the real one", () => {
+  it("refuses a training directory that holds the real database", () => {
     const config = loadConfig({ DATA_DIR: "/srv/tppo", DATABASE_URL: "file:/srv/latihan/ani--nunukan-anak.db" });
     expect(() =>
       trainingAppConfig({ ...config, training: { ...config.training, dataDir: "/srv/latihan" } }, "ani", child),
-    ).toThrow(/would put a training database on the real one/);
+    ).toThrow(/TRAINING_DATA_DIR is the real data directory \(or the real database's folder\)/);
+  });
+
+  it("refuses a training directory that is the real data directory, a port that is the real inbox's, and the reporter's name", () => {
+    expect(() =>
+      trainingAppConfig(loadConfig({ DATA_DIR: "/srv/tppo", TRAINING_DATA_DIR: "/srv/tppo" }), "ani", child),
+    ).toThrow(/TRAINING_DATA_DIR is the real data directory/);
+    expect(() =>
+      resetTrainee(loadConfig({ DATA_DIR: "/srv/tppo", TRAINING_DATA_DIR: "/srv/tppo/" }), "ani", null),
+    ).toThrow(/TRAINING_DATA_DIR is the real data directory/);
+    expect(() =>
+      trainingAppConfig(
+        loadConfig({ DATA_DIR: "/srv/tppo", WEB_PORT: "9000", TRAINING_WEB_PORT: "9000" }),
+        "ani",
+        child,
+      ),
+    ).toThrow(/TRAINING_WEB_PORT is the real inbox's WEB_PORT/);
+    expect(TraineeName.safeParse("pelapor-latihan").success).toBe(false);
+    expect(TraineeName.safeParse("ani.w-2").success).toBe(true);
   });
 
   it("links the real inbox to the training inbox: its address when set, the same host locally, else nowhere", () => {
@@ -152,21 +173,25 @@ describe("resets and the trainer's summary", () => {
       "ani--nunukan-anak.db",
       "ani--nunukan-anak.db-wal",
       "ani--pin-darurat.db",
+      "ani---nunukan-anak.db",
+      "ani--x--pin-darurat.db",
       "anita--nunukan-anak.db",
       "scores.jsonl",
       "keys.json",
     ]) {
       writeFileSync(path.join(training, file), "");
     }
-    expect(resetTrainee(config, "ani", child)).toBe(1);
-    expect(readdirSync(training).sort()).toEqual([
-      "ani--pin-darurat.db",
+    const others = [
+      "ani---nunukan-anak.db",
+      "ani--x--pin-darurat.db",
       "anita--nunukan-anak.db",
       "keys.json",
       "scores.jsonl",
-    ]);
+    ];
+    expect(resetTrainee(config, "ani", child)).toBe(1);
+    expect(readdirSync(training).sort()).toEqual(["ani--pin-darurat.db", ...others].sort());
     expect(resetTrainee(config, "ani", null)).toBe(1);
-    expect(readdirSync(training).sort()).toEqual(["anita--nunukan-anak.db", "keys.json", "scores.jsonl"]);
+    expect(readdirSync(training).sort()).toEqual(others.sort());
     // Only the training directory is looked at: a file of that name beside it stays.
     expect(readdirSync(dir)).toContain("ani--nunukan-anak.db");
   });
@@ -183,15 +208,23 @@ describe("resets and the trainer's summary", () => {
         passed: !missedItems.includes(item),
       })),
     });
-    recordScore(config, "budi", card(2, ["rightServices", "reporterReply"]), at(1));
-    recordScore(config, "ani", card(4, []), at(2));
-    recordScore(config, "budi", card(3, ["reporterReply"]), at(3));
+    recordScore(config, "budi", card(2, ["rightServices", "reporterReply"]), at(1), true);
+    recordScore(config, "ani", card(4, []), at(2), true);
+    // Budi goes on with the same attempt in a second sitting, then begins another.
+    recordScore(config, "budi", card(3, ["reporterReply"]), at(3), false);
+    recordScore(config, "budi", card(1, ["rightServices", "reporterReply", "acceptedInTime"]), at(4), true);
     writeFileSync(path.join(config.training.dataDir, "scores.jsonl"), "not json\n", { flag: "a" });
     const { records, skipped } = readScores(config);
     expect(skipped).toBe(1);
     expect(summariseScores(records)).toEqual([
       expect.objectContaining({ trainee: "ani", attempts: 1, best: 4, latest: 4, latestMissed: [] }),
-      expect.objectContaining({ trainee: "budi", attempts: 2, best: 3, latest: 3, latestMissed: ["reporterReply"] }),
+      expect.objectContaining({
+        trainee: "budi",
+        attempts: 2,
+        best: 3,
+        latest: 1,
+        latestMissed: ["acceptedInTime", "rightServices", "reporterReply"],
+      }),
     ]);
   });
 });

@@ -96,7 +96,12 @@ export async function runSimulator(app: App, options: SimulatorOptions): Promise
   if (interactive) lines.prompt();
   try {
     for await (const line of lines) {
-      const own = line.trim() !== "" && options.intercept ? await options.intercept(line) : null;
+      let own: string | null = null;
+      try {
+        own = line.trim() !== "" && options.intercept ? await options.intercept(line) : null;
+      } catch (error) {
+        app.logger.error({ event: "simulator.intercept_failed", identityId: identity.id, err: error });
+      }
       if (own !== null) {
         await printer.flush();
         await write(options.output, formatMessage({ text: own }, options.banner));

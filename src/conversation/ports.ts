@@ -137,6 +137,8 @@ export interface ReferralPort {
   refer(staff: StaffActor, request: ChatReferralRequest): Promise<ReferralOutcome>;
   /** A provider's name as the directory holds it, or null. */
   providerName(code: string): Promise<string | null>;
+  /** Records a service given under an accepted referral, on a day between the referral and today. */
+  recordService(actor: StaffActor, code: string, service: ServiceType, givenOn: Date): Promise<ReferralOutcome>;
   answer(
     partner: StaffActor,
     code: string,

@@ -42,13 +42,23 @@ export type ReferralCommand =
   | { kind: "accept"; code: string }
   | { kind: "decline"; code: string; reason: DeclineReason | null }
   | { kind: "done"; code: string }
+  /** A partner records a service given under an accepted referral (today when no day is named). */
+  | { kind: "service"; code: string; service: ServiceType | null; givenOn: string | null }
   /** An office refers one of its cases: the services named, and the words that named none. */
   | { kind: "make"; reference: string; services: ServiceType[]; unknown: string[] };
 
-type ReferralWord = "referralList" | "referralAccept" | "referralDecline" | "referralDone" | "referralMake";
+type ReferralWord =
+  | "referralList"
+  | "referralAccept"
+  | "referralDecline"
+  | "referralDone"
+  | "referralMake"
+  | "referralService";
 
 // Staff commands need the slash: "terima kasih" from a reporter must never read as "/terima".
 const WORDS: Record<string, ActionKind | ReferralWord | "cases" | "more" | "enrol" | "webLogin" | "webLogout"> = {
+  layananrujukan: "referralService",
+  referralservice: "referralService",
   rujuk: "referralMake",
   refer: "referralMake",
   rujukan: "referralList",
@@ -323,6 +333,22 @@ export function detectStaffCommand(
   if (kind === "referralList") return { kind: "referral", command: { kind: "list" } };
   if (kind === "referralAccept" || kind === "referralDecline" || kind === "referralDone")
     return referralCommand(kind, command, args, languages);
+  if (kind === "referralService") {
+    const taken = takeReferralCode(args);
+    if (!taken) return { kind: "usage", example: `${command} 7KQ2-M9XT rumah aman 30/11` };
+    const given = serviceArguments(taken.rest, today, languages);
+    // Words left over (a day in the future, a typo) are not guessed at: the usage says the form.
+    const clear = given.service && !given.provider && !given.note;
+    return {
+      kind: "referral",
+      command: {
+        kind: "service",
+        code: taken.code,
+        service: clear ? (given.service ?? null) : null,
+        givenOn: given.givenOn ?? null,
+      },
+    };
+  }
   if (kind === "referralMake") {
     const named = takeReference(args);
     if (!named) return { kind: "usage", example: `${command} K7QM-4TZP-9XWR rumah aman, kesehatan` };

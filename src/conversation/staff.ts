@@ -128,6 +128,17 @@ async function runReferralCommand(turn: Turn, staff: StaffActor, command: Referr
     turn.sayKey("staff:referral.declineUsage", { code: command.code });
     return;
   }
+  if (command.kind === "service") {
+    if (!command.service) {
+      turn.sayKey("staff:referral.serviceUsage", { code: command.code });
+      return;
+    }
+    // A day typed is that day in Indonesia (midnight UTC reads as it, as the web's date field does).
+    const givenOn = command.givenOn ? new Date(`${command.givenOn}T00:00:00Z`) : turn.ctx.now;
+    const recorded = await referrals.recordService(staff, command.code, command.service, givenOn);
+    turn.say(referralOutcomeText({ t: turn.t, language: turn.doc.language }, recorded).text);
+    return;
+  }
   const outcome =
     command.kind === "done"
       ? await referrals.complete(staff, command.code)

@@ -381,6 +381,46 @@ describe("the staff web inbox in chromium", () => {
     await context.close();
   }, 180_000);
 
+  it("lets national staff import the partner directory from a file: a refused file lists its problems, a good one is taken; accessible in both languages", async () => {
+    const nadia = await SimTerminal.start("nadia", env);
+    terminals.push(nadia);
+    nadia.send(`/staff ${await addStaff("Nadia", "SAPA129", "national")}`);
+    await nadia.waitFor(/Selamat datang, Nadia/);
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, await linkFrom(nadia));
+    await page.goto(`${new URL(page.url()).origin}/mitra?lang=id`);
+    const form = page.locator("form.import");
+    expect(await form.getByLabel("Impor direktori dari berkas CSV").isVisible()).toBe(true);
+    await expectAccessible(page, "partners (national, import form)");
+
+    await form.getByLabel("Impor direktori dari berkas CSV").setInputFiles({
+      name: "mitra.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("code,name,kind\nX,,NGO_SHELTER\n"),
+    });
+    await form.getByRole("button", { name: "Impor CSV" }).click();
+    await page.waitForLoadState();
+    expect(await page.locator("[role=alert]").first().textContent()).toContain("Tidak ada yang diimpor");
+    await expectAccessible(page, "partners import refused");
+
+    const good = readFileSync(path.join(REPO_ROOT, "tests/fixtures/providers/fictional-providers.csv"));
+    await page.locator("form.import").getByLabel("Impor direktori dari berkas CSV").setInputFiles({
+      name: "mitra.csv",
+      mimeType: "text/csv",
+      buffer: good,
+    });
+    await page.locator("form.import").getByRole("button", { name: "Impor CSV" }).click();
+    await page.waitForURL(/\/mitra/);
+    expect(await page.locator("[role=status]").first().textContent()).toMatch(
+      /Direktori diimpor: \d+ mitra ditambahkan, \d+ diperbarui\./,
+    );
+    await expectAccessible(page, "partners imported");
+    await page.goto(`${new URL(page.url()).origin}/mitra?lang=en`);
+    await expectAccessible(page, "partners (national, import form)");
+    await context.close();
+  }, 120_000);
+
   it("shows a supervisor the month's figures and lets them download the office's cases, accessible in both languages", async () => {
     const context = await newContext();
     const page = await context.newPage();

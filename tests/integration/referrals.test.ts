@@ -455,6 +455,63 @@ describe("referring from the chat", () => {
     expect(textOf(await t.deliver("shelter"))).toContain(`Rujukan baru ${stored.code}`);
   });
 
+  it("the partner records the services it gave from its chat: only those asked, on a day since the referral", async () => {
+    const { t, reference } = await world();
+    await t.send("ani", `/terima ${reference}`);
+    await t.sendAll("ani", `/rujuk ${reference} rumah aman, kesehatan`, "1", "korban, secara langsung", "1");
+    const code = (await t.app.database.prisma.referral.findFirstOrThrow()).code;
+    await t.deliver("shelter");
+    // Not before it is accepted.
+    expect(textOf(await t.send("shelter", `/layananrujukan ${code} rumah aman`))).toContain(code);
+    expect(await t.app.database.prisma.caseService.count()).toBe(0);
+    await t.send("shelter", `/terimarujukan ${code}`);
+    expect(textOf(await t.send("shelter", `/layananrujukan ${code.toLowerCase()} rumah aman`))).toBe(
+      `Layanan Rumah aman tercatat untuk rujukan ${code}.`,
+    );
+    expect(textOf(await t.send("shelter", `/layananrujukan ${code} bantuan hukum`))).toContain(
+      "Layanan itu tidak diminta dalam rujukan",
+    );
+    expect(textOf(await t.send("shelter", `/layananrujukan ${code} kesehatan 1/1/2020`))).toContain(
+      "harus antara tanggal rujukan dan hari ini",
+    );
+    // A day that has not come yet is not read as today.
+    expect(textOf(await t.send("shelter", `/layananrujukan ${code} kesehatan 31/12/2099`))).toContain(
+      `misalnya /layananrujukan ${code} rumah aman 30/11`,
+    );
+    const services = await t.app.database.prisma.caseService.findMany();
+    expect(services.map((s) => s.type)).toEqual(["SHELTER"]);
+    expect(services[0]?.referralId).not.toBeNull();
+    // The office hears of it.
+    expect(textOf(await t.deliver("ani"))).toContain(`mencatat layanan Rumah aman`);
+  });
+
+  it("keeps every button of the chat dialogue within Telegram's 64 bytes, with the longest partner code and services", async () => {
+    const { t, reference } = await world();
+    const [lbh] = fictionalProviders();
+    const code = "NTB-PENDAMPING-KORBAN-YANG-PANJA";
+    expect(code).toHaveLength(32);
+    await t.app.providers.importAll(
+      [
+        ...fictionalProviders(),
+        {
+          ...(lbh as NonNullable<typeof lbh>),
+          code,
+          services: ["RESTITUTION", "DOCUMENTS", "SPIRITUAL_CARE", "EDUCATION", "LIVELIHOOD"],
+        },
+      ],
+      t.clock.now(),
+    );
+    const steps = [
+      await t.send("ani", `/rujuk ${reference} restitusi, dokumen identitas, bimbingan rohani, pendidikan`),
+      await t.send("ani", "1"),
+      await t.send("ani", "orang tua/wali, tertulis"),
+    ];
+    const ids = steps.flatMap((messages) => messages.flatMap((m) => m.choices ?? []).map((c) => c.id));
+    expect(ids.some((id) => id.includes(code))).toBe(true);
+    for (const id of ids) expect(Buffer.byteLength(id), id).toBeLessThanOrEqual(64);
+    expect(textOf(await t.send("ani", "1"))).toContain(`dikirim ke ${(lbh as NonNullable<typeof lbh>).name}`);
+  });
+
   it("asks for the services when none is named, says which words it did not know, and sends nothing without consent", async () => {
     const { t, reference } = await world();
     expect(textOf(await t.send("ani", `/rujuk ${reference}`))).toContain(

@@ -14,6 +14,9 @@ import type { Turn } from "./turn.ts";
 
 type Consent = ChatReferralRequest["consent"];
 
+/** At most this many partners are offered at once (a chat list longer than that is not read). */
+const MAX_PARTNER_CHOICES = 9;
+
 const METHOD_LETTER: Record<ConsentMethod, string> = { IN_PERSON: "I", PHONE: "P", CHAT: "C", WRITTEN: "W" };
 
 /** The services as a hexadecimal bit set of their places in SERVICE_TYPES. */
@@ -90,20 +93,27 @@ export async function startReferral(
     return;
   }
   const mask = servicesMask(services);
-  const choices: Choice[] = fitting.slice(0, 9).map((p) => ({
+  const shown = fitting.slice(0, MAX_PARTNER_CHOICES);
+  const choices: Choice[] = shown.map((p) => ({
     id: stepId("p", reference, mask, p.code),
     label: p.reviewOverdue ? `${p.name} (${turn.t("staff:referral.make.reviewDue")})` : p.name,
   }));
   choices.push({ id: stepId("x", reference), label: turn.t("staff:referral.make.cancel") });
+  const more =
+    fitting.length > shown.length
+      ? `\n${turn.t("staff:referral.make.more", { shown: shown.length, total: fitting.length })}`
+      : "";
   turn.askStaff(
-    turn.t("staff:referral.make.pickProvider", { reference, services: serviceWords(turn, services) }),
+    `${turn.t("staff:referral.make.pickProvider", { reference, services: serviceWords(turn, services) })}${more}`,
     choices,
   );
 }
 
 /**
- * A press of a referral step's button ("r:..."): the consent after the partner, the sending after
- * the consent. False when the id is not a referral step's.
+ * A press of a referral step's button ("r:..."), or its number or words: the consent after the
+ * partner, the sending after the consent. Only a choice of the question just asked counts: a button
+ * of an older question (a consent given weeks ago) must not send a referral now. False when the id
+ * is not a referral step's.
  */
 export async function referralStep(
   turn: Turn,
@@ -114,6 +124,10 @@ export async function referralStep(
   const [prefix, step, compact, mask = "", providerCode = "", consentArg, namedArg] = id.split(":");
   const reference = compact ? parseReference(compact) : null;
   if (prefix !== "r" || !reference) return false;
+  if (!turn.pendingPrompt?.choices.some((choice) => choice.id === id)) {
+    turn.sayKey("staff:referral.make.expired", { reference });
+    return true;
+  }
   if (step === "x") {
     turn.sayKey("staff:referral.make.cancelled", { reference });
     return true;
@@ -128,6 +142,10 @@ export async function referralStep(
     const choices = await referrals.choices(staff, reference, services);
     if (choices.kind === "refused") {
       turn.say(referralOutcomeText({ t: turn.t, language: turn.doc.language }, choices.outcome).text);
+      return true;
+    }
+    if (!choices.providers.some((p) => p.code === providerCode)) {
+      turn.sayKey("staff:referral.make.providerGone", { reference });
       return true;
     }
     const sources = choices.guardianMayConsent ? (["VICTIM", "GUARDIAN"] as const) : (["VICTIM"] as const);
@@ -154,14 +172,15 @@ export async function referralStep(
         services: serviceWords(turn, services),
         consent: turn.t(`web:referrals.consentChoice.${consent.source}_${consent.method}`),
       }),
+      // Not naming the partner comes first: a reflexive "1" must not put its name on the victim's status.
       [
-        {
-          id: stepId("s", reference, mask, providerCode, consentArg as string, "1"),
-          label: turn.t("staff:referral.make.sendNamed"),
-        },
         {
           id: stepId("s", reference, mask, providerCode, consentArg as string, "0"),
           label: turn.t("staff:referral.make.sendUnnamed"),
+        },
+        {
+          id: stepId("s", reference, mask, providerCode, consentArg as string, "1"),
+          label: turn.t("staff:referral.make.sendNamed"),
         },
         { id: stepId("x", reference), label: turn.t("staff:referral.make.cancel") },
       ],

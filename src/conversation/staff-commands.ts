@@ -212,12 +212,15 @@ export function referralServices(
 ): { services: ServiceType[]; unknown: string[] } {
   const services: ServiceType[] = [];
   const unknown: string[] = [];
-  for (const part of rest.slice(0, 500).split(/[,;+]|\s(?:dan|and|&)\s/i)) {
+  for (const part of rest.slice(0, 500).split(/[,;+]/)) {
     const words = part.trim().split(/\s+/).filter(Boolean);
     while (words.length > 0) {
-      const taken = takeService(words, languages);
+      // "dan" / "and" joins two services but is also inside a name ("perlindungan saksi dan korban"):
+      // the longest name is taken first, and a joining word only between two services is dropped.
+      if (services.length > 0 && /^(dan|and|&)$/i.test(words[0] as string)) words.shift();
+      const taken = words.length > 0 ? takeService(words, languages) : null;
       if (!taken) {
-        unknown.push(words.join(" ").slice(0, 60));
+        if (words.length > 0) unknown.push(words.join(" ").slice(0, 60));
         break;
       }
       if (!services.includes(taken.service)) services.push(taken.service);
@@ -229,7 +232,8 @@ export function referralServices(
 
 /** The service type at the start of the words, with how many words it took. */
 function takeService(words: string[], languages: readonly Translate[]): { service: ServiceType; used: number } | null {
-  for (const used of [3, 2, 1]) {
+  // The longest service names have five words ("perlindungan saksi dan korban", "psychosocial support / counselling").
+  for (const used of [5, 4, 3, 2, 1]) {
     if (words.length < used) continue;
     const service = matchCode<ServiceType>(
       words.slice(0, used).join(" "),
@@ -335,7 +339,11 @@ export function detectStaffCommand(
     return referralCommand(kind, command, args, languages);
   if (kind === "referralService") {
     const taken = takeReferralCode(args);
-    if (!taken) return { kind: "usage", example: `${command} 7KQ2-M9XT rumah aman 30/11` };
+    if (!taken)
+      return {
+        kind: "usage",
+        example: `${command} 7KQ2-M9XT ${command === "/referralservice" ? "shelter" : "rumah aman"} 30/11`,
+      };
     const given = serviceArguments(taken.rest, today, languages);
     // Words left over (a day in the future, a typo) are not guessed at: the usage says the form.
     const clear = given.service && !given.provider && !given.note;
@@ -351,7 +359,11 @@ export function detectStaffCommand(
   }
   if (kind === "referralMake") {
     const named = takeReference(args);
-    if (!named) return { kind: "usage", example: `${command} K7QM-4TZP-9XWR rumah aman, kesehatan` };
+    if (!named)
+      return {
+        kind: "usage",
+        example: `${command} K7QM-4TZP-9XWR ${command === "/refer" ? "shelter, health care" : "rumah aman, kesehatan"}`,
+      };
     return {
       kind: "referral",
       command: { kind: "make", reference: named.reference, ...referralServices(named.rest, languages) },

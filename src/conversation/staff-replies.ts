@@ -330,7 +330,10 @@ export function outcomeText(t: Translate, outcome: StaffOutcome, you: string, la
     case "pin_held":
       return t("staff:pinHeld", { reference: outcome.reference });
     case "pin_shown":
-      return t("staff:pinReissuedShow", { reference: outcome.reference, pin: outcome.pin });
+      return t(outcome.duress ? "staff:pinReissuedShowDuress" : "staff:pinReissuedShow", {
+        reference: outcome.reference,
+        pin: outcome.pin,
+      });
     case "access_issued":
       return t("staff:accessIssued", { reference: outcome.reference, pin: outcome.pin });
   }

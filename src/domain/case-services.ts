@@ -2,7 +2,8 @@ import type { AssistanceStage, CaseStatus } from "./case.ts";
 
 /**
  * The services a victim can be given, after UU 21/2007 Art. 51 (health and social rehabilitation,
- * return, social reintegration) and the IOM Human Trafficking Case Data Standard.
+ * return, social reintegration) and the IOM Human Trafficking Case Data Standard. Append only: chat
+ * buttons carry services as bits of their place in this list.
  */
 export const SERVICE_TYPES = [
   "COMPLAINT_HANDLING",

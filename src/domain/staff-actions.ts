@@ -206,7 +206,8 @@ export type StaffOutcome =
   | { kind: "consent_withdrawn"; reference: string }
   | { kind: "pin_reissued"; reference: string }
   | { kind: "pin_held"; reference: string }
-  | { kind: "pin_shown"; reference: string; pin: string };
+  /** A new PIN for staff to hand over; `duress` when it was not sent because the duress PIN was used. */
+  | { kind: "pin_shown"; reference: string; pin: string; duress?: boolean };
 
 /** The outcome of `/staff <invite-code>`. */
 export type EnrolOutcome =

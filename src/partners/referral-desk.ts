@@ -156,7 +156,8 @@ export class ReferralDesk {
 
   /** The chat's view of `options`: the partners, and whether a guardian may consent for the victim. */
   async choices(staff: StaffActor, reference: string, services: readonly ServiceType[]): Promise<ReferralChoices> {
-    const row = await this.#ownCase(staff, reference, true);
+    // A refusal is audited, as on the web: another office trying a reference is worth knowing.
+    const row = await this.#ownCase(staff, reference);
     if ("kind" in row) return { kind: "refused", outcome: row };
     if (row.status === "CLOSED")
       return { kind: "refused", outcome: { kind: "closed_already", reference: row.reference } };

@@ -585,8 +585,8 @@ export class PrismaStaffDesk implements StaffDesk {
 
   /**
    * A new reporter PIN: sent to the reporter's chat when they agreed to messages there, held for
-   * their next message when they did not (nothing unasked goes to such a chat), else shown to
-   * staff to hand over.
+   * their next message when they did not (nothing unasked goes to such a chat), else (or once the
+   * duress PIN was used) shown to staff to hand over.
    */
   async #reissuePin(staff: StaffActor, row: CaseRecord): Promise<StaffOutcome> {
     const pin = generatePin();
@@ -594,6 +594,11 @@ export class PrismaStaffDesk implements StaffDesk {
       this.#deps.caseStore.setReporterPin(row.id, this.#deps.hasher.pin(row.reference, pin), staff.id, this.#now),
     );
     this.#audit(`staff:${staff.id}`, "case.pin_reissued", row.id);
+    if (row.duressUsedAt) {
+      // The phone may be in the trafficker's hands: a real PIN sent there would open the real status.
+      this.#writer.add(this.#deps.outbox.dropHeldWrite(row.id));
+      return { kind: "pin_shown", reference: row.reference, pin, duress: true };
+    }
     const channel = row.reporterIdentityId ? await this.#deps.cases.channelOfIdentity(row.reporterIdentityId) : null;
     if (row.reporterIdentityId && channel) {
       const t = this.#deps.translate(row.language === "en" ? "en" : "id");

@@ -346,6 +346,11 @@ describe("safety", () => {
     expect(textOf(await t.send("ani", `/riwayat ${reference}`))).toContain(
       "Pertanyaan tindak lanjut tidak dikirim: PIN darurat pernah dipakai",
     );
+    // A new PIN is shown to staff to hand over, never sent to that phone.
+    const reissued = textOf(await t.send("ani", `/pinbaru ${reference}`));
+    expect(reissued).toContain("PIN darurat pernah dipakai di kasus ini");
+    expect(reissued).toMatch(/PIN: \d{6}/);
+    expect(await t.deliver("r1")).toEqual([]);
     expect(textOf(await t.send("ani", `/balas ${reference} Halo, ini petugas.`))).toContain("sudah dikirim ke pelapor");
     expect(texts(await t.deliver("r1")).join("\n")).toContain("Halo, ini petugas.");
   });
@@ -409,11 +414,14 @@ describe("safety", () => {
     expect(pinsIn(await t.deliver("r1"))).toEqual([]);
     expect(await t.app.database.prisma.outboxMessage.count({ where: { status: "HELD" } })).toBe(0);
 
-    // Without the emergency PIN: the newest reissued PIN, once, after the person's next message.
-    await t.sendAll("ani", `/pinbaru ${reference}`, `/pinbaru ${reference}`);
-    const given = pinsIn(await t.send("r1", "halo"));
-    expect(given).toHaveLength(1);
-    expect(textOf(await t.send("other", `status ${reference} ${given[0]}`))).toContain("Status:");
+    // Once the emergency PIN was used, a new PIN never goes to that chat, held or not: staff are
+    // shown it to hand over in person, and whoever writes from the phone next gets none.
+    const shown = textOf(await t.send("ani", `/pinbaru ${reference}`));
+    expect(shown).toContain("PIN darurat pernah dipakai di kasus ini");
+    const handed = /PIN: (\d{6})/.exec(shown)?.[1] as string;
+    expect(pinsIn(await t.send("r1", "halo"))).toEqual([]);
+    expect(pinsIn(await t.deliver("r1"))).toEqual([]);
+    expect(textOf(await t.send("other", `status ${reference} ${handed}`))).toContain("Status:");
   });
 
   it("tells the office once about a burst of reporter messages, while that notice waits to be sent", async () => {

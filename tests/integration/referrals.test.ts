@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { referralServices } from "../../src/conversation/staff-commands.ts";
 import { partnerOfficeCode } from "../../src/directory/staff-repository.ts";
 import type { StaffActor } from "../../src/domain/staff-actions.ts";
+import { createTranslator, loadLocales } from "../../src/i18n/i18n.ts";
 import { toActor } from "../../src/services/staff-enrolment.ts";
 import { loadMonthlyFigures } from "../../src/stats/monthly-stats.ts";
 import { textOf } from "../support/engine-chat.ts";
@@ -14,6 +16,8 @@ afterEach(async () => {
 });
 
 const HOUR = 3_600_000;
+
+const startTestAppTranslate = createTranslator(loadLocales());
 
 /** A child in Mataram (NTB) reported by family, with a story, contact in this chat: UPTD PPA NTB. */
 const NTB_CHILD = REPORT_KIND_LINES.child.map((line) => (line === "jatim" ? "mataram" : line));
@@ -421,6 +425,18 @@ describe("referring a case to partner services", () => {
   });
 });
 
+/** Presses a button, as Telegram sends it (the choice's id, no text). */
+async function press(t: TestApp, user: string, choiceId: string) {
+  await t.app.conversation.handle({
+    address: `term:${user}`,
+    messageId: `press-${Math.random()}`,
+    receivedAt: t.clock.now(),
+    choiceId,
+  });
+  t.clock.advance(1000);
+  return t.deliver(user);
+}
+
 describe("referring from the chat", () => {
   it("an agent refers with /rujuk: the partners that fit, the consent, then send; the partner gets its card", async () => {
     const { t, reference } = await world();
@@ -440,7 +456,7 @@ describe("referring from the chat", () => {
     expect(consent[0]?.choices).toHaveLength(10);
     const confirm = await t.send("ani", "orang tua/wali, lewat telepon");
     expect(confirm[0]?.text).toContain("Persetujuan: Orang tua/wali, lewat telepon.");
-    const sent = textOf(await t.send("ani", "2"));
+    const sent = textOf(await t.send("ani", "1"));
     expect(sent).toMatch(/^Rujukan \S+ dikirim ke Rumah Aman Fiktif Lombok \(CONTOH\)/);
     const stored = await t.app.database.prisma.referral.findFirstOrThrow({
       where: { providerCode: "NTB-RUMAH-AMAN-FIKTIF" },
@@ -462,7 +478,9 @@ describe("referring from the chat", () => {
     const code = (await t.app.database.prisma.referral.findFirstOrThrow()).code;
     await t.deliver("shelter");
     // Not before it is accepted.
-    expect(textOf(await t.send("shelter", `/layananrujukan ${code} rumah aman`))).toContain(code);
+    expect(textOf(await t.send("shelter", `/layananrujukan ${code} rumah aman`))).toBe(
+      `Rujukan ${code} sudah menunggu jawaban: tidak ada yang diubah.`,
+    );
     expect(await t.app.database.prisma.caseService.count()).toBe(0);
     await t.send("shelter", `/terimarujukan ${code}`);
     expect(textOf(await t.send("shelter", `/layananrujukan ${code.toLowerCase()} rumah aman`))).toBe(
@@ -512,6 +530,80 @@ describe("referring from the chat", () => {
     expect(textOf(await t.send("ani", "1"))).toContain(`dikirim ke ${(lbh as NonNullable<typeof lbh>).name}`);
   });
 
+  it("works by pressing the buttons, as on Telegram; a button of an older question, or a forged one, sends nothing", async () => {
+    const { t, reference } = await world();
+    await t.send("ani", `/terima ${reference}`);
+    const list = await t.send("ani", `/rujuk ${reference} bantuan hukum`);
+    const lbhButton = list[0]?.choices?.[0]?.id as string;
+    expect(lbhButton).toMatch(/^r:p:/);
+    const consent = await press(t, "ani", lbhButton);
+    const guardianInWriting = consent[0]?.choices?.find((c) => c.label === "Orang tua/wali, tertulis")?.id as string;
+    const confirm = await press(t, "ani", guardianInWriting);
+    expect(confirm[0]?.choices?.map((c) => c.label)).toEqual([
+      "Kirim (nama lembaga tidak ditampilkan ke korban)",
+      "Kirim (korban sudah tahu nama lembaga ini)",
+      "Batal",
+    ]);
+    const named = confirm[0]?.choices?.[1]?.id as string;
+    // Another command in between: the old Send button no longer counts.
+    await t.send("ani", "/kasus");
+    expect(textOf(await press(t, "ani", named))).toBe(
+      `Pilihan rujukan itu sudah tidak berlaku (lewat 15 menit, atau ada pertanyaan yang lebih baru). Ketik /rujuk ${reference} lagi.`,
+    );
+    expect(await t.app.database.prisma.referral.count()).toBe(0);
+    // A button made up to claim a consent never offered is refused the same way.
+    await t.send("ani", `/rujuk ${reference} bantuan hukum`);
+    expect(textOf(await press(t, "ani", named.replace(":GW:", ":VI:")))).toContain("sudah tidak berlaku");
+    // A partner's chat pressing an office's button gets nothing done.
+    expect(textOf(await press(t, "lbh", lbhButton))).toBe(
+      "Tombol ini sudah tidak berlaku. Ketik /kasus untuk daftar kasus.",
+    );
+    // Pressed through, it is sent with what was pressed.
+    const again = await press(
+      t,
+      "ani",
+      (await t.send("ani", `/rujuk ${reference} bantuan hukum`))[0]?.choices?.[0]?.id as string,
+    );
+    const id = again[0]?.choices?.find((c) => c.label === "Orang tua/wali, tertulis")?.id as string;
+    const send = (await press(t, "ani", id))[0]?.choices?.[1]?.id as string;
+    expect(textOf(await press(t, "ani", send))).toMatch(/^Rujukan \S+ dikirim ke LBH Fiktif Mataram/);
+    expect(await t.app.database.prisma.referral.findFirstOrThrow()).toMatchObject({
+      providerCode: "NTB-LBH-FIKTIF",
+      services: "LEGAL_AID",
+      consentSource: "GUARDIAN",
+      consentMethod: "WRITTEN",
+      providerNamedToVictim: true,
+    });
+  });
+
+  it("a number typed after a new case card arrived answers the card, not the older referral question", async () => {
+    const { t, reference } = await world();
+    await t.send("ani", `/terima ${reference}`);
+    await t.send("ani", `/rujuk ${reference} bantuan hukum`);
+    const done = textOf(await t.sendAll("warga", ...NTB_CHILD));
+    const second = /Nomor laporan: ([0-9A-Z-]{14})/.exec(done)?.[1] as string;
+    expect(textOf(await t.deliver("ani"))).toContain(`Nomor: ${second}`);
+    // Two cards came in the last quarter hour: the bot asks which case, and the referral is untouched.
+    expect(textOf(await t.send("ani", "1"))).toContain("Kasus yang mana?");
+    expect(await t.app.database.prisma.referral.count()).toBe(0);
+  });
+
+  it("reads service names that hold 'dan' or a slash, and several joined by 'dan'", () => {
+    const languages = [startTestAppTranslate("id"), startTestAppTranslate("en")];
+    expect(referralServices("perlindungan saksi dan korban", languages)).toEqual({
+      services: ["WITNESS_PROTECTION"],
+      unknown: [],
+    });
+    expect(referralServices("psychosocial support / counselling and shelter", languages)).toEqual({
+      services: ["PSYCHOSOCIAL", "SHELTER"],
+      unknown: [],
+    });
+    expect(referralServices("rumah aman dan kesehatan, pijat", languages)).toEqual({
+      services: ["SHELTER", "HEALTH"],
+      unknown: ["pijat"],
+    });
+  });
+
   it("asks for the services when none is named, says which words it did not know, and sends nothing without consent", async () => {
     const { t, reference } = await world();
     expect(textOf(await t.send("ani", `/rujuk ${reference}`))).toContain(
@@ -538,7 +630,9 @@ describe("referring from the chat", () => {
       "Merujuk kasus ke mitra dilakukan oleh kantor yang menangani kasusnya.",
     );
     await enrolStaff(t, "budi", "Budi", "DINSOS-32");
-    expect(textOf(await t.send("budi", `/rujuk ${reference} rumah aman`))).not.toContain("Pilih satu");
+    expect(textOf(await t.send("budi", `/rujuk ${reference} rumah aman`))).toBe(
+      "Hanya kantor penanggung jawab kasus yang dapat merujuk atau mencabut rujukannya.",
+    );
     expect(await t.app.database.prisma.referral.count()).toBe(0);
 
     const adult = REPORT_KIND_LINES.adultMan.map((line) => (line === "jatim" ? "mataram" : line));

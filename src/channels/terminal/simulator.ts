@@ -97,12 +97,17 @@ export async function runSimulator(app: App, options: SimulatorOptions): Promise
   try {
     for await (const line of lines) {
       let own: string | null = null;
+      let failed = false;
       try {
         own = line.trim() !== "" && options.intercept ? await options.intercept(line) : null;
       } catch (error) {
+        // The line was the mode's own command: it is not passed on to the bot as a message.
+        failed = true;
         app.logger.error({ event: "simulator.intercept_failed", identityId: identity.id, err: error });
       }
-      if (own !== null) {
+      if (failed) {
+        await printer.flush();
+      } else if (own !== null) {
         await printer.flush();
         await write(options.output, formatMessage({ text: own }, options.banner));
       } else if (line.trim() !== "") {

@@ -89,7 +89,7 @@ function checkInAnswer(turn: Turn, input: UserInput): string | null {
 export const cardReplyHandler: MessageHandler = {
   name: "card-reply",
   async handle(turn, input) {
-    if (input.choiceId?.startsWith("x:") || input.choiceId?.startsWith("f:")) {
+    if (input.choiceId?.startsWith("x:") || input.choiceId?.startsWith("f:") || input.choiceId?.startsWith("r:")) {
       await runChoice(turn, input.choiceId);
       return true;
     }
@@ -109,7 +109,13 @@ export const cardReplyHandler: MessageHandler = {
         return true;
       }
     }
-    if (turn.pendingPrompt && (await answerPrompt(turn, turn.pendingPrompt, input.text))) return true;
+    // A case card that came after the question is what a bare number answers: "1" meant to accept
+    // it must not answer the older question (and send a referral, say).
+    const cardCameAfter =
+      number !== null &&
+      !isShowing(turn, turn.pendingPrompt) &&
+      (turn.ctx.latestChoices?.some((choice) => choice.id.startsWith("x:")) ?? false);
+    if (turn.pendingPrompt && !cardCameAfter && (await answerPrompt(turn, turn.pendingPrompt, input.text))) return true;
     // The last thing shown with choices is a question that has lapsed, not a card: ask again.
     if (number !== null && isShowing(turn, turn.expiredPrompt)) {
       turn.suppressMenu = true;

@@ -112,6 +112,7 @@ export class FollowUpScheduler {
         createdAt: true,
         contactPreference: true,
         reporterIdentityId: true,
+        duressUsedAt: true,
       },
     });
   }
@@ -138,8 +139,12 @@ export class FollowUpScheduler {
           serviceStartedAt: c.serviceStartedAt,
           monitoringStartedAt: c.monitoringStartedAt,
           lastActivityAt: c.lastActivityAt ?? c.createdAt,
+          // After a duress PIN the reporter's chat is not asked anything (the phone may be in other hands).
           reporterReachable:
-            c.contactPreference === "CHAT" && c.reporterIdentityId !== null && reachable.has(c.reporterIdentityId),
+            c.contactPreference === "CHAT" &&
+            c.reporterIdentityId !== null &&
+            c.duressUsedAt === null &&
+            reachable.has(c.reporterIdentityId),
         },
         followUps,
       );
@@ -447,8 +452,12 @@ export class FollowUpScheduler {
           serviceStartedAt: c.serviceStartedAt,
           monitoringStartedAt: c.monitoringStartedAt,
           lastActivityAt: c.lastActivityAt ?? c.createdAt,
+          // After a duress PIN the reporter's chat is not asked anything (the phone may be in other hands).
           reporterReachable:
-            c.contactPreference === "CHAT" && c.reporterIdentityId !== null && reachable.has(c.reporterIdentityId),
+            c.contactPreference === "CHAT" &&
+            c.reporterIdentityId !== null &&
+            c.duressUsedAt === null &&
+            reachable.has(c.reporterIdentityId),
         },
         followUps,
       );

@@ -328,6 +328,9 @@ describe("safety", () => {
     await enrol(t, "ani", "Ani", "UPTDPPA-35");
     const { reference, pin } = await report(t, "r1");
     await t.deliver("r1");
+    // The 3-day check-in is planned before the emergency PIN is used.
+    await t.app.scheduler.tick();
+    expect(await t.app.database.prisma.followUp.count({ where: { kind: "REPORTER_CHECKIN" } })).toBe(1);
     const duress = pin === "246810" ? "135791" : "246810";
     await t.sendAll("r1", "privasi", "buat pin darurat", "1", pin, duress);
     await t.send("stranger", `status ${reference} ${duress}`);

@@ -203,8 +203,9 @@ export function parseDay(text: string, today: string, languages: readonly Transl
 }
 
 /**
- * The services named after `/rujuk <ref>`: separated by commas, semicolons, "+" or "dan"/"and"
- * ("rumah aman, kesehatan dan pemulangan"); a part that names no service is kept as typed.
+ * The services named after `/rujuk <ref>`: separated by commas, semicolons, "+" or a joining word
+ * ("rumah aman, kesehatan dan pemulangan", "rumah aman sama kesehatan"); a part that names no
+ * service is kept as typed.
  */
 export function referralServices(
   rest: string,
@@ -215,9 +216,9 @@ export function referralServices(
   for (const part of rest.slice(0, 500).split(/[,;+]/)) {
     const words = part.trim().split(/\s+/).filter(Boolean);
     while (words.length > 0) {
-      // "dan" / "and" joins two services but is also inside a name ("perlindungan saksi dan korban"):
+      // "dan" / "and" (or "sama", "serta") joins two services but is also inside a name ("perlindungan saksi dan korban"):
       // the longest name is taken first, and a joining word only between two services is dropped.
-      if (services.length > 0 && /^(dan|and|&)$/i.test(words[0] as string)) words.shift();
+      if (services.length > 0 && /^(dan|and|&|serta|sama|plus|juga)$/i.test(words[0] as string)) words.shift();
       const taken = words.length > 0 ? takeService(words, languages) : null;
       if (!taken) {
         if (words.length > 0) unknown.push(words.join(" ").slice(0, 60));

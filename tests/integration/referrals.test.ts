@@ -598,6 +598,11 @@ describe("referring from the chat", () => {
       services: ["PSYCHOSOCIAL", "SHELTER"],
       unknown: [],
     });
+    // As staff type in a hurry: "sama", "serta".
+    expect(referralServices("rumah aman sama kesehatan serta pemulangan", languages)).toEqual({
+      services: ["SHELTER", "HEALTH", "RETURN_TRAVEL"],
+      unknown: [],
+    });
     expect(referralServices("rumah aman dan kesehatan, pijat", languages)).toEqual({
       services: ["SHELTER", "HEALTH"],
       unknown: ["pijat"],

@@ -137,14 +137,14 @@ export async function referralStep(
     return true;
   }
   const services = servicesOfMask(mask);
-  const provider = (await referrals.providerName(providerCode)) ?? providerCode;
   if (step === "p") {
     const choices = await referrals.choices(staff, reference, services);
     if (choices.kind === "refused") {
       turn.say(referralOutcomeText({ t: turn.t, language: turn.doc.language }, choices.outcome).text);
       return true;
     }
-    if (!choices.providers.some((p) => p.code === providerCode)) {
+    const picked = choices.providers.find((p) => p.code === providerCode);
+    if (!picked) {
       turn.sayKey("staff:referral.make.providerGone", { reference });
       return true;
     }
@@ -159,7 +159,7 @@ export async function referralStep(
       { id: stepId("n", reference), label: turn.t("staff:referral.make.noConsentYet") },
       { id: stepId("x", reference), label: turn.t("staff:referral.make.cancel") },
     );
-    turn.askStaff(turn.t("staff:referral.make.pickConsent", { reference, provider }), options);
+    turn.askStaff(turn.t("staff:referral.make.pickConsent", { reference, provider: picked.name }), options);
     return true;
   }
   const consent = consentOfCode(consentArg);
@@ -168,7 +168,7 @@ export async function referralStep(
     turn.askStaff(
       turn.t("staff:referral.make.confirm", {
         reference,
-        provider,
+        provider: (await referrals.providerName(providerCode)) ?? providerCode,
         services: serviceWords(turn, services),
         consent: turn.t(`web:referrals.consentChoice.${consent.source}_${consent.method}`),
       }),

@@ -6,7 +6,7 @@ import type { Translate } from "../conversation/ports.ts";
 import type { Db } from "../db/database.ts";
 import { isRecordNotFound, isUniqueViolation } from "../db/database.ts";
 import { StepWriter } from "../db/step-writer.ts";
-import { type FollowUpKind, nextSendableTime, planFollowUps } from "../domain/follow-up.ts";
+import { type FollowUpFacts, type FollowUpKind, nextSendableTime, planFollowUps } from "../domain/follow-up.ts";
 import type { Language } from "../domain/language.ts";
 import { provinceByCode } from "../regions/provinces.ts";
 import type { CaseDeskDeps } from "./case-desk.ts";
@@ -45,6 +45,38 @@ const CLAIM_MS = 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 
 type FollowUpRow = { id: string; caseId: string; kind: string; anchor: Date; dueAt: Date };
+
+/** The columns of an open case the planner reads (`#openCases` selects them). */
+interface OpenCase {
+  status: string;
+  urgency: string;
+  routedAt: Date | null;
+  serviceStartedAt: Date | null;
+  monitoringStartedAt: Date | null;
+  lastActivityAt: Date | null;
+  createdAt: Date;
+  contactPreference: string;
+  reporterIdentityId: string | null;
+  duressUsedAt: Date | null;
+}
+
+/** What the planner needs of an open case; `reachable` holds the reporters' chats that can still be written to. */
+function followUpFactsOf(c: OpenCase, reachable: ReadonlySet<string>): FollowUpFacts {
+  return {
+    status: c.status,
+    urgency: c.urgency === "URGENT" ? "URGENT" : "NORMAL",
+    routedAt: c.routedAt,
+    serviceStartedAt: c.serviceStartedAt,
+    monitoringStartedAt: c.monitoringStartedAt,
+    lastActivityAt: c.lastActivityAt ?? c.createdAt,
+    // After a duress PIN the reporter's chat is not asked anything (the phone may be in other hands).
+    reporterReachable:
+      c.contactPreference === "CHAT" &&
+      c.reporterIdentityId !== null &&
+      c.duressUsedAt === null &&
+      reachable.has(c.reporterIdentityId),
+  };
+}
 
 /**
  * Runs follow-ups inside the service (DESIGN §2 Follow-up): it plans the rows each case should
@@ -131,23 +163,7 @@ export class FollowUpScheduler {
     let created = 0;
     for (const c of cases) {
       if (this.#stopping) break;
-      const planned = planFollowUps(
-        {
-          status: c.status,
-          urgency: c.urgency === "URGENT" ? "URGENT" : "NORMAL",
-          routedAt: c.routedAt,
-          serviceStartedAt: c.serviceStartedAt,
-          monitoringStartedAt: c.monitoringStartedAt,
-          lastActivityAt: c.lastActivityAt ?? c.createdAt,
-          // After a duress PIN the reporter's chat is not asked anything (the phone may be in other hands).
-          reporterReachable:
-            c.contactPreference === "CHAT" &&
-            c.reporterIdentityId !== null &&
-            c.duressUsedAt === null &&
-            reachable.has(c.reporterIdentityId),
-        },
-        followUps,
-      );
+      const planned = planFollowUps(followUpFactsOf(c, reachable), followUps);
       for (const p of planned) {
         if (known.has(`${c.id}|${p.kind}|${p.anchor.getTime()}`)) continue;
         try {
@@ -444,23 +460,7 @@ export class FollowUpScheduler {
     const previews: FollowUpPreview[] = [];
     for (const c of cases) {
       if (this.#stopping) break;
-      const planned = planFollowUps(
-        {
-          status: c.status,
-          urgency: c.urgency === "URGENT" ? "URGENT" : "NORMAL",
-          routedAt: c.routedAt,
-          serviceStartedAt: c.serviceStartedAt,
-          monitoringStartedAt: c.monitoringStartedAt,
-          lastActivityAt: c.lastActivityAt ?? c.createdAt,
-          // After a duress PIN the reporter's chat is not asked anything (the phone may be in other hands).
-          reporterReachable:
-            c.contactPreference === "CHAT" &&
-            c.reporterIdentityId !== null &&
-            c.duressUsedAt === null &&
-            reachable.has(c.reporterIdentityId),
-        },
-        followUps,
-      );
+      const planned = planFollowUps(followUpFactsOf(c, reachable), followUps);
       for (const p of planned) {
         const row = byKey.get(`${c.id}|${p.kind}|${p.anchor.getTime()}`);
         const dueAt = row?.dueAt ?? p.dueAt;

@@ -54,37 +54,25 @@ interface TrainingArgs {
   json: boolean;
 }
 
-function parseTrainingArgs(argv: string[]): TrainingArgs {
-  let parsed: ReturnType<
-    typeof parseArgs<{
-      options: {
-        trainee: { type: "string"; short: "t" };
-        scenario: { type: "string"; short: "s" };
-        lang: { type: "string"; short: "l" };
-        reset: { type: "boolean" };
-        json: { type: "boolean" };
-      };
-      allowPositionals: true;
-      strict: true;
-    }>
-  >;
+const OPTIONS = {
+  trainee: { type: "string", short: "t" },
+  scenario: { type: "string", short: "s" },
+  lang: { type: "string", short: "l" },
+  reset: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
+/** The command line as node reads it, or a usage error. */
+function readArgs(argv: string[]) {
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        trainee: { type: "string", short: "t" },
-        scenario: { type: "string", short: "s" },
-        lang: { type: "string", short: "l" },
-        reset: { type: "boolean" },
-        json: { type: "boolean" },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
-  const { values, positionals } = parsed;
+}
+
+function parseTrainingArgs(argv: string[]): TrainingArgs {
+  const { values, positionals } = readArgs(argv);
   const command = positionals[0] ?? "play";
   if (positionals.length > 1 || !["play", "scenarios", "scores", "reset"].includes(command)) {
     throw new UsageError(`unknown command "${positionals.join(" ")}"\n${USAGE}`);

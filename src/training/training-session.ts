@@ -4,11 +4,11 @@ import { z } from "zod";
 import type { App } from "../app.ts";
 import { lineToInbound } from "../channels/terminal/simulator.ts";
 import { type AppConfig, ConfigError } from "../config.ts";
-import { SERVICE_TYPES, type ServiceType } from "../domain/case-services.ts";
 import type { Language } from "../domain/language.ts";
 import type { ProviderRecord } from "../domain/providers.ts";
 import { parseProviderCsv } from "../partners/provider-csv.ts";
 import { projectPath } from "../project-paths.ts";
+import { Coded } from "../services/staff-views.ts";
 import { duressPinFor, TRAINING_SCENARIOS, type TrainingScenario } from "./training-scenarios.ts";
 import { SCORE_ITEMS, type ScoreCard, scoreScenario } from "./training-score.ts";
 
@@ -159,11 +159,12 @@ export async function prepareScenario(
   for (const template of scenario.reporterLines) {
     const line = template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? "");
     await app.conversation.handle(lineToInbound(line, TRAINING_REPORTER, "id", app.clock.now()));
+    // The confirmation carries the PIN: the case is looked up then, not after every line.
     const text = await said();
-    if (!values.reference) {
+    const pin = values.reference ? undefined : /PIN: (\d{6})/.exec(text)?.[1];
+    if (pin) {
       const filed = await db.case.findFirst({ orderBy: { createdAt: "asc" } });
-      const pin = /\b(\d{6})\b/.exec(text.slice(text.indexOf("PIN")))?.[1];
-      if (filed && pin) {
+      if (filed) {
         values.reference = filed.reference;
         values.pin = pin;
         values.duressPin = duressPinFor(pin);
@@ -214,9 +215,7 @@ export async function trainingFacts(app: App, training: TrainingCase) {
   return {
     acceptedAt: audit.find((a) => a.action === "case.accept")?.createdAt ?? null,
     acceptDeadline: new Date(routedAt.getTime() + app.config.followUps.ackDeadlineMs[urgency]),
-    services: services
-      .map((s) => s.type)
-      .filter((s): s is ServiceType => (SERVICE_TYPES as readonly string[]).includes(s)),
+    services: services.map((s) => Coded.service.parse(s.type)),
     repliesToReporter: replies,
     messagesToReporterChat: toReporterChat,
     detailViews: audit.filter((a) => a.action === "case.details_viewed").map((a) => a.createdAt),
@@ -302,20 +301,17 @@ export function summariseScores(records: readonly ScoreRecord[]): ScoreSummaryRo
   const rows = new Map<string, ScoreSummaryRow>();
   for (const r of records) {
     const key = `${r.trainee}\u0000${r.scenario}`;
-    const row = rows.get(key);
-    if (!row) {
-      rows.set(key, {
-        trainee: r.trainee,
-        scenario: r.scenario,
-        attempts: r.began ? 1 : 0,
-        best: r.points,
-        latest: r.points,
-        total: r.total,
-        latestMissed: [...r.missed],
-        latestAt: r.at,
-      });
-      continue;
-    }
+    const row = rows.get(key) ?? {
+      trainee: r.trainee,
+      scenario: r.scenario,
+      attempts: 0,
+      best: 0,
+      latest: 0,
+      total: r.total,
+      latestMissed: [],
+      latestAt: r.at,
+    };
+    rows.set(key, row);
     if (r.began) row.attempts++;
     row.best = Math.max(row.best, r.points);
     row.latest = r.points;

@@ -4,7 +4,6 @@ import type { Logger } from "../logging/logger.ts";
 import { WebCaseExport } from "./web-case-export.ts";
 import { WebPartners } from "./web-partners.ts";
 import { WebReferrals } from "./web-referrals.ts";
-import { LIVE_COOKIES, TRAINING_COOKIES } from "./web-security.ts";
 import type { RunningWebServer } from "./web-server.ts";
 import { WebStatistics } from "./web-statistics.ts";
 
@@ -79,8 +78,8 @@ export async function startWebInbox(app: App, web: WebConfig, logger: Logger): P
         defaultLanguage: app.config.defaultLanguage,
         secure: (web.baseUrl ?? "").startsWith("https:"),
         mode: web.training
-          ? { training: true, trainingUrl: null, cookies: TRAINING_COOKIES }
-          : { training: false, trainingUrl: trainingUrlOf(app.config, web), cookies: LIVE_COOKIES },
+          ? { training: true, trainingUrl: null }
+          : { training: false, trainingUrl: trainingUrlOf(app.config, web) },
       },
       web.host,
       web.port,

@@ -39,14 +39,15 @@ import { partnersPage } from "./web-partners-page.ts";
 import { PartnerActionForm, ReferralForm, type WebReferrals } from "./web-referrals.ts";
 import { caseReferralsSection, overdueReferralsSection, partnerReferralsPage } from "./web-referrals-page.ts";
 import {
-  type CookieNames,
   cookie,
   csrfTokenOf,
+  LIVE_COOKIES,
   newPreLoginToken,
   parseCookies,
   RequestLimiter,
   SECURITY_HEADERS,
   sameToken,
+  TRAINING_COOKIES,
 } from "./web-security.ts";
 import type { WebStatistics } from "./web-statistics.ts";
 import { statisticsPage } from "./web-statistics-page.ts";
@@ -80,7 +81,6 @@ export interface WebMode {
   training: boolean;
   /** Where the real inbox links to the training inbox; null: no link. */
   trainingUrl: string | null;
-  cookies: CookieNames;
 }
 
 /** The largest partner directory file the web import takes (a few thousand partners). */
@@ -300,7 +300,7 @@ export function buildWebApp(deps: WebServerDeps): FastifyInstance {
 
   const cookiesOf = (request: FastifyRequest) => parseCookies(request.headers.cookie);
   const secure = deps.secure;
-  const cookies = deps.mode.cookies;
+  const cookies = deps.mode.training ? TRAINING_COOKIES : LIVE_COOKIES;
   // A file downloaded from the training inbox must never pass for a real one (or be imported as one).
   const downloadPrefix = deps.mode.training ? "LATIHAN-" : "";
 

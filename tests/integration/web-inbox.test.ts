@@ -7,7 +7,6 @@ import { parseProviderCsv } from "../../src/partners/provider-csv.ts";
 import { runMaintenance } from "../../src/services/maintenance.ts";
 import { LOGIN_LINK_TTL_MS, SESSION_IDLE_MS } from "../../src/web/web-auth.ts";
 import { webCaseExportOf, webPartnersOf, webReferralsOf, webStatisticsOf } from "../../src/web/web-inbox.ts";
-import { LIVE_COOKIES, TRAINING_COOKIES } from "../../src/web/web-security.ts";
 import { buildWebApp, type WebMode } from "../../src/web/web-server.ts";
 import { textOf } from "../support/engine-chat.ts";
 import { fictionalProviders } from "../support/fictional-providers.ts";
@@ -24,7 +23,7 @@ afterEach(async () => {
   }
 });
 
-const LIVE_MODE: WebMode = { training: false, trainingUrl: null, cookies: LIVE_COOKIES };
+const LIVE_MODE: WebMode = { training: false, trainingUrl: null };
 
 async function world(secure = false, mode: WebMode = LIVE_MODE) {
   const t = await startTestApp();
@@ -1065,7 +1064,7 @@ describe("referrals in the web inbox", () => {
 });
 
 describe("the training mode's inbox", () => {
-  const TRAINING_MODE: WebMode = { training: true, trainingUrl: null, cookies: TRAINING_COOKIES };
+  const TRAINING_MODE: WebMode = { training: true, trainingUrl: null };
 
   it("says MODE LATIHAN on every page, before and after login, and keeps its session in cookies of its own", async () => {
     const { t, web } = await world(false, TRAINING_MODE);
@@ -1098,7 +1097,6 @@ describe("the training mode's inbox", () => {
     const { t, web } = await world(false, {
       training: false,
       trainingUrl: "https://latihan.example.org",
-      cookies: LIVE_COOKIES,
     });
     await enrolStaff(t, "ani", "Ani", "UPTDPPA-35");
     const browser = new WebBrowser(web);

@@ -89,7 +89,8 @@ function checkInAnswer(turn: Turn, input: UserInput): string | null {
 export const cardReplyHandler: MessageHandler = {
   name: "card-reply",
   async handle(turn, input) {
-    if (input.choiceId?.startsWith("x:") || input.choiceId?.startsWith("f:") || input.choiceId?.startsWith("r:")) {
+    // Case buttons (x:), check-in answers (f:) and referral steps (r:).
+    if (input.choiceId !== undefined && /^[xfr]:/.test(input.choiceId)) {
       await runChoice(turn, input.choiceId);
       return true;
     }
